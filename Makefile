@@ -1,0 +1,109 @@
+# pgops: one Makefile. `make` builds every program as a static musl binary in
+# build/bin; `make check` runs the test suite; see README.md.
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+SANITIZE ?= 0
+FUZZ_SECONDS ?= 60
+
+PROGS = gzverify
+UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile
+HELPERS = gzwrite pgquery
+
+ifeq ($(SANITIZE),1)
+# The sanitizer build: glibc gcc with ASan+UBSan, same sources, same tests.
+OUT = build/san
+CC = gcc
+DEPS = build/deps/host
+OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDOPT = -fsanitize=address,undefined
+else
+OUT = build
+CC = musl-gcc
+DEPS = build/deps/musl
+OPT = -O2
+LDOPT = -static -s
+endif
+
+CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -Ilib -Itests -I$(DEPS)/include -MMD -MP
+LIBS = -L$(DEPS)/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
+
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:%.c=$(OUT)/obj/%.o)
+BINS = $(PROGS:%=$(OUT)/bin/%)
+UNITBINS = $(UNITS:%=$(OUT)/tests/%)
+TESTBINS = $(UNITBINS) $(HELPERS:%=$(OUT)/tests/%)
+DEPSTAMP = $(DEPS)/VERSIONS
+
+all: $(BINS)
+
+# Dependencies: fetched once with apt-get source, built with the compiler of
+# this build; rebuilt only when the pins or the script change.
+build/deps/src/.stamp: ci/deps.versions ci/deps.sh
+	sh ci/prereqs.sh build
+	sh ci/deps.sh fetch build/deps/src
+	touch $@
+
+build/deps/musl/VERSIONS: build/deps/src/.stamp
+	sh ci/deps.sh build build/deps/src musl-gcc $(CURDIR)/build/deps/musl
+
+build/deps/host/VERSIONS: build/deps/src/.stamp
+	sh ci/deps.sh build build/deps/src cc $(CURDIR)/build/deps/host
+
+$(OUT)/obj/%.o: %.c | $(DEPSTAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/libpgops.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(OUT)/bin/%: $(OUT)/obj/bin/%.o $(OUT)/libpgops.a
+	@mkdir -p $(@D)
+	$(CC) $(LDOPT) -o $@ $< $(OUT)/libpgops.a $(LIBS)
+
+$(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/obj/tests/tap.o $(OUT)/libpgops.a
+	@mkdir -p $(@D)
+	$(CC) $(LDOPT) -o $@ $< $(OUT)/obj/tests/tap.o $(OUT)/libpgops.a $(LIBS)
+
+$(OUT)/tests/%: $(OUT)/obj/tests/helpers/%.o $(OUT)/libpgops.a
+	@mkdir -p $(@D)
+	$(CC) $(LDOPT) -o $@ $< $(OUT)/libpgops.a $(LIBS)
+
+tests: $(BINS) $(TESTBINS)
+
+check: tests
+	@sh ci/prereqs.sh test
+	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests PGOPS_SANITIZE=$(SANITIZE) \
+		prove -j2 --timer $(UNITBINS) tests/*.t
+
+# libFuzzer targets: clang, the lib sources, the host-built dependencies.
+FUZZERS = fuzz-gz
+FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
+build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
+	@mkdir -p $(@D)
+	clang $(FUZZCFLAGS) -o $@ $< $(LIBSRC) -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
+
+fuzz:
+	@sh ci/prereqs.sh fuzz
+	$(MAKE) $(FUZZERS:%=build/fuzz/%) $(OUT)/tests/gzwrite
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
+
+bench: all $(OUT)/tests/gzwrite
+	@sh ci/prereqs.sh bench
+	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests sh tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(PROGS:%=man/man1/%.1) $(DESTDIR)$(MANDIR)/man1/
+
+clean:
+	rm -rf build/bin build/obj build/tests build/libpgops.a build/san build/fuzz
+
+distclean:
+	rm -rf build
+
+.PHONY: all tests check fuzz bench install clean distclean
+.SECONDARY:
+
+-include $(LIBOBJ:.o=.d) $(wildcard $(OUT)/obj/bin/*.d $(OUT)/obj/tests/*/*.d $(OUT)/obj/tests/*.d)

@@ -1,0 +1,115 @@
+#include "enc.h"
+
+static const char hexdig[] = "0123456789abcdef";
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void
+hex_encode(char *out, const void *in, size_t n)
+{
+	const unsigned char *p = in;
+
+	for (size_t i = 0; i < n; i++) {
+		*out++ = hexdig[p[i] >> 4];
+		*out++ = hexdig[p[i] & 15];
+	}
+	*out = 0;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+ssize_t
+hex_decode(void *out, size_t cap, const char *in, size_t n)
+{
+	unsigned char *o = out;
+
+	if (n % 2 || n / 2 > cap)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hexval(in[i]), lo = hexval(in[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		o[i / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	return (ssize_t)(n / 2);
+}
+
+void
+base64_encode(char *out, const void *in, size_t n)
+{
+	const unsigned char *p = in;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+
+		*out++ = b64[v >> 18], *out++ = b64[v >> 12 & 63];
+		*out++ = b64[v >> 6 & 63], *out++ = b64[v & 63];
+	}
+	if (i < n) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
+
+		*out++ = b64[v >> 18], *out++ = b64[v >> 12 & 63];
+		*out++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		*out++ = '=';
+	}
+	*out = 0;
+}
+
+static int
+b64val(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+ssize_t
+base64_decode(void *out, size_t cap, const char *in, size_t n)
+{
+	unsigned char *o = out;
+	size_t len = 0;
+
+	if (n % 4)
+		return -1;
+	for (size_t i = 0; i < n; i += 4) {
+		int v[4], pad = 0;
+
+		for (int k = 0; k < 4; k++) {
+			if (in[i + k] == '=' && i + 4 == n && k >= 2) {
+				v[k] = 0, pad++;
+				continue;
+			}
+			if (pad || (v[k] = b64val(in[i + k])) < 0)
+				return -1;
+		}
+		unsigned w = (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 | (unsigned)v[3];
+		if (len + 3 - (size_t)pad > cap)
+			return -1;
+		o[len++] = (unsigned char)(w >> 16);
+		if (pad < 2)
+			o[len++] = (unsigned char)(w >> 8);
+		if (pad < 1)
+			o[len++] = (unsigned char)w;
+	}
+	return (ssize_t)len;
+}

@@ -1,0 +1,111 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outfile.h"
+#include "xmem.h"
+
+static struct outfile *open_files;
+static int hooked;
+
+static void
+unlink_all(void)
+{
+	for (struct outfile *o = open_files; o; o = o->next)
+		if (o->tmp)
+			unlink(o->tmp);
+}
+
+static void
+forget(struct outfile *o)
+{
+	for (struct outfile **pp = &open_files; *pp; pp = &(*pp)->next)
+		if (*pp == o) {
+			*pp = o->next;
+			break;
+		}
+	free(o->path);
+	free(o->tmp);
+	o->path = o->tmp = NULL;
+	o->fd = -1;
+}
+
+int
+outfile_open(struct outfile *o, const char *path, int mode)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t n = strlen(path);
+	unsigned seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)o;
+
+	memset(o, 0, sizeof *o);
+	o->path = xstrdup(path);
+	o->tmp = xmalloc(n + 12);
+	for (int tries = 0; tries < 100; tries++) {
+		char suffix[7];
+
+		for (int i = 0; i < 6; i++) {
+			seed = seed * 1103515245u + 12345u + (unsigned)tries;
+			suffix[i] = set[(seed >> 16) % (sizeof set - 1)];
+		}
+		suffix[6] = 0;
+		snprintf(o->tmp, n + 12, "%s.tmp-%s", path, suffix);
+		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (o->fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (o->fd < 0) {
+		int e = errno;
+
+		free(o->path);
+		free(o->tmp);
+		o->path = o->tmp = NULL;
+		errno = e;
+		return -1;
+	}
+	if (!hooked) {
+		atexit(unlink_all);
+		hooked = 1;
+	}
+	o->next = open_files;
+	open_files = o;
+	return 0;
+}
+
+int
+outfile_commit(struct outfile *o)
+{
+	int e;
+
+	if (fsync(o->fd) < 0 || close(o->fd) < 0) {
+		e = errno;
+		o->fd = -1;
+		goto fail;
+	}
+	o->fd = -1;
+	if (rename(o->tmp, o->path) < 0) {
+		e = errno;
+		goto fail;
+	}
+	forget(o);
+	return 0;
+fail:
+	unlink(o->tmp);
+	forget(o);
+	errno = e;
+	return -1;
+}
+
+void
+outfile_abort(struct outfile *o)
+{
+	if (!o->tmp)
+		return;
+	if (o->fd >= 0)
+		close(o->fd);
+	unlink(o->tmp);
+	forget(o);
+}

@@ -1,0 +1,37 @@
+/* A fixed pool of worker threads running jobs that the caller owns. With
+ * zero threads, pool_submit runs the job at once in the caller's thread, so
+ * modules need only one code path for "-j1" and "-jN". */
+#ifndef PGOPS_POOL_H
+#define PGOPS_POOL_H
+
+#include <pthread.h>
+
+struct pool_job {
+	struct pool_job *next;
+	void (*run)(struct pool_job *job, int worker);
+	int queued;
+	int done;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct pool_job *head, *tail;
+	pthread_t *threads;
+	int nthreads;
+	int stop;
+};
+
+/* Starts nthreads workers (0: run jobs inline). Dies if threads cannot start. */
+void pool_start(struct pool *p, int nthreads);
+void pool_submit(struct pool *p, struct pool_job *job);
+/* Waits until job has run; returns at once for a job never submitted. */
+void pool_wait(struct pool *p, struct pool_job *job);
+/* Non-blocking: has the job run? */
+int pool_done(struct pool *p, struct pool_job *job);
+/* Waits for queued jobs to finish and joins the workers. */
+void pool_stop(struct pool *p);
+/* The number of CPUs this process may run on (at least 1). */
+int pool_cpus(void);
+
+#endif

@@ -1,0 +1,57 @@
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sig.h"
+
+static volatile sig_atomic_t caught;
+
+static void
+on_signal(int sig)
+{
+	if (!caught)
+		caught = sig;
+}
+
+void
+sig_setup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked read(2) must return EINTR so loops notice. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+sig_caught(void)
+{
+	return caught;
+}
+
+void
+sig_exit(void)
+{
+	int s = caught ? caught : SIGTERM;
+
+	log_error("interrupted by SIG%s", s == SIGINT ? "INT" : s == SIGHUP ? "HUP" : "TERM");
+	exit(128 + s);
+}
+
+void
+sig_block_thread(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}

@@ -1,0 +1,16 @@
+/* Signals: SIGINT, SIGTERM and SIGHUP only set a flag that the work loops
+ * check, so programs end their work cleanly (abort uploads, remove partial
+ * files) and exit 128+signal. SIGPIPE is ignored so that a closed pipe shows
+ * up as EPIPE from write(2) and is reported like any other write error. */
+#ifndef PGOPS_SIG_H
+#define PGOPS_SIG_H
+
+void sig_setup(void);
+/* The signal caught so far, or 0. */
+int sig_caught(void);
+/* Log "interrupted by SIGxxx" and exit 128+signal. */
+_Noreturn void sig_exit(void);
+/* Call at the start of worker threads: the main thread takes the signals. */
+void sig_block_thread(void);
+
+#endif

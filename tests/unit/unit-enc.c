@@ -1,0 +1,37 @@
+/* lib/enc: hex and base64 against RFC 4648's test vectors, and bad input. */
+#include <string.h>
+
+#include "enc.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const b64[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+	char out[64];
+	unsigned char bin[64];
+	ssize_t n;
+
+	tap_plan(24);
+	for (int i = 0; i < 7; i++) {
+		base64_encode(out, plain[i], strlen(plain[i]));
+		tap_is_str(out, b64[i], "base64 encode RFC 4648 vector");
+		n = base64_decode(bin, sizeof bin, b64[i], strlen(b64[i]));
+		tap_is_mem(bin, n < 0 ? 0 : (size_t)n, plain[i], strlen(plain[i]), "base64 decode RFC 4648 vector");
+	}
+	tap_ok(base64_decode(bin, sizeof bin, "Zm9", 3) == -1, "base64: length not a multiple of 4");
+	tap_ok(base64_decode(bin, sizeof bin, "Zm=v", 4) == -1, "base64: padding in the middle");
+	tap_ok(base64_decode(bin, sizeof bin, "Zm9v!A==", 8) == -1, "base64: character outside the alphabet");
+	tap_ok(base64_decode(bin, 2, "Zm9v", 4) == -1, "base64: output does not fit");
+
+	hex_encode(out, "\x00\xff\x10\xab", 4);
+	tap_is_str(out, "00ff10ab", "hex encode");
+	n = hex_decode(bin, sizeof bin, "00FF10ab", 8);
+	tap_is_mem(bin, n < 0 ? 0 : (size_t)n, "\x00\xff\x10\xab", 4, "hex decode, either case");
+	tap_ok(hex_decode(bin, sizeof bin, "0g", 2) == -1, "hex: bad digit");
+	tap_ok(hex_decode(bin, sizeof bin, "abc", 3) == -1, "hex: odd length");
+	tap_ok(hex_decode(bin, 1, "abcd", 4) == -1, "hex: output does not fit");
+	tap_ok(1, "done");
+	return tap_done();
+}

@@ -1,0 +1,54 @@
+/* lib/hash: SHA-256 (FIPS 180-2 examples), HMAC-SHA-256 (RFC 4231 case 2),
+ * CRC-32 (the IEEE check value) and incremental use. */
+#include <string.h>
+
+#include "enc.h"
+#include "hash.h"
+#include "tap.h"
+
+static void
+sha_is(const char *msg, const char *want)
+{
+	unsigned char d[32];
+	char hex[65];
+
+	sha256_buf(msg, strlen(msg), d);
+	hex_encode(hex, d, 32);
+	tap_is_str(hex, want, "sha256 test vector");
+}
+
+int
+main(void)
+{
+	unsigned char d[32], d2[32];
+	char hex[65];
+	struct sha256 h;
+	static char big[1000000];
+
+	tap_plan(7);
+	sha_is("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha_is("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha_is("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+
+	memset(big, 'a', sizeof big);
+	sha256_init(&h);
+	for (size_t i = 0; i < sizeof big; i += 333)
+		sha256_update(&h, big + i, sizeof big - i < 333 ? sizeof big - i : 333);
+	sha256_final(&h, d);
+	sha256_buf(big, sizeof big, d2);
+	hex_encode(hex, d, 32);
+	tap_ok(memcmp(d, d2, 32) == 0 &&
+	    strcmp(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0") == 0,
+	    "sha256 of a million 'a', incremental = one-shot = FIPS value");
+
+	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d);
+	hex_encode(hex, d, 32);
+	tap_is_str(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+	    "hmac-sha256 RFC 4231 test case 2");
+
+	tap_is_int(crc32_update(0, "123456789", 9), 0xcbf43926, "crc32 check value");
+	tap_is_int(crc32_update(crc32_update(0, "12345", 5), "6789", 4), 0xcbf43926,
+	    "crc32 continued across calls");
+	return tap_done();
+}
