@@ -1,0 +1,124 @@
+# Shared shell for the tests of the real binaries: TAP output, a private
+# temporary directory, and the real servers (PostgreSQL 15, the
+# signature-checking S3 server) started on loopback and always stopped.
+#
+# Source it from a test: . "$(dirname "$0")/lib.sh"
+set -u
+: "${PGOPS_BIN:?run the tests through make check}"
+: "${PGOPS_TESTBIN:?run the tests through make check}"
+PGOPS_TOP=${PGOPS_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+TOP=$PGOPS_TOP
+export PGOPS_TOP
+PATH="$PGOPS_BIN:$PATH"
+export PATH
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/pgops-test.XXXXXX")
+chmod 755 "$T"
+_n=0
+_failed=0
+_cleanups=
+
+# Cleanup runs on every exit path: normal end, failure, signal.
+_cleanup() {
+	for c in $_cleanups; do $c >/dev/null 2>&1; done
+	rm -rf "$T"
+}
+trap '_cleanup' EXIT
+trap '_cleanup; exit 143' TERM
+trap '_cleanup; exit 130' INT
+on_exit() { _cleanups="$1 $_cleanups"; }
+
+plan() { echo "1..$1"; }
+diag() { printf '# %s\n' "$@"; }
+ok() {
+	_n=$((_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+# is GOT WANT NAME
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "got:  '$1'" "want: '$2'"; fi
+}
+# like FILE REGEX NAME (grep -E)
+like() {
+	if grep -Eq -- "$2" "$1"; then ok 0 "$3"; else ok 1 "$3"; diag "no match for /$2/ in:"; sed 's/^/#   /' "$1" | head -n 20; fi
+}
+unlike() {
+	if grep -Eq -- "$2" "$1"; then ok 1 "$3"; diag "unexpected match for /$2/ in:"; sed 's/^/#   /' "$1" | head -n 20; else ok 0 "$3"; fi
+}
+# run CMD...: stdout to $T/out, stderr to $T/err, exit status to $rc
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+skip() { _n=$((_n + 1)); echo "ok $_n # skip $1"; }
+done_testing() { [ "$_failed" = 0 ]; exit $?; }
+
+# A process that is running (a zombie left for an absent reaper is not).
+alive() {
+	_st=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -n "$_st" ] && [ "${_st#Z}" = "$_st" ]
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Wait up to $2 seconds (default 30) for file $1 to exist.
+wait_file() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $((${2:-30} * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+
+# PostgreSQL refuses to run as root; the harness runs it as the postgres user.
+_as_pg() {
+	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_start [initdb options...]: a fresh cluster in $T/pg on a free loopback
+# port. Sets PGHOST (socket dir), PGPORT, PGUSER, PGDATABASE and PG_URL.
+PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+pg_start() {
+	PGDATA_DIR="$T/pg"
+	mkdir -p "$PGDATA_DIR" "$T/pgsock"
+	[ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR" "$T/pgsock"
+	PGPORT=$(free_port)
+	_as_pg "$PG_BINDIR/initdb" -D "$PGDATA_DIR/data" -U postgres -A trust \
+		--no-sync -E UTF8 --locale=C "$@" >"$T/initdb.log" 2>&1 || {
+		diag "initdb failed:"; sed 's/^/#   /' "$T/initdb.log"; return 1; }
+	on_exit pg_stop
+	_as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/log" -w -t 60 \
+		-o "-p $PGPORT -k $T/pgsock -c listen_addresses=127.0.0.1 -c fsync=off" start \
+		>/dev/null 2>&1 || { diag "pg_ctl start failed:"; sed 's/^/#   /' "$PGDATA_DIR/log"; return 1; }
+	PGHOST="$T/pgsock" PGUSER=postgres PGDATABASE=postgres
+	PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+	export PGHOST PGPORT PGUSER PGDATABASE PG_URL
+}
+pg_stop() {
+	[ -f "$T/pg/data/postmaster.pid" ] &&
+		_as_pg "$PG_BINDIR/pg_ctl" -D "$T/pg/data" -m immediate -w -t 30 stop
+}
+pg_pid() { head -n 1 "$T/pg/data/postmaster.pid" 2>/dev/null; }
+
+# s3_start [BUCKET...]: the signature-checking S3 server on a free loopback
+# port. Sets S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.
+s3_start() {
+	mkdir -p "$T/s3"
+	NODE_PATH="$TOP/build/npm/node_modules" node "$TOP/tests/s3/server.js" \
+		"$T/s3" "$T/s3.port" "$@" >"$T/s3.log" 2>&1 &
+	S3_PID=$!
+	on_exit s3_stop
+	wait_file "$T/s3.port" 30 || { diag "s3rver did not start:"; sed 's/^/#   /' "$T/s3.log"; return 1; }
+	S3_ENDPOINT="http://127.0.0.1:$(cat "$T/s3.port")"
+	AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+	export S3_ENDPOINT AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
+}
+s3_stop() { [ -n "${S3_PID:-}" ] && kill "$S3_PID" && wait "$S3_PID"; }
