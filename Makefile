@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 
 PROGS = gzverify
 UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile
-HELPERS = gzwrite pgquery
+HELPERS = gzwrite pgquery gendump
 
 ifeq ($(SANITIZE),1)
 # The sanitizer build: glibc gcc with ASan+UBSan, same sources, same tests.
@@ -69,6 +69,10 @@ $(OUT)/tests/%: $(OUT)/obj/tests/helpers/%.o $(OUT)/libpgops.a
 	@mkdir -p $(@D)
 	$(CC) $(LDOPT) -o $@ $< $(OUT)/libpgops.a $(LIBS)
 
+$(OUT)/tests/%: $(OUT)/obj/tests/bench/%.o $(OUT)/libpgops.a
+	@mkdir -p $(@D)
+	$(CC) $(LDOPT) -o $@ $< $(OUT)/libpgops.a $(LIBS)
+
 tests: $(BINS) $(TESTBINS)
 
 check: tests
@@ -88,7 +92,7 @@ fuzz:
 	$(MAKE) $(FUZZERS:%=build/fuzz/%) $(OUT)/tests/gzwrite
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
 
-bench: all $(OUT)/tests/gzwrite
+bench: all tests
 	@sh ci/prereqs.sh bench
 	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests sh tests/bench/run.sh
 

@@ -8,7 +8,7 @@ for p in $progs; do
 	file -b "$PGOPS_BIN/$p" >"$T/file"
 	like "$T/file" 'statically linked' "$p is statically linked ($(wc -c <"$PGOPS_BIN/$p") bytes)"
 done
-make -n -C "$TOP" SANITIZE="${PGOPS_SANITIZE:-0}" all tests 2>&1 |
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -C "$TOP" SANITIZE="${PGOPS_SANITIZE:-0}" all tests 2>&1 |
 	grep -v -e 'Nothing to be done' -e 'Entering directory' -e 'Leaving directory' >"$T/todo"
 is "$(cat "$T/todo")" "" "make with nothing changed has nothing to do"
 done_testing

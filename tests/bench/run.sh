@@ -1,0 +1,69 @@
+#!/bin/sh
+# make bench: side-by-side comparisons in one run, on the same data, printed
+# as a table of medians with ratios ours/theirs (lower is better). Data comes
+# from gendump (deterministic, ~BENCH_SIZE of realistic dump) and is kept in
+# build/bench between runs. The table is also written to build/bench/results.md.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+: "${PGOPS_BIN:=$top/build/bin}" "${PGOPS_TESTBIN:=$top/build/tests}"
+size=${BENCH_SIZE:-1G}
+runs=${BENCH_RUNS:-5}
+d=$top/build/bench
+mkdir -p "$d"
+res=$d/results.md
+: >"$res"
+
+say() { printf '%s\n' "$*" | tee -a "$res"; }
+
+# measure LABEL CMD...: median wall seconds, CPU seconds and peak RSS (KB) of
+# $runs runs; sets W, C, M.
+measure() {
+	label=$1
+	shift
+	: >"$d/times"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		/usr/bin/time -f '%e %U %S %M' -o "$d/t1" "$@" >/dev/null 2>"$d/err" || {
+			echo "bench: $label failed:" >&2; cat "$d/err" >&2; exit 1; }
+		tail -n 1 "$d/t1" >>"$d/times"
+		i=$((i + 1))
+	done
+	W=$(awk '{print $1}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	C=$(awk '{print $2+$3}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	M=$(awk '{print $4}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	printf '| %s | %s | %s | %s |\n' "$label" "$W" "$C" "$((M / 1024))" | tee -a "$res"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+# The data: a realistic dump, gzip -6 of it (a foreign single-member file),
+# and pgops' indexed multi-member gzip of it (level 6, 2 threads).
+if [ ! -s "$d/dump.sql" ] || [ "$(cat "$d/dump.size" 2>/dev/null)" != "$size" ] ||
+	[ "$PGOPS_TESTBIN/gendump" -nt "$d/dump.sql" ]; then
+	echo "bench: generating $size of dump data" >&2
+	"$PGOPS_TESTBIN/gendump" "$size" >"$d/dump.sql"
+	echo "$size" >"$d/dump.size"
+	rm -f "$d/dump.sql.gz" "$d/dump.pg.gz"
+fi
+[ -s "$d/dump.sql.gz" ] || gzip -6 -c "$d/dump.sql" >"$d/dump.sql.gz"
+[ -s "$d/dump.pg.gz" ] || "$PGOPS_TESTBIN/gzwrite" -l 6 -j 2 <"$d/dump.sql" >"$d/dump.pg.gz"
+
+say "## gzverify ($(nproc) CPUs; $(($(wc -c <"$d/dump.sql") / 1048576)) MiB dump; medians of $runs runs)"
+say ""
+say "gzip -6 file: $(($(wc -c <"$d/dump.sql.gz") / 1048576)) MiB, one member; pgops indexed file: $(($(wc -c <"$d/dump.pg.gz") / 1048576)) MiB, $(( ($(wc -c <"$d/dump.sql") + 4194303) / 4194304 )) members"
+say ""
+say "| command | wall s | CPU s | peak RSS MiB |"
+say "|---|---|---|---|"
+measure "gzip -t (gzip -6 file)" gzip -t "$d/dump.sql.gz"; gz_f=$W
+measure "pigz -t (gzip -6 file)" pigz -t "$d/dump.sql.gz"; pz_f=$W
+measure "gzverify (gzip -6 file)" "$PGOPS_BIN/gzverify" "$d/dump.sql.gz"; us_f=$W
+measure "gzip -t (pgops file)" gzip -t "$d/dump.pg.gz"; gz_o=$W
+measure "pigz -t (pgops file)" pigz -t "$d/dump.pg.gz"; pz_o=$W
+measure "gzverify -j2 (pgops file)" "$PGOPS_BIN/gzverify" -j2 "$d/dump.pg.gz"; us_o=$W
+measure "gzverify -j1 (pgops file)" "$PGOPS_BIN/gzverify" -j1 "$d/dump.pg.gz"
+say ""
+say "| ratio (wall) | value | target |"
+say "|---|---|---|"
+say "| gzverify / pigz -t, gzip -6 file | $(ratio "$us_f" "$pz_f") | <= 1.0 |"
+say "| gzverify / gzip -t, gzip -6 file | $(ratio "$us_f" "$gz_f") | |"
+say "| gzverify -j2 / gzip -t, pgops file | $(ratio "$us_o" "$gz_o") | <= 0.25 |"
+say "| gzverify -j2 / pigz -t, pgops file | $(ratio "$us_o" "$pz_o") | |"

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Run each libFuzzer target for FUZZ_SECONDS on a corpus seeded with small
+# valid gzip files (gzip's and pgops' own writer's); a crash or a property
+# failure fails the run and leaves the reproducer in build/fuzz/.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+secs=${FUZZ_SECONDS:-60}
+gzwrite=$top/build/tests/gzwrite
+for name in "$@"; do
+	corpus=$top/build/fuzz/corpus-$name
+	mkdir -p "$corpus"
+	case $name in
+	fuzz-gz)
+		printf '' | gzip -c >"$corpus/seed-empty.gz"
+		seq 1 300 | gzip -c >"$corpus/seed-gzip.gz"
+		seq 1 3000 | "$gzwrite" -c 1K >"$corpus/seed-ours.gz"
+		(seq 1 50 | gzip -c; printf '' | "$gzwrite") >"$corpus/seed-concat.gz"
+		;;
+	esac
+	echo "fuzz: $name for ${secs}s" >&2
+	(cd "$top/build/fuzz" && "./$name" -max_total_time="$secs" -max_len=65536 \
+		-print_final_stats=1 "$corpus" 2>"$name.log") || {
+		tail -n 40 "$top/build/fuzz/$name.log" >&2
+		echo "fuzz: $name FAILED; see build/fuzz/$name.log and the crash-* file there" >&2
+		exit 1
+	}
+	grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$top/build/fuzz/$name.log" >&2 || true
+done
