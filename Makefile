@@ -6,7 +6,7 @@ SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
 PROGS = gzverify
-UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile
+UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress
 HELPERS = gzwrite pgquery gendump
 
 ifeq ($(SANITIZE),1)
