@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 
 PROGS = gzverify
 UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress
-HELPERS = gzwrite pgquery gendump
+HELPERS = gzwrite pgquery gendump httpget
 
 ifeq ($(SANITIZE),1)
 # The sanitizer build: glibc gcc with ASan+UBSan, same sources, same tests.
@@ -28,7 +28,9 @@ CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -Ilib -Itests -I$(D
 LIBS = -L$(DEPS)/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 
 LIBSRC = $(wildcard lib/*.c)
-LIBOBJ = $(LIBSRC:%.c=$(OUT)/obj/%.o)
+LIBOBJ = $(LIBSRC:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/builtin_ta.o
+# The CA bundle compiled into TLS-capable binaries, for FROM scratch images.
+CA_BUNDLE ?= $(firstword $(wildcard /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem))
 BINS = $(PROGS:%=$(OUT)/bin/%)
 UNITBINS = $(UNITS:%=$(OUT)/tests/%)
 TESTBINS = $(UNITBINS) $(HELPERS:%=$(OUT)/tests/%)
@@ -52,6 +54,17 @@ build/deps/host/VERSIONS: build/deps/src/.stamp
 $(OUT)/obj/%.o: %.c | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/gen/ta-gen: $(OUT)/obj/ci/ta-gen.o $(OUT)/obj/lib/tls_certs.o $(OUT)/obj/lib/xmem.o $(OUT)/obj/lib/log.o
+	@mkdir -p $(@D)
+	$(CC) $(LDOPT) -o $@ $^ $(LIBS)
+
+$(OUT)/gen/builtin_ta.c: $(OUT)/gen/ta-gen $(CA_BUNDLE)
+	$(OUT)/gen/ta-gen $(CA_BUNDLE) >$@.tmp && mv $@.tmp $@
+
+$(OUT)/obj/gen/builtin_ta.o: $(OUT)/gen/builtin_ta.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Wno-missing-field-initializers -c $< -o $@
 
 $(OUT)/libpgops.a: $(LIBOBJ)
 	rm -f $@
@@ -102,7 +115,7 @@ install: all
 	install -m 644 $(PROGS:%=man/man1/%.1) $(DESTDIR)$(MANDIR)/man1/
 
 clean:
-	rm -rf build/bin build/obj build/tests build/libpgops.a build/san build/fuzz
+	rm -rf build/bin build/obj build/gen build/tests build/libpgops.a build/san build/fuzz
 
 distclean:
 	rm -rf build

@@ -122,3 +122,16 @@ s3_start() {
 	export S3_ENDPOINT AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
 }
 s3_stop() { [ -n "${S3_PID:-}" ] && kill "$S3_PID" && wait "$S3_PID"; }
+
+# https_start NAME [KEY CERT [CA]]: the node test server; sets ${NAME}_URL.
+https_start() {
+	name=$1
+	shift
+	node "$TOP/tests/https/server.js" "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
+	eval "${name}_PID=\$!"
+	on_exit "kill_pid_$name"
+	eval "kill_pid_$name() { kill \$${name}_PID; }"
+	wait_file "$T/$name.port" 30 || { diag "test web server did not start:"; sed 's/^/#   /' "$T/$name.log"; return 1; }
+	if [ $# -gt 0 ]; then scheme=https; else scheme=http; fi
+	eval "${name}_URL=$scheme://127.0.0.1:$(cat "$T/$name.port")"
+}
