@@ -60,6 +60,8 @@ main(int argc, char **argv)
 	if (a.n == 0)
 		printf("\t{ { 0, 0 }, 0, { 0, { .rsa = { 0, 0, 0, 0 } } } }\n");
 	printf("};\nconst size_t tls_builtin_ta_n = %zu;\n", a.n);
+	if (a.n)
+		tls_anchors_free(&a);
 	if (fflush(stdout) == EOF)
 		die_errno(EX_IOERR, "write error: stdout");
 	return 0;

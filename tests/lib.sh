@@ -83,10 +83,8 @@ _as_pg() {
 	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# pg_start [initdb options...]: a fresh cluster in $T/pg on a free loopback
-# port. Sets PGHOST (socket dir), PGPORT, PGUSER, PGDATABASE and PG_URL.
 PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
-pg_start() {
+pg_init() {
 	PGDATA_DIR="$T/pg"
 	mkdir -p "$PGDATA_DIR" "$T/pgsock"
 	[ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR" "$T/pgsock"
@@ -94,6 +92,9 @@ pg_start() {
 	_as_pg "$PG_BINDIR/initdb" -D "$PGDATA_DIR/data" -U postgres -A trust \
 		--no-sync -E UTF8 --locale=C "$@" >"$T/initdb.log" 2>&1 || {
 		diag "initdb failed:"; sed 's/^/#   /' "$T/initdb.log"; return 1; }
+	PGDATA="$PGDATA_DIR/data"
+}
+pg_run() {
 	on_exit pg_stop
 	_as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/log" -w -t 60 \
 		-o "-p $PGPORT -k $T/pgsock -c listen_addresses=127.0.0.1 -c fsync=off" start \
@@ -102,6 +103,11 @@ pg_start() {
 	PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
 	export PGHOST PGPORT PGUSER PGDATABASE PG_URL
 }
+# pg_start [initdb options...]: a fresh cluster in $T/pg on a free loopback
+# port. Sets PGHOST (socket dir), PGPORT, PGUSER, PGDATABASE and PG_URL.
+pg_start() { pg_init "$@" && pg_run; }
+# psql as the superuser over the socket, quiet, stopping at the first error.
+pg_sql() { psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres "$@"; }
 pg_stop() {
 	[ -f "$T/pg/data/postmaster.pid" ] &&
 		_as_pg "$PG_BINDIR/pg_ctl" -D "$T/pg/data" -m immediate -w -t 30 stop

@@ -79,5 +79,10 @@ main(int argc, char **argv)
 	fwrite(body, 1, r->bodylen, stdout);
 	log_info("connections %u", c.connects);
 	http_client_close(&c);
+	if (c.anchors)
+		tls_anchors_free(&a);
+	if (c.cert)
+		tls_client_cert_free(&cc);
+	free(r);
 	return 0;
 }

@@ -1,0 +1,43 @@
+/* Connecting to PostgreSQL. libpq is built without OpenSSL, so TLS is ours:
+ * for a TCP host we open the connection, send the SSLRequest, run the
+ * BearSSL handshake with libpq's sslmode rules, and hand libpq a connection
+ * to an in-process tunnel (an abstract Unix socket, host=@name) served by a
+ * relay thread. Unix sockets and sslmode=disable go straight to libpq.
+ *
+ * Honoured with libpq's meaning: sslmode (disable, allow, prefer (default),
+ * require, verify-ca, verify-full), sslrootcert (a file, or "system"),
+ * sslcert, sslkey, sslsni, connect_timeout, several hosts tried in order,
+ * and their PG* variables; everything else passes to libpq. Errors name the
+ * real host and port, never the tunnel, and never a password. */
+#ifndef PGOPS_PG_H
+#define PGOPS_PG_H
+
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+struct pg_tunnel;
+
+struct pg_conn {
+	PGconn *conn;
+	struct pg_tunnel *tunnel; /* NULL when libpq talks to the server itself */
+	char host[256];           /* the server actually reached */
+	char port[8];
+	int tls;                  /* 1 when the session runs over TLS */
+};
+
+/* conninfo: "key=value ..." or a postgres:// URL; NULL or "" means
+ * DATABASE_URL if set, else libpq's PG* environment. application_name
+ * defaults to the program's name. Returns 0, or an exit code with a message
+ * in err: 69 cannot connect (or TLS refused), 77 authentication refused,
+ * 78 bad connection settings. */
+int pg_connect(struct pg_conn *pc, const char *conninfo, char *err, size_t errlen);
+void pg_close(struct pg_conn *pc);
+/* Ask the server to cancel the running statement (safe from another
+ * thread). 0, or -1 with a message. */
+int pg_cancel(struct pg_conn *pc, char *err, size_t errlen);
+/* Copy msg to out with the tunnel's socket name replaced by the real host
+ * and port (libpq's messages name the socket it connected to). */
+void pg_error_text(const struct pg_conn *pc, const char *msg, char *out, size_t outlen);
+
+#endif
