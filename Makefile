@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 
 PROGS = gzverify
 UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress
-HELPERS = gzwrite pgquery gendump httpget
+HELPERS = gzwrite pgquery gendump httpget pgcopy
 
 ifeq ($(SANITIZE),1)
 # The sanitizer build: glibc gcc with ASan+UBSan, same sources, same tests.
@@ -94,11 +94,16 @@ check: tests
 		prove -j2 --timer $(UNITBINS) tests/*.t
 
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
-FUZZERS = fuzz-gz
+FUZZERS = fuzz-gz fuzz-http fuzz-pem
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
+FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
+# Each target links the lib sources it exercises (and their helpers).
+FUZZSRC_fuzz-gz = lib/gz_read.c lib/gz_write.c lib/pool.c lib/hash.c lib/xmem.c lib/log.c lib/sig.c
+FUZZSRC_fuzz-http = lib/http_parse.c
+FUZZSRC_fuzz-pem = lib/tls_certs.c lib/xmem.c lib/log.c
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
-	clang $(FUZZCFLAGS) -o $@ $< $(LIBSRC) -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
+	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)
 
 fuzz:
 	@sh ci/prereqs.sh fuzz

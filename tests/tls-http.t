@@ -5,7 +5,7 @@
 # end of the connection, keep-alive reuse, deadlines.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/pki.sh"
-plan 27
+plan 29
 pki_make "$T/pki"
 P=$T/pki
 get() { run "$PGOPS_TESTBIN/httpget" "$@"; }
@@ -66,6 +66,17 @@ get "$plain_URL/big?n=3000000"
 is "$(tail -n +2 "$T/out" | wc -c)" 3000000 "3 MB body with Content-Length"
 get "$plain_URL/status/503"
 is "$rc $(head -n 1 "$T/out")" "0 503" "status 503 reported"
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	LISTEN_HOST=::1 https_start six "$P/server.key" "$P/server.crt"
+	port=${six_URL##*:}
+	get --cacert "$P/ca.crt" "https://[::1]:$port/ok"
+	is "$rc $(head -n 1 "$T/out")" "0 200" "IPv6: https://[::1] verified against an IPv6 subjectAltName"
+	LISTEN_HOST=::1 https_start sixplain
+	get -n 3 "http://[::1]:${sixplain_URL##*:}/port"
+	is "$rc $(head -n 1 "$T/out")" "0 200" "IPv6: plain http://[::1] with keep-alive"
+else
+	skip "no IPv6 loopback here"; skip "no IPv6 loopback here"
+fi
 get -t 500ms "$plain_URL/slow"
 is "$rc" 69 "response slower than the deadline: error"
 like "$T/err" "timed out" "and says timed out"

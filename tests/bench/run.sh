@@ -31,7 +31,7 @@ measure() {
 	W=$(awk '{print $1}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
 	C=$(awk '{print $2+$3}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
 	M=$(awk '{print $4}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	printf '| %s | %s | %s | %s |\n' "$label" "$W" "$C" "$((M / 1024))" | tee -a "$res"
+	printf '| %s | %s | %s | %s |\n' "$label" "$W" "$C" "$(awk -v m="$M" 'BEGIN { printf "%.1f", m / 1024 }')" | tee -a "$res"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
@@ -67,3 +67,47 @@ say "| gzverify / pigz -t, gzip -6 file | $(ratio "$us_f" "$pz_f") | <= 1.0 |"
 say "| gzverify / gzip -t, gzip -6 file | $(ratio "$us_f" "$gz_f") | |"
 say "| gzverify -j2 / gzip -t, pgops file | $(ratio "$us_o" "$gz_o") | <= 0.25 |"
 say "| gzverify -j2 / pigz -t, pgops file | $(ratio "$us_o" "$pz_o") | |"
+
+# The TLS tunnel under libpq: COPY TO STDOUT of a ~400 MB table through
+# BearSSL and the relay thread, against libpq's own plain TCP, same server.
+tunnel_bench() {
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	. "$top/tests/pki.sh"
+	pki_make "$T/pki"
+	pg_init
+	cp "$T/pki/server.crt" "$T/pki/server.key" "$PGDATA/"
+	[ "$(id -u)" = 0 ] && chown postgres "$PGDATA/server.crt" "$PGDATA/server.key"
+	printf "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\nshared_buffers = 1GB\n" >>"$PGDATA/postgresql.conf"
+	pg_run
+	echo "bench: loading the COPY table" >&2
+	pg_sql -c "create table copybench as select i, md5(i::text) as a, md5((-i)::text) as b,
+		now() - i * interval '1 second' as t, repeat(chr(65 + i % 26), 80 + i % 40) as pad
+		from generate_series(1, 2000000) i" -c "vacuum analyze copybench"
+	size=$(pg_sql -At -c "select pg_size_pretty(pg_table_size('copybench'))")
+	H="host=127.0.0.1 port=$PGPORT user=postgres dbname=postgres"
+	bytes=$("$PGOPS_TESTBIN/pgcopy" "$H sslmode=disable" "COPY copybench TO STDOUT")
+	say ""
+	say "## TLS tunnel for libpq ($((bytes / 1048576)) MiB of COPY output from a $size table; medians of $runs runs)"
+	say ""
+	say "| connection | wall s | CPU s | peak RSS MiB |"
+	say "|---|---|---|---|"
+	measure "libpq, plain TCP (sslmode=disable)" "$PGOPS_TESTBIN/pgcopy" "$H sslmode=disable" "COPY copybench TO STDOUT"
+	plain=$W
+	measure "BearSSL tunnel (sslmode=require)" "$PGOPS_TESTBIN/pgcopy" "$H sslmode=require" "COPY copybench TO STDOUT"
+	tls=$W
+	measure "BearSSL tunnel (sslmode=verify-full)" "$PGOPS_TESTBIN/pgcopy" "$H sslmode=verify-full sslrootcert=$T/pki/ca.crt" "COPY copybench TO STDOUT"
+	say ""
+	say "| ratio (wall) | value | target |"
+	say "|---|---|---|"
+	say "| TLS tunnel / plain TCP | $(ratio "$tls" "$plain") | < 1.15 |"
+}
+( tunnel_bench )
+
+say ""
+say "## Binary sizes (stripped, static)"
+say ""
+say "| binary | bytes |"
+say "|---|---|"
+for b in "$PGOPS_BIN"/* "$PGOPS_TESTBIN/pgquery" "$PGOPS_TESTBIN/httpget"; do
+	say "| $(basename "$b") | $(wc -c <"$b") |"
+done

@@ -16,6 +16,20 @@ for name in "$@"; do
 		seq 1 3000 | "$gzwrite" -c 1K >"$corpus/seed-ours.gz"
 		(seq 1 50 | gzip -c; printf '' | "$gzwrite") >"$corpus/seed-concat.gz"
 		;;
+	fuzz-http)
+		printf 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhello' >"$corpus/seed-head"
+		printf '5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n' >"$corpus/seed-chunked"
+		printf 'https://[::1]:8443/bucket/key?x=1' >"$corpus/seed-url"
+		;;
+	fuzz-pem)
+		# Test-PKI certificates and keys made with openssl, PEM and DER.
+		k=$top/build/fuzz/pki
+		if [ ! -s "$k/server.crt" ]; then
+			(. "$top/tests/pki.sh" && pki_make "$k")
+		fi
+		cp "$k/server.crt" "$k/ca.crt" "$k/client-ec.key" "$corpus/"
+		openssl x509 -in "$k/server.crt" -outform DER -out "$corpus/server.der" 2>/dev/null
+		;;
 	esac
 	echo "fuzz: $name for ${secs}s" >&2
 	(cd "$top/build/fuzz" && "./$name" -max_total_time="$secs" -max_len=65536 \

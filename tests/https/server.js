@@ -1,5 +1,6 @@
 // HTTP and HTTPS test server for lib/http and lib/tls (and later
-// healthprobe): loopback only, a free port written to PORTFILE.
+// healthprobe): loopback only (LISTEN_HOST, default 127.0.0.1), a free
+// port written to PORTFILE.
 //   node server.js PORTFILE [KEY CERT [CA]]   (CA: ask for client certificates)
 'use strict';
 const fs = require('fs');
@@ -48,7 +49,7 @@ const server = key
       ca: ca ? fs.readFileSync(ca) : undefined, requestCert: !!ca, rejectUnauthorized: false }, handle)
   : http.createServer(handle);
 server.keepAliveTimeout = 30000;
-server.listen(0, '127.0.0.1', () => {
+server.listen(0, process.env.LISTEN_HOST || '127.0.0.1', () => {
   fs.writeFileSync(portFile + '.tmp', String(server.address().port));
   fs.renameSync(portFile + '.tmp', portFile);
 });
