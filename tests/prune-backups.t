@@ -1,0 +1,148 @@
+#!/bin/sh
+# prune-backups as operators run it: on a directory of real files (symlinks,
+# subdirectories, hostile names, permission errors, files vanishing), on
+# s3ls-style stdin, and every safety rule, output and exit code.
+. "$(dirname "$0")/lib.sh"
+plan 51
+NOW=--now=2026-11-22T12:00:00Z
+B=$T/b
+mkdir -p "$B"
+# 20 daily dumps, Nov 1 to Nov 20, 1000 bytes each.
+for d in $(seq -w 1 20); do head -c 1000 /dev/zero >"$B/db-202611${d}T020000Z.sql.gz"; done
+
+run prune-backups "$B"
+is "$rc" 64 "an empty policy is refused"
+like "$T/err" 'no policy given' "and says so"
+run prune-backups --keep-daily x "$B"
+is "$rc" 64 "a bad count is a usage error"
+run prune-backups --keep-within 7x "$B"
+like "$T/err" "--keep-within: '7x' is not a duration" "a bad duration names the option"
+run prune-backups --keep-daily 3 --delete
+is "$rc" 64 "--delete without DIR is a usage error"
+run prune-backups --keep-daily 3 --delete --check "$B"
+is "$rc" 64 "--delete with --check is a usage error"
+run prune-backups --keep-daily 3 --delete-small "$B"
+is "$rc" 64 "--delete-small without --min-size is a usage error"
+run prune-backups --keep-daily 3 --max-delete-ratio 1.5 "$B"
+is "$rc" 64 "a ratio above 1 is a usage error"
+run prune-backups --keep-daily 3 "$T/nonexistent"
+is "$rc" 66 "a missing DIR is exit 66"
+
+run prune-backups $NOW --keep-daily 3 "$B"
+is "$rc" 0 "a plan: exit 0"
+is "$(wc -l <"$T/out")" 17 "prints the 17 to delete"
+like "$T/out" "^$B/db-20261117T020000Z.sql.gz$" "as DIR/name, ready for xargs rm"
+unlike "$T/out" "20261118|20261119|20261120" "never the three newest"
+is "$(ls "$B" | wc -l)" 20 "and deletes nothing"
+run prune-backups $NOW --keep-daily 3 --check "$B"
+is "$rc" 1 "--check: exit 1 when something would be deleted"
+run prune-backups $NOW --keep-daily 30 --check "$B"
+is "$rc" 0 "--check: exit 0 when nothing would be"
+
+run prune-backups $NOW --keep-daily 3 --max-delete 10 "$B"
+is "$rc:$(cat "$T/out")" "1:" "--max-delete refuses the whole plan, prints nothing"
+like "$T/err" 'refusing: the plan deletes 17 backups, more than --max-delete 10; nothing deleted' "and says why"
+run prune-backups $NOW --keep-daily 3 --max-delete-ratio 0.5 "$B"
+like "$T/err" 'deletes 17 of 20 backups, more than --max-delete-ratio 0.5' "--max-delete-ratio refuses too"
+run prune-backups $NOW --keep-daily 3 --min-keep 5 "$B"
+like "$T/err" 'the plan keeps 3 backups, fewer than --min-keep 5' "--min-keep refuses a plan leaving too few"
+is "$rc" 1 "with exit 1"
+
+# Failed (small) dumps never count and are never deleted by default.
+head -c 10 /dev/zero >"$B/db-20261121T020000Z.sql.gz"
+run prune-backups $NOW --keep-last 2 --min-size 500 -v "$B"
+unlike "$T/out" '20261121|20261120|20261119' "a failed newest dump does not push out good ones"
+like "$T/err" 'KEEP .* db-20261121T020000Z.sql.gz +small$' "-v explains: kept as small (failed)"
+run prune-backups $NOW --keep-last 2 --min-size 500 "$B"
+is "$(wc -l <"$T/out")" 18 "two good dumps kept besides the failed one"
+head -c 10 /dev/zero >"$B/db-20261101T030000Z.sql.gz"
+run prune-backups $NOW --keep-last 2 --min-size 500 --delete-small "$B"
+like "$T/out" 'db-20261101T030000Z' "--delete-small deletes failed dumps"
+unlike "$T/out" 'db-20261121T020000Z' "but never the newest backup"
+rm "$B/db-20261101T030000Z.sql.gz" "$B/db-20261121T020000Z.sql.gz"
+
+# Things in DIR that are not backups, and names with no time.
+mkdir "$B/db-20260101T000000Z.sql.gz.d"
+ln -s "$B/db-20261101T020000Z.sql.gz" "$B/db-20250101T000000Z.sql.gz"
+ln -s /etc/passwd "$B/db-20240101T000000Z.sql.gz"
+: >"$B/db-20261120T030000Z.sql.gz.tmp-ab12cd"
+: >"$B/.db-20200101T000000Z.sql.gz"
+: >"$B/notes.txt"
+run prune-backups $NOW --keep-daily 3 -v "$B"
+unlike "$T/out" 'db-2026010|db-2025|db-2024|tmp-|notes|/\.db' "symlinks, subdirectories, temporary and hidden files, undated names: never listed"
+like "$T/err" 'KEEP .* notes.txt +no-time' "-v shows the undated file kept"
+like "$T/err" "1 name without a time: never deleted" "and warns about it"
+run prune-backups $NOW --keep-daily 3 --pattern 'db-*.sql.gz' -v "$B"
+unlike "$T/err" 'notes.txt' "--pattern narrows the set"
+touch -d '2026-11-21 05:00:00' "$B/notes.txt"
+run prune-backups $NOW --keep-last 1 --use-mtime "$B"
+unlike "$T/out" 'notes.txt' "--use-mtime: an undated file gets its mtime (the newest here)"
+like "$T/out" 'db-20261120T020000Z' "so the newest named dump is no longer the newest"
+rm "$B/notes.txt"
+
+# Hostile names: spaces, newlines, quotes, leading dashes.
+nl='
+'
+: >"$B/db 20261102T020000Z's copy.sql.gz"
+: >"$B/-db-20261103T030000Z.sql.gz"
+: >"$B/db-20261104T030000Z${nl}x.sql.gz"
+run prune-backups $NOW --keep-daily 30 "$B"
+printf '%s\n' "$B/db-20261102T020000Z.sql.gz" "$B/db-20261103T020000Z.sql.gz" "$B/db-20261104T020000Z.sql.gz" >"$T/want"
+sort "$T/out" | cmp -s - "$T/want"
+ok $? "daily 30: the hostile names are the newest of their days, so the 02:00 dumps of Nov 2-4 go"
+run prune-backups $NOW --keep-daily 3 -v "$B"
+like "$T/out" "db 20261102T020000Z's copy.sql.gz" "a name with spaces and a quote is printed as is"
+unlike "$T/out" '^x.sql.gz$' "a name with a newline is never printed one per line"
+like "$T/err" 'KEEP .*newline-in-name' "it is kept instead, and -v says why"
+prune-backups $NOW --keep-daily 3 -0 "$B" | tr '\0' '\n' | grep -c '^x.sql.gz$' >"$T/n0"
+is "$(cat "$T/n0")" 1 "-0 prints it, NUL-terminated"
+
+# Deleting for real, relative to the directory, never following links.
+cp -r "$B" "$T/keep"
+run prune-backups $NOW --keep-daily 3 --delete "$B"
+is "$rc" 0 "--delete: exit 0"
+is "$(ls "$B" | grep -c '^db-202611[0-9]*T020000Z.sql.gz$')" 3 "three dated dumps left"
+[ -e /etc/passwd ] && [ -L "$B/db-20240101T000000Z.sql.gz" ]
+ok $? "symlinks and their targets untouched"
+[ -d "$B/db-20260101T000000Z.sql.gz.d" ] && [ -e "$B/db-20261120T030000Z.sql.gz.tmp-ab12cd" ]
+ok $? "subdirectories and temporary files untouched"
+is "$(grep -c "^$B/" "$T/out")" "$(wc -l <"$T/out")" "prints each deleted path, one per line"
+like "$T/out" "^$B/db-20261104T030000Z\\?x.sql.gz$" "a newline in a deleted name shows as ?"
+
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+	mkdir "$T/ro"
+	for d in 01 02 03 04; do : >"$T/ro/db-202611${d}T020000Z.sql.gz"; done
+	chmod 755 "$T/ro"
+	run runuser -u nobody -- "$PGOPS_BIN/prune-backups" $NOW --keep-last 1 --delete "$T/ro"
+	is "$rc" 74 "deletions refused by permissions: exit 74"
+	like "$T/err" "cannot delete $T/ro/db-20261101T020000Z.sql.gz: Permission denied" "each failure reported"
+	like "$T/err" '3 of 3 deletions failed' "and counted"
+	chmod 700 "$T/ro"
+	run runuser -u nobody -- "$PGOPS_BIN/prune-backups" $NOW --keep-last 1 "$T/ro"
+	is "$rc" 77 "an unreadable DIR is exit 77"
+else
+	skip "needs root to test as another user"; skip "needs root"; skip "needs root"; skip "needs root"
+fi
+
+# stdin: s3ls lines and bare names.
+printf 'db/db-20261120T020000Z.sql.gz\t123\t2026-11-20T02:00:05Z\tetag1\n' >"$T/list"
+printf 'db/db-20261119T020000Z.sql.gz\t123\t2026-11-19T02:00:05Z\tetag2\n' >>"$T/list"
+printf 'db/nightly.sql.gz\t123\t2026-11-18T02:00:05Z\tetag3\n' >>"$T/list"
+printf 'db/db-20261117T020000Z.sql.gz\n' >>"$T/list"
+run prune-backups $NOW --keep-last 1 <"$T/list"
+is "$(cat "$T/out" | tr '\n' ' ')" "db/db-20261119T020000Z.sql.gz db/nightly.sql.gz db/db-20261117T020000Z.sql.gz " "stdin: names as listed, listed times used when the name has none"
+run prune-backups $NOW --keep-last 1 --json <"$T/list"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["refused"] is None
+a = {b["name"]: b for b in d["backups"]}
+assert a["db/nightly.sql.gz"]["time_from"] == "listed" and a["db/nightly.sql.gz"]["action"] == "delete"
+assert a["db/db-20261120T020000Z.sql.gz"]["reasons"] == ["last"]
+' "$T/out"
+ok $? "--json: every backup with action, time, source of the time, reasons"
+printf 'db/x.sql.gz\tbig\t2026-11-20T02:00:05Z\n' >"$T/bad"
+run prune-backups --keep-last 1 <"$T/bad"
+is "$rc" 65 "stdin: a bad size is exit 65"
+like "$T/err" "stdin line 1: size 'big' is not a number" "and names the line"
+done_testing
