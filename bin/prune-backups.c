@@ -130,7 +130,8 @@ enum {
 };
 
 struct backup {
-	char *name;
+	char *name;       /* into the stdin buffer, or its own copy (DIR) */
+	const char *listed; /* the listed time, parsed only if the name has none */
 	int64_t t;
 	uint64_t size;
 	int has_time, has_size, counted, del;
@@ -157,14 +158,14 @@ duration_arg(const char *o, const char *a, struct retention_duration *d)
 }
 
 static struct backup *
-add(const char *name)
+add(char *name)
 {
 	if (nbk == capbk) {
 		capbk = capbk ? capbk * 2 : 1024;
 		bk = xrealloc(bk, capbk * sizeof *bk);
 	}
 	memset(&bk[nbk], 0, sizeof bk[nbk]);
-	bk[nbk].name = xstrdup(name);
+	bk[nbk].name = name;
 	return &bk[nbk++];
 }
 
@@ -207,7 +208,7 @@ read_dir(const char *dir, int *dfd)
 		}
 		if (!S_ISREG(st.st_mode))
 			continue;
-		b = add(e->d_name);
+		b = add(xstrdup(e->d_name));
 		b->size = (uint64_t)st.st_size;
 		b->has_size = 1;
 		if (opt.use_mtime) {
@@ -221,44 +222,57 @@ read_dir(const char *dir, int *dfd)
 	closedir(d);
 }
 
+/* All of stdin in one buffer, split in place: a million names cost one
+ * allocation, not a million. */
 static void
 read_stdin(void)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	size_t len = 0, cap = 1 << 20;
+	char *buf = xmalloc(cap + 1), *line, *end;
 	unsigned long lineno = 0;
+	ssize_t r;
 
-	while ((n = getline(&line, &cap, stdin)) > 0) {
+	while ((r = io_read(0, buf + len, cap - len)) > 0) {
+		len += (size_t)r;
+		if (len == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+	}
+	if (r < 0) {
+		if (sig_caught())
+			sig_exit();
+		die_errno(EX_IOERR, "read error: stdin");
+	}
+	if (memchr(buf, 0, len))
+		die(EX_DATAERR, "stdin: contains a NUL byte");
+	buf[len] = 0;
+	for (line = buf; line < buf + len; line = end + 1) {
 		char *f[4] = { line, NULL, NULL, NULL };
 		struct backup *b;
+		size_t n;
 		int nf = 1;
 
 		lineno++;
-		if (sig_caught())
-			sig_exit();
-		if (memchr(line, 0, (size_t)n))
-			die(EX_DATAERR, "stdin line %lu: contains a NUL byte", lineno);
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = 0;
+		end = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!end)
+			end = buf + len;
+		*end = 0;
+		n = (size_t)(end - line);
 		if (n > 0 && line[n - 1] == '\r')
 			line[--n] = 0;
 		if (n == 0)
 			continue;
-		for (char *p = line; *p && nf < 4; p++)
-			if (*p == '\t') {
-				*p = 0;
-				f[nf++] = p + 1;
-			}
+		for (char *p = line; nf < 4 && (p = strchr(p, '\t')); ) {
+			*p++ = 0;
+			f[nf++] = p;
+		}
 		if (!*f[0])
 			die(EX_DATAERR, "stdin line %lu: empty name", lineno);
 		b = add(f[0]);
 		if (nf > 1 && *f[1]) {
-			uint64_t v;
-
-			if (parse_uint(f[1], UINT64_MAX, &v) < 0)
+			if (parse_uint(f[1], UINT64_MAX, &b->size) < 0)
 				die(EX_DATAERR, "stdin line %lu: size '%s' is not a number of bytes", lineno, f[1]);
-			b->size = v;
 			b->has_size = 1;
 		}
 		if (nf > 2 && *f[2]) {
@@ -266,14 +280,10 @@ read_stdin(void)
 
 			if (tab)
 				*tab = 0;
-			if (nametime_rfc3339(f[2], &b->t) < 0)
-				die(EX_DATAERR, "stdin line %lu: time '%s' is not RFC 3339", lineno, f[2]);
-			b->has_time = 2;
+			b->listed = f[2];
+			b->t = (int64_t)lineno; /* for the message, should it not parse */
 		}
 	}
-	if (ferror(stdin))
-		die_errno(EX_IOERR, "read error: stdin");
-	free(line);
 }
 
 static void
@@ -288,8 +298,14 @@ date_all(void)
 			b->t = t;
 			b->has_time = 1;
 			b->time_from = "name";
+		} else if (b->listed) {
+			if (nametime_rfc3339(b->listed, &t) < 0)
+				die(EX_DATAERR, "stdin line %lld: time '%s' is not RFC 3339", (long long)b->t, b->listed);
+			b->t = t;
+			b->has_time = 1;
+			b->time_from = "listed";
 		} else if (b->has_time) {
-			b->time_from = opt.dir ? "mtime" : "listed";
+			b->time_from = "mtime";
 		} else {
 			b->flags |= F_NO_TIME;
 		}
@@ -630,10 +646,16 @@ main(int argc, char **argv)
 	if (opt.delete) {
 		failed = delete_planned(dfd);
 	} else if (!opt.json) {
-		for (size_t i = 0; i < nbk; i++)
-			if (bk[i].del)
-				printf("%s%s%s%c", opt.dir ? opt.dir : "", opt.dir ? "/" : "", bk[i].name,
-				    opt.null ? '\0' : '\n');
+		for (size_t i = 0; i < nbk; i++) {
+			if (!bk[i].del)
+				continue;
+			if (opt.dir) {
+				fputs(opt.dir, stdout);
+				putchar('/');
+			}
+			fputs(bk[i].name, stdout);
+			putchar(opt.null ? '\0' : '\n');
+		}
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))
 		die_errno(EX_IOERR, "write error: stdout");

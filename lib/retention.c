@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "retention.h"
+#include "xmem.h"
 
 int
 retention_duration_parse(const char *s, struct retention_duration *d)
@@ -53,14 +54,31 @@ retention_policy_empty(const struct retention_policy *p)
 	return retention_duration_zero(&p->within);
 }
 
-static int
-newest_first(const void *a, const void *b)
+/* A stable bottom-up merge sort, newest first: items start in input order,
+ * so stability keeps ties in input order. (musl's qsort is a smoothsort,
+ * several times slower on a million shuffled items, and not stable.) */
+static void
+merge_sort(struct retention_item *items, size_t n)
 {
-	const struct retention_item *x = a, *y = b;
+	struct retention_item *tmp = xmalloc(n * sizeof *tmp), *src = items, *dst = tmp, *sw;
 
-	if (x->t != y->t)
-		return x->t > y->t ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t a = lo, b = mid, o = lo;
+
+			while (a < mid && b < hi)
+				dst[o++] = src[b].t > src[a].t ? src[b++] : src[a++];
+			while (a < mid)
+				dst[o++] = src[a++];
+			while (b < hi)
+				dst[o++] = src[b++];
+		}
+		sw = src, src = dst, dst = sw;
+	}
+	if (src != items)
+		memcpy(items, src, n * sizeof *items);
+	free(tmp);
 }
 
 static int
@@ -102,6 +120,32 @@ period(int rule, const struct tm *tm, size_t nr)
 	}
 }
 
+/* Listings usually come in time order (s3ls lists keys in name order), so
+ * input already strictly ascending or descending is put in order in O(n);
+ * "strictly" because ties must keep their input order. */
+static void
+sort_newest_first(struct retention_item *items, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n && items[i].t < items[i - 1].t; i++)
+		;
+	if (i >= n)
+		return;
+	for (i = 1; i < n && items[i].t > items[i - 1].t; i++)
+		;
+	if (i >= n) {
+		for (size_t a = 0, b = n - 1; a < b; a++, b--) {
+			struct retention_item tmp = items[a];
+
+			items[a] = items[b];
+			items[b] = tmp;
+		}
+		return;
+	}
+	merge_sort(items, n);
+}
+
 /* latest - d, calendar-aware in the policy's zone. */
 static int64_t
 minus(int64_t latest, const struct retention_duration *d, const struct nametime_zone *z)
@@ -123,7 +167,7 @@ retention_apply(const struct retention_policy *p, struct retention_item *items, 
 	int64_t latest = INT64_MIN, within_t = 0, wt[RET_NWITHIN] = { 0 };
 	int have_latest = 0;
 
-	qsort(items, n, sizeof *items, newest_first);
+	sort_newest_first(items, n);
 	for (size_t i = 0; i < n; i++)
 		items[i].reasons = 0;
 	if (n == 0 || retention_policy_empty(p))

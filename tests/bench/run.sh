@@ -103,6 +103,54 @@ tunnel_bench() {
 }
 ( tunnel_bench )
 
+# prune-backups: 1,000,000 names on its own, and side by side with restic
+# forget --dry-run on 5,000 snapshots holding the same times. Creating the
+# restic repository costs restic about half a CPU-second a snapshot (its key
+# derivation), so it is made once and kept in build/bench.
+prune_bench() {
+	policy="--keep-last 3 --keep-hourly 24 --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --keep-yearly 5"
+	python3 - "$d" <<'PY'
+import datetime, sys
+d = sys.argv[1]
+t0 = datetime.datetime(2017, 1, 1, 0, 0, 0)
+with open(d + "/names-1m", "w") as f:
+    for i in range(1000000):
+        t = t0 + datetime.timedelta(minutes=5 * i)
+        f.write("db/db-%s.sql.gz\t%d\t%s\n" % (t.strftime("%Y%m%dT%H%M%SZ"), 1000000 + i % 7, t.strftime("%Y-%m-%dT%H:%M:%SZ")))
+with open(d + "/restic-times", "w") as f, open(d + "/names-5k", "w") as g:
+    for i in range(5000):
+        t = t0 + datetime.timedelta(hours=6 * i, minutes=i % 60)
+        f.write(t.strftime("%Y-%m-%d %H:%M:%S") + "\n")
+        g.write("db-%s.sql.gz\n" % t.strftime("%Y%m%dT%H%M%SZ"))
+PY
+	export TZ=UTC RESTIC_PASSWORD=pgops-bench RESTIC_REPOSITORY=$d/restic-repo RESTIC_CACHE_DIR=$d/restic-cache
+	if [ ! -f "$d/restic-repo.done" ]; then
+		echo "bench: making 5,000 restic snapshots (once; kept in build/bench)" >&2
+		rm -rf "$RESTIC_REPOSITORY"
+		restic init -q >/dev/null
+		echo data >"$d/restic-file"
+		xargs -P "$(nproc)" -I{} restic backup -q --host h --time "{}" "$d/restic-file" \
+			<"$d/restic-times" >/dev/null
+		touch "$d/restic-repo.done"
+	fi
+	say ""
+	say "## prune-backups (policy: $policy; medians of $runs runs)"
+	say ""
+	say "| command | wall s | CPU s | peak RSS MiB |"
+	say "|---|---|---|---|"
+	measure "prune-backups, 1,000,000 s3ls lines" sh -c "$PGOPS_BIN/prune-backups $policy <$d/names-1m"
+	measure "restic $(restic version | awk '{print $2}') forget --dry-run, 5,000 snapshots" \
+		restic forget --dry-run --group-by '' $policy
+	rf=$W
+	measure "prune-backups, the same 5,000 times as names" sh -c "$PGOPS_BIN/prune-backups $policy <$d/names-5k"
+	pb=$W
+	say ""
+	say "| ratio (wall) | value |"
+	say "|---|---|"
+	say "| prune-backups / restic forget --dry-run, 5,000 | $(ratio "$pb" "$rf") |"
+}
+prune_bench
+
 say ""
 say "## Binary sizes (stripped, static)"
 say ""

@@ -30,6 +30,13 @@ for name in "$@"; do
 		cp "$k/server.crt" "$k/ca.crt" "$k/client-ec.key" "$corpus/"
 		openssl x509 -in "$k/server.crt" -outform DER -out "$corpus/server.der" 2>/dev/null
 		;;
+	fuzz-nametime)
+		for n in db-20261122T020000Z.sql.gz db-2026-11-22T02:00:00Z db-2026-11-22_02-00-00 \
+			db-20261122 db-1763776800.gz 2026-11-22T02:00:00.5+01:00 1y2m3d4h +05:30; do
+			printf '%s' "$n" >"$corpus/seed-$(printf '%s' "$n" | tr -c 'A-Za-z0-9' _)"
+		done
+		printf '\015%%d.%%m.%%Y-%%H%%Mnightly_22.11.2026-0200' >"$corpus/seed-format"
+		;;
 	esac
 	echo "fuzz: $name for ${secs}s" >&2
 	(cd "$top/build/fuzz" && "./$name" -max_total_time="$secs" -max_len=65536 \
