@@ -201,6 +201,8 @@ retention_apply(const struct retention_policy *p, struct retention_item *items, 
 				continue;
 			v = period(i, &tm, nr);
 			if (v != last[i] || nr == n - 1) {
+				if (v == last[i])
+					it->reasons |= RET_R_OLDEST;
 				it->reasons |= RET_R_COUNT(i);
 				last[i] = v;
 				if (count[i] > 0)
@@ -213,7 +215,9 @@ retention_apply(const struct retention_policy *p, struct retention_item *items, 
 			if (retention_duration_zero(&p->within_period[i]) || it->t <= wt[i])
 				continue;
 			v = period(i + 1, &tm, nr);
-			if (v != wlast[i]) {
+			if (v != wlast[i] || nr == n - 1) {
+				if (v == wlast[i])
+					it->reasons |= RET_R_OLDEST;
 				it->reasons |= RET_R_WITHIN_PERIOD(i);
 				wlast[i] = v;
 			}
@@ -227,11 +231,12 @@ retention_reasons(unsigned r, char *buf, size_t size)
 	static const char *const names[] = {
 		"last", "hourly", "daily", "weekly", "monthly", "yearly", "within",
 		"within-hourly", "within-daily", "within-weekly", "within-monthly", "within-yearly",
+		"oldest",
 	};
 	size_t o = 0;
 
 	buf[0] = 0;
-	for (int i = 0; i < 12; i++)
+	for (int i = 0; i < 13; i++)
 		if (r & (1u << i))
 			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s", o ? "," : "", names[i]);
 }

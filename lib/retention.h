@@ -4,9 +4,10 @@
  * and keeps a backup whenever its period (hour, day, ISO week, month, year,
  * or the backup itself for "last") differs from the last one it kept, until
  * its count is used up; a count of -1 means all. When a count rule still has
- * room at the oldest backup, the oldest is kept too. --keep-within keeps
- * every backup newer than (newest - duration); the within-period rules keep
- * the newest backup of each period inside their window. Rules are ORed and
+ * room at the oldest backup, the oldest is kept too ("oldest"). --keep-within
+ * keeps every backup newer than (newest - duration); the within-period rules
+ * keep the newest backup of each period inside their window, and the oldest
+ * backup too when it is inside (as current restic does). Rules are ORed and
  * counted independently. "Newest" for the windows is the newest backup not
  * in the future. Durations are years, months, days and hours, and the
  * subtraction is calendar-aware (as Go's AddDate): 1m before March 31 is
@@ -34,6 +35,7 @@ enum {
 #define RET_R_COUNT(i) (1u << (i))          /* a count rule, RET_LAST.. */
 #define RET_R_WITHIN (1u << 6)
 #define RET_R_WITHIN_PERIOD(i) (1u << (7 + (i)))
+#define RET_R_OLDEST (1u << 12)             /* kept by the oldest-kept rule */
 
 struct retention_policy {
 	long count[RET_NCOUNT];                        /* 0 off, -1 all */

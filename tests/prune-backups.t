@@ -14,7 +14,7 @@ for d in $(seq -w 1 20); do head -c 1000 /dev/zero >"$B/db-202611${d}T020000Z.sq
 for d in $(seq -w 1 20); do echo "db-202611${d}T020000Z.sql.gz"; done >"$T/example"
 run prune-backups $NOW --keep-daily 3 --keep-weekly 2 --keep-monthly 2 -v <"$T/example"
 is "$(grep '^KEEP' "$T/err" | awk '{print substr($4, 10, 2) ":" $5}' | tr '\n' ' ')" \
-	"20:daily,weekly,monthly 19:daily 18:daily 15:weekly 01:monthly " "the man page's worked example holds"
+	"20:daily,weekly,monthly 19:daily 18:daily 15:weekly 01:monthly,oldest " "the man page's worked example holds"
 
 run prune-backups "$B"
 is "$rc" 64 "an empty policy is refused"

@@ -54,7 +54,7 @@ main(void)
 	struct retention_duration d;
 	char buf[128];
 
-	tap_plan(36);
+	tap_plan(39);
 	name_is("db-20261122T020000Z.sql.gz", NULL, "2026-11-22T02:00:00Z");
 	name_is("db-20261122_020000.sql.gz", NULL, "2026-11-22T02:00:00Z");
 	name_is("db-2026-11-22T02:00:00Z.sql.gz", NULL, "2026-11-22T02:00:00Z");
@@ -167,7 +167,22 @@ main(void)
 		memset(&p, 0, sizeof p);
 		retention_duration_parse("3d", &p.within_period[RET_W_DAILY]);
 		tap_is_str(plan(&p, t, 4, "2026-12-01T00:00:00Z"), "KDKD", "within-daily 3d: newest per day in the window");
+		retention_duration_parse("30d", &p.within_period[RET_W_DAILY]);
+		tap_is_str(plan(&p, t, 4, "2026-12-01T00:00:00Z"), "KDKK",
+		    "within-daily 30d: the oldest, inside the window, is kept too");
 	}
+	{
+		static const char *const t[] = { "2026-11-22T10:00:00Z", "2026-11-22T09:00:00Z" };
+		memset(&p, 0, sizeof p);
+		p.count[RET_DAILY] = 3;
+		tap_is_str(plan(&p, t, 2, "2026-12-01T00:00:00Z"), "KK", "same day, room left: both kept");
+		{
+			struct retention_item it[2] = { { at(t[0]), 0, 0 }, { at(t[1]), 1, 0 } };
+			retention_apply(&p, it, 2, at("2026-12-01T00:00:00Z"));
+			retention_reasons(it[1].reasons, buf, sizeof buf);
+		}
+	}
+	tap_is_str(buf, "daily,oldest", "the second is kept as the oldest, and says so");
 	retention_reasons(RET_R_COUNT(RET_DAILY) | RET_R_WITHIN | RET_R_WITHIN_PERIOD(RET_W_WEEKLY), buf, sizeof buf);
 	tap_is_str(buf, "daily,within,within-weekly", "reason names");
 	tap_ok(1, "done");
