@@ -1,6 +1,7 @@
 /* lib/nametime and lib/retention: times in names, and policies worked by
  * hand (the cases restic 0.14 cannot confirm included: the oldest-kept rule
  * of 0.16, "all" counts). */
+#include <stdio.h>
 #include <string.h>
 
 #include "nametime.h"
@@ -54,7 +55,7 @@ main(void)
 	struct retention_duration d;
 	char buf[128];
 
-	tap_plan(39);
+	tap_plan(41);
 	name_is("db-20261122T020000Z.sql.gz", NULL, "2026-11-22T02:00:00Z");
 	name_is("db-20261122_020000.sql.gz", NULL, "2026-11-22T02:00:00Z");
 	name_is("db-2026-11-22T02:00:00Z.sql.gz", NULL, "2026-11-22T02:00:00Z");
@@ -183,6 +184,50 @@ main(void)
 		}
 	}
 	tap_is_str(buf, "daily,oldest", "the second is kept as the oldest, and says so");
+
+	{
+		/* restic's documented example: a backup every Sunday for 12 weeks,
+		 * --keep-daily 4 keeps the last four Sundays. */
+		static const char *const t[] = { "2019-09-01T11:00:00Z", "2019-09-08T11:00:00Z",
+			"2019-09-15T11:00:00Z", "2019-09-22T11:00:00Z", "2019-09-29T11:00:00Z",
+			"2019-10-06T11:00:00Z", "2019-10-13T11:00:00Z", "2019-10-20T11:00:00Z",
+			"2019-10-27T11:00:00Z", "2019-11-03T11:00:00Z", "2019-11-10T11:00:00Z",
+			"2019-11-17T11:00:00Z" };
+		memset(&p, 0, sizeof p);
+		p.count[RET_DAILY] = 4;
+		tap_is_str(plan(&p, t, 12, "2019-12-01T00:00:00Z"), "DDDDDDDDKKKK",
+		    "restic's documented example: --keep-daily 4 over 12 Sundays");
+	}
+	{
+		/* borg's prune example: a backup every day of 2015 but Dec 19,
+		 * --keep-daily 14 --keep-monthly 6 --keep-yearly 1. borg counts a
+		 * backup for the first rule that keeps it, so it also keeps Jun 30
+		 * and, as the unmet yearly rule's oldest, Jan 1. restic counts each
+		 * rule on its own: Dec 31 fills monthly's and yearly's first slots,
+		 * so monthly ends at Jul 31 and yearly has no room left for Jan 1. */
+		static struct retention_item it[366];
+		static char kept[64 * 24];
+		size_t n = 0, o = 0;
+		int64_t day0 = at("2015-01-01T10:00:00Z");
+
+		for (int d = 0; d < 365; d++)
+			if (day0 + (int64_t)d * 86400 != at("2015-12-19T10:00:00Z"))
+				it[n].t = day0 + (int64_t)d * 86400, it[n].order = n, n++;
+		memset(&p, 0, sizeof p);
+		p.count[RET_DAILY] = 14;
+		p.count[RET_MONTHLY] = 6;
+		p.count[RET_YEARLY] = 1;
+		retention_apply(&p, it, n, at("2016-01-01T00:00:00Z"));
+		for (size_t i = 0; i < n; i++)
+			if (it[i].reasons) {
+				struct tm tm;
+				nametime_tm(it[i].t, NULL, &tm);
+				o += (size_t)snprintf(kept + o, sizeof kept - o, "%02d-%02d ", tm.tm_mon + 1, tm.tm_mday);
+			}
+		tap_is_str(kept, "12-31 12-30 12-29 12-28 12-27 12-26 12-25 12-24 12-23 12-22 12-21 12-20 "
+		    "12-18 12-17 11-30 10-31 09-30 08-31 07-31 ",
+		    "borg's example calendar, counted the restic way (19 kept)");
+	}
 	retention_reasons(RET_R_COUNT(RET_DAILY) | RET_R_WITHIN | RET_R_WITHIN_PERIOD(RET_W_WEEKLY), buf, sizeof buf);
 	tap_is_str(buf, "daily,within,within-weekly", "reason names");
 	tap_ok(1, "done");
