@@ -131,7 +131,9 @@ relay_free(struct relay *r)
 	r->tls = NULL;
 }
 
-/* Moves what can move without blocking; returns -1 when the relay is over. */
+/* Moves what can move without blocking, trying every direction on each
+ * pass until a whole pass moves nothing; returns -1 when the relay is over.
+ * A direction that would block drops its readiness bit until the next poll. */
 static int
 relay_step(struct relay *r, short tev, short uev)
 {
@@ -139,14 +141,15 @@ relay_step(struct relay *r, short tev, short uev)
 	unsigned char *buf;
 	size_t len;
 	ssize_t n;
-	int progress = 1;
+	int progress;
 
-	while (progress) {
+	do {
 		unsigned st = br_ssl_engine_current_state(e);
 
 		progress = 0;
 		if (st & BR_SSL_CLOSED)
 			return -1;
+		/* TLS records out to the server. */
 		if ((st & BR_SSL_SENDREC) && (tev & POLLOUT)) {
 			buf = br_ssl_engine_sendrec_buf(e, &len);
 			n = send(r->tls->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -156,8 +159,9 @@ relay_step(struct relay *r, short tev, short uev)
 				return -1;
 			else
 				tev &= ~POLLOUT;
-			continue;
+			st = br_ssl_engine_current_state(e);
 		}
+		/* Filtered startup bytes out to libpq. */
 		if (r->opos < r->olen && (uev & POLLOUT)) {
 			n = send(r->ufd, r->obuf + r->opos, r->olen - r->opos, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (n > 0) {
@@ -169,8 +173,8 @@ relay_step(struct relay *r, short tev, short uev)
 			} else {
 				uev &= ~POLLOUT;
 			}
-			continue;
 		}
+		/* Decrypted data from the server: through the startup filter... */
 		if ((st & BR_SSL_RECVAPP) && (r->filter || r->flen)) {
 			size_t k;
 
@@ -180,21 +184,16 @@ relay_step(struct relay *r, short tev, short uev)
 				r->filter = 0; /* a message larger than the filter: pass it on */
 				filter_run(r);
 				progress = 1;
-				continue;
-			}
-			memcpy(r->fbuf + r->flen, buf, k);
-			r->flen += k;
-			br_ssl_engine_recvapp_ack(e, k);
-			filter_run(r);
-			if (k)
+			} else if (k > 0) {
+				memcpy(r->fbuf + r->flen, buf, k);
+				r->flen += k;
+				br_ssl_engine_recvapp_ack(e, k);
+				filter_run(r);
 				progress = 1;
-			if (r->olen)
-				uev |= POLLOUT; /* try at once; EAGAIN clears it */
-			if (!k)
-				break;
-			continue;
-		}
-		if ((st & BR_SSL_RECVAPP) && r->olen == 0 && (uev & POLLOUT)) {
+			}
+			st = br_ssl_engine_current_state(e);
+		} else if ((st & BR_SSL_RECVAPP) && r->olen == 0 && (uev & POLLOUT)) {
+			/* ...or, once authentication is over, straight to libpq. */
 			buf = br_ssl_engine_recvapp_buf(e, &len);
 			n = send(r->ufd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (n > 0)
@@ -203,8 +202,9 @@ relay_step(struct relay *r, short tev, short uev)
 				return -1;
 			else
 				uev &= ~POLLOUT;
-			continue;
+			st = br_ssl_engine_current_state(e);
 		}
+		/* TLS records in from the server. */
 		if ((st & BR_SSL_RECVREC) && (tev & POLLIN)) {
 			buf = br_ssl_engine_recvrec_buf(e, &len);
 			n = recv(r->tls->fd, buf, len, MSG_DONTWAIT);
@@ -214,8 +214,9 @@ relay_step(struct relay *r, short tev, short uev)
 				return -1; /* the server went away */
 			else
 				tev &= ~POLLIN;
-			continue;
+			st = br_ssl_engine_current_state(e);
 		}
+		/* libpq's bytes in, encrypted toward the server. */
 		if ((st & BR_SSL_SENDAPP) && (uev & POLLIN) && !r->ueof) {
 			buf = br_ssl_engine_sendapp_buf(e, &len);
 			n = recv(r->ufd, buf, len, MSG_DONTWAIT);
@@ -231,9 +232,13 @@ relay_step(struct relay *r, short tev, short uev)
 			} else {
 				uev &= ~POLLIN;
 			}
-			continue;
 		}
-	}
+		/* Writes may be possible right after a pass that queued data. */
+		if (progress) {
+			tev |= POLLOUT;
+			uev |= POLLOUT;
+		}
+	} while (progress);
 	if (r->ueof && !(br_ssl_engine_current_state(e) & BR_SSL_SENDREC))
 		return -1;
 	return 0;
