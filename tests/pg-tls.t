@@ -106,10 +106,16 @@ run "$Q" "$H sslmode=bogus" "select 1"
 is "$rc" 78 "unknown sslmode: configuration error"
 
 # The server's certificate changes (PostgreSQL reloads its TLS files).
+# The postmaster rereads its settings asynchronously: wait (10 s at most)
+# until a new backend shows the new value.
+wait_setting() {
+	i=0
+	until [ "$(pg_sql -At -c "show $1")" = "$2" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
 server_cert() {
 	pg_sql -c "alter system set ssl_cert_file = '$1.crt'" -c "alter system set ssl_key_file = '$1.key'" \
 		-c "select pg_reload_conf()" >/dev/null
-	sleep 0.5
+	wait_setting ssl_cert_file "$1.crt"
 }
 server_cert wrongname
 run "$Q" "$H sslmode=verify-full sslrootcert=$P/ca.crt" "$SSLQ"
@@ -123,7 +129,7 @@ like "$T/err" 'certificate has expired or is not yet valid' "expired server cert
 server_cert server
 
 pg_sql -c "alter system set ssl = off" -c "select pg_reload_conf()" >/dev/null
-sleep 0.5
+wait_setting ssl off
 run "$Q" -v "$H" "$SSLQ"
 is "$rc $(cat "$T/out")" "0 f" "prefer against ssl=off connects in plain"
 run "$Q" "$H sslmode=require" "$SSLQ"
