@@ -165,7 +165,9 @@ sleep 30 >"$T/fifo" &
 holder=$!
 gzverify "$T/fifo" 2>"$T/err" &
 pid=$!
-sleep 0.5
+# Signal handlers are set before inputs are opened: wait for the open FIFO.
+i=0
+until ls -l /proc/$pid/fd 2>/dev/null | grep -q fifo || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 kill -TERM $pid
 wait $pid
 is "$?" 143 "SIGTERM exits 143"
