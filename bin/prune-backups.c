@@ -132,6 +132,7 @@ enum {
 struct backup {
 	char *name;       /* into the stdin buffer, or its own copy (DIR) */
 	const char *listed; /* the listed time, parsed only if the name has none */
+	unsigned long line; /* on stdin, for messages */
 	int64_t t;
 	uint64_t size;
 	int has_time, has_size, counted, del;
@@ -275,14 +276,9 @@ read_stdin(void)
 				die(EX_DATAERR, "stdin line %lu: size '%s' is not a number of bytes", lineno, f[1]);
 			b->has_size = 1;
 		}
-		if (nf > 2 && *f[2]) {
-			char *tab = strchr(f[2], '\t');
-
-			if (tab)
-				*tab = 0;
+		b->line = lineno;
+		if (nf > 2 && *f[2])
 			b->listed = f[2];
-			b->t = (int64_t)lineno; /* for the message, should it not parse */
-		}
 	}
 }
 
@@ -300,7 +296,7 @@ date_all(void)
 			b->time_from = "name";
 		} else if (b->listed) {
 			if (nametime_rfc3339(b->listed, &t) < 0)
-				die(EX_DATAERR, "stdin line %lld: time '%s' is not RFC 3339", (long long)b->t, b->listed);
+				die(EX_DATAERR, "stdin line %lu: time '%s' is not RFC 3339", b->line, b->listed);
 			b->t = t;
 			b->has_time = 1;
 			b->time_from = "listed";

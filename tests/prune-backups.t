@@ -3,7 +3,7 @@
 # subdirectories, hostile names, permission errors, files vanishing), on
 # s3ls-style stdin, and every safety rule, output and exit code.
 . "$(dirname "$0")/lib.sh"
-plan 52
+plan 53
 NOW=--now=2026-11-22T12:00:00Z
 B=$T/b
 mkdir -p "$B"
@@ -151,4 +151,7 @@ printf 'db/x.sql.gz\tbig\t2026-11-20T02:00:05Z\n' >"$T/bad"
 run prune-backups --keep-last 1 <"$T/bad"
 is "$rc" 65 "stdin: a bad size is exit 65"
 like "$T/err" "stdin line 1: size 'big' is not a number" "and names the line"
+printf 'db/a.sql.gz\t1\t2026-11-20T02:00:05Z\ndb/b.sql.gz\t1\tyesterday\tetag\n' >"$T/bad"
+run prune-backups --keep-last 1 <"$T/bad"
+is "$rc:$(cat "$T/err")" "65:prune-backups: stdin line 2: time 'yesterday' is not RFC 3339" "a bad listed time: exit 65, naming the line"
 done_testing
