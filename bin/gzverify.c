@@ -190,7 +190,9 @@ verify_one(const char *path, int ninputs, struct verdict *v, struct gz_reader *r
 		gz_reader_init(r, 0, 0, NULL, NULL);
 		return;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0)
+		memset(&st, 0, sizeof st); /* unknown size: no percentage */
+	if (S_ISDIR(st.st_mode)) {
 		set(v, EX_NOINPUT, "missing", "%s: is a directory", name);
 		gz_reader_init(r, 0, 0, NULL, NULL);
 		if (fd)
