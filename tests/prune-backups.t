@@ -3,7 +3,7 @@
 # subdirectories, hostile names, permission errors, files vanishing), on
 # s3ls-style stdin, and every safety rule, output and exit code.
 . "$(dirname "$0")/lib.sh"
-plan 53
+plan 58
 NOW=--now=2026-11-22T12:00:00Z
 B=$T/b
 mkdir -p "$B"
@@ -129,6 +129,49 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
 else
 	skip "needs root to test as another user"; skip "needs root"; skip "needs root"; skip "needs root"
 fi
+
+# Files vanishing between listing and deletion. --delete reports each path
+# as it goes; with stdout on a pipe nobody reads, it blocks once the pipe
+# is full, part way through. Meanwhile the rest of its plan disappears (one
+# name becomes a directory), then the pipe is drained.
+mkdir "$T/race"
+python3 -c '
+import datetime, os, sys
+t0 = datetime.datetime(2020, 1, 1)
+for i in range(3000):
+    open(os.path.join(sys.argv[1], "db-%s.sql.gz" % (t0 + datetime.timedelta(hours=i)).strftime("%Y%m%dT%H%M%SZ")), "w").close()
+' "$T/race"
+mkfifo "$T/racefifo"
+prune-backups $NOW --keep-last 1 --delete "$T/race" >"$T/racefifo" 2>"$T/raceerr" &
+rpid=$!
+exec 9<"$T/racefifo"
+prev=-1
+i=0
+while :; do
+	sleep 0.2
+	cur=$(ls "$T/race" | wc -l)
+	[ "$cur" = "$prev" ] && break
+	prev=$cur
+	i=$((i + 1))
+	[ $i -ge 150 ] && break
+done
+left=$(ls "$T/race" | wc -l)
+# Of what is left (the plan's rest, then the newest): the first planned name
+# becomes a directory, the others vanish.
+swap=$(ls "$T/race" | sort | head -n 1)
+ls "$T/race" | sort | sed -n "2,$((left - 1))p" | (cd "$T/race" && xargs rm -f)
+rm "$T/race/$swap" && mkdir "$T/race/$swap"
+cat <&9 >"$T/raceout"
+exec 9<&-
+wait $rpid
+rc=$?
+[ "$left" -gt 1 ] && [ "$left" -lt 3000 ]
+ok $? "--delete blocked part way through ($left of 3000 left)"
+is "$rc" 0 "files gone meanwhile: still exit 0"
+like "$T/raceerr" "$swap: gone or replaced since the listing; left alone" "a name replaced by a directory: warned, left alone"
+is "$(grep -c 'gone or replaced since the listing' "$T/raceerr")" "$((left - 1))" "every vanished file warned about once"
+[ -d "$T/race/$swap" ] && [ "$(ls "$T/race" | wc -l)" = 2 ]
+ok $? "the directory and the newest backup are all that is left"
 
 # stdin: s3ls lines and bare names.
 printf 'db/db-20261120T020000Z.sql.gz\t123\t2026-11-20T02:00:05Z\tetag1\n' >"$T/list"
