@@ -5,7 +5,7 @@ MANDIR ?= $(PREFIX)/share/man
 SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
-PROGS = gzverify prune-backups
+PROGS = gzverify prune-backups healthprobe
 UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention
 HELPERS = gzwrite pgquery gendump httpget pgcopy
 

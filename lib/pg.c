@@ -342,6 +342,13 @@ split(char *s, char **out, size_t max)
 int
 pg_connect(struct pg_conn *pc, const char *conninfo, char *err, size_t errlen)
 {
+	return pg_connect_timeout(pc, conninfo, 0, err, errlen);
+}
+
+int
+pg_connect_timeout(struct pg_conn *pc, const char *conninfo, uint64_t limit_ms, char *err,
+    size_t errlen)
+{
 	static const char *const modes[] = { "disable", "allow", "prefer", "require", "verify-ca", "verify-full" };
 	struct settings s;
 	const char *ci = conninfo && *conninfo ? conninfo : getenv("DATABASE_URL");
@@ -394,6 +401,8 @@ pg_connect(struct pg_conn *pc, const char *conninfo, char *err, size_t errlen)
 		if (secs > 0)
 			timeout_ms = (secs < 2 ? 2 : secs) * 1000; /* libpq's minimum */
 	}
+	if (limit_ms)
+		timeout_ms = limit_ms;
 	hostbuf = xstrdup(setting(&s, "host") ? setting(&s, "host") : "");
 	portbuf = xstrdup(setting(&s, "port") ? setting(&s, "port") : "");
 	addrbuf = xstrdup(setting(&s, "hostaddr") ? setting(&s, "hostaddr") : "");

@@ -13,6 +13,7 @@
 #define PGOPS_PG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libpq-fe.h>
 
@@ -32,6 +33,17 @@ struct pg_conn {
  * in err: 69 cannot connect (or TLS refused), 77 authentication refused,
  * 78 bad connection settings. */
 int pg_connect(struct pg_conn *pc, const char *conninfo, char *err, size_t errlen);
+/* The same with a time limit in milliseconds for our TCP and TLS work (0:
+ * connect_timeout, else 30 s). libpq's own authentication exchange is bound
+ * by connect_timeout, whose granularity is seconds (2 at least). */
+int pg_connect_timeout(struct pg_conn *pc, const char *conninfo, uint64_t timeout_ms, char *err,
+    size_t errlen);
+
+/* pg_isready's classification of a server's first answer, without
+ * credentials: a startup packet, then the first message. Over TCP or the
+ * socket directory named by the first host of conninfo. */
+enum pg_ping { PG_PING_OK, PG_PING_REJECT, PG_PING_NO_RESPONSE, PG_PING_BAD_SETTINGS };
+enum pg_ping pg_ping(const char *conninfo, uint64_t deadline, char *msg, size_t msglen);
 void pg_close(struct pg_conn *pc);
 /* Ask the server to cancel the running statement (safe from another
  * thread). 0, or -1 with a message. */

@@ -141,3 +141,24 @@ https_start() {
 	if [ $# -gt 0 ]; then scheme=https; else scheme=http; fi
 	eval "${name}_URL=$scheme://127.0.0.1:$(cat "$T/$name.port")"
 }
+
+# pg_standby NAME on|off: a streaming standby of the pg_start cluster, made
+# with pg_basebackup, on its own free port (hot_standby on or off; off keeps
+# it refusing connections as "not accepting connections", like a server
+# starting up). Sets ${NAME}_PORT.
+pg_standby() {
+	_sd="$T/pg-$1"
+	mkdir -p "$_sd"
+	[ "$(id -u)" = 0 ] && chown postgres "$_sd"
+	_as_pg "$PG_BINDIR/pg_basebackup" -D "$_sd/data" -h "$T/pgsock" -p "$PGPORT" -U postgres -R -X stream \
+		>"$T/basebackup-$1.log" 2>&1 || { diag "pg_basebackup failed:"; sed 's/^/#   /' "$T/basebackup-$1.log"; return 1; }
+	_port=$(free_port)
+	eval "${1}_PORT=$_port"
+	eval "pg_stop_$1() { _as_pg \"$PG_BINDIR/pg_ctl\" -D \"$_sd/data\" -m immediate -w -t 30 stop; }"
+	on_exit "pg_stop_$1"
+	_as_pg "$PG_BINDIR/pg_ctl" -D "$_sd/data" -l "$_sd/log" -w -t 60 \
+		-o "-p $_port -k $T/pgsock -c listen_addresses=127.0.0.1 -c hot_standby=$2 -c fsync=off" start \
+		>/dev/null 2>&1
+	# With hot_standby off, pg_ctl -w cannot tell it is up; that is the point.
+	return 0
+}
