@@ -70,6 +70,11 @@ $(OUT)/libpgops.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
+# A program that grew into a folder: bin/NAME/*.c.
+$(OUT)/bin/healthprobe: $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard bin/healthprobe/*.c)) $(OUT)/libpgops.a
+	@mkdir -p $(@D)
+	$(CC) $(LDOPT) -o $@ $(filter %.o,$^) $(OUT)/libpgops.a $(LIBS)
+
 $(OUT)/bin/%: $(OUT)/obj/bin/%.o $(OUT)/libpgops.a
 	@mkdir -p $(@D)
 	$(CC) $(LDOPT) -o $@ $< $(OUT)/libpgops.a $(LIBS)
@@ -94,14 +99,15 @@ check: tests
 		prove -j2 --timer $(UNITBINS) tests/*.t
 
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
-FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime
+FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
 FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 # Each target links the lib sources it exercises (and their helpers).
 FUZZSRC_fuzz-gz = lib/gz_read.c lib/gz_write.c lib/pool.c lib/hash.c lib/xmem.c lib/log.c lib/sig.c
 FUZZSRC_fuzz-http = lib/http_parse.c
 FUZZSRC_fuzz-pem = lib/tls_certs.c lib/xmem.c lib/log.c
-FUZZSRC_fuzz-nametime = lib/nametime.c lib/retention.c
+FUZZSRC_fuzz-nametime = lib/nametime.c lib/retention.c lib/xmem.c lib/log.c
+FUZZSRC_fuzz-httpreq = lib/http_parse.c
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
 	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)
@@ -129,4 +135,4 @@ distclean:
 .PHONY: all tests check fuzz bench install clean distclean
 .SECONDARY:
 
--include $(LIBOBJ:.o=.d) $(wildcard $(OUT)/obj/bin/*.d $(OUT)/obj/tests/*/*.d $(OUT)/obj/tests/*.d)
+-include $(LIBOBJ:.o=.d) $(wildcard $(OUT)/obj/bin/*.d $(OUT)/obj/bin/*/*.d $(OUT)/obj/tests/*/*.d $(OUT)/obj/tests/*.d)

@@ -59,6 +59,21 @@ struct http_chunked {
 long http_chunked_feed(struct http_chunked *c, const unsigned char *in, size_t n,
     unsigned char *out, size_t outcap, size_t *produced, int *done);
 
+/* A request head as a small server sees it (healthprobe serve). */
+struct http_request {
+	char method[8];
+	char path[256];   /* without the query */
+	char query[256];
+	int minor;        /* HTTP/1.x */
+	int keepalive;
+	int has_body;     /* Content-Length > 0 or chunked: refused */
+};
+#define HTTP_REQUEST_HEAD_MAX 8192
+/* Parses a request head from buf. Returns its length (>0), 0 when more is
+ * needed, -1 malformed (400), -2 larger than HTTP_REQUEST_HEAD_MAX (431),
+ * -3 a method or target too long for the fields (414 / 501 alike: 400). */
+int http_parse_request(struct http_request *r, const char *buf, size_t len);
+
 struct http_client {
 	struct http_url url; /* scheme, host and port used for every request */
 	enum tls_verify verify;

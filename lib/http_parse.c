@@ -288,3 +288,96 @@ http_chunked_feed(struct http_chunked *c, const unsigned char *in, size_t n, uns
 	*done = c->state == C_DONE;
 	return (long)i;
 }
+
+int
+http_parse_request(struct http_request *r, const char *buf, size_t len)
+{
+	size_t end = 0, i, ml, tl;
+	const char *sp1, *sp2, *line_end, *p, *target;
+	int conn_close = 0, conn_keep = 0;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (buf[i] == '\n' && buf[i + 1] == '\n') {
+			end = i + 2;
+			break;
+		}
+		if (i + 3 < len && buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
+			end = i + 4;
+			break;
+		}
+	}
+	if (end == 0)
+		return len >= HTTP_REQUEST_HEAD_MAX ? -2 : 0;
+	if (end > HTTP_REQUEST_HEAD_MAX)
+		return -2;
+	memset(r, 0, sizeof *r);
+	line_end = memchr(buf, '\n', end);
+	sp1 = memchr(buf, ' ', (size_t)(line_end - buf));
+	if (!sp1 || sp1 == buf)
+		return -1;
+	sp2 = memchr(sp1 + 1, ' ', (size_t)(line_end - sp1 - 1));
+	if (!sp2)
+		return -1;
+	ml = (size_t)(sp1 - buf);
+	if (ml >= sizeof r->method)
+		return -3;
+	for (i = 0; i < ml; i++)
+		if (buf[i] < 'A' || buf[i] > 'Z')
+			return -1;
+	memcpy(r->method, buf, ml);
+	target = sp1 + 1;
+	tl = (size_t)(sp2 - target);
+	if (tl == 0 || target[0] != '/')
+		return -1;
+	for (i = 0; i < tl; i++)
+		if ((unsigned char)target[i] <= ' ' || target[i] == 0x7f)
+			return -1;
+	p = memchr(target, '?', tl);
+	if ((size_t)((p ? p : sp2) - target) >= sizeof r->path || (p && (size_t)(sp2 - p - 1) >= sizeof r->query))
+		return -3;
+	memcpy(r->path, target, (size_t)((p ? p : sp2) - target));
+	if (p)
+		memcpy(r->query, p + 1, (size_t)(sp2 - p - 1));
+	if (line_end - sp2 < 9 || strncmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1') ||
+	    (sp2[9] != '\r' && sp2[9] != '\n'))
+		return -1;
+	r->minor = sp2[8] - '0';
+	/* Headers: only Connection and the body's framing matter here. */
+	for (p = line_end + 1; p < buf + end; ) {
+		const char *le = memchr(p, '\n', (size_t)(buf + end - p)), *colon, *v;
+		size_t ll;
+
+		if (!le)
+			break;
+		ll = (size_t)(le - p);
+		if (ll > 0 && p[ll - 1] == '\r')
+			ll--;
+		if (ll == 0)
+			break;
+		if (*p == ' ' || *p == '\t')
+			return -1;
+		colon = memchr(p, ':', ll);
+		if (!colon || colon == p)
+			return -1;
+		for (v = colon + 1; v < p + ll && (*v == ' ' || *v == '\t'); v++)
+			;
+		if ((size_t)(colon - p) == 10 && strncasecmp(p, "connection", 10) == 0) {
+			size_t vl = (size_t)(p + ll - v);
+
+			for (size_t k = 0; k + 5 <= vl; k++)
+				if (strncasecmp(v + k, "close", 5) == 0)
+					conn_close = 1;
+			for (size_t k = 0; k + 10 <= vl; k++)
+				if (strncasecmp(v + k, "keep-alive", 10) == 0)
+					conn_keep = 1;
+		} else if ((size_t)(colon - p) == 14 && strncasecmp(p, "content-length", 14) == 0) {
+			if (!(v < p + ll && *v == '0' && v + 1 == p + ll))
+				r->has_body = 1;
+		} else if ((size_t)(colon - p) == 17 && strncasecmp(p, "transfer-encoding", 17) == 0) {
+			r->has_body = 1;
+		}
+		p = le + 1;
+	}
+	r->keepalive = r->minor == 1 ? !conn_close : conn_keep;
+	return (int)end;
+}

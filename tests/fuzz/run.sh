@@ -30,6 +30,10 @@ for name in "$@"; do
 		cp "$k/server.crt" "$k/ca.crt" "$k/client-ec.key" "$corpus/"
 		openssl x509 -in "$k/server.crt" -outform DER -out "$corpus/server.der" 2>/dev/null
 		;;
+	fuzz-httpreq)
+		printf 'GET /health/ready?verbose HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n' >"$corpus/seed-get"
+		printf 'HEAD /metrics HTTP/1.0\r\nContent-Length: 5\r\n\r\n' >"$corpus/seed-head"
+		;;
 	fuzz-nametime)
 		for n in db-20261122T020000Z.sql.gz db-2026-11-22T02:00:00Z db-2026-11-22_02-00-00 \
 			db-20261122 db-1763776800.gz 2026-11-22T02:00:00.5+01:00 1y2m3d4h +05:30; do

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "healthprobe.h"
 #include "http.h"
 #include "log.h"
 #include "net.h"
@@ -33,6 +34,7 @@
 
 static const char usage[] =
 "usage: healthprobe [options] TARGET... [-- COMMAND [ARG...]]\n"
+"       healthprobe serve --listen [ADDR]:PORT [options] NAME=TARGET...\n"
 "Probe each TARGET; exit 0 when all pass, 1 when any fails. With -- COMMAND,\n"
 "execute it once all pass (never after a failure).\n"
 "TARGET: http://URL, https://URL, tcp://HOST:PORT, unix:///PATH,\n"
@@ -60,6 +62,12 @@ static const char usage[] =
 "      --pattern GLOB            backup files in DIR (default *)\n"
 "      --max-age DURATION        the newest must be younger (default 26h)\n"
 "      --min-size SIZE           and at least this large (default 1)\n"
+"Sidecar (serve):\n"
+"      --listen [ADDR]:PORT      serve /health, /health/ready, /metrics (ADDR: 127.0.0.1)\n"
+"      --period DURATION         run the checks this often (default 10s)\n"
+"      --service NAME            the service named in the JSON bodies\n"
+"      --service-version V       the version named in them\n"
+"      --drain DURATION          after SIGTERM: not ready at once, exit after (default 5s)\n"
 "Output:\n"
 "  -v, --verbose                 a line per target, with its latency\n"
 "      --json                    an application/health+json document on stdout\n"
@@ -70,63 +78,10 @@ static const char usage[] =
 "Exit status: 0 all pass, 1 a target fails, 64 usage, 78 bad TLS files or\n"
 "settings, 126/127 COMMAND cannot be executed.\n";
 
-enum {
-	O_RETRIES = 256, O_INTERVAL, O_WAIT, O_METHOD, O_EXPECT_STATUS, O_EXPECT_BODY, O_CACERT,
-	O_CERT, O_KEY, O_INSECURE, O_SERVERNAME, O_PG, O_LEVEL, O_PATTERN, O_MAX_AGE, O_MIN_SIZE,
-	O_JSON, O_LOG_FORMAT, O_VERSION
-};
+const char *probe_usage = usage;
+static const struct option longopts[] = { HEALTHPROBE_LONGOPTS };
 
-static const struct option longopts[] = {
-	{ "timeout", required_argument, NULL, 't' },
-	{ "retries", required_argument, NULL, O_RETRIES },
-	{ "interval", required_argument, NULL, O_INTERVAL },
-	{ "wait", required_argument, NULL, O_WAIT },
-	{ "method", required_argument, NULL, O_METHOD },
-	{ "expect-status", required_argument, NULL, O_EXPECT_STATUS },
-	{ "header", required_argument, NULL, 'H' },
-	{ "expect-body", required_argument, NULL, O_EXPECT_BODY },
-	{ "cacert", required_argument, NULL, O_CACERT },
-	{ "cert", required_argument, NULL, O_CERT },
-	{ "key", required_argument, NULL, O_KEY },
-	{ "insecure", no_argument, NULL, O_INSECURE },
-	{ "servername", required_argument, NULL, O_SERVERNAME },
-	{ "pg", required_argument, NULL, O_PG },
-	{ "level", required_argument, NULL, O_LEVEL },
-	{ "pattern", required_argument, NULL, O_PATTERN },
-	{ "max-age", required_argument, NULL, O_MAX_AGE },
-	{ "min-size", required_argument, NULL, O_MIN_SIZE },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "json", no_argument, NULL, O_JSON },
-	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, O_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
-
-enum kind { K_HTTP, K_TCP, K_UNIX, K_PG, K_BACKUP };
-enum level { L_PING, L_QUERY, L_PRIMARY, L_STANDBY, L_LAG_BYTES, L_LAG_MS };
-
-#define MAX_HEADERS 32
-#define MAX_TARGETS 64
-#define MAX_RANGES 16
-
-static struct {
-	uint64_t timeout_ms, interval_ms, wait_ms, retries, max_age_ms, min_size, lag;
-	const char *method, *expect_body, *cacert, *cert, *key, *servername, *pattern;
-	const char *headers[MAX_HEADERS];
-	int nheaders, insecure, verbose, json, have_wait;
-	int ranges[MAX_RANGES][2], nranges;
-	enum level level;
-} opt;
-
-struct target {
-	enum kind kind;
-	const char *arg;   /* as given: URL, conninfo, DIR */
-	char shown[512];   /* for messages: passwords redacted */
-	int pass;
-	double ms;
-	char why[1100];
-};
+struct probe_opts opt;
 
 static struct target targets[MAX_TARGETS];
 static int ntargets;
@@ -137,6 +92,7 @@ static int anchors_loaded, cert_loaded;
 /* The one wait no deadline of ours bounds is libpq's authentication
  * exchange (whole seconds, 2 at least). This watchdog ends the probe as
  * failed if an attempt outlives its deadline by more than 2.5 s. */
+int probe_watchdog = 1;
 static _Atomic uint64_t watchdog_at;
 static const char *_Atomic watchdog_target;
 
@@ -480,7 +436,7 @@ probe_backup(struct target *t)
 	return 1;
 }
 
-static void
+void
 probe(struct target *t)
 {
 	uint64_t start = deadline_now(), deadline = deadline_in(opt.timeout_ms);
@@ -488,8 +444,10 @@ probe(struct target *t)
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	t->why[0] = 0;
-	atomic_store(&watchdog_target, t->shown);
-	atomic_store(&watchdog_at, deadline);
+	if (probe_watchdog) {
+		atomic_store(&watchdog_target, t->shown);
+		atomic_store(&watchdog_at, deadline);
+	}
 	switch (t->kind) {
 	case K_HTTP: t->pass = probe_http(t, deadline); break;
 	case K_TCP: t->pass = probe_tcp(t, deadline); break;
@@ -534,14 +492,10 @@ json_report(int all)
 	puts(out);
 }
 
-static void
-add_target(const char *arg, int from_pg_option)
+int
+target_init(struct target *t, const char *arg, int from_pg_option)
 {
-	struct target *t;
-
-	if (ntargets == MAX_TARGETS)
-		opt_usage_error("at most %d targets", MAX_TARGETS);
-	t = &targets[ntargets++];
+	memset(t, 0, sizeof *t);
 	t->arg = arg;
 	redact(arg, t->shown, sizeof t->shown);
 	if (from_pg_option || strncmp(arg, "postgres://", 11) == 0 || strncmp(arg, "postgresql://", 13) == 0 ||
@@ -551,7 +505,7 @@ add_target(const char *arg, int from_pg_option)
 		struct http_url u;
 
 		if (http_url_parse(arg, &u) < 0)
-			opt_usage_error("'%s' is not a usable URL", t->shown);
+			return -1;
 		t->kind = K_HTTP;
 	} else if (strncmp(arg, "tcp://", 6) == 0)
 		t->kind = K_TCP;
@@ -560,8 +514,82 @@ add_target(const char *arg, int from_pg_option)
 	else if (strncmp(arg, "backup:", 7) == 0 && arg[7])
 		t->kind = K_BACKUP;
 	else
+		return -1;
+	return 0;
+}
+
+static void
+add_target(const char *arg, int from_pg_option)
+{
+	if (ntargets == MAX_TARGETS)
+		opt_usage_error("at most %d targets", MAX_TARGETS);
+	if (target_init(&targets[ntargets], arg, from_pg_option) < 0)
 		opt_usage_error("'%s' is not a target (http://, https://, tcp://, unix:///, postgres://, backup:DIR)",
-		    t->shown);
+		    targets[ntargets].shown);
+	ntargets++;
+}
+
+/* Options shared by probe and serve; returns 0 when c was one of them. */
+int
+probe_option(int c, const char *arg)
+{
+	switch (c) {
+	case 't': opt.timeout_ms = opt_duration_ms("--timeout", arg); break;
+	case O_METHOD:
+		if (strcmp(arg, "GET") != 0 && strcmp(arg, "HEAD") != 0)
+			opt_usage_error("--method: '%s' is not GET or HEAD", arg);
+		opt.method = arg;
+		break;
+	case O_EXPECT_STATUS: parse_status_list(arg); break;
+	case 'H':
+		if (opt.nheaders == MAX_HEADERS)
+			opt_usage_error("at most %d headers", MAX_HEADERS);
+		if (!strchr(arg, ':') || strpbrk(arg, "\r\n"))
+			opt_usage_error("--header: '%s' is not 'Name: value'", arg);
+		opt.headers[opt.nheaders++] = arg;
+		break;
+	case O_EXPECT_BODY: opt.expect_body = arg; break;
+	case O_CACERT: opt.cacert = arg; break;
+	case O_CERT: opt.cert = arg; break;
+	case O_KEY: opt.key = arg; break;
+	case O_INSECURE: opt.insecure = 1; break;
+	case O_SERVERNAME: opt.servername = arg; break;
+	case O_LEVEL:
+		if (strcmp(arg, "ping") == 0) opt.level = L_PING;
+		else if (strcmp(arg, "query") == 0) opt.level = L_QUERY;
+		else if (strcmp(arg, "primary") == 0) opt.level = L_PRIMARY;
+		else if (strcmp(arg, "standby") == 0) opt.level = L_STANDBY;
+		else if (strncmp(arg, "lag=", 4) == 0) {
+			if (parse_duration_ms(arg + 4, &opt.lag) == 0 && strpbrk(arg + 4, "smhdw"))
+				opt.level = L_LAG_MS;
+			else if (parse_size(arg + 4, &opt.lag) == 0)
+				opt.level = L_LAG_BYTES;
+			else
+				opt_usage_error("--level: '%s' is not lag=SIZE (like 16MB) or lag=DURATION (like 30s)", arg);
+		} else
+			opt_usage_error("--level: '%s' is not ping, query, primary, standby or lag=...", arg);
+		break;
+	case O_PATTERN: opt.pattern = arg; break;
+	case O_MAX_AGE: opt.max_age_ms = opt_duration_ms("--max-age", arg); break;
+	case O_MIN_SIZE: opt.min_size = opt_size("--min-size", arg); break;
+	case O_LOG_FORMAT: opt_log_format(arg); break;
+	case 'h': opt_help(usage);
+	default: return -1;
+	}
+	return 0;
+}
+
+void
+probe_defaults(void)
+{
+	opt.timeout_ms = 1000;
+	opt.interval_ms = 1000;
+	opt.max_age_ms = 26 * 3600000ULL;
+	opt.min_size = 1;
+	opt.method = "GET";
+	opt.pattern = "*";
+	opt.level = L_QUERY;
+	parse_status_list("200-399");
 }
 
 int
@@ -573,14 +601,9 @@ main(int argc, char **argv)
 	int c, all;
 
 	log_init(argv[0]);
-	opt.timeout_ms = 1000;
-	opt.interval_ms = 1000;
-	opt.max_age_ms = 26 * 3600000ULL;
-	opt.min_size = 1;
-	opt.method = "GET";
-	opt.pattern = "*";
-	opt.level = L_QUERY;
-	parse_status_list("200-399");
+	probe_defaults();
+	if (argc > 1 && strcmp(argv[1], "serve") == 0)
+		return serve_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
 			cmd = argv + i + 1;
@@ -589,54 +612,18 @@ main(int argc, char **argv)
 			break;
 		}
 	while ((c = getopt_long(argc, argv, "t:H:vh", longopts, NULL)) != -1) {
+		if (probe_option(c, optarg) == 0)
+			continue;
 		switch (c) {
-		case 't': opt.timeout_ms = opt_duration_ms("--timeout", optarg); break;
 		case O_RETRIES: opt.retries = opt_uint("--retries", optarg, 0, 100000); break;
 		case O_INTERVAL: opt.interval_ms = opt_duration_ms("--interval", optarg); break;
 		case O_WAIT: opt.wait_ms = opt_duration_ms("--wait", optarg); opt.have_wait = 1; break;
-		case O_METHOD:
-			if (strcmp(optarg, "GET") != 0 && strcmp(optarg, "HEAD") != 0)
-				opt_usage_error("--method: '%s' is not GET or HEAD", optarg);
-			opt.method = optarg;
-			break;
-		case O_EXPECT_STATUS: parse_status_list(optarg); break;
-		case 'H':
-			if (opt.nheaders == MAX_HEADERS)
-				opt_usage_error("at most %d headers", MAX_HEADERS);
-			if (!strchr(optarg, ':') || strpbrk(optarg, "\r\n"))
-				opt_usage_error("--header: '%s' is not 'Name: value'", optarg);
-			opt.headers[opt.nheaders++] = optarg;
-			break;
-		case O_EXPECT_BODY: opt.expect_body = optarg; break;
-		case O_CACERT: opt.cacert = optarg; break;
-		case O_CERT: opt.cert = optarg; break;
-		case O_KEY: opt.key = optarg; break;
-		case O_INSECURE: opt.insecure = 1; break;
-		case O_SERVERNAME: opt.servername = optarg; break;
 		case O_PG: add_target(optarg, 1); break;
-		case O_LEVEL:
-			if (strcmp(optarg, "ping") == 0) opt.level = L_PING;
-			else if (strcmp(optarg, "query") == 0) opt.level = L_QUERY;
-			else if (strcmp(optarg, "primary") == 0) opt.level = L_PRIMARY;
-			else if (strcmp(optarg, "standby") == 0) opt.level = L_STANDBY;
-			else if (strncmp(optarg, "lag=", 4) == 0) {
-				if (parse_duration_ms(optarg + 4, &opt.lag) == 0 && strpbrk(optarg + 4, "smhdw"))
-					opt.level = L_LAG_MS;
-				else if (parse_size(optarg + 4, &opt.lag) == 0)
-					opt.level = L_LAG_BYTES;
-				else
-					opt_usage_error("--level: '%s' is not lag=SIZE (like 16MB) or lag=DURATION (like 30s)", optarg);
-			} else
-				opt_usage_error("--level: '%s' is not ping, query, primary, standby or lag=...", optarg);
-			break;
-		case O_PATTERN: opt.pattern = optarg; break;
-		case O_MAX_AGE: opt.max_age_ms = opt_duration_ms("--max-age", optarg); break;
-		case O_MIN_SIZE: opt.min_size = opt_size("--min-size", optarg); break;
 		case 'v': opt.verbose = 1; break;
 		case O_JSON: opt.json = 1; break;
-		case O_LOG_FORMAT: opt_log_format(optarg); break;
-		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();
+		case O_LISTEN: case O_PERIOD: case O_SERVICE: case O_SERVICE_VERSION: case O_DRAIN:
+			opt_usage_error("%s works with healthprobe serve only", argv[optind - 1]);
 		default: opt_usage_error("unknown option or missing argument");
 		}
 	}

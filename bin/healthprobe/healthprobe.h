@@ -1,0 +1,85 @@
+/* healthprobe's shared parts: options, targets and one probe, used by the
+ * probe mode (probe.c) and the sidecar (serve.c). */
+#ifndef HEALTHPROBE_H
+#define HEALTHPROBE_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+enum {
+	O_RETRIES = 256, O_INTERVAL, O_WAIT, O_METHOD, O_EXPECT_STATUS, O_EXPECT_BODY, O_CACERT,
+	O_CERT, O_KEY, O_INSECURE, O_SERVERNAME, O_PG, O_LEVEL, O_PATTERN, O_MAX_AGE, O_MIN_SIZE,
+	O_JSON, O_LOG_FORMAT, O_VERSION, O_LISTEN, O_PERIOD, O_SERVICE, O_SERVICE_VERSION, O_DRAIN
+};
+
+#define HEALTHPROBE_LONGOPTS \
+	{ "timeout", required_argument, NULL, 't' }, \
+	{ "retries", required_argument, NULL, O_RETRIES }, \
+	{ "interval", required_argument, NULL, O_INTERVAL }, \
+	{ "wait", required_argument, NULL, O_WAIT }, \
+	{ "method", required_argument, NULL, O_METHOD }, \
+	{ "expect-status", required_argument, NULL, O_EXPECT_STATUS }, \
+	{ "header", required_argument, NULL, 'H' }, \
+	{ "expect-body", required_argument, NULL, O_EXPECT_BODY }, \
+	{ "cacert", required_argument, NULL, O_CACERT }, \
+	{ "cert", required_argument, NULL, O_CERT }, \
+	{ "key", required_argument, NULL, O_KEY }, \
+	{ "insecure", no_argument, NULL, O_INSECURE }, \
+	{ "servername", required_argument, NULL, O_SERVERNAME }, \
+	{ "pg", required_argument, NULL, O_PG }, \
+	{ "level", required_argument, NULL, O_LEVEL }, \
+	{ "pattern", required_argument, NULL, O_PATTERN }, \
+	{ "max-age", required_argument, NULL, O_MAX_AGE }, \
+	{ "min-size", required_argument, NULL, O_MIN_SIZE }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "json", no_argument, NULL, O_JSON }, \
+	{ "log-format", required_argument, NULL, O_LOG_FORMAT }, \
+	{ "listen", required_argument, NULL, O_LISTEN }, \
+	{ "period", required_argument, NULL, O_PERIOD }, \
+	{ "service", required_argument, NULL, O_SERVICE }, \
+	{ "service-version", required_argument, NULL, O_SERVICE_VERSION }, \
+	{ "drain", required_argument, NULL, O_DRAIN }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, O_VERSION }, \
+	{ NULL, 0, NULL, 0 }
+
+enum kind { K_HTTP, K_TCP, K_UNIX, K_PG, K_BACKUP };
+enum level { L_PING, L_QUERY, L_PRIMARY, L_STANDBY, L_LAG_BYTES, L_LAG_MS };
+
+#define MAX_HEADERS 32
+#define MAX_TARGETS 64
+#define MAX_RANGES 16
+
+struct probe_opts {
+	uint64_t timeout_ms, interval_ms, wait_ms, retries, max_age_ms, min_size, lag;
+	const char *method, *expect_body, *cacert, *cert, *key, *servername, *pattern;
+	const char *headers[MAX_HEADERS];
+	int nheaders, insecure, verbose, json, have_wait;
+	int ranges[MAX_RANGES][2], nranges;
+	enum level level;
+};
+
+struct target {
+	enum kind kind;
+	const char *arg;   /* as given: URL, conninfo, DIR */
+	char shown[512];   /* for messages: passwords redacted */
+	int pass;
+	double ms;
+	char why[1100];
+};
+
+extern struct probe_opts opt;
+extern const char *probe_usage;
+/* 0 in the sidecar: a stuck check must not end the process. */
+extern int probe_watchdog;
+
+void probe_defaults(void);
+/* Applies an option shared by both modes; -1 when c is not one of them. */
+int probe_option(int c, const char *arg);
+/* -1 when arg is not a target. */
+int target_init(struct target *t, const char *arg, int from_pg_option);
+/* One attempt, with opt.timeout_ms; sets pass, ms and why. */
+void probe(struct target *t);
+int serve_main(int argc, char **argv);
+
+#endif
