@@ -151,6 +151,35 @@ PY
 }
 prune_bench
 
+# healthprobe: one probe as HEALTHCHECK runs it, against curl for HTTP and
+# pg_isready for PostgreSQL; 200 sequential probes, per-probe times.
+healthprobe_bench() {
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	https_start web
+	pg_start
+	n=200
+	say ""
+	say "## healthprobe ($n sequential probes each; medians of $runs runs; per probe = total / $n)"
+	say ""
+	say "| command | wall s ($n probes) | CPU s | peak RSS MiB |"
+	say "|---|---|---|---|"
+	measure "curl -fsS (http)" sh -c "for i in \$(seq $n); do curl -fsS -o /dev/null $web_URL/ok || exit 1; done"
+	cu=$W
+	measure "healthprobe (http)" sh -c "for i in \$(seq $n); do $PGOPS_BIN/healthprobe $web_URL/ok || exit 1; done"
+	hh=$W
+	measure "pg_isready (postgres)" sh -c "for i in \$(seq $n); do pg_isready -q -h 127.0.0.1 -p $PGPORT || exit 1; done"
+	pr=$W
+	measure "healthprobe --level ping (postgres)" sh -c "for i in \$(seq $n); do $PGOPS_BIN/healthprobe --level ping postgresql://postgres@127.0.0.1:$PGPORT/postgres || exit 1; done"
+	hp=$W
+	measure "healthprobe --level query (postgres)" sh -c "for i in \$(seq $n); do $PGOPS_BIN/healthprobe postgresql://postgres@127.0.0.1:$PGPORT/postgres?sslmode=disable || exit 1; done"
+	say ""
+	say "| ratio (wall) | value | target |"
+	say "|---|---|---|"
+	say "| healthprobe / curl, http | $(ratio "$hh" "$cu") | <= 0.33 |"
+	say "| healthprobe ping / pg_isready | $(ratio "$hp" "$pr") | |"
+}
+( healthprobe_bench )
+
 say ""
 say "## Binary sizes (stripped, static)"
 say ""
