@@ -4,7 +4,7 @@
 # within a period, wrk load with flat memory, idle connections that must not
 # block anyone, and SIGTERM's drain.
 . "$(dirname "$0")/lib.sh"
-plan 26
+plan 27
 https_start web
 pg_start
 port=$(free_port)
@@ -113,6 +113,21 @@ wait_file "$T/idle.ready" 10
 run healthprobe -t 1s "$H/health"
 is "$rc" 0 "with 200 idle connections open, a probe is still answered"
 kill $idle 2>/dev/null
+
+# A client that sends half a request and stalls is cut off after 5 s.
+python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+s.settimeout(10)
+t = time.time()
+try:
+    closed = s.recv(100) == b""
+except Exception:
+    closed = False
+print("closed" if closed and 4 <= time.time() - t <= 8 else "open")
+' "$port" >"$T/slow"
+is "$(cat "$T/slow")" closed "a half-sent request head is dropped after 5 s"
 
 # SIGTERM: not ready at once, exit 143 after the drain.
 kill -TERM $spid

@@ -5,7 +5,7 @@
 # freshness on real files; retries, --wait, -- COMMAND, JSON, exit codes.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/pki.sh"
-plan 53
+plan 54
 pki_make "$T/pki"
 P=$T/pki
 https_start web
@@ -33,6 +33,8 @@ run healthprobe --expect-body hello "$web_URL/ok"
 is "$rc" 0 "--expect-body found"
 run healthprobe --expect-body goodbye "$web_URL/ok"
 like "$T/err" 'body lacks "goodbye"' "--expect-body missing: says so"
+run healthprobe -H 'X-Probe: kubelet' --expect-body kubelet "$web_URL/echo-header"
+is "$rc" 0 "-H sends the header (the server echoes it)"
 run healthprobe --method HEAD "$web_URL/ok"
 is "$rc" 0 "HEAD"
 run healthprobe -t 300ms "$web_URL/slow"

@@ -34,6 +34,10 @@ function handle(req, res) {
     res.end('until close\n');
   } else if (u.pathname === '/slow') {
     setTimeout(() => { res.writeHead(200, { 'Content-Length': 5 }); res.end('slow\n'); }, 3000);
+  } else if (u.pathname === '/echo-header') {
+    const body = String(req.headers['x-probe'] || 'none') + '\n';
+    res.writeHead(200, { 'Content-Length': body.length });
+    res.end(body);
   } else if (u.pathname === '/whoami') {
     const c = req.socket.getPeerCertificate ? req.socket.getPeerCertificate() : null;
     const body = (c && c.subject ? c.subject.CN : 'anonymous') + '\n';
