@@ -91,24 +91,28 @@ has_token(const char *v, const char *tok)
 	return 0;
 }
 
+/* The length of a head up to and including its empty line (CRLF or bare
+ * LF), or 0 when the empty line has not arrived yet. */
+static size_t
+head_end(const char *buf, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (buf[i] == '\n' && buf[i + 1] == '\n')
+			return i + 2;
+		if (i + 3 < len && buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n')
+			return i + 4;
+	}
+	return 0;
+}
+
 int
 http_parse_head(struct http_response *r, const char *buf, size_t len)
 {
-	size_t end = 0, i;
+	size_t end;
 	char *line, *next;
 	const char *te, *cl, *conn;
 
-	/* The head ends at the first empty line. */
-	for (i = 0; i + 1 < len; i++) {
-		if (buf[i] == '\n' && buf[i + 1] == '\n') {
-			end = i + 2;
-			break;
-		}
-		if (i + 3 < len && buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
-			end = i + 4;
-			break;
-		}
-	}
+	end = head_end(buf, len);
 	if (end == 0)
 		return len >= HTTP_HEAD_MAX ? -1 : 0;
 	if (end > HTTP_HEAD_MAX)
@@ -296,16 +300,7 @@ http_parse_request(struct http_request *r, const char *buf, size_t len)
 	const char *sp1, *sp2, *line_end, *p, *target;
 	int conn_close = 0, conn_keep = 0;
 
-	for (i = 0; i + 1 < len; i++) {
-		if (buf[i] == '\n' && buf[i + 1] == '\n') {
-			end = i + 2;
-			break;
-		}
-		if (i + 3 < len && buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
-			end = i + 4;
-			break;
-		}
-	}
+	end = head_end(buf, len);
 	if (end == 0)
 		return len >= HTTP_REQUEST_HEAD_MAX ? -2 : 0;
 	if (end > HTTP_REQUEST_HEAD_MAX)
