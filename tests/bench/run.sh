@@ -33,7 +33,7 @@ measure() {
 	M=$(awk '{print $4}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
 	printf '| %s | %s | %s | %s |\n' "$label" "$W" "$C" "$(awk -v m="$M" 'BEGIN { printf "%.1f", m / 1024 }')" | tee -a "$res"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", (b > 0 ? a / b : 0) }'; }
 
 # The data: a realistic dump, gzip -6 of it (a foreign single-member file),
 # and pgops' indexed multi-member gzip of it (level 6, 2 threads).
