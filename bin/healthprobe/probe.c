@@ -439,7 +439,7 @@ probe_backup(struct target *t)
 void
 probe(struct target *t)
 {
-	uint64_t start = deadline_now(), deadline = deadline_in(opt.timeout_ms);
+	uint64_t deadline = deadline_in(opt.timeout_ms);
 	struct timespec a, b;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -458,7 +458,6 @@ probe(struct target *t)
 	atomic_store(&watchdog_at, 0);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	t->ms = (double)(b.tv_sec - a.tv_sec) * 1000 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-	(void)start;
 }
 
 static void
