@@ -22,6 +22,7 @@
 #include "log.h"
 #include "nametime.h"
 #include "opt.h"
+#include "outfile.h"
 #include "parse.h"
 #include "retention.h"
 #include "sig.h"
@@ -170,13 +171,6 @@ add(char *name)
 	return &bk[nbk++];
 }
 
-/* Our own writers' temporary files ("NAME.tmp-XXXXXX") are never backups. */
-static int
-is_temp(const char *name)
-{
-	return strstr(name, ".tmp-") != NULL;
-}
-
 static void
 read_dir(const char *dir, int *dfd)
 {
@@ -197,7 +191,8 @@ read_dir(const char *dir, int *dfd)
 		struct stat st;
 		struct backup *b;
 
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || is_temp(e->d_name))
+		/* Our own writers' temporary files are never backups. */
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || outfile_is_temp(e->d_name))
 			continue;
 		if (fnmatch(opt.pattern, e->d_name, FNM_PERIOD) != 0)
 			continue;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -151,5 +152,50 @@ net_recv_all(int fd, void *buf, size_t n, uint64_t deadline)
 		}
 		p += r, n -= (size_t)r;
 	}
+	return 0;
+}
+
+int
+net_connect_unix(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sa;
+	int fd, e;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sa.sun_path) {
+		errno = ENAMETOOLONG;
+		snprintf(err, errlen, "connect to %s: %s", path, strerror(errno));
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, errlen, "connect to %s: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int
+net_split_hostport(const char *spec, char *host, size_t hostlen, const char **port)
+{
+	const char *colon = strrchr(spec, ':');
+	size_t hl;
+
+	if (!colon || !colon[1])
+		return -1;
+	hl = (size_t)(colon - spec);
+	if (hl >= 2 && spec[0] == '[' && spec[hl - 1] == ']')
+		spec++, hl -= 2;
+	if (hl >= hostlen)
+		return -1;
+	memcpy(host, spec, hl);
+	host[hl] = 0;
+	*port = colon + 1;
 	return 0;
 }

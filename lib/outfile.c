@@ -9,6 +9,8 @@
 #include "outfile.h"
 #include "xmem.h"
 
+#define TEMP_MARK ".tmp-"
+
 static struct outfile *open_files;
 static int hooked;
 
@@ -52,7 +54,7 @@ outfile_open(struct outfile *o, const char *path, int mode)
 			suffix[i] = set[(seed >> 16) % (sizeof set - 1)];
 		}
 		suffix[6] = 0;
-		snprintf(o->tmp, n + 12, "%s.tmp-%s", path, suffix);
+		snprintf(o->tmp, n + 12, "%s" TEMP_MARK "%s", path, suffix);
 		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 		if (o->fd >= 0 || errno != EEXIST)
 			break;
@@ -108,4 +110,10 @@ outfile_abort(struct outfile *o)
 		close(o->fd);
 	unlink(o->tmp);
 	forget(o);
+}
+
+int
+outfile_is_temp(const char *name)
+{
+	return strstr(name, TEMP_MARK) != NULL;
 }

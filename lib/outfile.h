@@ -18,5 +18,8 @@ int outfile_open(struct outfile *o, const char *path, int mode);
 int outfile_commit(struct outfile *o);
 /* Close and remove the temporary file. */
 void outfile_abort(struct outfile *o);
+/* Is name one of these temporary files? Listings of finished outputs
+ * (prune-backups, healthprobe backup:DIR) skip them. */
+int outfile_is_temp(const char *name);
 
 #endif

@@ -155,13 +155,13 @@ struct settings {
 	PQconninfoOption *given, *defs;
 };
 
-static const char *
-setting(const struct settings *s, const char *kw)
+const char *
+pg_setting(PQconninfoOption *given, PQconninfoOption *defaults, const char *kw)
 {
-	for (PQconninfoOption *o = s->given; o && o->keyword; o++)
+	for (PQconninfoOption *o = given; o && o->keyword; o++)
 		if (strcmp(o->keyword, kw) == 0 && o->val)
 			return o->val;
-	for (PQconninfoOption *o = s->defs; o && o->keyword; o++)
+	for (PQconninfoOption *o = defaults; o && o->keyword; o++)
 		if (strcmp(o->keyword, kw) == 0 && o->val)
 			return o->val;
 	return NULL;
@@ -189,9 +189,9 @@ libpq_connect(struct pg_conn *pc, const struct settings *s, const char *host, co
 		kw[n] = "hostaddr", val[n++] = addr;
 	kw[n] = "port", val[n++] = port;
 	kw[n] = "sslmode", val[n++] = "disable";
-	if (!setting(s, "application_name"))
+	if (!pg_setting(s->given, s->defs, "application_name"))
 		kw[n] = "application_name", val[n++] = log_prog;
-	if (!setting(s, "keepalives"))
+	if (!pg_setting(s->given, s->defs, "keepalives"))
 		kw[n] = "keepalives", val[n++] = "1";
 	kw[n] = NULL, val[n] = NULL;
 	pc->conn = PQconnectdbParams(kw, val, 0);
@@ -215,8 +215,8 @@ file_exists(const char *path)
 static int
 tls_setup(struct pg_target *t, const struct settings *s, const char *sslmode, char *err, size_t errlen)
 {
-	const char *home = getenv("HOME"), *root = setting(s, "sslrootcert");
-	const char *cert = setting(s, "sslcert"), *key = setting(s, "sslkey"), *sni = setting(s, "sslsni");
+	const char *home = getenv("HOME"), *root = pg_setting(s->given, s->defs, "sslrootcert");
+	const char *cert = pg_setting(s->given, s->defs, "sslcert"), *key = pg_setting(s->given, s->defs, "sslkey"), *sni = pg_setting(s->given, s->defs, "sslsni");
 	char defroot[512] = "", defcert[512] = "", defkey[512] = "";
 	int verify = strncmp(sslmode, "verify-", 7) == 0;
 
@@ -392,7 +392,7 @@ pg_connect_timeout(struct pg_conn *pc, const char *conninfo, uint64_t limit_ms, 
 		r = EX_CONFIG;
 		goto out;
 	}
-	if ((ct = setting(&s, "connect_timeout")) && *ct) {
+	if ((ct = pg_setting(s.given, s.defs, "connect_timeout")) && *ct) {
 		if (parse_uint(ct, 86400, &secs) < 0) {
 			snprintf(err, errlen, "invalid connect_timeout value: \"%s\"", ct);
 			r = EX_CONFIG;
@@ -403,9 +403,9 @@ pg_connect_timeout(struct pg_conn *pc, const char *conninfo, uint64_t limit_ms, 
 	}
 	if (limit_ms)
 		timeout_ms = limit_ms;
-	hostbuf = xstrdup(setting(&s, "host") ? setting(&s, "host") : "");
-	portbuf = xstrdup(setting(&s, "port") ? setting(&s, "port") : "");
-	addrbuf = xstrdup(setting(&s, "hostaddr") ? setting(&s, "hostaddr") : "");
+	hostbuf = xstrdup(pg_setting(s.given, s.defs, "host") ? pg_setting(s.given, s.defs, "host") : "");
+	portbuf = xstrdup(pg_setting(s.given, s.defs, "port") ? pg_setting(s.given, s.defs, "port") : "");
+	addrbuf = xstrdup(pg_setting(s.given, s.defs, "hostaddr") ? pg_setting(s.given, s.defs, "hostaddr") : "");
 	nh = split(hostbuf, hosts, MAX_HOSTS);
 	np = split(portbuf, ports, MAX_HOSTS);
 	na = split(addrbuf, addrs, MAX_HOSTS);

@@ -45,6 +45,10 @@ int pg_connect_timeout(struct pg_conn *pc, const char *conninfo, uint64_t timeou
 enum pg_ping { PG_PING_OK, PG_PING_REJECT, PG_PING_NO_RESPONSE, PG_PING_BAD_SETTINGS };
 enum pg_ping pg_ping(const char *conninfo, uint64_t deadline, char *msg, size_t msglen);
 void pg_close(struct pg_conn *pc);
+/* A connection setting: the value in the parsed conninfo given, else
+ * libpq's default (its PG* variables included); NULL if neither has one.
+ * An explicitly empty value counts as given. */
+const char *pg_setting(PQconninfoOption *given, PQconninfoOption *defaults, const char *kw);
 /* Ask the server to cancel the running statement (safe from another
  * thread). 0, or -1 with a message. */
 int pg_cancel(struct pg_conn *pc, char *err, size_t errlen);

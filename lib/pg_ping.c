@@ -8,45 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "deadline.h"
 #include "log.h"
 #include "net.h"
 #include "pg.h"
-
-static const char *
-opt_of(PQconninfoOption *given, PQconninfoOption *defs, const char *kw)
-{
-	for (PQconninfoOption *o = given; o && o->keyword; o++)
-		if (strcmp(o->keyword, kw) == 0 && o->val && *o->val)
-			return o->val;
-	for (PQconninfoOption *o = defs; o && o->keyword; o++)
-		if (strcmp(o->keyword, kw) == 0 && o->val && *o->val)
-			return o->val;
-	return NULL;
-}
-
-static int
-unix_connect(const char *dir, const char *port, uint64_t deadline)
-{
-	struct sockaddr_un sa;
-	int fd;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	if ((size_t)snprintf(sa.sun_path, sizeof sa.sun_path, "%s/.s.PGSQL.%s", dir, port) >= sizeof sa.sun_path)
-		return -1;
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		close(fd);
-		return -1;
-	}
-	(void)deadline; /* a local connect does not wait */
-	return fd;
-}
 
 enum pg_ping
 pg_ping(const char *conninfo, uint64_t deadline, char *msg, size_t msglen)
@@ -67,12 +34,16 @@ pg_ping(const char *conninfo, uint64_t deadline, char *msg, size_t msglen)
 		return PG_PING_BAD_SETTINGS;
 	}
 	defs = PQconndefaults();
-	h = opt_of(given, defs, "host");
-	a = opt_of(given, defs, "hostaddr");
-	p = opt_of(given, defs, "port");
-	u = opt_of(given, defs, "user");
-	snprintf(host, sizeof host, "%.*s", (int)strcspn(h ? h : "/tmp", ","), h ? h : "/tmp");
-	snprintf(port, sizeof port, "%.*s", (int)strcspn(p ? p : "5432", ","), p ? p : "5432");
+	/* Empty values mean "not set", as libpq reads them. */
+	h = pg_setting(given, defs, "host");
+	a = pg_setting(given, defs, "hostaddr");
+	p = pg_setting(given, defs, "port");
+	u = pg_setting(given, defs, "user");
+	h = h && *h ? h : "/tmp";
+	p = p && *p ? p : "5432";
+	u = u && *u ? u : NULL;
+	snprintf(host, sizeof host, "%.*s", (int)strcspn(h, ","), h);
+	snprintf(port, sizeof port, "%.*s", (int)strcspn(p, ","), p);
 	if (a && *a)
 		snprintf(host, sizeof host, "%.*s", (int)strcspn(a, ","), a);
 	/* StartupMessage, protocol 3.0; the user only names us in the log. */
@@ -84,7 +55,14 @@ pg_ping(const char *conninfo, uint64_t deadline, char *msg, size_t msglen)
 	PQconninfoFree(given);
 	PQconninfoFree(defs);
 
-	fd = host[0] == '/' ? unix_connect(host, port, deadline) : net_connect(host, port, deadline, err, sizeof err);
+	if (host[0] == '/') {
+		char path[512];
+
+		snprintf(path, sizeof path, "%s/.s.PGSQL.%s", host, port);
+		fd = net_connect_unix(path, err, sizeof err);
+	} else {
+		fd = net_connect(host, port, deadline, err, sizeof err);
+	}
 	if (fd < 0) {
 		if (host[0] == '/')
 			snprintf(msg, msglen, "no server on socket %s/.s.PGSQL.%s: %s", host, port, strerror(errno));

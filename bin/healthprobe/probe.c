@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +25,7 @@
 #include "log.h"
 #include "net.h"
 #include "opt.h"
+#include "outfile.h"
 #include "parse.h"
 #include "pg.h"
 #include "sig.h"
@@ -227,20 +227,15 @@ probe_http(struct target *t, uint64_t deadline)
 static int
 probe_tcp(struct target *t, uint64_t deadline)
 {
-	const char *hp = t->arg + 6, *colon = strrchr(hp, ':');
 	char host[256], err[300];
+	const char *port;
 	int fd;
 
-	if (!colon || colon == hp || !colon[1]) {
+	if (net_split_hostport(t->arg + 6, host, sizeof host, &port) < 0 || !host[0]) {
 		snprintf(t->why, sizeof t->why, "not tcp://HOST:PORT");
 		return 0;
 	}
-	snprintf(host, sizeof host, "%.*s", (int)(colon - hp), hp);
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = 0;
-	}
-	fd = net_connect(host, colon + 1, deadline, err, sizeof err);
+	fd = net_connect(host, port, deadline, err, sizeof err);
 	if (fd < 0) {
 		snprintf(t->why, sizeof t->why, "%s", err);
 		return 0;
@@ -253,22 +248,11 @@ probe_tcp(struct target *t, uint64_t deadline)
 static int
 probe_unix(struct target *t)
 {
-	struct sockaddr_un sa;
-	const char *path = t->arg + 7;
-	int fd;
+	char err[600];
+	int fd = net_connect_unix(t->arg + 7, err, sizeof err);
 
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sa.sun_path) {
-		snprintf(t->why, sizeof t->why, "path too long");
-		return 0;
-	}
-	memcpy(sa.sun_path, path, strlen(path));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		snprintf(t->why, sizeof t->why, "connect to %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
+		snprintf(t->why, sizeof t->why, "%s", err);
 		return 0;
 	}
 	close(fd);
@@ -402,7 +386,7 @@ probe_backup(struct target *t)
 	while ((e = readdir(d))) {
 		struct stat st;
 
-		if (strstr(e->d_name, ".tmp-") || fnmatch(opt.pattern, e->d_name, FNM_PERIOD) != 0)
+		if (outfile_is_temp(e->d_name) || fnmatch(opt.pattern, e->d_name, FNM_PERIOD) != 0)
 			continue;
 		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;

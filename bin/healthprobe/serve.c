@@ -23,6 +23,7 @@
 #include "healthprobe.h"
 #include "http.h"
 #include "log.h"
+#include "net.h"
 #include "opt.h"
 #include "sig.h"
 #include "xmem.h"
@@ -293,22 +294,17 @@ static int
 listen_on(const char *spec)
 {
 	char host[256];
-	const char *colon = strrchr(spec, ':');
+	const char *ports;
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int fd, one = 1;
 	long port;
 
-	if (!colon || !colon[1])
+	if (net_split_hostport(spec, host, sizeof host, &ports) < 0)
 		opt_usage_error("--listen: '%s' is not [ADDR]:PORT", spec);
-	port = strtol(colon + 1, NULL, 10);
+	port = strtol(ports, NULL, 10);
 	if (port < 1 || port > 65535)
 		opt_usage_error("--listen: '%s' has no valid port", spec);
-	snprintf(host, sizeof host, "%.*s", (int)(colon - spec), spec);
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = 0;
-	}
 	if (!host[0]) /* loopback unless told otherwise */
 		snprintf(host, sizeof host, "127.0.0.1");
 	memset(&ss, 0, sizeof ss);
