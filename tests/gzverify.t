@@ -2,7 +2,7 @@
 # gzverify as a user runs it: options, every exit code, messages, pass-through
 # modes, checksums, the dump trailer, signals and closed pipes.
 . "$(dirname "$0")/lib.sh"
-plan 63
+plan 65
 
 seq 1 200000 >"$T/data"
 gzip -c "$T/data" >"$T/a.gz"
@@ -101,6 +101,9 @@ ok $? "--sha256=FILE with -c writes the sums to FILE"
 run gzverify --sha256="$T/sums2" "$T/a.gz" "$T/cut.gz"
 [ "$rc" = 1 ] && [ ! -e "$T/sums2" ] && [ -z "$(ls "$T" | grep 'sums2.tmp')" ]
 ok $? "--sha256=FILE: no FILE and no temporary when an input fails"
+run gzverify --sha256="$T/no/such/dir/sums" "$T/a.gz"
+is "$rc" 73 "--sha256=FILE in a missing directory: exit 73"
+like "$T/err" "cannot create $T/no/such/dir/sums: No such file" "and names it"
 run gzverify --check-sha256 "$T/want" "$T/a.gz" "$T/ours.gz"
 is "$rc" 0 "--check-sha256 passes for the listed files"
 # Change the first digit of each sum (to 1 if it is 0, else to 0).

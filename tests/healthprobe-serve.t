@@ -4,9 +4,16 @@
 # within a period, wrk load with flat memory, idle connections that must not
 # block anyone, and SIGTERM's drain.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 31
 https_start web
 pg_start
+run healthprobe serve web="$web_URL/ok"
+like "$T/err" 'healthprobe serve needs --listen' "serve without --listen: usage error"
+run healthprobe serve --listen :1 "$web_URL/ok"
+like "$T/err" "is not NAME=TARGET" "serve with a bare target: usage error"
+run healthprobe serve --listen ":${web_URL##*:}" web="$web_URL/ok"
+is "$rc" 69 "serve on a port already in use: exit 69"
+like "$T/err" "cannot listen on :${web_URL##*:}: Address in use" "naming the address"
 port=$(free_port)
 H=http://127.0.0.1:$port
 healthprobe serve --listen ":$port" --period 500ms --service api --service-version 1.2.3 --drain 1s \

@@ -5,7 +5,7 @@
 # freshness on real files; retries, --wait, -- COMMAND, JSON, exit codes.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/pki.sh"
-plan 54
+plan 57
 pki_make "$T/pki"
 P=$T/pki
 https_start web
@@ -47,6 +47,9 @@ run healthprobe --cacert "$P/ca.crt" "$tls_URL/ok"
 is "$rc" 0 "https with --cacert"
 SSL_CERT_FILE=$P/other-ca.crt run healthprobe "$tls_URL/ok"
 like "$T/err" 'certificate is not trusted' "https with the wrong trust store: fail"
+run healthprobe --cacert "$T/nonexistent.pem" "$tls_URL/ok"
+is "$rc" 78 "an unreadable --cacert: configuration error 78"
+like "$T/err" "cannot read CA file $T/nonexistent.pem" "naming the file"
 run healthprobe --insecure "$tls_URL/ok"
 is "$rc" 0 "--insecure"
 
@@ -141,6 +144,8 @@ run healthprobe "$web_URL/status/500" -- echo command ran
 is "$rc:$(cat "$T/out")" "1:" "and never after a failure"
 run healthprobe "$web_URL/ok" -- /nonexistent/cmd
 is "$rc" 127 "a COMMAND that does not exist: 127"
+run healthprobe "$web_URL/ok" -- "$T"
+is "$rc" 126 "a COMMAND that cannot be executed: 126"
 
 # JSON for log shippers and Docker (which keeps 4 KB).
 run healthprobe --json "$web_URL/ok" "$web_URL/status/500"

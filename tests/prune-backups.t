@@ -3,7 +3,7 @@
 # subdirectories, hostile names, permission errors, files vanishing), on
 # s3ls-style stdin, and every safety rule, output and exit code.
 . "$(dirname "$0")/lib.sh"
-plan 58
+plan 63
 NOW=--now=2026-11-22T12:00:00Z
 B=$T/b
 mkdir -p "$B"
@@ -31,6 +31,16 @@ run prune-backups --keep-daily 3 --delete-small "$B"
 is "$rc" 64 "--delete-small without --min-size is a usage error"
 run prune-backups --keep-daily 3 --max-delete-ratio 1.5 "$B"
 is "$rc" 64 "a ratio above 1 is a usage error"
+run prune-backups --keep-daily 3 --tz CET "$B"
+like "$T/err" "--tz: 'CET' is not UTC, local, or \+HH:MM/-HH:MM" "a zone name other than UTC/local is a usage error"
+run prune-backups --keep-daily 3 --time-format db-date "$B"
+is "$rc" 64 "--time-format without a % field is a usage error"
+run prune-backups --keep-daily 3 --use-mtime </dev/null
+is "$rc" 64 "--use-mtime on stdin is a usage error"
+run prune-backups --keep-daily 3 --now yesterday "$B"
+is "$rc" 64 "--now must be RFC 3339"
+run prune-backups --keep-daily 3 "$B" "$B"
+like "$T/err" 'one DIR at most' "two DIRs: usage error"
 run prune-backups --keep-daily 3 "$T/nonexistent"
 is "$rc" 66 "a missing DIR is exit 66"
 
