@@ -4,13 +4,15 @@
 # within a period, wrk load with flat memory, idle connections that must not
 # block anyone, and SIGTERM's drain.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 32
 https_start web
 pg_start
 run healthprobe serve web="$web_URL/ok"
 like "$T/err" 'healthprobe serve needs --listen' "serve without --listen: usage error"
 run healthprobe serve --listen :1 "$web_URL/ok"
 like "$T/err" "is not NAME=TARGET" "serve with a bare target: usage error"
+run healthprobe serve --listen :1 --cacert "$T/missing.pem" api=https://127.0.0.1:1/health
+is "$rc:$(grep -c 'cannot read CA file' "$T/err")" "78:1" "a bad --cacert is refused at start-up, not by the check thread"
 run healthprobe serve --listen ":${web_URL##*:}" web="$web_URL/ok"
 is "$rc" 69 "serve on a port already in use: exit 69"
 like "$T/err" "cannot listen on :${web_URL##*:}: Address in use" "naming the address"

@@ -78,6 +78,12 @@ void probe_defaults(void);
 int probe_option(int c, const char *arg);
 /* -1 when arg is not a target. */
 int target_init(struct target *t, const char *arg, int from_pg_option);
+/* https targets need trust anchors (and a client certificate if given).
+ * They are loaded once, before any probe, so that no probe's latency
+ * includes parsing the CA bundle and a bad file is refused at start-up
+ * (78) rather than from the sidecar's check thread. */
+int target_needs_tls(const struct target *t);
+void probe_load_tls(void);
 /* One attempt, with opt.timeout_ms; sets pass, ms and why. */
 void probe(struct target *t);
 int serve_main(int argc, char **argv);

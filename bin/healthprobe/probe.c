@@ -87,7 +87,7 @@ static struct target targets[MAX_TARGETS];
 static int ntargets;
 static struct tls_anchors anchors;
 static struct tls_client_cert client_cert;
-static int anchors_loaded, cert_loaded;
+static int cert_loaded;
 
 /* The one wait no deadline of ours bounds is libpq's authentication
  * exchange (whole seconds, 2 at least). This watchdog ends the probe as
@@ -162,20 +162,25 @@ status_ok(int st)
 	return 0;
 }
 
-static void
-load_tls(void)
+int
+target_needs_tls(const struct target *t)
+{
+	return t->kind == K_HTTP && strncmp(t->arg, "https://", 8) == 0;
+}
+
+void
+probe_load_tls(void)
 {
 	char err[512];
 
-	if (!opt.insecure && !anchors_loaded) {
+	if (!opt.insecure) {
 		if (opt.cacert ? tls_anchors_file(&anchors, opt.cacert, err, sizeof err) < 0
 		    : tls_anchors_default(&anchors, err, sizeof err) < 0)
 			die(EX_CONFIG, "%s", err);
-		anchors_loaded = 1;
 		if (opt.verbose)
 			log_info("trust anchors: %s", anchors.source);
 	}
-	if (opt.cert && !cert_loaded) {
+	if (opt.cert) {
 		if (tls_client_cert_load(&client_cert, opt.cert, opt.key ? opt.key : opt.cert, err, sizeof err) < 0)
 			die(EX_CONFIG, "%s", err);
 		cert_loaded = 1;
@@ -197,7 +202,6 @@ probe_http(struct target *t, uint64_t deadline)
 		return 0;
 	}
 	if (c.url.https) {
-		load_tls();
 		c.verify = opt.insecure ? TLS_VERIFY_NONE : TLS_VERIFY_FULL;
 		c.anchors = opt.insecure ? NULL : &anchors;
 		c.cert = cert_loaded ? &client_cert : NULL;
@@ -619,6 +623,11 @@ main(int argc, char **argv)
 	if (cmd && !cmd[0])
 		opt_usage_error("-- needs a COMMAND");
 
+	for (int i = 0; i < ntargets; i++)
+		if (target_needs_tls(&targets[i])) {
+			probe_load_tls();
+			break;
+		}
 	sig_setup();
 	pthread_create(&wd, NULL, watchdog, NULL);
 	pthread_detach(wd);

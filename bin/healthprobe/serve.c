@@ -382,6 +382,11 @@ serve_main(int argc, char **argv)
 		opt_usage_error("healthprobe serve needs at least one NAME=TARGET");
 
 	probe_watchdog = 0;
+	for (int i = 0; i < nchecks; i++)
+		if (target_needs_tls(&checks[i].t)) {
+			probe_load_tls();
+			break;
+		}
 	sig_setup();
 	lfd = listen_on(sopt.listen);
 	started = time(NULL);
