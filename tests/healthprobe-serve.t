@@ -15,7 +15,7 @@ run healthprobe serve --listen :1 --cacert "$T/missing.pem" api=https://127.0.0.
 is "$rc:$(grep -c 'cannot read CA file' "$T/err")" "78:1" "a bad --cacert is refused at start-up, not by the check thread"
 run healthprobe serve --listen ":${web_URL##*:}" web="$web_URL/ok"
 is "$rc" 69 "serve on a port already in use: exit 69"
-like "$T/err" "cannot listen on :${web_URL##*:}: Address in use" "naming the address"
+like "$T/err" "cannot listen on :${web_URL##*:}: Address (already )?in use" "naming the address (musl and glibc word EADDRINUSE differently)"
 port=$(free_port)
 H=http://127.0.0.1:$port
 healthprobe serve --listen ":$port" --period 500ms --service api --service-version 1.2.3 --drain 1s \
