@@ -1,23 +1,176 @@
+#include <stdlib.h>
+#include <string.h>
+
 #include <bearssl_hmac.h>
 #include <libdeflate.h>
 
 #include "hash.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHANI_CODE 1
+
+static const uint32_t K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+/* The compression function on the SHA extensions. The state is kept in
+ * the ABEF/CDGH register layout the sha256rnds2 instruction wants; each
+ * group of four rounds derives its message words from the previous four
+ * groups (sha256msg1/msg2), as FIPS 180-4's schedule does. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void
+blocks_ni(uint32_t st[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i s0, s1, t, w[4];
+
+	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[0]), 0xB1);
+	s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[4]), 0x1B);
+	s0 = _mm_alignr_epi8(t, s1, 8);
+	s1 = _mm_blend_epi16(s1, t, 0xF0);
+	for (; nblocks; nblocks--, p += 64) {
+		__m128i save0 = s0, save1 = s1;
+
+		for (int g = 0; g < 16; g++) {
+			__m128i m;
+
+			if (g < 4) {
+				w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+			} else {
+				__m128i a = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+
+				a = _mm_add_epi32(a, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+				w[g & 3] = _mm_sha256msg2_epu32(a, w[(g + 3) & 3]);
+			}
+			m = _mm_add_epi32(w[g & 3], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+		}
+		s0 = _mm_add_epi32(s0, save0);
+		s1 = _mm_add_epi32(s1, save1);
+	}
+	t = _mm_shuffle_epi32(s0, 0x1B);
+	s1 = _mm_shuffle_epi32(s1, 0xB1);
+	s0 = _mm_blend_epi16(t, s1, 0xF0);
+	s1 = _mm_alignr_epi8(s1, t, 8);
+	_mm_storeu_si128((__m128i *)&st[0], s0);
+	_mm_storeu_si128((__m128i *)&st[4], s1);
+}
+
+static int
+cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b >> 29) & 1;
+}
+#else
+#define HAVE_SHANI_CODE 0
+#endif
+
+int
+sha256_accelerated(void)
+{
+	/* Decided once; the answer never changes during a run. */
+	static int cached = -1;
+	int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+
+	if (c < 0) {
+		const char *off = getenv("PGOPS_NO_SHANI");
+		int v = 0;
+#if HAVE_SHANI_CODE
+		v = cpu_has_sha() && !(off && *off && strcmp(off, "0") != 0);
+#else
+		(void)off;
+#endif
+		__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+		c = v;
+	}
+	return c;
+}
+
 void
 sha256_init(struct sha256 *h)
 {
-	br_sha256_init(&h->br);
+	static const uint32_t iv[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	h->ni = sha256_accelerated();
+	h->count = 0;
+	if (h->ni)
+		memcpy(h->h, iv, sizeof iv);
+	else
+		br_sha256_init(&h->br);
 }
 
 void
 sha256_update(struct sha256 *h, const void *buf, size_t n)
 {
+#if HAVE_SHANI_CODE
+	const unsigned char *p = buf;
+	size_t fill = (size_t)(h->count & 63);
+
+	if (!h->ni) {
+		br_sha256_update(&h->br, buf, n);
+		return;
+	}
+	h->count += n;
+	if (fill) {
+		size_t k = 64 - fill < n ? 64 - fill : n;
+
+		memcpy(h->buf + fill, p, k);
+		p += k;
+		n -= k;
+		if (fill + k < 64)
+			return;
+		blocks_ni(h->h, h->buf, 1);
+	}
+	if (n >= 64) {
+		blocks_ni(h->h, p, n / 64);
+		p += n & ~(size_t)63;
+		n &= 63;
+	}
+	memcpy(h->buf, p, n);
+#else
 	br_sha256_update(&h->br, buf, n);
+#endif
 }
 
 void
 sha256_final(struct sha256 *h, unsigned char out[32])
 {
+#if HAVE_SHANI_CODE
+	if (h->ni) {
+		unsigned char pad[72] = { 0x80 };
+		uint64_t bits = h->count * 8;
+		size_t padlen = (size_t)((h->count & 63) < 56 ? 56 - (h->count & 63) : 120 - (h->count & 63));
+
+		for (int i = 0; i < 8; i++)
+			pad[padlen + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
+		sha256_update(h, pad, padlen + 8);
+		for (int i = 0; i < 8; i++) {
+			out[4 * i] = (unsigned char)(h->h[i] >> 24);
+			out[4 * i + 1] = (unsigned char)(h->h[i] >> 16);
+			out[4 * i + 2] = (unsigned char)(h->h[i] >> 8);
+			out[4 * i + 3] = (unsigned char)h->h[i];
+		}
+		return;
+	}
+#endif
 	br_sha256_out(&h->br, out);
 }
 
@@ -41,6 +194,24 @@ hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen, unsigned
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, mlen);
 	br_hmac_out(&hc, out);
+}
+
+void
+md5_init(struct md5 *h)
+{
+	br_md5_init(&h->br);
+}
+
+void
+md5_update(struct md5 *h, const void *buf, size_t n)
+{
+	br_md5_update(&h->br, buf, n);
+}
+
+void
+md5_final(struct md5 *h, unsigned char out[16])
+{
+	br_md5_out(&h->br, out);
 }
 
 uint32_t

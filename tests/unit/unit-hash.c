@@ -25,7 +25,7 @@ main(void)
 	struct sha256 h;
 	static char big[1000000];
 
-	tap_plan(7);
+	tap_plan(10);
 	sha_is("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	sha_is("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	sha_is("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
@@ -50,5 +50,42 @@ main(void)
 	tap_is_int(crc32_update(0, "123456789", 9), 0xcbf43926, "crc32 check value");
 	tap_is_int(crc32_update(crc32_update(0, "12345", 5), "6789", 4), 0xcbf43926,
 	    "crc32 continued across calls");
+	/* Every length and alignment up to a few blocks against BearSSL's
+	 * portable code, whichever path sha256_* took. */
+	{
+		static unsigned char buf[1100];
+		int bad = 0;
+
+		for (size_t i = 0; i < sizeof buf; i++)
+			buf[i] = (unsigned char)(i * 131 + 7);
+		for (size_t len = 0; len < 1000 && !bad; len += 1) {
+			br_sha256_context ref;
+
+			br_sha256_init(&ref);
+			br_sha256_update(&ref, buf + len % 13, len);
+			br_sha256_out(&ref, d2);
+			sha256_init(&h);
+			sha256_update(&h, buf + len % 13, len / 3);
+			sha256_update(&h, buf + len % 13 + len / 3, len - len / 3);
+			sha256_final(&h, d);
+			bad = memcmp(d, d2, 32) != 0;
+		}
+		tap_ok(!bad, "sha256 (%s) = BearSSL's for lengths 0-999 in two pieces",
+		    sha256_accelerated() ? "SHA extensions" : "portable");
+	}
+	{
+		struct md5 m;
+
+		md5_init(&m);
+		md5_update(&m, "message ", 8);
+		md5_update(&m, "digest", 6);
+		md5_final(&m, d);
+		hex_encode(hex, d, 16);
+		tap_is_str(hex, "f96b697d7cb7938d525a2f31aaf161d0", "md5 RFC 1321 'message digest'");
+		md5_init(&m);
+		md5_final(&m, d);
+		hex_encode(hex, d, 16);
+		tap_is_str(hex, "d41d8cd98f00b204e9800998ecf8427e", "md5 of nothing");
+	}
 	return tap_done();
 }
