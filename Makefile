@@ -5,8 +5,8 @@ MANDIR ?= $(PREFIX)/share/man
 SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
-PROGS = gzverify prune-backups healthprobe
-UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention
+PROGS = gzverify prune-backups healthprobe s3put
+UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4
 HELPERS = gzwrite pgquery gendump httpget pgcopy
 
 ifeq ($(SANITIZE),1)

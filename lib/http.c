@@ -38,6 +38,17 @@ http_client_close(struct http_client *c)
 	c->rpos = c->rlen = 0;
 }
 
+void
+http_host_header(const struct http_url *u, char *out, size_t cap)
+{
+	if (strchr(u->host, ':'))
+		snprintf(out, cap, "[%s]", u->host);
+	else
+		snprintf(out, cap, "%s", u->host);
+	if ((u->https && strcmp(u->port, "443") != 0) || (!u->https && strcmp(u->port, "80") != 0))
+		snprintf(out + strlen(out), cap - strlen(out), ":%s", u->port);
+}
+
 static int
 open_conn(struct http_client *c, uint64_t deadline, char *err, size_t errlen)
 {
@@ -121,12 +132,7 @@ attempt(struct http_client *c, const char *method, const char *path, const char 
 	for (size_t i = 0; i < nheaders; i++)
 		rcap += strlen(headers[i]) + 2;
 	req = xmalloc(rcap);
-	if (strchr(c->url.host, ':'))
-		snprintf(host, sizeof host, "[%s]", c->url.host);
-	else
-		snprintf(host, sizeof host, "%s", c->url.host);
-	if ((c->url.https && strcmp(c->url.port, "443") != 0) || (!c->url.https && strcmp(c->url.port, "80") != 0))
-		snprintf(host + strlen(host), sizeof host - strlen(host), ":%s", c->url.port);
+	http_host_header(&c->url, host, sizeof host);
 	rl = (size_t)snprintf(req, rcap, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: pgops/%s\r\n",
 	    method, path, host, PGOPS_VERSION);
 	for (size_t i = 0; i < nheaders; i++)

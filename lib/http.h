@@ -23,6 +23,9 @@ struct http_url {
 
 /* http://host[:port][/path] or https://...; 0 or -1. */
 int http_url_parse(const char *url, struct http_url *u);
+/* The Host header's value for u: brackets for IPv6, the port unless it is
+ * the scheme's default (what SigV4 signs must be what is sent). */
+void http_host_header(const struct http_url *u, char *out, size_t cap);
 
 struct http_header {
 	const char *name, *value;

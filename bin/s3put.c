@@ -1,0 +1,744 @@
+/* s3put: stream standard input or a file to S3 without an SDK.
+ *
+ * Input shorter than one part goes up as a single PUT once it has been read
+ * whole (and verified, when asked). Anything longer becomes a multipart
+ * upload with one fixed part size: the main thread reads parts, hashes the
+ * whole stream and verifies it, and --concurrency workers upload the parts,
+ * each kept in memory until the server acknowledged it so that it can be
+ * retried. Any failure, and SIGINT/SIGTERM, aborts the upload, so nothing
+ * appears under KEY unless all of it arrived. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "enc.h"
+#include "gz.h"
+#include "hash.h"
+#include "io.h"
+#include "log.h"
+#include "opt.h"
+#include "progress.h"
+#include "s3.h"
+#include "sig.h"
+#include "trailer.h"
+#include "xmem.h"
+#include "xml.h"
+
+static const char usage[] =
+"usage: s3put [options] s3://BUCKET/KEY [FILE]\n"
+"Upload standard input (or FILE) to S3: a single PUT when it fits in one\n"
+"part, otherwise a multipart upload that is aborted on any failure.\n"
+"\n"
+"      --part-size SIZE          bytes per part (default 16MiB, at least 5MiB)\n"
+"      --expected-size SIZE      choose the part size so SIZE fits --max-parts\n"
+"      --max-parts N             most parts the store accepts (default 10000)\n"
+"      --concurrency N           parts uploaded at once (default 4)\n"
+"      --verify-gzip             refuse to complete unless the input is valid gzip\n"
+"      --require-trailer         refuse to complete without pgdump-stream's trailer\n"
+"      --if-none-match           never overwrite an existing KEY\n"
+"      --content-type TYPE       Content-Type of the object\n"
+"      --storage-class CLASS     x-amz-storage-class (STANDARD_IA, GLACIER_IR, ...)\n"
+"      --sse ALGORITHM           server-side encryption: AES256 or aws:kms\n"
+"      --sse-kms-key-id ID       KMS key for --sse aws:kms\n"
+"      --metadata KEY=VALUE      user metadata (repeatable)\n"
+"      --unsigned-payload        sign UNSIGNED-PAYLOAD (https endpoints only)\n"
+S3_USAGE_OPTS
+"      --json                    print the result as a JSON object\n"
+"      --progress                show progress even when stderr is not a terminal\n"
+"      --log-format FORMAT       messages on stderr as text (default) or json\n"
+"  -h, --help                    show this help and exit\n"
+"      --version                 show the version and exit\n"
+"\n"
+"Prints \"s3://BUCKET/KEY BYTES SHA256 ETAG\". Memory: at most\n"
+"(concurrency + 1) x part size, plus about 1 MiB.\n"
+"Exit status: 0 uploaded, 1 input not valid gzip or without the trailer,\n"
+"64 usage, 65 input larger than max-parts x part size, 66 FILE missing,\n"
+"69 cannot connect, 73 KEY exists (--if-none-match) or bucket missing, 74 read\n"
+"error, 75 throttled or server errors after retries, 77 credentials refused,\n"
+"78 configuration error, 128+N signal N.\n";
+
+enum {
+	O_PART_SIZE = 256, O_EXPECTED, O_MAX_PARTS, O_CONCURRENCY, O_VERIFY_GZIP, O_REQUIRE_TRAILER,
+	O_IF_NONE_MATCH, O_CONTENT_TYPE, O_STORAGE_CLASS, O_SSE, O_SSE_KMS, O_METADATA, O_UNSIGNED,
+	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "part-size", required_argument, NULL, O_PART_SIZE },
+	{ "expected-size", required_argument, NULL, O_EXPECTED },
+	{ "max-parts", required_argument, NULL, O_MAX_PARTS },
+	{ "concurrency", required_argument, NULL, O_CONCURRENCY },
+	{ "verify-gzip", no_argument, NULL, O_VERIFY_GZIP },
+	{ "require-trailer", no_argument, NULL, O_REQUIRE_TRAILER },
+	{ "if-none-match", no_argument, NULL, O_IF_NONE_MATCH },
+	{ "content-type", required_argument, NULL, O_CONTENT_TYPE },
+	{ "storage-class", required_argument, NULL, O_STORAGE_CLASS },
+	{ "sse", required_argument, NULL, O_SSE },
+	{ "sse-kms-key-id", required_argument, NULL, O_SSE_KMS },
+	{ "metadata", required_argument, NULL, O_METADATA },
+	{ "unsigned-payload", no_argument, NULL, O_UNSIGNED },
+	S3_LONGOPTS,
+	{ "json", no_argument, NULL, O_JSON },
+	{ "progress", no_argument, NULL, O_PROGRESS },
+	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+#define MIN_PART (5ull << 20)
+#define MAX_PART (5ull << 30)
+#define MAX_META 32
+
+static struct {
+	uint64_t part_size, expected;
+	unsigned max_parts, concurrency;
+	int verify_gzip, require_trailer, if_none_match, json, progress, part_size_given;
+	const char *content_type, *storage_class, *sse, *sse_kms;
+	const char *meta[MAX_META];
+	size_t nmeta;
+	struct s3_opts s3;
+	struct s3_url url;
+	const char *file;
+} opt = { .part_size = 16ull << 20, .max_parts = 10000, .concurrency = 4, .s3 = { .retries = -1 } };
+
+static struct s3 s3;
+
+/* The multipart upload shared by the reader and the workers. */
+struct slot {
+	unsigned char *buf;
+	size_t len;
+	unsigned num;   /* part number, 0 when the slot is free */
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot *slots;
+	unsigned nslots;
+	unsigned *queue;   /* slot indices waiting for a worker, FIFO */
+	unsigned qhead, qlen;
+	int eof, stop;
+	unsigned active;   /* workers inside a request */
+	char upload_id[1024];
+	char (*etags)[72];
+	int err_ex;
+	char err[900];
+} up = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+/* The first failure wins; it stops everything. */
+static void
+fail(int ex, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+fail(int ex, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&up.mu);
+	if (!up.err_ex) {
+		up.err_ex = ex;
+		va_start(ap, fmt);
+		vsnprintf(up.err, sizeof up.err, fmt, ap);
+		va_end(ap);
+	}
+	up.stop = 1;
+	pthread_cond_broadcast(&up.cv);
+	pthread_mutex_unlock(&up.mu);
+}
+
+static void
+parse_args(int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (s3_opt(&opt.s3, c, optarg))
+			continue;
+		switch (c) {
+		case O_PART_SIZE:
+			opt.part_size = opt_size("--part-size", optarg);
+			opt.part_size_given = 1;
+			break;
+		case O_EXPECTED: opt.expected = opt_size("--expected-size", optarg); break;
+		case O_MAX_PARTS: opt.max_parts = (unsigned)opt_uint("--max-parts", optarg, 1, 10000); break;
+		case O_CONCURRENCY: opt.concurrency = (unsigned)opt_uint("--concurrency", optarg, 1, 64); break;
+		case O_VERIFY_GZIP: opt.verify_gzip = 1; break;
+		case O_REQUIRE_TRAILER: opt.require_trailer = 1; break;
+		case O_IF_NONE_MATCH: opt.if_none_match = 1; break;
+		case O_CONTENT_TYPE: opt.content_type = optarg; break;
+		case O_STORAGE_CLASS: opt.storage_class = optarg; break;
+		case O_SSE: opt.sse = optarg; break;
+		case O_SSE_KMS: opt.sse_kms = optarg; break;
+		case O_METADATA:
+			if (opt.nmeta == MAX_META)
+				opt_usage_error("--metadata: at most %d", MAX_META);
+			opt.meta[opt.nmeta++] = optarg;
+			break;
+		case O_UNSIGNED: opt.s3.unsigned_payload = 1; break;
+		case O_JSON: opt.json = 1; break;
+		case O_PROGRESS: opt.progress = 1; break;
+		case O_LOG_FORMAT: opt_log_format(optarg); break;
+		case 'h': opt_help(usage);
+		case O_VERSION: opt_version();
+		default: opt_usage_error("unknown option");
+		}
+	}
+	s3_opts_check(&opt.s3);
+	if (optind >= argc)
+		opt_usage_error("missing s3://BUCKET/KEY");
+	if (argc - optind > 2)
+		opt_usage_error("too many operands");
+	{
+		char err[300];
+
+		if (s3_url_parse(argv[optind], &opt.url, err, sizeof err) < 0)
+			opt_usage_error("%s", err);
+	}
+	if (!opt.url.key[0])
+		opt_usage_error("'%s' names no key", argv[optind]);
+	opt.file = argc - optind == 2 ? argv[optind + 1] : "-";
+	if (opt.part_size < MIN_PART || opt.part_size > MAX_PART)
+		opt_usage_error("--part-size must be between 5MiB and 5GiB");
+	if (opt.expected) {
+		uint64_t p = (opt.expected + opt.max_parts - 1) / opt.max_parts;
+
+		p = (p + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
+		if (p > MAX_PART)
+			opt_usage_error("--expected-size: %llu bytes do not fit in %u parts of at most 5GiB",
+			    (unsigned long long)opt.expected, opt.max_parts);
+		if (opt.part_size_given && opt.part_size < p)
+			opt_usage_error("--part-size is too small for --expected-size in %u parts", opt.max_parts);
+		if (!opt.part_size_given && p > opt.part_size)
+			opt.part_size = p;
+	}
+	if (opt.sse && strcmp(opt.sse, "AES256") != 0 && strcmp(opt.sse, "aws:kms") != 0)
+		opt_usage_error("--sse must be AES256 or aws:kms");
+	if (opt.sse_kms && (!opt.sse || strcmp(opt.sse, "aws:kms") != 0))
+		opt_usage_error("--sse-kms-key-id needs --sse aws:kms");
+	for (size_t i = 0; i < opt.nmeta; i++) {
+		const char *m = opt.meta[i], *eq = strchr(m, '=');
+
+		if (!eq || eq == m)
+			opt_usage_error("--metadata '%s' is not KEY=VALUE", m);
+		for (const char *p = m; p < eq; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '-' || *p == '_'))
+				opt_usage_error("--metadata key '%.*s' may hold only letters, digits, - and _",
+				    (int)(eq - m), m);
+		for (const char *p = eq + 1; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+				opt_usage_error("--metadata value for '%.*s' must be printable ASCII", (int)(eq - m), m);
+	}
+	if (opt.s3.unsigned_payload && opt.s3.endpoint && strncmp(opt.s3.endpoint, "https://", 8) != 0)
+		opt_usage_error("--unsigned-payload is only allowed over https");
+}
+
+/* Headers that describe the object, for the single PUT or the Create. */
+static size_t
+object_headers(const char **h, char (*store)[600], const char *sha_hex)
+{
+	size_t n = 0;
+
+	if (opt.content_type) {
+		snprintf(store[n], 600, "Content-Type: %s", opt.content_type);
+		h[n] = store[n];
+		n++;
+	}
+	if (opt.storage_class) {
+		snprintf(store[n], 600, "x-amz-storage-class: %s", opt.storage_class);
+		h[n] = store[n];
+		n++;
+	}
+	if (opt.sse) {
+		snprintf(store[n], 600, "x-amz-server-side-encryption: %s", opt.sse);
+		h[n] = store[n];
+		n++;
+	}
+	if (opt.sse_kms) {
+		snprintf(store[n], 600, "x-amz-server-side-encryption-aws-kms-key-id: %s", opt.sse_kms);
+		h[n] = store[n];
+		n++;
+	}
+	for (size_t i = 0; i < opt.nmeta; i++) {
+		const char *eq = strchr(opt.meta[i], '=');
+
+		snprintf(store[n], 600, "x-amz-meta-%.*s: %s", (int)(eq - opt.meta[i]), opt.meta[i], eq + 1);
+		h[n] = store[n];
+		n++;
+	}
+	if (sha_hex) {
+		snprintf(store[n], 600, "x-amz-meta-sha256: %s", sha_hex);
+		h[n] = store[n];
+		n++;
+	}
+	return n;
+}
+
+static void
+md5_b64(const void *buf, size_t n, char out[32], char hex[33])
+{
+	struct md5 m;
+	unsigned char d[16];
+
+	md5_init(&m);
+	md5_update(&m, buf, n);
+	md5_final(&m, d);
+	base64_encode(out, d, 16);
+	hex_encode(hex, d, 16);
+}
+
+/* A store that returns MD5 ETags must return ours. */
+static int
+etag_matches(const char *etag, const char *md5hex)
+{
+	char e[72];
+	size_t n;
+
+	snprintf(e, sizeof e, "%s", etag[0] == '"' ? etag + 1 : etag);
+	n = strlen(e);
+	if (n && e[n - 1] == '"')
+		e[--n] = 0;
+	if (n != 32 || strspn(e, "0123456789abcdef") != 32)
+		return 1; /* not an MD5 ETag (SSE-KMS, some stores): nothing to compare */
+	return strcmp(e, md5hex) == 0;
+}
+
+static void *
+worker(void *arg)
+{
+	struct s3_conn *c = arg;
+	struct s3_result *res = xmalloc(sizeof *res);
+
+	sig_block_thread();
+	for (;;) {
+		unsigned si;
+		struct slot *sl;
+		char md5b[32], md5h[33], mdhdr[64], q[3300], sha[65], enc[3200];
+		const char *h[1];
+		unsigned char d[32];
+
+		pthread_mutex_lock(&up.mu);
+		while (!up.qlen && !up.eof && !up.stop)
+			pthread_cond_wait(&up.cv, &up.mu);
+		if (up.stop || !up.qlen) {
+			pthread_mutex_unlock(&up.mu);
+			break;
+		}
+		si = up.queue[up.qhead];
+		up.qhead = (up.qhead + 1) % up.nslots;
+		up.qlen--;
+		up.active++;
+		pthread_mutex_unlock(&up.mu);
+
+		sl = &up.slots[si];
+		md5_b64(sl->buf, sl->len, md5b, md5h);
+		snprintf(mdhdr, sizeof mdhdr, "Content-MD5: %s", md5b);
+		h[0] = mdhdr;
+		s3_query_encode(enc, sizeof enc, up.upload_id);
+		snprintf(q, sizeof q, "partNumber=%u&uploadId=%s", sl->num, enc);
+		if (s3.unsigned_payload && s3.ep.https) {
+			strcpy(sha, "UNSIGNED-PAYLOAD");
+		} else {
+			sha256_buf(sl->buf, sl->len, d);
+			hex_encode(sha, d, 32);
+		}
+		if (s3_request(c, "PUT", opt.url.key, q, h, 1, sl->buf, sl->len, sha, 0, res, NULL, 0) < 0) {
+			char t[700];
+
+			fail(s3_exit_code(res), "upload part %u of s3://%s/%s: %s", sl->num, opt.url.bucket,
+			    opt.url.key, s3_result_text(res, t, sizeof t));
+		} else if (!etag_matches(res->etag, md5h)) {
+			fail(EX_DATAERR, "upload part %u of s3://%s/%s: the server's ETag %s is not the MD5 of the part (%s)",
+			    sl->num, opt.url.bucket, opt.url.key, res->etag, md5h);
+		} else if (strlen(res->etag) >= sizeof up.etags[0] || !res->etag[0]) {
+			fail(EX_DATAERR, "upload part %u of s3://%s/%s: the server's answer has no usable ETag",
+			    sl->num, opt.url.bucket, opt.url.key);
+		} else {
+			strcpy(up.etags[sl->num - 1], res->etag);
+		}
+		pthread_mutex_lock(&up.mu);
+		sl->num = 0;
+		up.active--;
+		pthread_cond_broadcast(&up.cv);
+		pthread_mutex_unlock(&up.mu);
+	}
+	free(res);
+	return NULL;
+}
+
+/* Everything that checks the stream on its way through. */
+static struct {
+	struct sha256 sha;
+	struct gz_reader gz;
+	struct trailer_tail tr;
+	uint64_t bytes;
+} chk;
+
+static int
+trailer_sink(void *arg, const void *buf, size_t n)
+{
+	(void)arg;
+	trailer_feed(&chk.tr, buf, n);
+	return 0;
+}
+
+static void
+check_feed(const unsigned char *buf, size_t n)
+{
+	sha256_update(&chk.sha, buf, n);
+	chk.bytes += n;
+	if (opt.verify_gzip)
+		gz_reader_feed(&chk.gz, buf, n); /* the verdict is read at the end */
+	else if (opt.require_trailer)
+		trailer_feed(&chk.tr, buf, n);
+}
+
+/* The verdict on the whole stream: 0, or the exit code with a message. */
+static int
+check_finish(char *msg, size_t cap)
+{
+	if (opt.verify_gzip && gz_reader_finish(&chk.gz) != GZ_OK) {
+		snprintf(msg, cap, "input is not a valid gzip stream: %s%s", chk.gz.err,
+		    chk.gz.status == GZ_TRUNCATED ? " (truncated)" : "");
+		return EX_NEGATIVE;
+	}
+	if (opt.require_trailer) {
+		uint64_t claimed = 0;
+		enum trailer_status ts = trailer_check(&chk.tr, &claimed);
+
+		if (ts == TRAILER_MISSING) {
+			snprintf(msg, cap, "input does not end with pgdump-stream's completion trailer");
+			return EX_NEGATIVE;
+		}
+		if (ts == TRAILER_WRONG_SIZE) {
+			snprintf(msg, cap, "input's trailer claims %llu bytes before it, but the dump is %llu",
+			    (unsigned long long)claimed, (unsigned long long)(chk.tr.total - chk.tr.n));
+			return EX_NEGATIVE;
+		}
+	}
+	return 0;
+}
+
+static void
+print_result(uint64_t bytes, const char *sha, const char *etag)
+{
+	char e[128];
+	size_t n;
+
+	snprintf(e, sizeof e, "%s", etag[0] == '"' ? etag + 1 : etag);
+	n = strlen(e);
+	if (n && e[n - 1] == '"')
+		e[n - 1] = 0;
+	if (opt.json) {
+		char k[S3_KEY_MAX * 6 + 1], b[S3_BUCKET_MAX * 6 + 1];
+
+		log_json_escape(k, 0, sizeof k, opt.url.key);
+		log_json_escape(b, 0, sizeof b, opt.url.bucket);
+		printf("{\"bucket\":\"%s\",\"key\":\"%s\",\"bytes\":%llu,\"sha256\":\"%s\",\"etag\":\"%s\"}\n",
+		    b, k, (unsigned long long)bytes, sha, e);
+	} else {
+		printf("s3://%s/%s %llu %s %s\n", opt.url.bucket, opt.url.key, (unsigned long long)bytes, sha, e);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die_errno(EX_IOERR, "write to stdout");
+}
+
+static int
+read_part(int fd, unsigned char *buf, size_t cap, size_t *got, struct progress *pr)
+{
+	*got = 0;
+	while (*got < cap) {
+		ssize_t r = io_read(fd, buf + *got, cap - *got);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		check_feed(buf + *got, (size_t)r);
+		*got += (size_t)r;
+		progress_update(pr, chk.bytes);
+	}
+	return 1;
+}
+
+static void
+abort_upload(struct s3_conn *c)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	char q[3300], enc[3200], t[700];
+
+	s3_query_encode(enc, sizeof enc, up.upload_id);
+	snprintf(q, sizeof q, "uploadId=%s", enc);
+	/* Once, with the connection's own retries off: on the way out after a
+	 * signal, a slow store must not keep the job alive. */
+	if (s3_request(c, "DELETE", opt.url.key, q, NULL, 0, NULL, 0, NULL, S3_NO_RETRY, res, NULL, 0) < 0)
+		log_warn("abort multipart upload %s of s3://%s/%s: %s (the store keeps its parts until a lifecycle rule removes them)",
+		    up.upload_id, opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
+	free(res);
+}
+
+static void
+refuse_existing(struct s3_conn *c)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	char t[700];
+
+	if (s3_request(c, "HEAD", opt.url.key, "", NULL, 0, NULL, 0, NULL, 0, res, NULL, 0) == 0)
+		die(EX_CANTCREAT, "s3://%s/%s exists and --if-none-match is given", opt.url.bucket, opt.url.key);
+	if (res->status != 404)
+		die(s3_exit_code(res), "HEAD s3://%s/%s: %s", opt.url.bucket, opt.url.key,
+		    s3_result_text(res, t, sizeof t));
+	free(res);
+}
+
+static int
+put_exit(const struct s3_result *res)
+{
+	if (res->status == 412)
+		return EX_CANTCREAT;
+	if (strcmp(res->code, "NoSuchBucket") == 0)
+		return EX_CANTCREAT;
+	return s3_exit_code(res);
+}
+
+static _Noreturn void
+single_put(struct s3_conn *c, const unsigned char *buf, size_t len, const char *sha_hex)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	const char *h[MAX_META + 8];
+	char store[MAX_META + 8][600], md5b[32], md5h[33], t[700];
+	size_t n = object_headers(h, store, sha_hex);
+
+	md5_b64(buf, len, md5b, md5h);
+	snprintf(store[n], 600, "Content-MD5: %s", md5b);
+	h[n] = store[n];
+	n++;
+	if (opt.if_none_match)
+		h[n++] = "If-None-Match: *";
+	if (s3_request(c, "PUT", opt.url.key, "", h, n, buf, len, NULL, 0, res, NULL, 0) < 0)
+		die(put_exit(res), "PUT s3://%s/%s: %s", opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
+	if (!etag_matches(res->etag, md5h))
+		die(EX_DATAERR, "PUT s3://%s/%s: the server's ETag %s is not the MD5 of the data (%s)",
+		    opt.url.bucket, opt.url.key, res->etag, md5h);
+	print_result(len, sha_hex, res->etag);
+	exit(EX_OK);
+}
+
+/* A multipart object's checksum cannot be metadata (that is fixed when the
+ * upload starts), so it becomes the tag sha256. Stores without tagging
+ * (Cloudflare R2) get a warning; the upload itself has succeeded. */
+static void
+tag_sha256(struct s3_conn *c, const char *sha_hex)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	char xml[256], md5b[32], md5h[33], hdr[64], t[700];
+	const char *h[1] = { hdr };
+	int n = snprintf(xml, sizeof xml,
+	    "<Tagging><TagSet><Tag><Key>sha256</Key><Value>%s</Value></Tag></TagSet></Tagging>", sha_hex);
+
+	md5_b64(xml, (size_t)n, md5b, md5h);
+	snprintf(hdr, sizeof hdr, "Content-MD5: %s", md5b);
+	if (s3_request(c, "PUT", opt.url.key, "tagging", h, 1, xml, (size_t)n, NULL, 0, res, NULL, 0) < 0)
+		log_warn("tag s3://%s/%s with its sha256: %s", opt.url.bucket, opt.url.key,
+		    s3_result_text(res, t, sizeof t));
+	free(res);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct s3_conn main_conn, *conns;
+	struct progress pr;
+	pthread_t *tids;
+	pthread_attr_t attr;
+	struct stat st;
+	int fd, more;
+	unsigned nparts = 0;
+	char sha_hex[65], msg[600];
+	unsigned char d[32];
+
+	log_init("s3put");
+	parse_args(argc, argv);
+	sig_setup();
+	if (strcmp(opt.file, "-") == 0) {
+		fd = 0;
+	} else if ((fd = open(opt.file, O_RDONLY | O_CLOEXEC)) < 0) {
+		die_errno(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s", opt.file);
+	}
+	s3_setup(&s3, &opt.s3);
+	s3_conn_init(&main_conn, &s3, opt.url.bucket);
+	if (opt.if_none_match)
+		refuse_existing(&main_conn);
+
+	sha256_init(&chk.sha);
+	if (opt.verify_gzip)
+		gz_reader_init(&chk.gz, 1, 0, opt.require_trailer ? trailer_sink : NULL, NULL);
+	trailer_init(&chk.tr);
+	progress_init(&pr, opt.url.key, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
+	    opt.progress);
+
+	up.nslots = opt.concurrency + 1;
+	up.slots = xcalloc(up.nslots, sizeof *up.slots);
+	up.queue = xcalloc(up.nslots, sizeof *up.queue);
+	up.slots[0].buf = xmalloc(opt.part_size);
+
+	/* The first part decides: a short input is one PUT. */
+	more = read_part(fd, up.slots[0].buf, opt.part_size, &up.slots[0].len, &pr);
+	if (more < 0) {
+		if (sig_caught())
+			sig_exit();
+		die_errno(EX_IOERR, "read %s", io_name(opt.file));
+	}
+	if (more == 0) {
+		int ex;
+
+		sha256_final(&chk.sha, d);
+		hex_encode(sha_hex, d, 32);
+		if ((ex = check_finish(msg, sizeof msg)) != 0)
+			die(ex, "%s: %s; nothing uploaded", io_name(opt.file), msg);
+		if (sig_caught())
+			sig_exit();
+		progress_end(&pr, chk.bytes);
+		single_put(&main_conn, up.slots[0].buf, up.slots[0].len, sha_hex);
+	}
+
+	/* Multipart. */
+	{
+		struct s3_result *res = xmalloc(sizeof *res);
+		const char *h[MAX_META + 8];
+		char store[MAX_META + 8][600], t[700];
+		unsigned char *body = xmalloc(65536);
+		size_t n = object_headers(h, store, NULL), pos = 0;
+
+		if (s3_request(&main_conn, "POST", opt.url.key, "uploads", h, n, NULL, 0, NULL, 0, res, body,
+		    65536) < 0)
+			die(put_exit(res), "create multipart upload s3://%s/%s: %s", opt.url.bucket, opt.url.key,
+			    s3_result_text(res, t, sizeof t));
+		if (xml_next((char *)body, res->bodylen, &pos, "UploadId", up.upload_id, sizeof up.upload_id) != 1)
+			die(EX_DATAERR, "create multipart upload s3://%s/%s: the answer holds no UploadId",
+			    opt.url.bucket, opt.url.key);
+		free(body);
+		free(res);
+	}
+	up.etags = xcalloc(opt.max_parts, sizeof *up.etags);
+	conns = xcalloc(opt.concurrency, sizeof *conns);
+	tids = xcalloc(opt.concurrency, sizeof *tids);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1u << 20);
+	for (unsigned i = 0; i < opt.concurrency; i++) {
+		s3_conn_init(&conns[i], &s3, opt.url.bucket);
+		if (pthread_create(&tids[i], &attr, worker, &conns[i]) != 0)
+			die(EX_SOFTWARE, "cannot start upload threads");
+	}
+
+	/* Hand the first part over, then read the rest. */
+	for (unsigned si = 0;;) {
+		pthread_mutex_lock(&up.mu);
+		up.slots[si].num = ++nparts;
+		up.queue[(up.qhead + up.qlen) % up.nslots] = si;
+		up.qlen++;
+		pthread_cond_broadcast(&up.cv);
+		if (!more) {
+			up.eof = 1;
+			pthread_mutex_unlock(&up.mu);
+			break;
+		}
+		/* A free slot: none is free while all are queued or in flight. */
+		for (;;) {
+			for (si = 0; si < up.nslots && up.slots[si].num; si++)
+				;
+			if (si < up.nslots || up.stop || sig_caught())
+				break;
+			pthread_cond_wait(&up.cv, &up.mu);
+		}
+		pthread_mutex_unlock(&up.mu);
+		if (up.stop || sig_caught())
+			break;
+		if (!up.slots[si].buf)
+			up.slots[si].buf = xmalloc(opt.part_size);
+		more = read_part(fd, up.slots[si].buf, opt.part_size, &up.slots[si].len, &pr);
+		if (more < 0) {
+			if (!sig_caught())
+				fail(EX_IOERR, "read %s: %s", io_name(opt.file), strerror(errno));
+			break;
+		}
+		if (up.slots[si].len == 0) {
+			/* The input ended exactly on a part boundary. */
+			pthread_mutex_lock(&up.mu);
+			up.eof = 1;
+			pthread_cond_broadcast(&up.cv);
+			pthread_mutex_unlock(&up.mu);
+			break;
+		}
+		if (nparts == opt.max_parts) {
+			fail(EX_DATAERR, "%s is larger than %u parts of %llu bytes; use --expected-size or a larger --part-size",
+			    io_name(opt.file), opt.max_parts, (unsigned long long)opt.part_size);
+			break;
+		}
+	}
+	if (sig_caught() || up.stop) {
+		pthread_mutex_lock(&up.mu);
+		up.stop = 1;
+		pthread_cond_broadcast(&up.cv);
+		pthread_mutex_unlock(&up.mu);
+	}
+	/* Wait for the workers: after a stop, only for the requests in flight,
+	 * which end by their deadline. */
+	for (unsigned i = 0; i < opt.concurrency; i++)
+		pthread_join(tids[i], NULL);
+	progress_end(&pr, chk.bytes);
+	if (!up.err_ex && !sig_caught()) {
+		int ex = check_finish(msg, sizeof msg);
+
+		if (ex)
+			fail(ex, "%s: %s; upload aborted, nothing stored under s3://%s/%s", io_name(opt.file), msg,
+			    opt.url.bucket, opt.url.key);
+	}
+	if (up.err_ex || sig_caught()) {
+		abort_upload(&main_conn);
+		if (sig_caught())
+			sig_exit();
+		die(up.err_ex, "%s", up.err);
+	}
+
+	/* Complete. */
+	{
+		struct s3_result *res = xmalloc(sizeof *res);
+		size_t cap = (size_t)nparts * 200 + 128, bl = 0, pos = 0;
+		char *xml = xmalloc(cap), q[3300], enc[3200], t[700], etag[128];
+		unsigned char *body = xmalloc(65536);
+		const char *h[1] = { "If-None-Match: *" };
+
+		bl += (size_t)snprintf(xml + bl, cap - bl, "<CompleteMultipartUpload>");
+		for (unsigned i = 0; i < nparts; i++)
+			bl += (size_t)snprintf(xml + bl, cap - bl, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
+			    i + 1, up.etags[i]);
+		bl += (size_t)snprintf(xml + bl, cap - bl, "</CompleteMultipartUpload>");
+		s3_query_encode(enc, sizeof enc, up.upload_id);
+		snprintf(q, sizeof q, "uploadId=%s", enc);
+		if (s3_request(&main_conn, "POST", opt.url.key, q, h, opt.if_none_match ? 1 : 0, xml, bl, NULL,
+		    S3_ERROR_IN_200, res, body, 65536) < 0) {
+			abort_upload(&main_conn);
+			if (sig_caught())
+				sig_exit();
+			die(put_exit(res), "complete multipart upload s3://%s/%s: %s", opt.url.bucket, opt.url.key,
+			    s3_result_text(res, t, sizeof t));
+		}
+		if (xml_next((char *)body, res->bodylen, &pos, "ETag", etag, sizeof etag) != 1)
+			snprintf(etag, sizeof etag, "%s", res->etag);
+		sha256_final(&chk.sha, d);
+		hex_encode(sha_hex, d, 32);
+		tag_sha256(&main_conn, sha_hex);
+		print_result(chk.bytes, sha_hex, etag);
+	}
+	return EX_OK;
+}

@@ -1,0 +1,158 @@
+/* The S3 client the s3put family shares: configuration (endpoint, region,
+ * addressing, TLS) and credentials resolved the way the AWS tools resolve
+ * them, one connection per worker, every request signed with SigV4 and
+ * retried with capped exponential backoff and full jitter when the failure
+ * is worth retrying. Credentials are shared by the workers and refreshed
+ * under a lock before they expire. */
+#ifndef PGOPS_S3_H
+#define PGOPS_S3_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+#include "tls.h"
+
+#define S3_KEY_MAX 1024
+#define S3_BUCKET_MAX 64
+
+struct s3_url {
+	char bucket[S3_BUCKET_MAX];
+	char key[S3_KEY_MAX + 1]; /* may be empty (a bucket or prefix) */
+};
+/* s3://BUCKET[/KEY]; -1 with a reason in err when malformed. */
+int s3_url_parse(const char *arg, struct s3_url *u, char *err, size_t errlen);
+
+struct s3_creds {
+	char access[128];
+	char secret[128];
+	char token[4096];
+	int64_t expires;  /* Unix time; 0 when they do not expire */
+	char source[96];  /* where they came from, for messages */
+};
+
+/* What the command line can say; NULL/0 for "not given". */
+struct s3_opts {
+	const char *endpoint;
+	const char *region;
+	const char *profile;
+	const char *cacert;
+	int path_style;    /* --path-style */
+	int virtual_host;  /* --virtual-host */
+	int insecure;      /* --insecure: no certificate checks */
+	int unsigned_payload;
+	int retries;       /* -1: default */
+	uint64_t timeout_ms;
+};
+
+struct s3 {
+	struct http_url ep;     /* endpoint: scheme, host, port */
+	char endpoint[512];
+	char region[64];
+	char profile[64];
+	int path_style;
+	int unsigned_payload;
+	unsigned retries;
+	uint64_t timeout_ms;
+	enum tls_verify verify;
+	struct tls_anchors anchors;
+	int have_anchors;
+
+	pthread_mutex_t lock;   /* guards creds and skew */
+	struct s3_creds creds;
+	int64_t skew;           /* server clock minus ours, seconds */
+};
+
+/* The options every s3 program takes: long option table entries, their
+ * usage lines (so that usage() and the man pages list the same), and the
+ * handler. */
+enum {
+	S3O_ENDPOINT = 512, S3O_REGION, S3O_PROFILE, S3O_CACERT, S3O_PATH_STYLE,
+	S3O_VIRTUAL_HOST, S3O_INSECURE, S3O_RETRIES, S3O_TIMEOUT
+};
+#define S3_LONGOPTS \
+	{ "endpoint", required_argument, NULL, S3O_ENDPOINT }, \
+	{ "region", required_argument, NULL, S3O_REGION }, \
+	{ "profile", required_argument, NULL, S3O_PROFILE }, \
+	{ "cacert", required_argument, NULL, S3O_CACERT }, \
+	{ "path-style", no_argument, NULL, S3O_PATH_STYLE }, \
+	{ "virtual-host", no_argument, NULL, S3O_VIRTUAL_HOST }, \
+	{ "insecure", no_argument, NULL, S3O_INSECURE }, \
+	{ "retries", required_argument, NULL, S3O_RETRIES }, \
+	{ "timeout", required_argument, NULL, S3O_TIMEOUT }
+#define S3_USAGE_OPTS \
+"      --endpoint URL            S3 endpoint (default: AWS for the region)\n" \
+"      --region REGION           signing region (default: us-east-1)\n" \
+"      --profile NAME            profile in the shared AWS files\n" \
+"      --cacert FILE             trust the CAs in FILE for https endpoints\n" \
+"      --path-style              address buckets as /BUCKET/KEY\n" \
+"      --virtual-host            address buckets as BUCKET.HOST/KEY\n" \
+"      --insecure                do not check the server's certificate\n" \
+"      --retries N               retries per request (default 5)\n" \
+"      --timeout DURATION        limit per request (default 5m)\n"
+/* Handles option c if it is one of the above: 1 handled, 0 not ours. */
+int s3_opt(struct s3_opts *o, int c, const char *arg);
+/* Usage errors for contradictory S3 options. */
+void s3_opts_check(const struct s3_opts *o);
+
+/* Resolves configuration and credentials; dies with 64/77/78 and a clear
+ * message when something is missing or wrong. */
+void s3_setup(struct s3 *s, const struct s3_opts *o);
+
+/* One worker's connection to one bucket. */
+struct s3_conn {
+	struct s3 *s3;
+	char bucket[S3_BUCKET_MAX];
+	struct http_client http;
+};
+void s3_conn_init(struct s3_conn *c, struct s3 *s, const char *bucket);
+void s3_conn_close(struct s3_conn *c);
+
+struct s3_result {
+	int status;          /* HTTP status; 0 when there was no answer */
+	char code[64];       /* S3 error code, or "" */
+	char message[512];   /* S3 error message or the transport error */
+	char etag[128];      /* ETag header, quotes kept */
+	unsigned attempts;
+	struct http_response resp;
+	size_t bodylen;
+};
+
+enum {
+	S3_ERROR_IN_200 = 1, /* a 200 answer may carry <Error> (CompleteMultipartUpload) */
+	S3_NO_RETRY = 2,     /* one attempt only (AbortMultipartUpload on the way out) */
+};
+
+/* One signed request for KEY (encoded here) in the connection's bucket;
+ * query is already encoded ("uploadId=..&partNumber=3", "" for none).
+ * headers are extra "Name: value" lines, all of them signed. payload_hash is
+ * the body's hex SHA-256, or NULL to compute it here. The answer's body goes
+ * to rbuf (capacity rcap). Returns 0 for a 2xx answer, -1 otherwise. */
+int s3_request(struct s3_conn *c, const char *method, const char *key, const char *query,
+    const char *const *headers, size_t nheaders, const void *body, size_t len,
+    const char *payload_hash, unsigned flags, struct s3_result *res, unsigned char *rbuf, size_t rcap);
+
+/* The exit code that fits a failed request: 77 refused credentials or
+ * permissions, 66 no such bucket or key, 69 no answer, 75 throttling or
+ * server errors after the retries, 65 any other refusal. */
+int s3_exit_code(const struct s3_result *r);
+/* "403 SignatureDoesNotMatch: The request signature ..." or the transport
+ * error, for "prog: PUT s3://b/k: <this>". */
+const char *s3_result_text(const struct s3_result *r, char *buf, size_t cap);
+
+/* Query parameter value encoding (RFC 3986, '/' encoded). */
+void s3_query_encode(char *out, size_t cap, const char *in);
+
+/* Credentials (s3_creds.c). Fills s->creds from the chain: environment,
+ * web identity, shared files, container endpoint, instance metadata
+ * (IMDSv2). Returns 0, or -1 with a reason. */
+int s3_creds_load(struct s3 *s, char *err, size_t errlen);
+/* Reads the shared config/credentials files for the profile: region and
+ * endpoint_url, when set there (out strings left alone otherwise). */
+void s3_config_file(const char *profile, char *region, size_t rcap, char *endpoint, size_t ecap);
+
+/* Wall-clock seconds corrected by the skew learnt from the server. */
+int64_t s3_now(struct s3 *s);
+
+#endif

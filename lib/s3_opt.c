@@ -1,0 +1,32 @@
+#include "opt.h"
+#include "s3.h"
+
+int
+s3_opt(struct s3_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case S3O_ENDPOINT: o->endpoint = arg; return 1;
+	case S3O_REGION: o->region = arg; return 1;
+	case S3O_PROFILE: o->profile = arg; return 1;
+	case S3O_CACERT: o->cacert = arg; return 1;
+	case S3O_PATH_STYLE: o->path_style = 1; return 1;
+	case S3O_VIRTUAL_HOST: o->virtual_host = 1; return 1;
+	case S3O_INSECURE: o->insecure = 1; return 1;
+	case S3O_RETRIES: o->retries = (int)opt_uint("--retries", arg, 0, 100); return 1;
+	case S3O_TIMEOUT:
+		o->timeout_ms = opt_duration_ms("--timeout", arg);
+		if (o->timeout_ms == 0)
+			opt_usage_error("--timeout must be more than 0");
+		return 1;
+	}
+	return 0;
+}
+
+void
+s3_opts_check(const struct s3_opts *o)
+{
+	if (o->path_style && o->virtual_host)
+		opt_usage_error("--path-style and --virtual-host contradict each other");
+	if (o->insecure && o->cacert)
+		opt_usage_error("--insecure and --cacert contradict each other");
+}
