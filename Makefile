@@ -5,7 +5,7 @@ MANDIR ?= $(PREFIX)/share/man
 SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
-PROGS = gzverify prune-backups healthprobe s3put
+PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm
 UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4
 HELPERS = gzwrite pgquery gendump httpget pgcopy
 

@@ -202,7 +202,11 @@ s3_request(struct s3_conn *c, const char *method, const char *key, const char *q
 	path = xmalloc(pathcap);
 	enc = xmalloc(3 * strlen(key) + 1);
 	sigv4_uri_encode(enc, 3 * strlen(key) + 1, key, strlen(key), 1);
-	if (s->path_style && c->bucket[0])
+	/* Bucket operations in path style go to "/BUCKET", as botocore sends
+	 * them; some stores sign "/BUCKET/" differently. */
+	if (s->path_style && c->bucket[0] && !key[0])
+		snprintf(path, pathcap, "/%s", c->bucket);
+	else if (s->path_style && c->bucket[0])
 		snprintf(path, pathcap, "/%s/%s", c->bucket, enc);
 	else
 		snprintf(path, pathcap, "/%s", enc);

@@ -1,0 +1,248 @@
+/* s3rm: delete keys from a bucket, given as operands or read one per line
+ * from standard input (bare keys, or s3ls lines whose first field is the
+ * key), in DeleteObjects batches of at most 1000. Every key that the store
+ * refuses is reported; the others are deleted. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enc.h"
+#include "hash.h"
+#include "log.h"
+#include "opt.h"
+#include "s3.h"
+#include "sig.h"
+#include "xmem.h"
+#include "xml.h"
+
+static const char usage[] =
+"usage: s3rm [options] s3://BUCKET/ [KEY...]\n"
+"Delete the KEYs, or the keys read one per line from standard input (bare\n"
+"keys or s3ls lines), in batches of up to 1000.\n"
+"\n"
+"  -n, --dry-run                 print what would be deleted, delete nothing\n"
+S3_USAGE_OPTS
+"      --log-format FORMAT       messages on stderr as text (default) or json\n"
+"  -h, --help                    show this help and exit\n"
+"      --version                 show the version and exit\n"
+"\n"
+"Prints \"deleted s3://BUCKET/KEY\" per key (\"would delete\" with -n).\n"
+"Exit status: 0 all deleted, 64 usage, 65 a key that cannot be sent, 66 no\n"
+"such bucket, 69 cannot connect, 74 read error, 75 server errors after\n"
+"retries, 77 credentials or permission refused, 78 configuration error.\n";
+
+enum { O_LOG_FORMAT = 256, O_VERSION };
+
+static const struct option longopts[] = {
+	{ "dry-run", no_argument, NULL, 'n' },
+	S3_LONGOPTS,
+	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+#define BATCH 1000
+
+static struct s3_url u;
+static struct s3_conn c;
+static int dry, worst;
+static char *batch[BATCH];
+static size_t nbatch;
+
+static void
+worse(int ex)
+{
+	if (ex > worst)
+		worst = ex;
+}
+
+/* XML 1.0 cannot carry most control characters at all. */
+static int
+xml_escape(char *out, size_t cap, const char *in)
+{
+	size_t o = 0;
+
+	for (; *in; in++) {
+		const char *r = NULL;
+		char one[2] = { *in, 0 };
+		unsigned char ch = (unsigned char)*in;
+
+		if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+			return -1;
+		switch (*in) {
+		case '&': r = "&amp;"; break;
+		case '<': r = "&lt;"; break;
+		case '>': r = "&gt;"; break;
+		case '\r': r = "&#13;"; break;
+		case '\n': r = "&#10;"; break;
+		case '\t': r = "&#9;"; break;
+		default: r = one;
+		}
+		if (o + strlen(r) >= cap)
+			return -1;
+		memcpy(out + o, r, strlen(r));
+		o += strlen(r);
+	}
+	out[o] = 0;
+	return 0;
+}
+
+static void
+flush_batch(void)
+{
+	struct s3_result *res;
+	size_t cap = nbatch * (S3_KEY_MAX * 6 + 40) + 64, bl = 0, pos = 0, es, el;
+	char *xml, md5b[32], md5h[33], hdr[64], t[700];
+	unsigned char *body, d[16];
+	const char *h[1] = { hdr };
+	struct md5 m;
+
+	if (!nbatch)
+		return;
+	if (dry) {
+		for (size_t i = 0; i < nbatch; i++) {
+			printf("would delete s3://%s/%s\n", u.bucket, batch[i]);
+			free(batch[i]);
+		}
+		nbatch = 0;
+		return;
+	}
+	res = xmalloc(sizeof *res);
+	xml = xmalloc(cap);
+	body = xmalloc(1u << 20);
+	bl += (size_t)snprintf(xml, cap, "<Delete><Quiet>true</Quiet>");
+	for (size_t i = 0; i < nbatch; i++) {
+		bl += (size_t)snprintf(xml + bl, cap - bl, "<Object><Key>");
+		xml_escape(xml + bl, cap - bl, batch[i]); /* checked when the key was read */
+		bl += strlen(xml + bl);
+		bl += (size_t)snprintf(xml + bl, cap - bl, "</Key></Object>");
+	}
+	bl += (size_t)snprintf(xml + bl, cap - bl, "</Delete>");
+	md5_init(&m);
+	md5_update(&m, xml, bl);
+	md5_final(&m, d);
+	base64_encode(md5b, d, 16);
+	hex_encode(md5h, d, 16);
+	snprintf(hdr, sizeof hdr, "Content-MD5: %s", md5b);
+	if (s3_request(&c, "POST", "", "delete", h, 1, xml, bl, NULL, 0, res, body, (1u << 20) - 1) < 0) {
+		if (sig_caught())
+			sig_exit();
+		die(s3_exit_code(res), "delete %zu keys from s3://%s/: %s", nbatch, u.bucket,
+		    s3_result_text(res, t, sizeof t));
+	}
+	/* Quiet mode: the answer lists only the keys that failed. */
+	{
+		char (*failed)[S3_KEY_MAX + 1] = xcalloc(nbatch, sizeof *failed);
+		size_t nf = 0;
+
+		while (xml_span((char *)body, res->bodylen, &pos, "Error", &es, &el) == 1) {
+			char key[S3_KEY_MAX + 1] = "", code[64] = "", msg[512] = "";
+			size_t p = 0;
+			struct s3_result fake = { .status = 403 };
+
+			xml_next((char *)body + es, el, &p, "Key", key, sizeof key);
+			p = 0;
+			xml_next((char *)body + es, el, &p, "Code", code, sizeof code);
+			p = 0;
+			xml_next((char *)body + es, el, &p, "Message", msg, sizeof msg);
+			log_error("delete s3://%s/%s: %s%s%s", u.bucket, key, code, msg[0] ? ": " : "", msg);
+			snprintf(fake.code, sizeof fake.code, "%s", code);
+			fake.status = strcmp(code, "AccessDenied") == 0 ? 403 : 500;
+			worse(s3_exit_code(&fake));
+			if (nf < nbatch)
+				strcpy(failed[nf++], key);
+		}
+		for (size_t i = 0; i < nbatch; i++) {
+			int bad = 0;
+
+			for (size_t k = 0; k < nf && !bad; k++)
+				bad = strcmp(failed[k], batch[i]) == 0;
+			if (!bad)
+				printf("deleted s3://%s/%s\n", u.bucket, batch[i]);
+			free(batch[i]);
+		}
+		free(failed);
+	}
+	nbatch = 0;
+	free(xml);
+	free(body);
+	free(res);
+	if (fflush(stdout) != 0)
+		die_errno(EX_IOERR, "write to stdout");
+}
+
+static void
+add_key(const char *k)
+{
+	char tmp[S3_KEY_MAX * 6 + 1];
+
+	if (!*k)
+		return;
+	if (strlen(k) > S3_KEY_MAX || xml_escape(tmp, sizeof tmp, k) < 0) {
+		log_error("key '%.80s' is too long or holds control characters; skipped", k);
+		worse(EX_DATAERR);
+		return;
+	}
+	batch[nbatch++] = xstrdup(k);
+	if (nbatch == BATCH)
+		flush_batch();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct s3_opts so = { .retries = -1 };
+	struct s3 s3;
+	char err[300];
+	int ch;
+
+	log_init("s3rm");
+	while ((ch = getopt_long(argc, argv, "hn", longopts, NULL)) != -1) {
+		if (s3_opt(&so, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'n': dry = 1; break;
+		case O_LOG_FORMAT: opt_log_format(optarg); break;
+		case 'h': opt_help(usage);
+		case O_VERSION: opt_version();
+		default: opt_usage_error("unknown option");
+		}
+	}
+	s3_opts_check(&so);
+	if (optind >= argc)
+		opt_usage_error("missing s3://BUCKET/");
+	if (s3_url_parse(argv[optind], &u, err, sizeof err) < 0)
+		opt_usage_error("%s", err);
+	if (u.key[0])
+		opt_usage_error("'%s': give the bucket as s3://BUCKET/ and full keys after it", argv[optind]);
+	sig_setup();
+	s3_setup(&s3, &so);
+	s3_conn_init(&c, &s3, u.bucket);
+	if (optind + 1 < argc) {
+		for (int i = optind + 1; i < argc; i++)
+			add_key(argv[i]);
+	} else {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+
+		while ((n = getline(&line, &cap, stdin)) > 0) {
+			if (sig_caught())
+				sig_exit();
+			if (line[n - 1] == '\n')
+				line[--n] = 0;
+			if (n && line[n - 1] == '\r')
+				line[--n] = 0;
+			line[strcspn(line, "\t")] = 0;
+			add_key(line);
+		}
+		if (ferror(stdin))
+			die_errno(EX_IOERR, "read standard input");
+		free(line);
+	}
+	flush_batch();
+	return worst;
+}
