@@ -229,7 +229,7 @@ s3_request(struct s3_conn *c, const char *method, const char *key, const char *q
 			backoff(attempt - 1);
 			refresh_creds(s);
 		}
-		if (sig_caught()) {
+		if (sig_caught() && !(flags & S3_NO_RETRY)) {
 			snprintf(res->message, sizeof res->message, "interrupted");
 			break;
 		}
@@ -275,7 +275,8 @@ s3_request(struct s3_conn *c, const char *method, const char *key, const char *q
 			snprintf(target, tl, "%s%s%s", path, query && *query ? "?" : "", query ? query : "");
 		}
 		if (http_request(&c->http, method, target, sent, m, body, len, &res->resp, rbuf, rcap,
-		    deadline_in(s->timeout_ms), err, sizeof err) < 0) {
+		    deadline_in((flags & S3_NO_RETRY) && s->timeout_ms > 10000 ? 10000 : s->timeout_ms),
+		    err, sizeof err) < 0) {
 			free(target);
 			res->status = 0;
 			res->code[0] = 0;

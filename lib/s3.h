@@ -121,7 +121,8 @@ struct s3_result {
 
 enum {
 	S3_ERROR_IN_200 = 1, /* a 200 answer may carry <Error> (CompleteMultipartUpload) */
-	S3_NO_RETRY = 2,     /* one attempt only (AbortMultipartUpload on the way out) */
+	S3_NO_RETRY = 2,     /* the way out (AbortMultipartUpload): one attempt of at
+	                      * most 10 s, sent even after SIGINT/SIGTERM */
 };
 
 /* One signed request for KEY (encoded here) in the connection's bucket;

@@ -1,0 +1,138 @@
+#!/bin/sh
+# s3put through a fault-injecting proxy in front of the signature-checking
+# S3 server: connection resets, 503 SlowDown, 500 and 200-with-Error on
+# Complete, stalls past the deadline, clock skew, permanent failures and
+# SIGTERM. Every upload either completes byte-identical or exits non-zero
+# with nothing under KEY. Then TLS to the server with the test CA.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/pki.sh"
+plan 39
+s3_start bkt
+unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
+	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
+export AWS_EC2_METADATA_DISABLED=true HOME=$T
+S3_PORT=$(cat "$T/s3.port")
+head -c 12000000 /dev/urandom >"$T/in"
+want=$(sha256sum <"$T/in" | cut -d' ' -f1)
+
+# proxy NAME RULE...: a fresh proxy; sets PX (its endpoint) and PXLOG.
+proxy() {
+	[ -n "${PX_PID:-}" ] && kill "$PX_PID" 2>/dev/null && wait "$PX_PID" 2>/dev/null
+	PXLOG=$T/proxy-$1.log
+	rm -f "$T/px.port"
+	: >"$PXLOG"
+	shift
+	node "$TOP/tests/s3/faultproxy.js" "$S3_PORT" "$T/px.port" "$PXLOG" "$@" >"$T/px.out" 2>&1 &
+	PX_PID=$!
+	wait_file "$T/px.port" 30
+	PX="http://127.0.0.1:$(cat "$T/px.port")"
+}
+stop_proxy() { [ -n "${PX_PID:-}" ] && kill "$PX_PID"; }
+on_exit stop_proxy
+# up NAME KEY [s3put options]: uploads $T/in through the proxy.
+up() {
+	name=$1 key=$2
+	shift 2
+	s3put --endpoint "$PX" --part-size 5MiB "$@" "s3://bkt/$key" "$T/in" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+same() { s3cat --endpoint "$S3_ENDPOINT" "s3://bkt/$1" 2>/dev/null | sha256sum | cut -d' ' -f1; }
+absent() { s3ls --endpoint "$S3_ENDPOINT" "s3://bkt/$1" | wc -l; }
+
+proxy reset reset:PUT:partNumber=2:1
+up reset f/reset
+is "$rc" 0 "a connection reset on part 2: retried, exit 0"
+is "$(same f/reset)" "$want" "byte-identical"
+is "$(grep -c 'partNumber=2.*' "$PXLOG")" 2 "part 2 was sent twice"
+
+proxy slowdown status:PUT:partNumber=1:2:503:SlowDown
+up slowdown f/slowdown
+is "$rc" 0 "503 SlowDown twice on part 1: retried with backoff, exit 0"
+is "$(same f/slowdown)" "$want" "byte-identical"
+like "$T/err" 'SlowDown; retrying' "each retry is logged"
+
+proxy c500 status:POST:uploadId=:1:500:InternalError
+up c500 f/c500
+is "$rc" 0 "500 on CompleteMultipartUpload: retried, exit 0"
+is "$(same f/c500)" "$want" "byte-identical"
+
+proxy c200 err200:POST:uploadId=:1
+up c200 f/c200
+is "$rc" 0 "Complete answering 200 with an <Error> body: retried, exit 0"
+is "$(same f/c200)" "$want" "byte-identical"
+is "$(grep -c '^POST .*uploadId=' "$PXLOG")" 2 "Complete was sent twice"
+
+proxy stall stall:PUT:partNumber=2:1
+up stall f/stall --timeout 2s
+is "$rc" 0 "part 2 stalls past --timeout 2s: retried, exit 0"
+is "$(same f/stall)" "$want" "byte-identical"
+like "$T/err" 'timed out' "the stall is reported as a timeout"
+
+proxy skew skew:PUT:partNumber=1:1:600
+up skew f/skew
+is "$rc" 0 "RequestTimeTooSkewed with the server 10 minutes ahead: corrected, exit 0"
+like "$T/err" "clock differs from ours by (599|600|601) s" "the skew is reported"
+is "$(same f/skew)" "$want" "byte-identical"
+
+proxy perm status:PUT:partNumber=2:0:503:SlowDown
+up perm f/perm --retries 2
+is "$rc" 75 "503 on every try of part 2: exit 75 after the retries"
+like "$T/err" 'upload part 2 of s3://bkt/f/perm: 503 SlowDown' "naming the part and the error"
+is "$(grep -c 'partNumber=2' "$PXLOG")" 3 "three tries, no more"
+like "$PXLOG" '^DELETE /bkt/f/perm\?uploadId=' "the upload is aborted"
+like "$T/err" 'abort multipart upload .*405' "the store's refusal to abort is a warning, not hidden"
+is "$(absent f/perm)" 0 "nothing under KEY"
+
+proxy denied status:PUT:partNumber=1:0:403:AccessDenied
+up denied f/denied
+is "$rc" 77 "403 AccessDenied on a part: exit 77"
+is "$(grep -c 'partNumber=1' "$PXLOG")" 1 "not retried"
+is "$(absent f/denied)" 0 "nothing under KEY"
+
+proxy c400 status:POST:uploadId=:0:400:InvalidPart
+up c400 f/c400
+is "$rc" 65 "Complete refused with 400 InvalidPart: exit 65"
+is "$(absent f/c400)" 0 "nothing under KEY"
+
+proxy single reset:PUT:f/single:1
+head -c 1000 "$T/in" | s3put --endpoint "$PX" s3://bkt/f/single >"$T/out" 2>"$T/err"
+is "$?:$(head -c 1000 "$T/in" | sha256sum | cut -d' ' -f1)" "0:$(same f/single)" "a single PUT is retried after a reset too"
+
+# SIGTERM mid-upload: input trickles in, the signal arrives after parts went up.
+proxy term
+mkfifo "$T/fifo"
+( head -c 11000000 "$T/in"; sleep 30 ) >"$T/fifo" &
+feeder=$!
+s3put --endpoint "$PX" --part-size 5MiB s3://bkt/f/term "$T/fifo" >"$T/out" 2>"$T/err" &
+pid=$!
+i=0
+while [ "$(grep -c 'partNumber=2' "$PXLOG")" = 0 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $pid
+wait $pid
+is "$?" 143 "SIGTERM mid-upload: exit 143"
+kill $feeder 2>/dev/null
+like "$PXLOG" '^DELETE /bkt/f/term\?uploadId=' "the upload is aborted on the way out"
+like "$T/err" 'interrupted by SIGTERM' "says so"
+is "$(absent f/term)" 0 "nothing under KEY"
+
+# TLS: the same server over HTTPS with the test CA.
+pki_make "$T/pki"
+mkdir -p "$T/s3tls"
+NODE_PATH="$TOP/build/npm/node_modules" node --openssl-legacy-provider "$TOP/tests/s3/server.js" \
+	"$T/s3tls" "$T/s3tls.port" bkt --tls "$T/pki/server.key" "$T/pki/server.crt" >"$T/s3tls.log" 2>&1 &
+tls_pid=$!
+stop_tls() { kill "$tls_pid"; }
+on_exit stop_tls
+wait_file "$T/s3tls.port" 30
+TLSE="https://127.0.0.1:$(cat "$T/s3tls.port")"
+run s3put --endpoint "$TLSE" --cacert "$T/pki/ca.crt" --part-size 5MiB s3://bkt/tls "$T/in"
+is "$rc" 0 "https with --cacert: uploaded"
+is "$(s3cat --endpoint "$TLSE" --cacert "$T/pki/ca.crt" s3://bkt/tls | sha256sum | cut -d' ' -f1)" "$want" "read back over https, byte-identical"
+AWS_CA_BUNDLE=$T/pki/ca.crt run s3ls --endpoint "$TLSE" s3://bkt/
+is "$rc:$(cut -f1 "$T/out")" "0:tls" "AWS_CA_BUNDLE is honoured"
+run s3put --endpoint "$TLSE" --cacert "$T/pki/other-ca.crt" s3://bkt/tls2 "$T/in"
+is "$rc" 69 "an untrusted certificate: 69"
+like "$T/err" 'certificate' "naming the certificate problem"
+run s3put --endpoint "$TLSE" --insecure --unsigned-payload s3://bkt/tls3 "$T/in"
+is "$rc" 0 "--insecure --unsigned-payload over https"
+done_testing
