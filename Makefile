@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 
 PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm
 UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4
-HELPERS = gzwrite pgquery gendump httpget pgcopy
+HELPERS = gzwrite pgquery gendump httpget pgcopy sigv4sign
 
 ifeq ($(SANITIZE),1)
 # The sanitizer build: glibc gcc with ASan+UBSan, same sources, same tests.
