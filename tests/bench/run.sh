@@ -182,6 +182,45 @@ healthprobe_bench() {
 }
 ( healthprobe_bench )
 
+# s3put against aws s3 cp and rclone rcat: the same 1 GB stream (the dump)
+# from stdin to the same local signature-checking server, each tool with its
+# defaults (s3put: 16 MiB parts, 4 at once). The server is node and writes
+# every byte to disk, so wall times carry its cost too; CPU and RSS are the
+# tools' own.
+s3put_bench() {
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	s3_start bkt
+	unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE
+	export AWS_EC2_METADATA_DISABLED=true
+	export RCLONE_CONFIG=/dev/null RCLONE_S3_PROVIDER=Other RCLONE_S3_ACCESS_KEY_ID=S3RVER \
+		RCLONE_S3_SECRET_ACCESS_KEY=S3RVER RCLONE_S3_ENDPOINT=$S3_ENDPOINT RCLONE_S3_FORCE_PATH_STYLE=true \
+		RCLONE_S3_REGION=us-east-1
+	r=${BENCH_S3_RUNS:-3}
+	mb=$(($(wc -c <"$d/dump.sql") / 1048576))
+	say ""
+	say "## s3put ($mb MiB from stdin to the local S3 server; medians of $r runs)"
+	say ""
+	say "| command | wall s | CPU s | peak RSS MiB |"
+	say "|---|---|---|---|"
+	runs=$r
+	measure "aws s3 cp - ($(aws --version 2>&1 | cut -d' ' -f1))" sh -c "aws --endpoint-url $S3_ENDPOINT s3 cp - s3://bkt/aws <'$d/dump.sql'"
+	aw=$W awc=$C
+	measure "rclone rcat ($(rclone version 2>/dev/null | head -n 1 | cut -d' ' -f2))" sh -c "rclone rcat :s3:bkt/rclone <'$d/dump.sql'"
+	rw=$W rwc=$C
+	measure "s3put" sh -c "$PGOPS_BIN/s3put --endpoint $S3_ENDPOINT s3://bkt/s3put <'$d/dump.sql'"
+	sw=$W sc=$C sm=$M
+	measure "s3put --verify-gzip (the gzip file)" sh -c "$PGOPS_BIN/s3put --endpoint $S3_ENDPOINT --verify-gzip s3://bkt/s3put.gz <'$d/dump.pg.gz'"
+	best=$(awk -v a="$aw" -v b="$rw" 'BEGIN { print (a < b ? a : b) }')
+	bestc=$(awk -v a="$awc" -v b="$rwc" 'BEGIN { print (a < b ? a : b) }')
+	say ""
+	say "| ratio | value | target |"
+	say "|---|---|---|"
+	say "| s3put wall / fastest of aws, rclone | $(ratio "$sw" "$best") | <= 1.0 |"
+	say "| s3put CPU / least of aws, rclone | $(ratio "$sc" "$bestc") | <= 0.5 |"
+	say "| s3put peak RSS MiB / bound 5 x 16 MiB + 1 | $(awk -v m="$sm" 'BEGIN { printf "%.1f / 81", m / 1024 }') | within |"
+}
+( s3put_bench )
+
 say ""
 say "## Binary sizes (stripped, static)"
 say ""
