@@ -99,7 +99,7 @@ check: tests
 		prove -j2 --timer $(UNITBINS) tests/*.t
 
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
-FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq
+FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
 FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 # Each target links the lib sources it exercises (and their helpers).
@@ -108,6 +108,7 @@ FUZZSRC_fuzz-http = lib/http_parse.c
 FUZZSRC_fuzz-pem = lib/tls_certs.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-nametime = lib/nametime.c lib/retention.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-httpreq = lib/http_parse.c
+FUZZSRC_fuzz-s3answers = lib/xml.c lib/json.c lib/ini.c
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
 	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)
