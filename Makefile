@@ -108,7 +108,7 @@ FUZZSRC_fuzz-http = lib/http_parse.c
 FUZZSRC_fuzz-pem = lib/tls_certs.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-nametime = lib/nametime.c lib/retention.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-httpreq = lib/http_parse.c
-FUZZSRC_fuzz-s3answers = lib/xml.c lib/json.c lib/ini.c
+FUZZSRC_fuzz-s3answers = lib/xml.c lib/json.c lib/ini.c lib/enc.c
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
 	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)

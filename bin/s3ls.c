@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enc.h"
 #include "log.h"
 #include "opt.h"
 #include "s3.h"
@@ -48,11 +49,11 @@ url_decode(char *s)
 
 	for (; *s; s++) {
 		if (*s == '%') {
-			unsigned v;
+			int hi = hex_digit(s[1]), lo = hi < 0 ? -1 : hex_digit(s[2]);
 
-			if (!s[1] || !s[2] || sscanf(s + 1, "%2x", &v) != 1)
+			if (lo < 0)
 				return -1;
-			*o++ = (char)v;
+			*o++ = (char)(hi * 16 + lo);
 			s += 2;
 		} else if (*s == '+') {
 			*o++ = ' ';

@@ -16,8 +16,8 @@ hex_encode(char *out, const void *in, size_t n)
 	*out = 0;
 }
 
-static int
-hexval(char c)
+int
+hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -36,7 +36,7 @@ hex_decode(void *out, size_t cap, const char *in, size_t n)
 	if (n % 2 || n / 2 > cap)
 		return -1;
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(in[i]), lo = hexval(in[i + 1]);
+		int hi = hex_digit(in[i]), lo = hex_digit(in[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
@@ -112,4 +112,34 @@ base64_decode(void *out, size_t cap, const char *in, size_t n)
 			o[len++] = (unsigned char)w;
 	}
 	return (ssize_t)len;
+}
+
+int
+utf8_encode(char *out, size_t room, unsigned long cp)
+{
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return -1;
+	if (cp < 0x80 && room >= 1) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800 && room >= 2) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 63));
+		return 2;
+	}
+	if (cp < 0x10000 && room >= 3) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 63));
+		out[2] = (char)(0x80 | (cp & 63));
+		return 3;
+	}
+	if (cp >= 0x10000 && room >= 4) {
+		out[0] = (char)(0xF0 | (cp >> 18));
+		out[1] = (char)(0x80 | ((cp >> 12) & 63));
+		out[2] = (char)(0x80 | ((cp >> 6) & 63));
+		out[3] = (char)(0x80 | (cp & 63));
+		return 4;
+	}
+	return -1;
 }

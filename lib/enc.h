@@ -16,4 +16,10 @@ ssize_t hex_decode(void *out, size_t cap, const char *in, size_t n);
 void base64_encode(char *out, const void *in, size_t n);
 ssize_t base64_decode(void *out, size_t cap, const char *in, size_t n);
 
+/* The value of one hex digit (either case), or -1. */
+int hex_digit(char c);
+/* Writes code point cp as UTF-8 into out (room bytes); returns the bytes
+ * written, or -1 for NUL, a surrogate, a value past U+10FFFF or no room. */
+int utf8_encode(char *out, size_t room, unsigned long cp);
+
 #endif

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "enc.h"
 #include "json.h"
 
 #define JSON_DEPTH 32
@@ -21,9 +22,7 @@ hex4(const char *p, unsigned *v)
 {
 	*v = 0;
 	for (int k = 0; k < 4; k++) {
-		char c = p[k];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int d = hex_digit(p[k]);
 
 		if (d < 0)
 			return -1;
@@ -69,26 +68,18 @@ str(struct scan *s, char *out, size_t cap, size_t *olen)
 			case 't': tmp[0] = '\t'; break;
 			case 'u': {
 				unsigned v;
+				int w;
 
 				if (s->n - s->i < 4 || hex4(s->b + s->i, &v) < 0)
 					return -1;
 				s->i += 4;
 				/* Credentials are ASCII; other escapes are kept as
-				 * UTF-8 for the BMP and refused beyond it. */
-				if (v == 0 || (v >= 0xD800 && v <= 0xDFFF))
+				 * UTF-8 (a \u escape stays within the BMP; surrogate
+				 * pairs are refused). */
+				w = utf8_encode(tmp, sizeof tmp, v);
+				if (w < 0)
 					return -1;
-				if (v < 0x80) {
-					tmp[0] = (char)v;
-				} else if (v < 0x800) {
-					tmp[0] = (char)(0xC0 | (v >> 6));
-					tmp[1] = (char)(0x80 | (v & 63));
-					tl = 2;
-				} else {
-					tmp[0] = (char)(0xE0 | (v >> 12));
-					tmp[1] = (char)(0x80 | ((v >> 6) & 63));
-					tmp[2] = (char)(0x80 | (v & 63));
-					tl = 3;
-				}
+				tl = (size_t)w;
 				break;
 			}
 			default:

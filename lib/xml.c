@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "enc.h"
 #include "xml.h"
 
 /* Finds "<tag" followed by '>', ' ' or '/' at or after *pos. */
@@ -51,49 +52,6 @@ xml_span(const char *buf, size_t n, size_t *pos, const char *tag, size_t *start,
 	return -1;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* UTF-8 for a code point; bytes written or -1. */
-static int
-utf8_put(char *out, size_t room, unsigned long cp)
-{
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return -1;
-	if (cp < 0x80 && room >= 1) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800 && room >= 2) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 63));
-		return 2;
-	}
-	if (cp < 0x10000 && room >= 3) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 63));
-		out[2] = (char)(0x80 | (cp & 63));
-		return 3;
-	}
-	if (cp >= 0x10000 && room >= 4) {
-		out[0] = (char)(0xF0 | (cp >> 18));
-		out[1] = (char)(0x80 | ((cp >> 12) & 63));
-		out[2] = (char)(0x80 | ((cp >> 6) & 63));
-		out[3] = (char)(0x80 | (cp & 63));
-		return 4;
-	}
-	return -1;
-}
-
 long
 xml_decode(const char *in, size_t n, char *out, size_t cap)
 {
@@ -138,7 +96,7 @@ xml_decode(const char *in, size_t n, char *out, size_t cap)
 				int w;
 
 				for (; j < rest && p[j] != ';' && digits < 8; j++, digits++) {
-					int v = hexa ? hexval(p[j]) : (p[j] >= '0' && p[j] <= '9' ? p[j] - '0' : -1);
+					int v = hexa ? hex_digit(p[j]) : (p[j] >= '0' && p[j] <= '9' ? p[j] - '0' : -1);
 
 					if (v < 0)
 						return -1;
@@ -146,7 +104,7 @@ xml_decode(const char *in, size_t n, char *out, size_t cap)
 				}
 				if (j >= rest || p[j] != ';' || digits == 0)
 					return -1;
-				w = utf8_put(out + o, cap - o - 1, cp);
+				w = utf8_encode(out + o, cap - o - 1, cp);
 				if (w < 0)
 					return -1;
 				o += (size_t)w;
