@@ -121,7 +121,7 @@ main(int argc, char **argv)
 		    strcmp(et, "url") == 0;
 		pos = 0;
 		while (xml_span((char *)body, res->bodylen, &pos, "Contents", &cs, &cl) == 1) {
-			char key[S3_KEY_MAX * 3 + 1], size[32], lm[64], etag[128];
+			char key[S3_KEY_MAX * 3 + 1], size[32], lm[64], etag[128], plain[128];
 			const char *ent = (char *)body + cs;
 			size_t p = 0;
 
@@ -142,14 +142,8 @@ main(int argc, char **argv)
 			/* 2026-11-22T10:00:00.000Z -> 2026-11-22T10:00:00Z */
 			if (strlen(lm) > 19 && lm[19] == '.')
 				strcpy(lm + 19, "Z");
-			{
-				char *e = etag[0] == '"' ? etag + 1 : etag;
-				size_t el = strlen(e);
-
-				if (el && e[el - 1] == '"')
-					e[el - 1] = 0;
-				printf("%s\t%s\t%s\t%s\n", key, size, lm, e);
-			}
+			s3_etag_plain(plain, sizeof plain, etag);
+			printf("%s\t%s\t%s\t%s\n", key, size, lm, plain);
 			count++;
 		}
 		{

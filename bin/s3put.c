@@ -130,6 +130,7 @@ static struct {
 	int eof, stop;
 	unsigned active;   /* workers inside a request */
 	char upload_id[1024];
+	char qid[3100];    /* "uploadId=<encoded id>", the query of every part */
 	char (*etags)[72];
 	int err_ex;
 	char err[900];
@@ -283,31 +284,14 @@ object_headers(const char **h, char (*store)[600], const char *sha_hex)
 	return n;
 }
 
-static void
-md5_b64(const void *buf, size_t n, char out[32], char hex[33])
-{
-	struct md5 m;
-	unsigned char d[16];
-
-	md5_init(&m);
-	md5_update(&m, buf, n);
-	md5_final(&m, d);
-	base64_encode(out, d, 16);
-	hex_encode(hex, d, 16);
-}
-
 /* A store that returns MD5 ETags must return ours. */
 static int
 etag_matches(const char *etag, const char *md5hex)
 {
 	char e[72];
-	size_t n;
 
-	snprintf(e, sizeof e, "%s", etag[0] == '"' ? etag + 1 : etag);
-	n = strlen(e);
-	if (n && e[n - 1] == '"')
-		e[--n] = 0;
-	if (n != 32 || strspn(e, "0123456789abcdef") != 32)
+	s3_etag_plain(e, sizeof e, etag);
+	if (strlen(e) != 32 || strspn(e, "0123456789abcdef") != 32)
 		return 1; /* not an MD5 ETag (SSE-KMS, some stores): nothing to compare */
 	return strcmp(e, md5hex) == 0;
 }
@@ -322,7 +306,7 @@ worker(void *arg)
 	for (;;) {
 		unsigned si;
 		struct slot *sl;
-		char md5b[32], md5h[33], mdhdr[64], q[3300], sha[65], enc[3200];
+		char md5h[33], mdhdr[S3_MD5_HDR], sha[65];
 		const char *h[1];
 		unsigned char d[32];
 
@@ -340,11 +324,11 @@ worker(void *arg)
 		pthread_mutex_unlock(&up.mu);
 
 		sl = &up.slots[si];
-		md5_b64(sl->buf, sl->len, md5b, md5h);
-		snprintf(mdhdr, sizeof mdhdr, "Content-MD5: %s", md5b);
+		char q[sizeof up.qid + 32];
+
+		s3_content_md5(sl->buf, sl->len, mdhdr, md5h);
 		h[0] = mdhdr;
-		s3_query_encode(enc, sizeof enc, up.upload_id);
-		snprintf(q, sizeof q, "partNumber=%u&uploadId=%s", sl->num, enc);
+		snprintf(q, sizeof q, "partNumber=%u&%s", sl->num, up.qid);
 		if (s3.unsigned_payload && s3.ep.https) {
 			strcpy(sha, "UNSIGNED-PAYLOAD");
 		} else {
@@ -432,12 +416,8 @@ static void
 print_result(uint64_t bytes, const char *sha, const char *etag)
 {
 	char e[128];
-	size_t n;
 
-	snprintf(e, sizeof e, "%s", etag[0] == '"' ? etag + 1 : etag);
-	n = strlen(e);
-	if (n && e[n - 1] == '"')
-		e[n - 1] = 0;
+	s3_etag_plain(e, sizeof e, etag);
 	if (opt.json) {
 		char k[S3_KEY_MAX * 6 + 1], b[S3_BUCKET_MAX * 6 + 1];
 
@@ -474,13 +454,11 @@ static void
 abort_upload(struct s3_conn *c)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	char q[3300], enc[3200], t[700];
+	char t[700];
 
-	s3_query_encode(enc, sizeof enc, up.upload_id);
-	snprintf(q, sizeof q, "uploadId=%s", enc);
 	/* Once, with the connection's own retries off: on the way out after a
 	 * signal, a slow store must not keep the job alive. */
-	if (s3_request(c, "DELETE", opt.url.key, q, NULL, 0, NULL, 0, NULL, S3_NO_RETRY, res, NULL, 0) < 0)
+	if (s3_request(c, "DELETE", opt.url.key, up.qid, NULL, 0, NULL, 0, NULL, S3_NO_RETRY, res, NULL, 0) < 0)
 		log_warn("abort multipart upload %s of s3://%s/%s: %s (the store keeps its parts until a lifecycle rule removes them)",
 		    up.upload_id, opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
 	free(res);
@@ -515,11 +493,10 @@ single_put(struct s3_conn *c, const unsigned char *buf, size_t len, const char *
 {
 	struct s3_result *res = xmalloc(sizeof *res);
 	const char *h[MAX_META + 8];
-	char store[MAX_META + 8][600], md5b[32], md5h[33], t[700];
+	char store[MAX_META + 8][600], md5h[33], t[700];
 	size_t n = object_headers(h, store, sha_hex);
 
-	md5_b64(buf, len, md5b, md5h);
-	snprintf(store[n], 600, "Content-MD5: %s", md5b);
+	s3_content_md5(buf, len, store[n], md5h);
 	h[n] = store[n];
 	n++;
 	if (opt.if_none_match)
@@ -540,13 +517,12 @@ static void
 tag_sha256(struct s3_conn *c, const char *sha_hex)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	char xml[256], md5b[32], md5h[33], hdr[64], t[700];
+	char xml[256], md5h[33], hdr[S3_MD5_HDR], t[700];
 	const char *h[1] = { hdr };
 	int n = snprintf(xml, sizeof xml,
 	    "<Tagging><TagSet><Tag><Key>sha256</Key><Value>%s</Value></Tag></TagSet></Tagging>", sha_hex);
 
-	md5_b64(xml, (size_t)n, md5b, md5h);
-	snprintf(hdr, sizeof hdr, "Content-MD5: %s", md5b);
+	s3_content_md5(xml, (size_t)n, hdr, md5h);
 	if (s3_request(c, "PUT", opt.url.key, "tagging", h, 1, xml, (size_t)n, NULL, 0, res, NULL, 0) < 0)
 		log_warn("tag s3://%s/%s with its sha256: %s", opt.url.bucket, opt.url.key,
 		    s3_result_text(res, t, sizeof t));
@@ -626,6 +602,8 @@ main(int argc, char **argv)
 		if (xml_next((char *)body, res->bodylen, &pos, "UploadId", up.upload_id, sizeof up.upload_id) != 1)
 			die(EX_DATAERR, "create multipart upload s3://%s/%s: the answer holds no UploadId",
 			    opt.url.bucket, opt.url.key);
+		memcpy(up.qid, "uploadId=", 9);
+		s3_query_encode(up.qid + 9, sizeof up.qid - 9, up.upload_id);
 		free(body);
 		free(res);
 	}
@@ -714,7 +692,7 @@ main(int argc, char **argv)
 	{
 		struct s3_result *res = xmalloc(sizeof *res);
 		size_t cap = (size_t)nparts * 200 + 128, bl = 0, pos = 0;
-		char *xml = xmalloc(cap), q[3300], enc[3200], t[700], etag[128];
+		char *xml = xmalloc(cap), t[700], etag[128];
 		unsigned char *body = xmalloc(65536);
 		const char *h[1] = { "If-None-Match: *" };
 
@@ -723,9 +701,7 @@ main(int argc, char **argv)
 			bl += (size_t)snprintf(xml + bl, cap - bl, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
 			    i + 1, up.etags[i]);
 		bl += (size_t)snprintf(xml + bl, cap - bl, "</CompleteMultipartUpload>");
-		s3_query_encode(enc, sizeof enc, up.upload_id);
-		snprintf(q, sizeof q, "uploadId=%s", enc);
-		if (s3_request(&main_conn, "POST", opt.url.key, q, h, opt.if_none_match ? 1 : 0, xml, bl, NULL,
+		if (s3_request(&main_conn, "POST", opt.url.key, up.qid, h, opt.if_none_match ? 1 : 0, xml, bl, NULL,
 		    S3_ERROR_IN_200, res, body, 65536) < 0) {
 			abort_upload(&main_conn);
 			if (sig_caught())

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "enc.h"
-#include "hash.h"
 #include "log.h"
 #include "opt.h"
 #include "s3.h"
@@ -95,10 +93,9 @@ flush_batch(void)
 {
 	struct s3_result *res;
 	size_t cap = nbatch * (S3_KEY_MAX * 6 + 40) + 64, bl = 0, pos = 0, es, el;
-	char *xml, md5b[32], md5h[33], hdr[64], t[700];
-	unsigned char *body, d[16];
+	char *xml, md5h[33], hdr[S3_MD5_HDR], t[700];
+	unsigned char *body;
 	const char *h[1] = { hdr };
-	struct md5 m;
 
 	if (!nbatch)
 		return;
@@ -121,12 +118,7 @@ flush_batch(void)
 		bl += (size_t)snprintf(xml + bl, cap - bl, "</Key></Object>");
 	}
 	bl += (size_t)snprintf(xml + bl, cap - bl, "</Delete>");
-	md5_init(&m);
-	md5_update(&m, xml, bl);
-	md5_final(&m, d);
-	base64_encode(md5b, d, 16);
-	hex_encode(md5h, d, 16);
-	snprintf(hdr, sizeof hdr, "Content-MD5: %s", md5b);
+	s3_content_md5(xml, bl, hdr, md5h);
 	if (s3_request(&c, "POST", "", "delete", h, 1, xml, bl, NULL, 0, res, body, (1u << 20) - 1) < 0) {
 		if (sig_caught())
 			sig_exit();

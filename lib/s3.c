@@ -69,6 +69,32 @@ s3_query_encode(char *out, size_t cap, const char *in)
 		die(EX_SOFTWARE, "query value too long to encode");
 }
 
+void
+s3_content_md5(const void *buf, size_t n, char hdr[S3_MD5_HDR], char hex[33])
+{
+	struct md5 m;
+	unsigned char d[16];
+	char b64[BASE64_LEN(16)];
+
+	md5_init(&m);
+	md5_update(&m, buf, n);
+	md5_final(&m, d);
+	base64_encode(b64, d, 16);
+	hex_encode(hex, d, 16);
+	snprintf(hdr, S3_MD5_HDR, "Content-MD5: %s", b64);
+}
+
+void
+s3_etag_plain(char *out, size_t cap, const char *etag)
+{
+	size_t n;
+
+	snprintf(out, cap, "%s", etag[0] == '"' ? etag + 1 : etag);
+	n = strlen(out);
+	if (n && out[n - 1] == '"')
+		out[n - 1] = 0;
+}
+
 int64_t
 s3_now(struct s3 *s)
 {
@@ -159,6 +185,19 @@ learn_skew(struct s3 *s, const struct http_response *resp)
 	pthread_mutex_unlock(&s->lock);
 	log_warn("the server's clock differs from ours by %lld s; signing with its time",
 	    (long long)s->skew);
+}
+
+/* The Code and Message of an error body; empty when absent. */
+static void
+error_fields(struct s3_result *res, const unsigned char *body)
+{
+	size_t pos = 0;
+
+	if (xml_next((const char *)body, res->bodylen, &pos, "Code", res->code, sizeof res->code) <= 0)
+		res->code[0] = 0;
+	pos = 0;
+	if (xml_next((const char *)body, res->bodylen, &pos, "Message", res->message, sizeof res->message) <= 0)
+		res->message[0] = 0;
 }
 
 static void
@@ -305,23 +344,12 @@ s3_request(struct s3_conn *c, const char *method, const char *key, const char *q
 			}
 			/* A 200 whose body is an <Error>: the request failed after
 			 * the server had started answering. */
-			pos = 0;
-			if (xml_next((const char *)rbuf, res->bodylen, &pos, "Code", res->code, sizeof res->code) <= 0)
+			error_fields(res, rbuf);
+			if (!res->code[0])
 				snprintf(res->code, sizeof res->code, "InternalError");
-			pos = 0;
-			if (xml_next((const char *)rbuf, res->bodylen, &pos, "Message", res->message,
-			    sizeof res->message) <= 0)
-				res->message[0] = 0;
 			retry = 1;
 		} else {
-			size_t pos = 0;
-
-			if (xml_next((const char *)rbuf, res->bodylen, &pos, "Code", res->code, sizeof res->code) <= 0)
-				res->code[0] = 0;
-			pos = 0;
-			if (xml_next((const char *)rbuf, res->bodylen, &pos, "Message", res->message,
-			    sizeof res->message) <= 0)
-				res->message[0] = 0;
+			error_fields(res, rbuf);
 			if (strcmp(res->code, "RequestTimeTooSkewed") == 0)
 				learn_skew(s, &res->resp);
 			if (strcmp(res->code, "ExpiredToken") == 0) {

@@ -142,6 +142,13 @@ int s3_exit_code(const struct s3_result *r);
  * error, for "prog: PUT s3://b/k: <this>". */
 const char *s3_result_text(const struct s3_result *r, char *buf, size_t cap);
 
+/* The header "Content-MD5: <base64 MD5 of buf>" into hdr; hex (33 bytes)
+ * gets the hex digest, to compare with MD5 ETags. */
+#define S3_MD5_HDR 40
+void s3_content_md5(const void *buf, size_t n, char hdr[S3_MD5_HDR], char hex[33]);
+/* The ETag without its surrounding quotes. */
+void s3_etag_plain(char *out, size_t cap, const char *etag);
+
 /* Query parameter value encoding (RFC 3986, '/' encoded). */
 void s3_query_encode(char *out, size_t cap, const char *in);
 

@@ -87,6 +87,16 @@ parse_iso(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
+/* The config file names profiles "[profile NAME]", except the default. */
+static void
+config_section(char *out, size_t cap, const char *profile)
+{
+	if (strcmp(profile, "default") == 0)
+		snprintf(out, cap, "default");
+	else
+		snprintf(out, cap, "profile %s", profile);
+}
+
 void
 s3_config_file(const char *profile, char *region, size_t rcap, char *endpoint, size_t ecap)
 {
@@ -97,10 +107,7 @@ s3_config_file(const char *profile, char *region, size_t rcap, char *endpoint, s
 	home_path(path, sizeof path, "AWS_CONFIG_FILE", ".aws/config");
 	if (!path[0] || !(buf = slurp(path, &len)))
 		return;
-	if (strcmp(profile, "default") == 0)
-		snprintf(section, sizeof section, "default");
-	else
-		snprintf(section, sizeof section, "profile %s", profile);
+	config_section(section, sizeof section, profile);
 	if (region)
 		ini_get(buf, len, section, "region", region, rcap);
 	if (endpoint && ini_get(buf, len, section, "s3.endpoint_url", endpoint, ecap) != 1)
@@ -360,10 +367,7 @@ s3_creds_load(struct s3 *s, char *err, size_t errlen)
 		goto found;
 	}
 	home_path(path, sizeof path, "AWS_CONFIG_FILE", ".aws/config");
-	if (strcmp(s->profile, "default") == 0)
-		snprintf(section, sizeof section, "default");
-	else
-		snprintf(section, sizeof section, "profile %s", s->profile);
+	config_section(section, sizeof section, s->profile);
 	if (path[0] && (r = from_ini(&c, path, section, err, errlen)) != 0) {
 		if (r < 0)
 			return EX_CONFIG;
