@@ -6,7 +6,7 @@
 # with nothing under KEY. Then TLS to the server with the test CA.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/pki.sh"
-plan 39
+plan 43
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
@@ -97,6 +97,18 @@ is "$(absent f/c400)" 0 "nothing under KEY"
 proxy single reset:PUT:f/single:1
 head -c 1000 "$T/in" | s3put --endpoint "$PX" s3://bkt/f/single >"$T/out" 2>"$T/err"
 is "$?:$(head -c 1000 "$T/in" | sha256sum | cut -d' ' -f1)" "0:$(same f/single)" "a single PUT is retried after a reset too"
+
+# s3cat: a reset on a ranged GET is retried from the last byte written; a
+# 412 (the ETag no longer matches) means the object changed mid-read.
+proxy catreset reset:GET:f/reset:1
+is "$(s3cat --endpoint "$PX" --range-size 1MiB s3://bkt/f/reset 2>"$T/err" | sha256sum | cut -d' ' -f1)" "$want" \
+	"s3cat: a reset on a range is retried, output byte-identical"
+is "$(grep -c '^GET /bkt/f/reset' "$PXLOG")" 13 "12 ranges, one of them sent twice"
+proxy cat412 status:GET:f/reset:1:412:PreconditionFailed
+run s3cat --endpoint "$PX" s3://bkt/f/reset
+is "$rc" 75 "s3cat: 412 on a range, the object changed: exit 75"
+like "$T/err" '^s3cat: s3://bkt/f/reset changed while it was read \(ETag no longer ".*"\) after 0 bytes$' \
+	"says the object changed and where"
 
 # SIGTERM mid-upload: input trickles in, the signal arrives after parts went up.
 proxy term
