@@ -5,7 +5,7 @@ MANDIR ?= $(PREFIX)/share/man
 SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
-PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm
+PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm pgdump-stream
 UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4
 HELPERS = gzwrite pgquery gendump httpget pgcopy sigv4sign
 
@@ -70,10 +70,14 @@ $(OUT)/libpgops.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-# A program that grew into a folder: bin/NAME/*.c.
-$(OUT)/bin/healthprobe: $(patsubst %.c,$(OUT)/obj/%.o,$(wildcard bin/healthprobe/*.c)) $(OUT)/libpgops.a
-	@mkdir -p $(@D)
-	$(CC) $(LDOPT) -o $@ $(filter %.o,$^) $(OUT)/libpgops.a $(LIBS)
+# Programs that grew into a folder: bin/NAME/*.c.
+FOLDER_PROGS = healthprobe pgdump-stream
+define folder_prog
+$$(OUT)/bin/$(1): $$(patsubst %.c,$$(OUT)/obj/%.o,$$(wildcard bin/$(1)/*.c)) $$(OUT)/libpgops.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDOPT) -o $$@ $$(filter %.o,$$^) $$(OUT)/libpgops.a $$(LIBS)
+endef
+$(foreach p,$(FOLDER_PROGS),$(eval $(call folder_prog,$(p))))
 
 $(OUT)/bin/%: $(OUT)/obj/bin/%.o $(OUT)/libpgops.a
 	@mkdir -p $(@D)

@@ -1,0 +1,93 @@
+/* Table rows through COPY ... TO STDOUT, streamed row by row into the dump
+ * (never a whole table in memory), each block followed by its row count,
+ * which pgrestore-stream's drill checks; then the sequences' values. */
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "log.h"
+#include "pgdump.h"
+#include "sig.h"
+#include "sql.h"
+
+void
+data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uint64_t stall_ms)
+{
+	struct sbuf q = { 0 };
+
+	for (int t = 0; t < cat->ndata; t++) {
+		struct tdata *d = &cat->data[t];
+		PGresult *r;
+		char *row, line[64];
+		int n;
+
+		sbuf_reset(&q);
+		sbuf_printf(&q, "COPY %s %s TO stdout", d->qname, d->copy_cols);
+		r = PQexec(c, q.s);
+		if (PQresultStatus(r) != PGRES_COPY_OUT)
+			pg_die(c, r, d->qname);
+		PQclear(r);
+		sbuf_reset(&q);
+		sbuf_printf(&q, "\nCOPY %s %s FROM stdin;\n", d->qname, d->copy_cols);
+		out_write(o, q.s, q.len);
+		/* Rows as they arrive; a server silent for stall_ms is given up
+		 * on, and a signal ends the dump between rows (the server rolls
+		 * the transaction back when the connection closes). */
+		for (;;) {
+			n = PQgetCopyData(c, &row, 1);
+			if (n > 0) {
+				out_write(o, row, (size_t)n);
+				PQfreemem(row);
+				d->rows++;
+				continue;
+			}
+			if (n != 0)
+				break;
+			int pr = deadline_poll(PQsocket(c), POLLIN, deadline_in(stall_ms));
+			if (sig_caught())
+				sig_exit();
+			if (pr == 0)
+				die(EX_UNAVAILABLE, "COPY %s: %s:%s sent nothing for %llu ms", d->qname, pc->host,
+				    pc->port, (unsigned long long)stall_ms);
+			if (pr < 0 || !PQconsumeInput(c)) {
+				n = -2;
+				break;
+			}
+		}
+		if (n == -2 || (r = PQgetResult(c)) == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+			char err[1024];
+
+			if (sig_caught())
+				sig_exit();
+			pg_error_text(pc, PQerrorMessage(c), err, sizeof err);
+			die(PQstatus(c) == CONNECTION_BAD ? EX_UNAVAILABLE : EX_DATAERR,
+			    "COPY %s failed after %llu rows: %s", d->qname, (unsigned long long)d->rows, err);
+		}
+		PQclear(r);
+		n = snprintf(line, sizeof line, "\\.\n-- pgdump-stream: rows %llu\n", (unsigned long long)d->rows);
+		out_write(o, line, (size_t)n);
+	}
+	sbuf_free(&q);
+}
+
+void
+data_sequences(PGconn *c, struct catalog *cat, struct out *o)
+{
+	struct sbuf q = { 0 };
+
+	for (int i = 0; i < cat->nseq; i++) {
+		PGresult *r;
+
+		sbuf_reset(&q);
+		sbuf_printf(&q, "select last_value, is_called from %s", cat->seq[i].qname);
+		r = q_rows(c, q.s);
+		sbuf_reset(&q);
+		sbuf_puts(&q, "SELECT pg_catalog.setval(");
+		sql_literal(&q, cat->seq[i].qname);
+		sbuf_printf(&q, ", %s, %s);\n", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1)[0] == 't' ? "true" : "false");
+		out_write(o, q.s, q.len);
+		PQclear(r);
+	}
+	sbuf_free(&q);
+}

@@ -1,0 +1,421 @@
+/* pgdump-stream: a consistent plain SQL dump of one PostgreSQL database,
+ * streamed to stdout or a file, optionally gzip-compressed on several
+ * cores, ending with the completion trailer that readers check.
+ *
+ * Consistency is pg_dump's: one REPEATABLE READ READ ONLY transaction (or
+ * SERIALIZABLE DEFERRABLE, or an imported snapshot), ACCESS SHARE locks on
+ * every dumped table before the catalog is read, and the same session
+ * settings. Anything that goes wrong exits non-zero before the trailer is
+ * written, and with -f no file appears under its name. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "log.h"
+#include "opt.h"
+#include "outfile.h"
+#include "pgdump.h"
+#include "pool.h"
+#include "sig.h"
+#include "sql.h"
+#include "xmem.h"
+
+static const char usage[] =
+"usage: pgdump-stream [options] [CONNINFO|URL]\n"
+"Write a consistent plain SQL dump of one PostgreSQL database to stdout,\n"
+"ending with a completion trailer. Without CONNINFO: DATABASE_URL, else PG*.\n"
+"\n"
+"  -f, --file FILE                write to FILE (under a temporary name until complete)\n"
+"  -Z, --compress LEVEL           gzip, LEVEL 1-12 (6 is gzip -6; 0: none)\n"
+"  -j, --jobs N                   compression threads (default: CPUs)\n"
+"  -n, --schema PATTERN           only schemas matching PATTERN (repeatable)\n"
+"  -N, --exclude-schema PATTERN   not schemas matching PATTERN (repeatable)\n"
+"  -t, --table PATTERN            only tables, views, sequences matching PATTERN\n"
+"  -T, --exclude-table PATTERN    not tables matching PATTERN (repeatable)\n"
+"      --exclude-table-data PATTERN  the table's definition but not its rows\n"
+"  -s, --schema-only              definitions only, no rows\n"
+"  -a, --data-only                rows and sequence values only\n"
+"  -O, --no-owner                 no ALTER ... OWNER TO\n"
+"  -x, --no-privileges            no GRANT or REVOKE\n"
+"  -c, --clean                    DROP each object before creating it\n"
+"      --if-exists                with -c: DROP ... IF EXISTS\n"
+"      --serializable-deferrable  wait for a snapshot free of serialization anomalies\n"
+"      --snapshot NAME            dump as of the exported snapshot NAME\n"
+"      --lock-wait-timeout DURATION  give up on a table lock after DURATION (default 60s)\n"
+"      --timeout DURATION         give up when the server is silent for DURATION (default 10m)\n"
+"      --skip-unsupported         dump without objects pgdump-stream cannot dump, listing them\n"
+"      --stats FILE               rows, bytes, tables and duration in Prometheus text format\n"
+"      --progress                 show progress even when stderr is not a terminal\n"
+"      --log-format FORMAT        messages on stderr as text (default) or json\n"
+"  -h, --help                     show this help and exit\n"
+"      --version                  show the version and exit\n"
+"\n"
+"Exit status: 0 complete dump, 64 usage, 65 unsupported objects or a query\n"
+"refused, 69 cannot connect or connection lost, 73 cannot create FILE, 74\n"
+"write error, 75 lock wait timed out, 77 permission denied, 78 bad\n"
+"connection settings, 128+N killed by signal N.\n";
+
+enum {
+	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
+	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "compress", required_argument, NULL, 'Z' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "schema", required_argument, NULL, 'n' },
+	{ "exclude-schema", required_argument, NULL, 'N' },
+	{ "table", required_argument, NULL, 't' },
+	{ "exclude-table", required_argument, NULL, 'T' },
+	{ "exclude-table-data", required_argument, NULL, O_EXCLUDE_DATA },
+	{ "schema-only", no_argument, NULL, 's' },
+	{ "data-only", no_argument, NULL, 'a' },
+	{ "no-owner", no_argument, NULL, 'O' },
+	{ "no-privileges", no_argument, NULL, 'x' },
+	{ "clean", no_argument, NULL, 'c' },
+	{ "if-exists", no_argument, NULL, O_IF_EXISTS },
+	{ "serializable-deferrable", no_argument, NULL, O_SERIALIZABLE },
+	{ "snapshot", required_argument, NULL, O_SNAPSHOT },
+	{ "lock-wait-timeout", required_argument, NULL, O_LOCK_WAIT },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "skip-unsupported", no_argument, NULL, O_SKIP_UNSUPPORTED },
+	{ "stats", required_argument, NULL, O_STATS },
+	{ "progress", no_argument, NULL, O_PROGRESS },
+	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct {
+	const char *file, *snapshot, *stats;
+	int level, jobs, serializable, skip_unsupported, progress;
+	uint64_t lock_wait_ms, timeout_ms;
+} opt = { .level = 0, .lock_wait_ms = 60000, .timeout_ms = 600000 };
+
+static struct dumpopt dopt;
+static struct pg_conn pc;
+
+static void
+push(const char ***v, int *n, const char *s)
+{
+	*v = xrealloc(*v, ((size_t)*n + 1) * sizeof **v);
+	(*v)[(*n)++] = s;
+}
+
+int
+pgerr_code(const PGresult *r, PGconn *c)
+{
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	if (PQstatus(c) == CONNECTION_BAD || (st && (strncmp(st, "08", 2) == 0 || strncmp(st, "57P", 3) == 0)))
+		return EX_UNAVAILABLE;
+	if (!st)
+		return EX_DATAERR;
+	if (strcmp(st, "55P03") == 0 || strcmp(st, "40001") == 0 || strcmp(st, "57014") == 0)
+		return EX_TEMPFAIL;
+	if (strcmp(st, "42501") == 0 || strncmp(st, "28", 2) == 0)
+		return EX_NOPERM;
+	return EX_DATAERR;
+}
+
+void
+pg_die(PGconn *c, const PGresult *r, const char *what)
+{
+	char err[2048];
+	const char *m = r ? PQresultErrorMessage(r) : "";
+	size_t n;
+
+	if (sig_caught())
+		sig_exit();
+	pg_error_text(&pc, *m ? m : PQerrorMessage(c), err, sizeof err);
+	n = strlen(err);
+	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+		err[--n] = 0;
+	die(pgerr_code(r, c), "%s: %s", what, err);
+}
+
+PGresult *
+q_rows(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		pg_die(c, r, "catalog query failed");
+	return r;
+}
+
+static void
+exec(PGconn *c, const char *sql, const char *what)
+{
+	PGresult *r = PQexec(c, sql);
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		pg_die(c, r, what);
+	PQclear(r);
+}
+
+/* Copy s with control characters made visible, for comment lines. */
+static void
+safe_comment(struct sbuf *b, const char *s)
+{
+	for (; *s; s++)
+		sbuf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+/* ACCESS SHARE locks on every dumped table, in batches, each wait bounded
+ * by lock_timeout: a table being altered makes the dump fail with 75
+ * rather than wait forever or dump a table mid-change. */
+static void
+lock_tables(PGconn *c, struct catalog *cat)
+{
+	struct sbuf q = { 0 };
+
+	for (int i = 0; i < cat->nlock; i += 500) {
+		PGresult *r;
+
+		sbuf_reset(&q);
+		sbuf_puts(&q, "select 'LOCK TABLE ' || string_agg('ONLY ' || x::regclass::text, ', ')"
+		    " || ' IN ACCESS SHARE MODE' from unnest('{");
+		for (int k = i; k < cat->nlock && k < i + 500; k++)
+			sbuf_printf(&q, "%s%u", k > i ? "," : "", cat->lock[k]);
+		sbuf_puts(&q, "}'::oid[]) x");
+		r = q_rows(c, q.s);
+		exec(c, PQgetvalue(r, 0, 0), "cannot lock the tables to dump");
+		PQclear(r);
+	}
+	sbuf_free(&q);
+}
+
+static void
+session_setup(PGconn *c)
+{
+	struct sbuf q = { 0 };
+	PGresult *r;
+
+	exec(c, "SELECT pg_catalog.set_config('search_path', '', false)", "session setup");
+	r = q_rows(c, "select pg_encoding_to_char(encoding) from pg_database where datname = current_database()");
+	if (PQsetClientEncoding(c, PQgetvalue(r, 0, 0)) != 0)
+		die(EX_SOFTWARE, "cannot set client_encoding to %s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	sbuf_printf(&q, "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3;"
+	    " SET synchronize_seqscans = off; SET standard_conforming_strings = on;"
+	    " SET quote_all_identifiers = off; SET row_security = off;"
+	    " SET idle_in_transaction_session_timeout = 0;"
+	    " SET statement_timeout = %llu; SET lock_timeout = %llu%s",
+	    (unsigned long long)opt.timeout_ms, (unsigned long long)opt.lock_wait_ms,
+	    PQserverVersion(c) >= 140000 ? "; SET idle_session_timeout = 0" : "");
+	exec(c, q.s, "session setup");
+	exec(c, opt.serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE" :
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "cannot start the dump's transaction");
+	if (opt.snapshot) {
+		sbuf_reset(&q);
+		sbuf_puts(&q, "SET TRANSACTION SNAPSHOT ");
+		sql_literal(&q, opt.snapshot);
+		exec(c, q.s, "cannot import the snapshot");
+	}
+	sbuf_free(&q);
+}
+
+static void
+header(struct out *o, PGconn *c)
+{
+	struct sbuf b = { 0 };
+	char when[32];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	sbuf_printf(&b, "--\n-- pgdump-stream %s dump of database ", PGOPS_VERSION);
+	safe_comment(&b, PQdb(c));
+	sbuf_printf(&b, " on %s:%s (server %s), started %s\n--\n\n", pc.host, pc.port,
+	    PQparameterStatus(c, "server_version"), when);
+	sbuf_puts(&b, "SET statement_timeout = 0;\nSET lock_timeout = 0;\n"
+	    "SET idle_in_transaction_session_timeout = 0;\nSET client_encoding = ");
+	sql_literal(&b, pg_encoding_to_char(PQclientEncoding(c)));
+	sbuf_puts(&b, ";\nSET standard_conforming_strings = on;\n"
+	    "SELECT pg_catalog.set_config('search_path', '', false);\n"
+	    "SET check_function_bodies = false;\nSET xmloption = content;\n"
+	    "SET client_min_messages = warning;\nSET row_security = off;\n"
+	    "SET default_tablespace = '';\nSET default_table_access_method = heap;\n");
+	out_write(o, b.s, b.len);
+	sbuf_free(&b);
+}
+
+static void
+write_stats(const struct catalog *cat, const struct out *o, double seconds)
+{
+	struct outfile f;
+	struct sbuf b = { 0 };
+	unsigned long long rows = 0;
+
+	for (int i = 0; i < cat->ndata; i++)
+		rows += cat->data[i].rows;
+	sbuf_printf(&b, "# HELP pgdump_stream_rows_total Rows dumped.\n# TYPE pgdump_stream_rows_total gauge\n"
+	    "pgdump_stream_rows_total %llu\n"
+	    "# HELP pgdump_stream_bytes_total Bytes of SQL dumped, before compression.\n"
+	    "# TYPE pgdump_stream_bytes_total gauge\npgdump_stream_bytes_total %llu\n"
+	    "# HELP pgdump_stream_tables_total Tables whose rows were dumped.\n"
+	    "# TYPE pgdump_stream_tables_total gauge\npgdump_stream_tables_total %d\n"
+	    "# HELP pgdump_stream_duration_seconds Time the dump took.\n"
+	    "# TYPE pgdump_stream_duration_seconds gauge\npgdump_stream_duration_seconds %.3f\n"
+	    "# HELP pgdump_stream_last_success_timestamp_seconds When the last complete dump ended.\n"
+	    "# TYPE pgdump_stream_last_success_timestamp_seconds gauge\n"
+	    "pgdump_stream_last_success_timestamp_seconds %lld\n"
+	    "# HELP pgdump_stream_table_rows Rows dumped per table.\n# TYPE pgdump_stream_table_rows gauge\n",
+	    rows, (unsigned long long)o->bytes, cat->ndata, seconds, (long long)time(NULL));
+	for (int i = 0; i < cat->ndata; i++) {
+		const char *parts[2] = { cat->data[i].schema, cat->data[i].name };
+
+		sbuf_puts(&b, "pgdump_stream_table_rows{schema=\"");
+		for (int p = 0; p < 2; p++) {
+			for (const char *s = parts[p]; *s; s++)
+				if (*s == '\\' || *s == '"')
+					sbuf_putc(&b, '\\'), sbuf_putc(&b, *s);
+				else if (*s == '\n')
+					sbuf_puts(&b, "\\n");
+				else
+					sbuf_putc(&b, *s);
+			sbuf_puts(&b, p == 0 ? "\",table=\"" : "\"}");
+		}
+		sbuf_printf(&b, " %llu\n", (unsigned long long)cat->data[i].rows);
+	}
+	if (outfile_open(&f, opt.stats, 0644) < 0)
+		die_errno(EX_CANTCREAT, "cannot create %s", opt.stats);
+	if (write(f.fd, b.s, b.len) != (ssize_t)b.len || outfile_commit(&f) < 0)
+		die_errno(EX_IOERR, "write to %s", opt.stats);
+	sbuf_free(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct catalog cat = { 0 };
+	struct progress prog;
+	struct out *o = xcalloc(1, sizeof *o);
+	char err[2048];
+	int c, code, npre = 0;
+	uint64_t start = deadline_now();
+
+	log_init("pgdump-stream");
+	opt.jobs = pool_cpus();
+	while ((c = getopt_long(argc, argv, "f:Z:j:n:N:t:T:saOxch", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': opt.file = optarg; break;
+		case 'Z': opt.level = (int)opt_uint("-Z", optarg, 0, 12); break;
+		case 'j': opt.jobs = (int)opt_uint("-j", optarg, 1, 256); break;
+		case 'n': push(&dopt.f.schemas, &dopt.f.nschemas, optarg); break;
+		case 'N': push(&dopt.f.xschemas, &dopt.f.nxschemas, optarg); break;
+		case 't': push(&dopt.f.tables, &dopt.f.ntables, optarg); break;
+		case 'T': push(&dopt.f.xtables, &dopt.f.nxtables, optarg); break;
+		case O_EXCLUDE_DATA: push(&dopt.f.xdata, &dopt.f.nxdata, optarg); break;
+		case 's': dopt.schema_only = 1; break;
+		case 'a': dopt.data_only = 1; break;
+		case 'O': dopt.no_owner = 1; break;
+		case 'x': dopt.no_privileges = 1; break;
+		case 'c': dopt.clean = 1; break;
+		case O_IF_EXISTS: dopt.if_exists = 1; break;
+		case O_SERIALIZABLE: opt.serializable = 1; break;
+		case O_SNAPSHOT: opt.snapshot = optarg; break;
+		case O_LOCK_WAIT: opt.lock_wait_ms = opt_duration_ms("--lock-wait-timeout", optarg); break;
+		case O_TIMEOUT: opt.timeout_ms = opt_duration_ms("--timeout", optarg); break;
+		case O_SKIP_UNSUPPORTED: opt.skip_unsupported = 1; break;
+		case O_STATS: opt.stats = optarg; break;
+		case O_PROGRESS: opt.progress = 1; break;
+		case O_LOG_FORMAT: opt_log_format(optarg); break;
+		case 'h': opt_help(usage);
+		case O_VERSION: opt_version();
+		default: opt_usage_error("unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		opt_usage_error("one database at a time (got %d operands)", argc - optind);
+	if (dopt.schema_only && dopt.data_only)
+		opt_usage_error("-s/--schema-only and -a/--data-only cannot be used together");
+	if (dopt.clean && dopt.data_only)
+		opt_usage_error("-c/--clean and -a/--data-only cannot be used together");
+	if (dopt.if_exists && !dopt.clean)
+		opt_usage_error("--if-exists requires -c/--clean");
+	if (opt.serializable && opt.snapshot)
+		opt_usage_error("--serializable-deferrable and --snapshot cannot be used together");
+	if (opt.lock_wait_ms == 0 || opt.timeout_ms == 0)
+		opt_usage_error("timeouts must be longer than 0");
+	if (!opt.file && isatty(1) && opt.level > 0)
+		opt_usage_error("will not write compressed data to a terminal (use -f FILE or a pipe)");
+
+	sig_setup();
+	if ((code = pg_connect(&pc, optind < argc ? argv[optind] : NULL, err, sizeof err)) != 0)
+		die(code, "%s", err);
+	if (PQserverVersion(pc.conn) < 120000)
+		die(EX_CONFIG, "%s:%s runs PostgreSQL %s; pgdump-stream needs 12 or later", pc.host, pc.port,
+		    PQparameterStatus(pc.conn, "server_version"));
+	session_setup(pc.conn);
+	catalog_select_tables(pc.conn, &dopt, &cat);
+	lock_tables(pc.conn, &cat);
+	catalog_load(pc.conn, PQserverVersion(pc.conn), &dopt, &cat);
+	if (cat.nunsupported && !dopt.data_only) {
+		if (!opt.skip_unsupported) {
+			log_error("the database holds %d object(s) pgdump-stream cannot dump:", cat.nunsupported);
+			fputs(sbuf_str(&cat.unsupported), stderr);
+			die(EX_DATAERR, "refusing an incomplete dump (--skip-unsupported dumps the rest)");
+		}
+		for (char *s = cat.unsupported.s, *nl; s && *s; s = nl + 1) {
+			nl = strchr(s, '\n');
+			*nl = 0;
+			log_warn("skipped: %s", s);
+		}
+	}
+	order_objects(pc.conn, &cat);
+	for (int i = 0; i < cat.nobj; i++)
+		npre += cat.obj[i].sect == SECT_PRE;
+
+	progress_init(&prog, "dump", 0, opt.progress);
+	out_open(o, opt.file, opt.level, opt.jobs > 1 ? opt.jobs : 0, &prog);
+	header(o, pc.conn);
+	if (dopt.clean)
+		for (int i = cat.nobj - 1; i >= 0; i--)
+			if (cat.obj[cat.order[i]].drop)
+				out_puts(o, cat.obj[cat.order[i]].drop);
+	if (!dopt.data_only)
+		for (int i = 0; i < npre; i++) {
+			out_puts(o, "\n");
+			out_puts(o, cat.obj[cat.order[i]].create);
+		}
+	if (!dopt.schema_only) {
+		/* COPY can run for hours; only the client-side stall limit applies. */
+		exec(pc.conn, "SET statement_timeout = 0", "session setup");
+		data_dump(pc.conn, &pc, &cat, o, opt.timeout_ms);
+		out_puts(o, "\n");
+		data_sequences(pc.conn, &cat, o);
+	}
+	if (!dopt.data_only)
+		for (int i = npre; i < cat.nobj; i++) {
+			out_puts(o, "\n");
+			out_puts(o, cat.obj[cat.order[i]].create);
+		}
+	for (int i = 0; i < npre; i++)
+		if (cat.obj[cat.order[i]].refresh) {
+			out_puts(o, "\n");
+			out_puts(o, cat.obj[cat.order[i]].refresh);
+		}
+	if (!dopt.data_only && !dopt.no_privileges) {
+		out_puts(o, "\n");
+		for (int i = 0; i < cat.nobj; i++)
+			if (cat.obj[cat.order[i]].acl)
+				out_puts(o, cat.obj[cat.order[i]].acl);
+	}
+	exec(pc.conn, "COMMIT", "cannot end the dump's transaction");
+	out_puts(o, "\n");
+	out_finish(o);
+	progress_end(&prog, o->bytes);
+	pg_close(&pc);
+	if (opt.stats)
+		write_stats(&cat, o, (double)(deadline_now() - start) / 1000.0);
+	return 0;
+}
