@@ -1,0 +1,222 @@
+#!/bin/sh
+# pgdump-stream's behaviour against a real PostgreSQL 15: options and their
+# refusals, objects it cannot dump, permissions, lock timeouts, snapshot
+# consistency, statistics, and the faults of a backup job (the backend
+# terminated mid-COPY, the reader gone, a full disk, SIGTERM, a server gone
+# silent): each exits non-zero with a clear message, writes no trailer and
+# leaves no file.
+. "$(dirname "$0")/lib.sh"
+plan 63
+pg_start || exit 1
+F=$TOP/tests/pgdump
+pg_sql -f "$F/roles.sql" >/dev/null
+PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
+$PSQL -d postgres -c "create database app" -c "create database big" >/dev/null
+$PSQL -d app -f "$F/app.sql" >/dev/null
+# "big": a table of ~40 MB that sorts first, and a small one copied after it.
+$PSQL -d big -c "create table a_big as select g as id, md5(g::text) || repeat('x', 60) as pad from generate_series(1, 400000) g" \
+	-c "create table z_small (id integer)" -c "insert into z_small select generate_series(1, 10)" >/dev/null
+C="host=$PGHOST port=$PGPORT user=postgres"
+cd "$T" || exit 1
+trailer() { tail -n 1 "$1" | grep -c '^-- pgdump-stream: dump complete'; }
+
+# ---- usage
+run pgdump-stream -s -a "$C dbname=app"
+is "$rc" 64 "-s with -a: usage error"
+like "$T/err" "schema-only and -a/--data-only cannot be used together" "says why"
+run pgdump-stream --if-exists "$C dbname=app"
+is "$rc" 64 "--if-exists without -c: usage error"
+run pgdump-stream -Z 13 "$C dbname=app"
+is "$rc" 64 "-Z 13: usage error"
+run pgdump-stream "$C dbname=app" "$C dbname=big"
+is "$rc" 64 "two databases: usage error"
+run pgdump-stream -t 'a.b.c' "$C dbname=app"
+is "$rc" 64 "a pattern with two dots: usage error"
+run pgdump-stream --help
+is "$rc $(head -n 1 "$T/out")" "0 usage: pgdump-stream [options] [CONNINFO|URL]" "--help prints usage, exit 0"
+
+# ---- connections and files
+run pgdump-stream "host=127.0.0.1 port=$(free_port) user=postgres dbname=app connect_timeout=2"
+is "$rc" 69 "nothing listening: exit 69"
+like "$T/err" '^pgdump-stream: connection to server at "127.0.0.1", port [0-9]+ failed' "names the server"
+run pgdump-stream "$C dbname=app sslmode=bogus"
+is "$rc" 78 "a bad sslmode: exit 78"
+run pgdump-stream "$C dbname=nosuchdb"
+is "$rc" 69 "a database that does not exist: exit 69"
+like "$T/err" 'database "nosuchdb" does not exist' "with the server's reason"
+run pgdump-stream -f "$T/no/such/dir/d.sql" "$C dbname=app"
+is "$rc" 73 "-f in a missing directory: exit 73"
+like "$T/err" "cannot create $T/no/such/dir/d.sql: No such file or directory" "names the file"
+
+# ---- a complete dump to a file, statistics, JSON logs
+run pgdump-stream -f "$T/app.sql" --stats "$T/app.prom" "$C dbname=app"
+is "$rc" 0 "-f: exit 0"
+is "$(trailer "$T/app.sql")" 1 "-f: the file ends with the trailer"
+is "$(ls "$T" | grep -c 'tmp-')" 0 "no temporary file left"
+rows=$(grep '^-- pgdump-stream: rows ' "$T/app.sql" | awk '{s += $4} END {print s}')
+like "$T/app.prom" "^pgdump_stream_rows_total $rows\$" "--stats: rows_total is the sum of the COPY blocks' counts ($rows)"
+like "$T/app.prom" '^pgdump_stream_table_rows\{schema="public",table="orders"\} 2000$' "--stats: rows per table"
+like "$T/app.prom" "^pgdump_stream_bytes_total $(wc -c <"$T/app.sql" | awk '{print $1}')\$" "--stats: bytes_total is the dump's size"
+like "$T/app.prom" '^pgdump_stream_tables_total 6$' "--stats: tables with rows (partitions counted, their parent not)"
+run pgdump-stream --log-format json "$C dbname=nosuchdb"
+python3 -c 'import json,sys; o=json.loads(open(sys.argv[1]).readline()); assert o["prog"]=="pgdump-stream" and o["level"]=="error" and "nosuchdb" in o["msg"] and "time" in o' "$T/err"
+ok $? "--log-format json: the error is one JSON object with time, prog, level, msg"
+
+# ---- selections
+run pgdump-stream -s "$C dbname=app"
+is "$(grep -c '^COPY ' "$T/out") $(grep -c '^CREATE TABLE ' "$T/out")" "0 7" "-s: tables, no COPY"
+run pgdump-stream -a "$C dbname=app"
+is "$(grep -c '^COPY ' "$T/out") $(grep -c '^CREATE ' "$T/out") $(trailer "$T/out")" "6 0 1" "-a: COPY blocks, no CREATE, a trailer"
+run pgdump-stream -t orders "$C dbname=app"
+is "$(grep '^CREATE TABLE ' "$T/out" | tr '\n' ' ')" "CREATE TABLE public.orders ( " "-t orders: only that table"
+like "$T/out" '^CREATE SEQUENCE public.orders_id_seq$' "-t: with the sequence it owns"
+run pgdump-stream -T 'public.wallet*' -T users "$C dbname=app"
+is "$(grep '^CREATE TABLE ' "$T/out" | tr '\n' ' ')" "CREATE TABLE public.orders ( CREATE TABLE public.webhook_events ( " "-T with patterns"
+run pgdump-stream --exclude-table-data '"WEBHOOK_EVENTS"' "$C dbname=app"
+is "$(grep -c 'CREATE TABLE public.webhook_events' "$T/out") $(grep -c '^COPY public.webhook_events' "$T/out")" "1 1" "a quoted pattern keeps its case: \"WEBHOOK_EVENTS\" matches nothing"
+run pgdump-stream --exclude-table-data 'WEBHOOK_*' "$C dbname=app"
+is "$(grep -c 'CREATE TABLE public.webhook_events' "$T/out") $(grep -c '^COPY public.webhook_events' "$T/out")" "1 0" "--exclude-table-data WEBHOOK_*: folded, the definition without rows"
+run pgdump-stream -O -x "$C dbname=app"
+is "$(grep -cE 'OWNER TO|GRANT|REVOKE' "$T/out")" 0 "-O -x: no owners, no privileges"
+$PSQL -d postgres -c "create database sch" >/dev/null
+$PSQL -d sch -c "create schema keep; create schema skip; create table keep.t (x int); create table skip.t (x int)" >/dev/null
+run pgdump-stream -n keep "$C dbname=sch"
+is "$(grep -E '^CREATE (SCHEMA|TABLE)' "$T/out" | tr '\n' ' ')" "CREATE SCHEMA keep; CREATE TABLE keep.t ( " "-n keep: that schema only"
+run pgdump-stream -N skip "$C dbname=sch"
+is "$(grep -E '^CREATE (SCHEMA|TABLE)' "$T/out" | tr '\n' ' ')" "CREATE SCHEMA keep; CREATE TABLE keep.t ( " "-N skip: all but that schema"
+# -c --if-exists restores over an existing copy; the copy is then the same.
+$PSQL -d postgres -c "create database app2" >/dev/null
+pgdump-stream "$C dbname=app" | $PSQL -d app2 >/dev/null 2>&1
+$PSQL -d app2 -c "delete from public.wallet_transactions where kind = 'bet'; insert into public.orders (user_id, total_cents, items) values (1, 1, '[]')" >/dev/null
+pgdump-stream -c --if-exists "$C dbname=app" >"$T/clean.sql"
+$PSQL -d app2 -f "$T/clean.sql" >/dev/null 2>"$T/clean.err"
+is "$?" 0 "-c --if-exists: restores over the existing objects"
+is "$($PSQL -At -d app2 -c 'select count(*) from public.orders') $($PSQL -At -d app2 -c "select count(*) from public.wallet_transactions where kind = 'bet'")" \
+	"2000 667" "and the copy has the source's rows again"
+
+# ---- objects it cannot dump
+$PSQL -d postgres -c "create database odd" >/dev/null
+$PSQL -d odd -c "create table t (x int); insert into t values (1);
+	create text search configuration public.my_cfg (copy = english);
+	create function public.int_eq_text(integer, text) returns boolean language sql as 'select \$1::text = \$2';
+	create operator public.=== (leftarg = integer, rightarg = text, function = public.int_eq_text)" >/dev/null
+run pgdump-stream "$C dbname=odd"
+is "$rc" 65 "unsupported objects: exit 65"
+like "$T/err" "cannot dump:" "says it cannot dump them"
+like "$T/err" "^text search configuration public.my_cfg$" "lists the text search configuration"
+like "$T/err" "^operator public.===\(integer,text\)$" "and the operator"
+is "$(wc -c <"$T/out")" 0 "and writes no dump at all"
+run pgdump-stream --skip-unsupported "$C dbname=odd"
+is "$rc $(trailer "$T/out")" "0 1" "--skip-unsupported: a complete dump of the rest"
+like "$T/err" "skipped: operator public.===" "naming each skipped object"
+
+# ---- permissions and locks
+$PSQL -d big -c "create role reader login; grant select on z_small to reader" >/dev/null
+run pgdump-stream "$C dbname=big user=reader"
+is "$rc" 77 "a table the role may not read: exit 77"
+like "$T/err" "permission denied for table a_big" "with the server's reason"
+$PSQL -d big -v ON_ERROR_STOP=0 -c "set application_name = 'locker'" -c "begin" -c "lock table z_small in access exclusive mode" -c "select pg_sleep(60)" >/dev/null 2>&1 &
+locker=$!
+i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'locker' and l.mode = 'AccessExclusiveLock'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+run pgdump-stream --lock-wait-timeout 500ms "$C dbname=big"
+is "$rc" 75 "a table locked by another session: exit 75 after --lock-wait-timeout"
+like "$T/err" "cannot lock the tables to dump: ERROR:  canceling statement due to lock timeout" "says so"
+$PSQL -d big -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'locker'" >/dev/null
+wait $locker
+
+# ---- consistency: rows committed after the dump started are not in it
+mkfifo "$T/fifo"
+( head -c 1000000 >/dev/null; until [ -e "$T/go" ]; do sleep 0.05; done; cat >"$T/rest" ) <"$T/fifo" &
+reader=$!
+pgdump-stream "$C dbname=big" >"$T/fifo" 2>"$T/err" &
+dumper=$!
+i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY public.a_big%'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+$PSQL -d big -c "insert into z_small select generate_series(11, 20)" >/dev/null
+touch "$T/go"
+wait $dumper
+rc=$?
+wait $reader
+is "$rc" 0 "a dump that was mid-COPY while another session committed rows: exit 0"
+is "$(grep -A 20 '^COPY public.z_small' "$T/rest" | grep -c '^[0-9]')" 10 "it holds the 10 rows of its snapshot, not the 10 committed later"
+
+# ---- an exported snapshot
+mkfifo "$T/sq"
+$PSQL -At -d big <"$T/sq" >"$T/snap" 2>&1 &
+holder=$!
+exec 3>"$T/sq"
+echo "begin isolation level repeatable read; select pg_export_snapshot();" >&3
+wait_file "$T/snap" 10
+$PSQL -d big -c "delete from z_small" >/dev/null
+run pgdump-stream -t z_small --snapshot "$(head -n 1 "$T/snap")" "$C dbname=big"
+is "$rc $(grep '^-- pgdump-stream: rows' "$T/out")" "0 -- pgdump-stream: rows 20" "--snapshot: the rows as of the exported snapshot"
+echo "commit;" >&3
+exec 3>&-
+wait $holder
+run pgdump-stream -t z_small --snapshot 00000003-00000002-1 "$C dbname=big"
+is "$rc" 65 "--snapshot with a snapshot that does not exist: exit 65"
+
+# ---- faults
+# The reader goes away: EPIPE.
+{ pgdump-stream "$C dbname=app" 2>"$T/err"; echo $? >"$T/rc"; } | head -c 100 >/dev/null
+is "$(cat "$T/rc")" 74 "the pipe closed early: exit 74"
+like "$T/err" "write to stdout: Broken pipe" "says so"
+
+# The backend is terminated mid-COPY (the dump blocked on a full pipe).
+rm -f "$T/go" "$T/rest"
+( head -c 1000000 >/dev/null; until [ -e "$T/go" ]; do sleep 0.05; done; cat >"$T/rest" ) <"$T/fifo" &
+reader=$!
+pgdump-stream "$C dbname=big" >"$T/fifo" 2>"$T/err" &
+dumper=$!
+i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY public.a_big%'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+$PSQL -d big -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pgdump-stream'" >/dev/null
+touch "$T/go"
+wait $dumper
+rc=$?
+wait $reader
+is "$rc" 69 "backend terminated mid-COPY: exit 69"
+like "$T/err" "COPY public.a_big failed after [0-9]+ rows: (.*terminating connection due to administrator command|server closed the connection unexpectedly)" "says which table, how far, and why"
+is "$(grep -c 'dump complete' "$T/rest")" 0 "and no trailer"
+
+# SIGTERM mid-dump with -f: no file under the name, no temporary file.
+bpid() { $PSQL -At -d big -c "select pid from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY%'"; }
+pgdump-stream -f "$T/big.sql" "$C dbname=big" 2>"$T/err" &
+dumper=$!
+i=0; until [ -n "$(bpid)" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+backend=$(bpid)
+kill -STOP "$backend"
+kill -TERM "$dumper"
+wait $dumper
+rc=$?
+kill -CONT "$backend"
+is "$rc" 143 "SIGTERM mid-dump: exit 143"
+like "$T/err" "interrupted by SIGTERM" "says so"
+is "$(ls "$T" | grep -c '^big\.sql')" 0 "no big.sql and no big.sql.tmp-* left"
+
+# A server that goes silent mid-COPY.
+pgdump-stream --timeout 1s "$C dbname=big" >"$T/silent.sql" 2>"$T/err" &
+dumper=$!
+i=0; until [ -n "$(bpid)" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+backend=$(bpid)
+kill -STOP "$backend"
+wait $dumper
+rc=$?
+kill -CONT "$backend"
+is "$rc" 69 "a server silent past --timeout: exit 69"
+like "$T/err" "COPY public.a_big: 127.0.0.1:$PGPORT sent nothing for 1000 ms|COPY public.a_big: .* sent nothing for 1000 ms" "says so"
+is "$(trailer "$T/silent.sql")" 0 "and no trailer"
+
+# A full disk for -f.
+mkdir -p "$T/full"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=512k tmpfs "$T/full" 2>/dev/null; then
+	umount_full() { umount "$T/full"; }
+	on_exit umount_full
+	run pgdump-stream -f "$T/full/app.sql" "$C dbname=app"
+	is "$rc" 74 "a full disk: exit 74"
+	like "$T/err" "write to $T/full/app.sql: No space left on device" "says so"
+	is "$(ls -A "$T/full" | wc -l)" 0 "no file and no temporary file left on the full disk"
+else
+	skip "a full disk needs root to mount a small tmpfs"
+	skip "a full disk needs root to mount a small tmpfs"
+	skip "a full disk needs root to mount a small tmpfs"
+fi
+done_testing
