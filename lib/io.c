@@ -24,6 +24,12 @@ io_write_all(int fd, const void *buf, size_t n)
 		}
 		p += w;
 		n -= (size_t)w;
+		/* A signal that arrives after some bytes went through makes
+		 * write(2) return the short count instead of EINTR. */
+		if (n > 0 && sig_caught()) {
+			errno = EINTR;
+			return -1;
+		}
 	}
 	return 0;
 }
