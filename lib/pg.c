@@ -1,5 +1,6 @@
 /* pg_connect: libpq's connection settings, our TLS. See pg.h. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "parse.h"
 #include "pg.h"
 #include "pg_tunnel.h"
+#include "sig.h"
 #include "tls.h"
 #include "xmem.h"
 
@@ -489,4 +491,43 @@ pg_cancel(struct pg_conn *pc, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+PGresult *
+pg_exec(struct pg_conn *pc, const char *sql, uint64_t deadline)
+{
+	PGresult *last = NULL, *r;
+
+	if (!PQsendQuery(pc->conn, sql)) {
+		errno = EIO;
+		return NULL;
+	}
+	for (;;) {
+		while (PQisBusy(pc->conn)) {
+			int ready = deadline_poll(PQsocket(pc->conn), POLLIN, deadline);
+
+			if (sig_caught() || ready == 0) {
+				char err[256];
+
+				/* The server ends the query; the caller exits, which
+				 * closes the session and rolls back its transaction. */
+				(void)pg_cancel(pc, err, sizeof err);
+				PQclear(last);
+				errno = ready == 0 ? ETIMEDOUT : EINTR;
+				return NULL;
+			}
+			if (!PQconsumeInput(pc->conn)) {
+				PQclear(last);
+				errno = EIO;
+				return NULL;
+			}
+		}
+		if ((r = PQgetResult(pc->conn)) == NULL)
+			return last;
+		PQclear(last);
+		last = r;
+		if (PQresultStatus(r) == PGRES_COPY_OUT || PQresultStatus(r) == PGRES_COPY_IN ||
+		    PQresultStatus(r) == PGRES_COPY_BOTH)
+			return r;
+	}
 }

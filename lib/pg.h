@@ -52,6 +52,14 @@ const char *pg_setting(PQconninfoOption *given, PQconninfoOption *defaults, cons
 /* Ask the server to cancel the running statement (safe from another
  * thread). 0, or -1 with a message. */
 int pg_cancel(struct pg_conn *pc, char *err, size_t errlen);
+/* PQexec that signals interrupt: the query is sent and its answer awaited
+ * in a poll loop, so that SIGINT/SIGTERM (lib/sig) cancels it on the server
+ * at once instead of after a lock wait or a long query. Returns the last
+ * result (as PQexec does; a COPY's start stops there), or NULL with errno
+ * EINTR after a signal, ETIMEDOUT when the deadline (lib/deadline; 0 for
+ * none) passed first (the query is cancelled in both cases), or EIO when
+ * the connection failed (PQerrorMessage says why). */
+PGresult *pg_exec(struct pg_conn *pc, const char *sql, uint64_t deadline);
 /* Copy msg to out with the tunnel's socket name replaced by the real host
  * and port (libpq's messages name the socket it connected to). */
 void pg_error_text(const struct pg_conn *pc, const char *msg, char *out, size_t outlen);
