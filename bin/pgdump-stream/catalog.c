@@ -403,27 +403,36 @@ static int *bymap;
 static Oid *bykeys;
 static int bymap_n;
 
+static int
+bykey_cmp(const void *a, const void *b)
+{
+	return oid_cmp(&bykeys[*(const int *)a], &bykeys[*(const int *)b]);
+}
+
 static void
 map_build(struct catalog *cat)
 {
-	bymap_n = 0;
+	Oid *keys;
+
 	free(bymap);
 	free(bykeys);
 	bymap = xmalloc(((size_t)cat->nobj + 1) * sizeof *bymap);
 	bykeys = xmalloc(((size_t)cat->nobj + 1) * sizeof *bykeys);
 	/* OIDs come from one counter, so they are unique across catalogs;
-	 * helper objects (classid 0) borrow their owner's and are left out. */
+	 * helper objects (classid 0) borrow their owner's and are left out.
+	 * bykeys is indexed by object while sorting, then rearranged. */
+	bymap_n = 0;
 	for (int i = 0; i < cat->nobj; i++) {
-		int j;
-
-		if (cat->obj[i].classid == 0)
-			continue;
-		for (j = bymap_n - 1; j >= 0 && bykeys[j] > cat->obj[i].oid; j--)
-			bymap[j + 1] = bymap[j], bykeys[j + 1] = bykeys[j];
-		bymap[j + 1] = i;
-		bykeys[j + 1] = cat->obj[i].oid;
-		bymap_n++;
+		bykeys[i] = cat->obj[i].oid;
+		if (cat->obj[i].classid != 0)
+			bymap[bymap_n++] = i;
 	}
+	qsort(bymap, (size_t)bymap_n, sizeof *bymap, bykey_cmp);
+	keys = xmalloc(((size_t)bymap_n + 1) * sizeof *keys);
+	for (int i = 0; i < bymap_n; i++)
+		keys[i] = bykeys[bymap[i]];
+	free(bykeys);
+	bykeys = keys;
 }
 
 static int
@@ -879,9 +888,13 @@ load_sequences(struct catalog *cat, PGresult *r)
 
 		if (!oidset_has(&rels, oid))
 			continue;
-		for (int k = 0; k < PQntuples(r); k++)
-			if (OID(r, k, 0) == oid)
-				ri = k;
+		{
+			int lo, hi;
+
+			rows_for(r, oid, &lo, &hi);
+			if (lo < hi)
+				ri = lo;
+		}
 		q = qname(V(seqs, i, 1), V(seqs, i, 2));
 		if (!O->schema_only) {
 			cat->seq = xrealloc(cat->seq, ((size_t)cat->nseq + 1) * sizeof *cat->seq);

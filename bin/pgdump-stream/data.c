@@ -24,7 +24,7 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 
 		sbuf_reset(&q);
 		sbuf_printf(&q, "COPY %s %s TO stdout", d->qname, d->copy_cols);
-		r = PQexec(c, q.s);
+		r = q_exec(c, q.s, d->qname);
 		if (PQresultStatus(r) != PGRES_COPY_OUT)
 			pg_die(c, r, d->qname);
 		PQclear(r);
@@ -65,6 +65,9 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 			    "COPY %s failed after %llu rows: %s", d->qname, (unsigned long long)d->rows, err);
 		}
 		PQclear(r);
+		/* The query ends with a NULL result; the next query needs it. */
+		while ((r = PQgetResult(c)) != NULL)
+			PQclear(r);
 		n = snprintf(line, sizeof line, "\\.\n-- pgdump-stream: rows %llu\n", (unsigned long long)d->rows);
 		out_write(o, line, (size_t)n);
 	}

@@ -143,9 +143,24 @@ pg_die(PGconn *c, const PGresult *r, const char *what)
 }
 
 PGresult *
+q_exec(PGconn *c, const char *sql, const char *what)
+{
+	PGresult *r = pg_exec(&pc, sql, deadline_in(opt.timeout_ms));
+
+	if (r)
+		return r;
+	if (errno == EINTR)
+		sig_exit();
+	if (errno == ETIMEDOUT)
+		die(EX_UNAVAILABLE, "%s: no answer from %s:%s within %llu ms", what, pc.host, pc.port,
+		    (unsigned long long)opt.timeout_ms);
+	pg_die(c, NULL, what);
+}
+
+PGresult *
 q_rows(PGconn *c, const char *sql)
 {
-	PGresult *r = PQexec(c, sql);
+	PGresult *r = q_exec(c, sql, "catalog query failed");
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		pg_die(c, r, "catalog query failed");
@@ -155,7 +170,7 @@ q_rows(PGconn *c, const char *sql)
 static void
 exec(PGconn *c, const char *sql, const char *what)
 {
-	PGresult *r = PQexec(c, sql);
+	PGresult *r = q_exec(c, sql, what);
 
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
 		pg_die(c, r, what);
@@ -350,6 +365,10 @@ main(int argc, char **argv)
 		opt_usage_error("will not write compressed data to a terminal (use -f FILE or a pipe)");
 
 	sig_setup();
+	/* The output first: a FILE that cannot be created fails before any
+	 * work, and its temporary name exists for the whole dump. */
+	progress_init(&prog, "dump", 0, opt.progress);
+	out_open(o, opt.file, opt.level, opt.jobs > 1 ? opt.jobs : 0, &prog);
 	if ((code = pg_connect(&pc, optind < argc ? argv[optind] : NULL, err, sizeof err)) != 0)
 		die(code, "%s", err);
 	if (PQserverVersion(pc.conn) < 120000)
@@ -375,8 +394,6 @@ main(int argc, char **argv)
 	for (int i = 0; i < cat.nobj; i++)
 		npre += cat.obj[i].sect == SECT_PRE;
 
-	progress_init(&prog, "dump", 0, opt.progress);
-	out_open(o, opt.file, opt.level, opt.jobs > 1 ? opt.jobs : 0, &prog);
 	header(o, pc.conn);
 	if (dopt.clean)
 		for (int i = cat.nobj - 1; i >= 0; i--)

@@ -119,6 +119,10 @@ void data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o
 void data_sequences(PGconn *c, struct catalog *cat, struct out *o);
 
 /* ---- main.c helpers used by the parts */
+/* A query through lib/pg's pg_exec, bounded by --timeout; a signal exits
+ * 128+N (the query cancelled), other failures die with the server's
+ * message prefixed by what. */
+PGresult *q_exec(PGconn *c, const char *sql, const char *what);
 /* Runs a query that must return rows; dies with the server's message. */
 PGresult *q_rows(PGconn *c, const char *sql);
 /* A PostgreSQL error as an exit code: lock timeouts 75, permission 77,
