@@ -6,7 +6,7 @@ SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
 PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm pgdump-stream
-UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4
+UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4 unit-sql
 HELPERS = gzwrite pgquery gendump httpget pgcopy sigv4sign
 
 ifeq ($(SANITIZE),1)
@@ -103,7 +103,7 @@ check: tests
 		prove -j2 --timer $(UNITBINS) tests/*.t
 
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
-FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers
+FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers fuzz-sql
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
 FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 # Each target links the lib sources it exercises (and their helpers).
@@ -113,6 +113,7 @@ FUZZSRC_fuzz-pem = lib/tls_certs.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-nametime = lib/nametime.c lib/retention.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-httpreq = lib/http_parse.c
 FUZZSRC_fuzz-s3answers = lib/xml.c lib/json.c lib/ini.c lib/enc.c
+FUZZSRC_fuzz-sql = lib/sql.c lib/sbuf.c lib/xmem.c lib/log.c
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
 	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)
@@ -126,6 +127,11 @@ bench: all tests
 	@sh ci/prereqs.sh bench
 	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests sh tests/bench/run.sh
 
+# The regression database round trip for pgdump-stream (minutes; not in check).
+fidelity: all
+	@sh ci/prereqs.sh test
+	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests sh tests/pgdump/regression.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
@@ -137,7 +143,7 @@ clean:
 distclean:
 	rm -rf build
 
-.PHONY: all tests check fuzz bench install clean distclean
+.PHONY: all tests check fuzz bench fidelity install clean distclean
 .SECONDARY:
 
 -include $(LIBOBJ:.o=.d) $(wildcard $(OUT)/obj/bin/*.d $(OUT)/obj/bin/*/*.d $(OUT)/obj/tests/*/*.d $(OUT)/obj/tests/*.d)

@@ -39,6 +39,11 @@ for name in "$@"; do
 		printf '{"AccessKeyId": "A\\u00e9", "Token": null, "n": [1, {"x": true}]}' >"$corpus/seed-json"
 		printf '[default]\naws_access_key_id = A\n[profile x]\ns3 =\n  endpoint_url = http://h\n' >"$corpus/seed-ini"
 		;;
+	fuzz-sql)
+		printf 'public.*' >"$corpus/seed-pattern"
+		printf '"Mixed ""q"" name".t?x$' >"$corpus/seed-quoted"
+		printf 'select' >"$corpus/seed-keyword"
+		;;
 	fuzz-nametime)
 		for n in db-20261122T020000Z.sql.gz db-2026-11-22T02:00:00Z db-2026-11-22_02-00-00 \
 			db-20261122 db-1763776800.gz 2026-11-22T02:00:00.5+01:00 1y2m3d4h +05:30; do
