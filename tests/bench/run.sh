@@ -14,6 +14,9 @@ res=$d/results.md
 : >"$res"
 
 say() { printf '%s\n' "$*" | tee -a "$res"; }
+# BENCH_ONLY=NAME runs one section (gzverify, tunnel, prune, healthprobe,
+# pgdump, s3put); the sizes are always printed.
+section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
 # measure LABEL CMD...: median wall seconds, CPU seconds and peak RSS (KB) of
 # $runs runs; sets W, C, M.
@@ -33,6 +36,23 @@ measure() {
 	M=$(awk '{print $4}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
 	printf '| %s | %s | %s | %s |\n' "$label" "$W" "$C" "$(awk -v m="$M" 'BEGIN { printf "%.1f", m / 1024 }')" | tee -a "$res"
 }
+# Interleaved timing, for comparisons that drift with the machine's state
+# (page cache, other load): time1 KEY CMD... runs CMD once and appends its
+# times to KEY's list; report KEY LABEL prints the medians like measure.
+time1() {
+	key=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -o "$d/t1" "$@" >/dev/null 2>"$d/err" || {
+		echo "bench: $key failed:" >&2; cat "$d/err" >&2; exit 1; }
+	tail -n 1 "$d/t1" >>"$d/times.$key"
+}
+report() {
+	f=$d/times.$1
+	W=$(awk '{print $1}' "$f" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	C=$(awk '{print $2+$3}' "$f" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	M=$(awk '{print $4}' "$f" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	printf '| %s | %s | %s | %s |\n' "$2" "$W" "$C" "$(awk -v m="$M" 'BEGIN { printf "%.1f", m / 1024 }')" | tee -a "$res"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", (b > 0 ? a / b : 0) }'; }
 
 # The data: a realistic dump, gzip -6 of it (a foreign single-member file),
@@ -47,6 +67,7 @@ fi
 [ -s "$d/dump.sql.gz" ] || gzip -6 -c "$d/dump.sql" >"$d/dump.sql.gz"
 [ -s "$d/dump.pg.gz" ] || "$PGOPS_TESTBIN/gzwrite" -l 6 -j 2 <"$d/dump.sql" >"$d/dump.pg.gz"
 
+if section gzverify; then
 say "## gzverify ($(nproc) CPUs; $(($(wc -c <"$d/dump.sql") / 1048576)) MiB dump; medians of $runs runs)"
 say ""
 say "gzip -6 file: $(($(wc -c <"$d/dump.sql.gz") / 1048576)) MiB, one member; pgops indexed file: $(($(wc -c <"$d/dump.pg.gz") / 1048576)) MiB, $(( ($(wc -c <"$d/dump.sql") + 4194303) / 4194304 )) members"
@@ -67,6 +88,7 @@ say "| gzverify / pigz -t, gzip -6 file | $(ratio "$us_f" "$pz_f") | <= 1.0 |"
 say "| gzverify / gzip -t, gzip -6 file | $(ratio "$us_f" "$gz_f") | |"
 say "| gzverify -j2 / gzip -t, pgops file | $(ratio "$us_o" "$gz_o") | <= 0.25 |"
 say "| gzverify -j2 / pigz -t, pgops file | $(ratio "$us_o" "$pz_o") | |"
+fi
 
 # The TLS tunnel under libpq: COPY TO STDOUT of a ~400 MB table through
 # BearSSL and the relay thread, against libpq's own plain TCP, same server.
@@ -101,7 +123,7 @@ tunnel_bench() {
 	say "|---|---|---|"
 	say "| TLS tunnel / plain TCP | $(ratio "$tls" "$plain") | < 1.15 |"
 }
-( tunnel_bench )
+section tunnel && ( tunnel_bench )
 
 # prune-backups: 1,000,000 names on its own, and side by side with restic
 # forget --dry-run on 5,000 snapshots holding the same times. Creating the
@@ -151,7 +173,7 @@ PY
 	say "|---|---|"
 	say "| prune-backups ($pb s a run) / restic forget --dry-run ($rf s), 5,000 | $(ratio "$pb" "$rf") |"
 }
-prune_bench
+section prune && prune_bench
 
 # healthprobe: one probe as HEALTHCHECK runs it, against curl for HTTP and
 # pg_isready for PostgreSQL; 200 sequential probes, per-probe times.
@@ -180,7 +202,63 @@ healthprobe_bench() {
 	say "| healthprobe / curl, http | $(ratio "$hh" "$cu") | <= 0.33 |"
 	say "| healthprobe ping / pg_isready | $(ratio "$hp" "$pr") | |"
 }
-( healthprobe_bench )
+section healthprobe && ( healthprobe_bench )
+
+# pgdump-stream against pg_dump, plain and gzip, on the same database (the
+# generated dump loaded into a fresh server), in the same run, the commands
+# taking turns round by round so that drift in the machine's state does not
+# favour one. Five rounds: pg_dump -Z6 alone takes about 40 s a run here.
+pgdump_bench() {
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	pg_start
+	echo "bench: loading the dump into PostgreSQL" >&2
+	pg_sql -c "create database benchdb" >/dev/null
+	psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" -U postgres -d benchdb -f "$d/dump.sql" >/dev/null
+	pg_sql -d benchdb -c "vacuum analyze" >/dev/null
+	dbsize=$(pg_sql -At -c "select pg_size_pretty(pg_database_size('benchdb'))")
+	CONN="host=$PGHOST port=$PGPORT user=postgres dbname=benchdb"
+	runs=${BENCH_PGDUMP_RUNS:-5}
+	say ""
+	say "## pgdump-stream ($dbsize database from the generated dump, $(nproc) CPUs, Unix socket; medians of $runs interleaved rounds)"
+	say ""
+	say "| command | wall s | CPU s (client) | peak RSS MiB |"
+	say "|---|---|---|---|"
+	rm -f "$d"/times.pgd-*
+	i=0
+	while [ $i -lt "$runs" ]; do
+		time1 pgd-plain pg_dump -d "$CONN"
+		time1 pgd-ours "$PGOPS_BIN/pgdump-stream" "$CONN"
+		time1 pgd-z6 pg_dump -Z6 -d "$CONN"
+		time1 pgd-ours-z6 "$PGOPS_BIN/pgdump-stream" -Z6 "$CONN"
+		time1 pgd-ours-z1 "$PGOPS_BIN/pgdump-stream" -Z1 "$CONN"
+		i=$((i + 1))
+	done
+	report pgd-plain "pg_dump (plain)"
+	pw=$W
+	report pgd-ours "pgdump-stream (plain)"
+	ow=$W om=$M
+	report pgd-z6 "pg_dump -Z6"
+	pzw=$W
+	report pgd-ours-z6 "pgdump-stream -Z6 (-j$(nproc))"
+	ozw=$W ozm=$M
+	report pgd-ours-z1 "pgdump-stream -Z1 (-j$(nproc))"
+	o1w=$W
+	psz=$(pg_dump -Z6 -d "$CONN" | wc -c)
+	osz=$("$PGOPS_BIN/pgdump-stream" -Z6 "$CONN" | wc -c)
+	o1sz=$("$PGOPS_BIN/pgdump-stream" -Z1 "$CONN" | wc -c)
+	say ""
+	say "Output: pg_dump -Z6 $psz bytes, pgdump-stream -Z6 $osz bytes, pgdump-stream -Z1 $o1sz bytes."
+	say ""
+	say "| ratio | value | target |"
+	say "|---|---|---|"
+	say "| plain wall, pgdump-stream / pg_dump | $(ratio "$ow" "$pw") | <= 1.0 |"
+	say "| -Z6 wall, pgdump-stream / pg_dump | $(ratio "$ozw" "$pzw") | <= 0.35 |"
+	say "| -Z6 output, pgdump-stream / pg_dump | $(ratio "$osz" "$psz") | <= 1.05 |"
+	say "| -Z1 wall, pgdump-stream / pg_dump -Z6 | $(ratio "$o1w" "$pzw") | |"
+	say "| -Z1 output, pgdump-stream / pg_dump -Z6 | $(ratio "$o1sz" "$psz") | |"
+	say "| peak RSS MiB, plain / -Z6 | $(awk -v a="$om" -v b="$ozm" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }') | <= 16 |"
+}
+section pgdump && ( pgdump_bench )
 
 # s3put against aws s3 cp and rclone rcat: the same 1 GB stream (the dump)
 # from stdin to the same local signature-checking server, each tool with its
@@ -219,7 +297,7 @@ s3put_bench() {
 	say "| s3put CPU / least of aws, rclone | $(ratio "$sc" "$bestc") | <= 0.5 |"
 	say "| s3put peak RSS MiB / bound 5 x 16 MiB + 1 | $(awk -v m="$sm" 'BEGIN { printf "%.1f / 81", m / 1024 }') | within |"
 }
-( s3put_bench )
+section s3put && ( s3put_bench )
 
 say ""
 say "## Binary sizes (stripped, static)"
