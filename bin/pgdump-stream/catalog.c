@@ -1028,7 +1028,11 @@ column_def(struct sbuf *b, Oid oid, int k)
 	sql_ident(b, V(cols, k, 2));
 	sbuf_printf(b, " %s", V(cols, k, 3));
 	coll_clause(b, cols, k, 10);
-	if (gen == 's' && def)
+	/* An inherited generated column takes its expression from the parent,
+	 * which PostgreSQL refuses to see repeated. */
+	if (gen == 's' && def && atoi(V(cols, k, 6)) > 0)
+		;
+	else if (gen == 's' && def)
 		sbuf_printf(b, " GENERATED ALWAYS AS (%s) STORED", def);
 	else if (def)
 		sbuf_printf(b, " DEFAULT %s", def);
@@ -1283,8 +1287,12 @@ load_constraints(struct catalog *cat)
 			continue; /* inline in CREATE TABLE, or made by the parent's */
 		}
 		cn = ident(V(r, i, 3));
+		/* A CHECK added after the data reaches inheritance children as
+		 * it did in the source; keys belong to one table (partitions get
+		 * theirs and are attached); a foreign key on a partitioned table
+		 * is made for its partitions by the server. */
 		sbuf_printf(&b, "ALTER TABLE %s%s ADD CONSTRAINT %s %s;\n",
-		    t == 'f' && V(r, i, 10)[0] == 'p' ? "" : "ONLY ", q, cn, V(r, i, 5));
+		    t == 'c' || (t == 'f' && V(r, i, 10)[0] == 'p') ? "" : "ONLY ", q, cn, V(r, i, 5));
 		sbuf_printf(&w, "CONSTRAINT %s ON %s", cn, q);
 		comment_on(&b, w.s, comment_for(2606, OID(r, i, 9), 0));
 		d = post(cat, t == 'f' ? P_FK : P_CONSTRAINT, 2606, OID(r, i, 9), V(r, i, 1), V(r, i, 3),
@@ -1673,4 +1681,43 @@ catalog_load(PGconn *c, int version, const struct dumpopt *opt, struct catalog *
 	PQclear(comments);
 	free(nodata.v);
 	sbuf_free(&q);
+}
+
+void
+catalog_free(struct catalog *cat)
+{
+	for (int i = 0; i < cat->nobj; i++) {
+		struct dobj *d = &cat->obj[i];
+
+		free(d->schema);
+		free(d->name);
+		free(d->kind);
+		free(d->target);
+		free(d->refresh);
+		free(d->create);
+		free(d->drop);
+		free(d->acl);
+		free(d->deps);
+		free(d->rdeps);
+	}
+	for (int i = 0; i < cat->ndata; i++) {
+		free(cat->data[i].qname);
+		free(cat->data[i].copy_cols);
+		free(cat->data[i].schema);
+		free(cat->data[i].name);
+	}
+	for (int i = 0; i < cat->nseq; i++)
+		free(cat->seq[i].qname);
+	free(cat->obj);
+	free(cat->data);
+	free(cat->seq);
+	free(cat->order);
+	free(cat->lock);
+	sbuf_free(&cat->unsupported);
+	free(schemas.v);
+	free(rels.v);
+	free(bymap);
+	free(bykeys);
+	schemas.v = rels.v = bykeys = NULL;
+	bymap = NULL;
 }

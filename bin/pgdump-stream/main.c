@@ -416,7 +416,7 @@ main(int argc, char **argv)
 			out_puts(o, "\n");
 			out_puts(o, cat.obj[cat.order[i]].create);
 		}
-	for (int i = 0; i < npre; i++)
+	for (int i = 0; i < cat.nobj; i++)
 		if (cat.obj[cat.order[i]].refresh) {
 			out_puts(o, "\n");
 			out_puts(o, cat.obj[cat.order[i]].refresh);
@@ -434,5 +434,7 @@ main(int argc, char **argv)
 	pg_close(&pc);
 	if (opt.stats)
 		write_stats(&cat, o, (double)(deadline_now() - start) / 1000.0);
+	catalog_free(&cat);
+	free(o);
 	return 0;
 }

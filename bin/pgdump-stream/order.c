@@ -137,11 +137,24 @@ resolve(struct key *objs, int nobjs, struct key *sub, int nsub, Oid classid, Oid
 	return -1;
 }
 
+/* Made after the data, among the rules, where what it needs exists. */
+static void
+to_post(struct catalog *cat, int i)
+{
+	if (cat->obj[i].sect == SECT_POST)
+		return;
+	log_warn("%s %s needs a constraint; it is created after the data", cat->obj[i].kind,
+	    cat->obj[i].target);
+	cat->obj[i].sect = SECT_POST;
+	cat->obj[i].prio = P_RULE;
+}
+
 void
 order_objects(PGconn *c, struct catalog *cat)
 {
 	struct key *objs = xmalloc(((size_t)cat->nobj + 1) * sizeof *objs), *sub;
-	int nobjs = 0, nsub, npre = 0, npost = 0, *post;
+	struct key *posts = xmalloc(((size_t)cat->nobj + 1) * sizeof *posts);
+	int nobjs = 0, nsub, npre = 0, npost = 0, nposts = 0, *post;
 	struct heap h = { xmalloc(((size_t)cat->nobj + 1) * sizeof(int)), 0 };
 	PGresult *r;
 
@@ -178,6 +191,16 @@ order_objects(PGconn *c, struct catalog *cat)
 	PQclear(r);
 	qsort(sub, (size_t)nsub, sizeof *sub, key_cmp);
 
+	/* Post-data objects that a pre-data one may need: a view grouping by
+	 * a table's primary key (functional dependency) needs the key. */
+	for (int i = 0; i < cat->nobj; i++)
+		if (cat->obj[i].sect == SECT_POST && cat->obj[i].classid == 2606) {
+			posts[nposts].classid = 2606;
+			posts[nposts].oid = cat->obj[i].oid;
+			posts[nposts++].idx = i;
+		}
+	qsort(posts, (size_t)nposts, sizeof *posts, key_cmp);
+
 	r = q_rows(c, "select classid, objid, refclassid, refobjid, deptype from pg_depend"
 	    " where deptype in ('n','a') and objid >= 16384 and refobjid >= 16384");
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -185,7 +208,11 @@ order_objects(PGconn *c, struct catalog *cat)
 		    (Oid)strtoul(PQgetvalue(r, i, 1), NULL, 10));
 		int to = resolve(objs, nobjs, sub, nsub, (Oid)strtoul(PQgetvalue(r, i, 2), NULL, 10),
 		    (Oid)strtoul(PQgetvalue(r, i, 3), NULL, 10));
+		struct key *k;
 
+		if (from >= 0 && to < 0 && (k = key_find(posts, nposts, (Oid)strtoul(PQgetvalue(r, i, 2), NULL, 10),
+		    (Oid)strtoul(PQgetvalue(r, i, 3), NULL, 10))) != NULL)
+			to_post(cat, from);
 		if (from < 0 || to < 0 || from == to)
 			continue;
 		/* A sequence OWNED BY a table is made before it (the table's
@@ -195,6 +222,16 @@ order_objects(PGconn *c, struct catalog *cat)
 		add_dep(cat, from, to);
 	}
 	PQclear(r);
+	/* Whatever needs an object moved after the data moves with it. */
+	for (int moved = 1; moved;) {
+		moved = 0;
+		for (int i = 0; i < cat->nobj; i++)
+			for (int k = 0; k < cat->obj[i].ndeps; k++)
+				if (cat->obj[i].sect == SECT_PRE && cat->obj[cat->obj[i].deps[k]].sect == SECT_POST) {
+					to_post(cat, i);
+					moved = 1;
+				}
+	}
 
 	cat->order = xmalloc(((size_t)cat->nobj + 1) * sizeof *cat->order);
 	for (int i = 0; i < cat->nobj; i++)
@@ -231,7 +268,7 @@ order_objects(PGconn *c, struct catalog *cat)
 		for (int k = 0; k < cat->obj[x].nrdeps; k++) {
 			struct dobj *w = &cat->obj[cat->obj[x].rdeps[k]];
 
-			if (!w->done && --w->nwait == 0)
+			if (!w->done && w->sect == SECT_PRE && --w->nwait == 0)
 				heap_push(&h, cat->obj[x].rdeps[k]);
 		}
 	}
@@ -242,5 +279,6 @@ order_objects(PGconn *c, struct catalog *cat)
 	qsort(post, (size_t)npost, sizeof *post, obj_qcmp);
 	free(h.v);
 	free(objs);
+	free(posts);
 	free(sub);
 }

@@ -104,6 +104,7 @@ struct dumpopt {
 
 /* Fails with die() on query errors. */
 void catalog_load(PGconn *c, int server_version, const struct dumpopt *opt, struct catalog *cat);
+void catalog_free(struct catalog *cat);
 /* The tables the selection holds (for LOCK), before the rest is read. */
 void catalog_select_tables(PGconn *c, const struct dumpopt *opt, struct catalog *cat);
 
