@@ -36,3 +36,11 @@ ALTER TABLE public.dog ALTER COLUMN owner SET DEFAULT 'nobody';
 INSERT INTO public.animal VALUES ('snake', 0);
 INSERT INTO public.dog (name, breed, owner) VALUES ('rex', 'collie', 'ann');
 COMMENT ON TABLE public.measurement IS 'partitioned by date';
+-- Generated columns inherited, and a NOT VALID CHECK on a parent with children.
+CREATE TABLE public.gen_parent (a integer, b integer GENERATED ALWAYS AS (a * 2) STORED);
+CREATE TABLE public.gen_child (a integer, b integer) INHERITS (public.gen_parent);
+INSERT INTO public.gen_child (a) VALUES (3);
+CREATE TABLE public.nv_parent (d integer);
+CREATE TABLE public.nv_child () INHERITS (public.nv_parent);
+INSERT INTO public.nv_child VALUES (-1);
+ALTER TABLE public.nv_parent ADD CONSTRAINT nv_positive CHECK (d > 0) NOT VALID;

@@ -23,7 +23,8 @@ if [ ! -x "$src/src/test/regress/pg_regress" ] || [ ! -f "$src/src/test/regress/
 	cp -Rp "$top/build/deps/src/postgresql" "$src"
 	(cd "$src" && ./configure --without-readline --without-icu --without-openssl --without-zlib \
 		--prefix=/usr/lib/postgresql/15 >"$out/configure.log" 2>&1 &&
-		make -C src/test/regress -j"$(nproc)" all >"$out/make.log" 2>&1) || {
+		make -C src/backend generated-headers >"$out/make.log" 2>&1 &&
+		make -C src/test/regress -j"$(nproc)" all >>"$out/make.log" 2>&1) || {
 		echo "fidelity: building the regression suite failed; see $out/*.log" >&2; exit 1; }
 fi
 # The server reads the suite's data files and writes its results there.

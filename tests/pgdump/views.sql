@@ -34,3 +34,7 @@ ALTER TABLE public.emp ENABLE ALWAYS TRIGGER emp_always;
 CREATE FUNCTION public.v_ins() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER v_instead INSTEAD OF INSERT ON public.v_invoker FOR EACH ROW EXECUTE FUNCTION public.v_ins();
 INSERT INTO public.audit (at, what) VALUES ('2024-01-01 00:00:00+00', 'seed');
+-- A view that groups by a primary key (functional dependency) needs the key.
+CREATE TABLE public.keyed (id integer PRIMARY KEY, data text);
+INSERT INTO public.keyed VALUES (1, 'a');
+CREATE VIEW public.by_key AS SELECT id, data FROM public.keyed GROUP BY id;
