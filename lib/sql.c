@@ -24,20 +24,26 @@ needs_quotes(const char *name)
 	return kw >= 0 && ScanKeywordCategories[kw] != UNRESERVED_KEYWORD;
 }
 
+/* s between q's, each q inside doubled: both identifiers and literals. */
+static void
+quoted(struct sbuf *b, const char *s, char q)
+{
+	sbuf_putc(b, q);
+	for (; *s; s++) {
+		if (*s == q)
+			sbuf_putc(b, q);
+		sbuf_putc(b, *s);
+	}
+	sbuf_putc(b, q);
+}
+
 void
 sql_ident(struct sbuf *b, const char *name)
 {
-	if (!needs_quotes(name)) {
+	if (needs_quotes(name))
+		quoted(b, name, '"');
+	else
 		sbuf_puts(b, name);
-		return;
-	}
-	sbuf_putc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			sbuf_putc(b, '"');
-		sbuf_putc(b, *p);
-	}
-	sbuf_putc(b, '"');
 }
 
 void
@@ -51,13 +57,7 @@ sql_qualified(struct sbuf *b, const char *schema, const char *name)
 void
 sql_literal(struct sbuf *b, const char *s)
 {
-	sbuf_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			sbuf_putc(b, '\'');
-		sbuf_putc(b, *p);
-	}
-	sbuf_putc(b, '\'');
+	quoted(b, s, '\'');
 }
 
 int
