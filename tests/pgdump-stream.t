@@ -130,11 +130,25 @@ wait $locker
 
 # ---- consistency: rows committed after the dump started are not in it
 mkfifo "$T/fifo"
-( head -c 1000000 >/dev/null; until [ -e "$T/go" ]; do sleep 0.05; done; cat >"$T/rest" ) <"$T/fifo" &
-reader=$!
-pgdump-stream "$C dbname=big" >"$T/fifo" 2>"$T/err" &
-dumper=$!
-i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY public.a_big%'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+# The next cases park a dump first: blocked writing to a full pipe in the
+# middle of a_big's COPY (park_in_copy), or waiting for a table lock.
+# Each waits until the backends of earlier dumps have gone.
+no_dumps() {
+	i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream'")" = 0 ] || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
+}
+park_in_copy() {
+	no_dumps
+	rm -f "$T/go" "$T/rest"
+	( head -c 1000000 >/dev/null; until [ -e "$T/go" ]; do sleep 0.05; done; cat >"$T/rest" ) <"$T/fifo" &
+	reader=$!
+	pgdump-stream "$@" "$C dbname=big" >"$T/fifo" 2>"$T/err" &
+	dumper=$!
+	i=0; until [ -n "$(bpid)" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	backend=$(bpid)
+}
+bpid() { $PSQL -At -d big -c "select pid from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY public.a_big%'"; }
+
+park_in_copy
 $PSQL -d big -c "insert into z_small select generate_series(11, 20)" >/dev/null
 touch "$T/go"
 wait $dumper
@@ -166,13 +180,8 @@ is "$(cat "$T/rc")" 74 "the pipe closed early: exit 74"
 like "$T/err" "write to stdout: Broken pipe" "says so"
 
 # The backend is terminated mid-COPY (the dump blocked on a full pipe).
-rm -f "$T/go" "$T/rest"
-( head -c 1000000 >/dev/null; until [ -e "$T/go" ]; do sleep 0.05; done; cat >"$T/rest" ) <"$T/fifo" &
-reader=$!
-pgdump-stream "$C dbname=big" >"$T/fifo" 2>"$T/err" &
-dumper=$!
-i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY public.a_big%'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-$PSQL -d big -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pgdump-stream'" >/dev/null
+park_in_copy
+$PSQL -d big -c "select pg_terminate_backend($backend)" >/dev/null
 touch "$T/go"
 wait $dumper
 rc=$?
@@ -180,24 +189,6 @@ wait $reader
 is "$rc" 69 "backend terminated mid-COPY: exit 69"
 like "$T/err" "COPY public.a_big failed after [0-9]+ rows: (.*terminating connection due to administrator command|server closed the connection unexpectedly)" "says which table, how far, and why"
 is "$(grep -c 'dump complete' "$T/rest")" 0 "and no trailer"
-
-# The next cases park a dump first: blocked writing to a full pipe in the
-# middle of a_big's COPY (park_in_copy), or waiting for a table lock.
-# Each waits until the backends of earlier dumps have gone.
-no_dumps() {
-	i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream'")" = 0 ] || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
-}
-park_in_copy() {
-	no_dumps
-	rm -f "$T/go" "$T/rest"
-	( head -c 1000000 >/dev/null; until [ -e "$T/go" ]; do sleep 0.05; done; cat >"$T/rest" ) <"$T/fifo" &
-	reader=$!
-	pgdump-stream "$@" "$C dbname=big" >"$T/fifo" 2>"$T/err" &
-	dumper=$!
-	i=0; until [ -n "$(bpid)" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	backend=$(bpid)
-}
-bpid() { $PSQL -At -d big -c "select pid from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY public.a_big%'"; }
 
 # SIGTERM mid-COPY.
 park_in_copy
