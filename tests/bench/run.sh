@@ -18,27 +18,11 @@ say() { printf '%s\n' "$*" | tee -a "$res"; }
 # pgdump, s3put); the sizes are always printed.
 section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
-# measure LABEL CMD...: median wall seconds, CPU seconds and peak RSS (KB) of
-# $runs runs; sets W, C, M.
-measure() {
-	label=$1
-	shift
-	: >"$d/times"
-	i=0
-	while [ $i -lt "$runs" ]; do
-		/usr/bin/time -f '%e %U %S %M' -o "$d/t1" "$@" >/dev/null 2>"$d/err" || {
-			echo "bench: $label failed:" >&2; cat "$d/err" >&2; exit 1; }
-		tail -n 1 "$d/t1" >>"$d/times"
-		i=$((i + 1))
-	done
-	W=$(awk '{print $1}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	C=$(awk '{print $2+$3}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	M=$(awk '{print $4}' "$d/times" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	printf '| %s | %s | %s | %s |\n' "$label" "$W" "$C" "$(awk -v m="$M" 'BEGIN { printf "%.1f", m / 1024 }')" | tee -a "$res"
-}
-# Interleaved timing, for comparisons that drift with the machine's state
-# (page cache, other load): time1 KEY CMD... runs CMD once and appends its
-# times to KEY's list; report KEY LABEL prints the medians like measure.
+# time1 KEY CMD... runs CMD once and appends its wall, user, system seconds
+# and peak RSS to KEY's list; report KEY LABEL prints the medians as a table
+# row and sets W (wall), C (CPU) and M (RSS KB). Comparisons that drift with
+# the machine's state (page cache, other load) call time1 for each command
+# in turn, round by round.
 time1() {
 	key=$1
 	shift
@@ -46,12 +30,25 @@ time1() {
 		echo "bench: $key failed:" >&2; cat "$d/err" >&2; exit 1; }
 	tail -n 1 "$d/t1" >>"$d/times.$key"
 }
+median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 report() {
 	f=$d/times.$1
-	W=$(awk '{print $1}' "$f" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	C=$(awk '{print $2+$3}' "$f" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	M=$(awk '{print $4}' "$f" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+	W=$(awk '{print $1}' "$f" | median)
+	C=$(awk '{print $2+$3}' "$f" | median)
+	M=$(awk '{print $4}' "$f" | median)
 	printf '| %s | %s | %s | %s |\n' "$2" "$W" "$C" "$(awk -v m="$M" 'BEGIN { printf "%.1f", m / 1024 }')" | tee -a "$res"
+}
+# measure LABEL CMD...: $runs runs of CMD in a row, reported as above.
+measure() {
+	label=$1
+	shift
+	rm -f "$d/times.m"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		time1 m "$@"
+		i=$((i + 1))
+	done
+	report m "$label"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3g", (b > 0 ? a / b : 0) }'; }
 
