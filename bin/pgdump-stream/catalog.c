@@ -22,6 +22,7 @@
 #define C_PROC 1255
 #define C_NAMESPACE 2615
 #define C_EXTENSION 3079
+#define C_COLLATION 3456
 
 /* The user's objects only: not system ones, not an extension's members,
  * not those the server made as part of another (a range type's
@@ -518,6 +519,128 @@ load_extensions(struct catalog *cat)
 		drop_stmt(d, "EXTENSION", q);
 		sbuf_free(&w);
 		free(q);
+	}
+	PQclear(r);
+}
+
+static struct dobj *post(struct catalog *cat, enum prio prio, Oid classid, Oid oid, const char *schema,
+    const char *name, const char *kind, struct sbuf *b);
+
+/* ---- collations */
+
+static void
+load_collations(struct catalog *cat)
+{
+	struct sbuf q = { 0 };
+	PGresult *r;
+
+	/* The ICU locale moved between versions: collcollate until 14,
+	 * colliculocale in 15 and 16, colllocale from 17. */
+	sbuf_printf(&q, "select c.oid, n.nspname, c.collname, c.collprovider, c.collisdeterministic,"
+	    " c.collcollate, c.collctype, %s, pg_get_userbyid(c.collowner), n.oid"
+	    " from pg_collation c join pg_namespace n on n.oid = c.collnamespace"
+	    " where c.oid >= 16384" NOT_EXT(3456, "c.oid") " order by 1",
+	    server_version >= 170000 ? "c.colllocale" : server_version >= 150000 ? "c.colliculocale" : "c.collcollate");
+	r = q_rows(C, q.s);
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct sbuf b = { 0 }, w = { 0 };
+		struct dobj *d;
+		char *qn, prov = V(r, i, 3)[0];
+
+		if (!in_schema(OID(r, i, 9)))
+			continue;
+		qn = qname(V(r, i, 1), V(r, i, 2));
+		d = add(cat, P_COLLATION, C_COLLATION, OID(r, i, 0), V(r, i, 1), V(r, i, 2), "COLLATION");
+		sbuf_printf(&b, "CREATE COLLATION %s (provider = %s", qn, prov == 'i' ? "icu" : "libc");
+		if (!TRUE_(r, i, 4))
+			sbuf_puts(&b, ", deterministic = false");
+		if (prov == 'i') {
+			sbuf_puts(&b, ", locale = ");
+			sql_literal(&b, V(r, i, 7));
+		} else if (strcmp(V(r, i, 5), V(r, i, 6)) == 0) {
+			sbuf_puts(&b, ", locale = ");
+			sql_literal(&b, V(r, i, 5));
+		} else {
+			sbuf_puts(&b, ", lc_collate = ");
+			sql_literal(&b, V(r, i, 5));
+			sbuf_puts(&b, ", lc_ctype = ");
+			sql_literal(&b, V(r, i, 6));
+		}
+		sbuf_puts(&b, ");\n");
+		owner_to(&b, "COLLATION", qn, V(r, i, 8));
+		sbuf_printf(&w, "COLLATION %s", qn);
+		comment_on(&b, w.s, comment_for(C_COLLATION, d->oid, 0));
+		d->create = sbuf_take(&b);
+		drop_stmt(d, "COLLATION", qn);
+		sbuf_free(&w);
+		free(qn);
+	}
+	PQclear(r);
+	sbuf_free(&q);
+}
+
+/* ---- default privileges: ALTER DEFAULT PRIVILEGES, after all else. A
+ * global entry replaces the built-in defaults (revoke them, grant what it
+ * holds); an entry for one schema can only add to them. */
+static void
+load_default_acls(struct catalog *cat)
+{
+	int whole = O->f.nschemas == 0 && O->f.ntables == 0;
+	PGresult *r;
+
+	if (O->no_privileges)
+		return;
+	/* oid, keyword, role, then per privilege grantee, privilege,
+	 * grantable (as acls_load), then schema and its OID */
+	r = q_rows(C, "select d.oid, case d.defaclobjtype when 'r' then 'TABLES' when 'S' then 'SEQUENCES'"
+	    " when 'f' then 'FUNCTIONS' when 'T' then 'TYPES' else 'SCHEMAS' end, pg_get_userbyid(d.defaclrole),"
+	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end, a.privilege_type, a.is_grantable,"
+	    " n.nspname, d.defaclnamespace"
+	    " from pg_default_acl d left join pg_namespace n on n.oid = d.defaclnamespace"
+	    " left join lateral aclexplode(d.defaclacl) with ordinality a on true order by 1, a.ordinality");
+	for (int i = 0, j; i < PQntuples(r); i = j) {
+		struct sbuf b = { 0 }, pre = { 0 };
+		Oid nsp = OID(r, i, 7);
+
+		for (j = i; j < PQntuples(r) && OID(r, j, 0) == OID(r, i, 0); j++)
+			;
+		if (nsp ? !in_schema(nsp) : !whole)
+			continue;
+		sbuf_puts(&pre, "ALTER DEFAULT PRIVILEGES FOR ROLE ");
+		sql_ident(&pre, V(r, i, 2));
+		if (nsp) {
+			sbuf_puts(&pre, " IN SCHEMA ");
+			sql_ident(&pre, V(r, i, 6));
+		} else {
+			sbuf_printf(&b, "%s REVOKE ALL ON %s FROM PUBLIC;\n", pre.s, V(r, i, 1));
+			sbuf_printf(&b, "%s REVOKE ALL ON %s FROM ", pre.s, V(r, i, 1));
+			sql_ident(&b, V(r, i, 2));
+			sbuf_puts(&b, ";\n");
+		}
+		sbuf_putc(&pre, ' ');
+		for (int a = i; a < j;) {
+			int e = a;
+
+			if (NUL(r, a, 4)) {
+				a++;
+				continue;
+			}
+			sbuf_printf(&b, "%sGRANT ", pre.s);
+			while (e < j && !NUL(r, e, 4) && NUL(r, e, 3) == NUL(r, a, 3) &&
+			    strcmp(V(r, e, 3), V(r, a, 3)) == 0 && V(r, e, 5)[0] == V(r, a, 5)[0]) {
+				sbuf_printf(&b, "%s%s", e > a ? "," : "", V(r, e, 4));
+				e++;
+			}
+			sbuf_printf(&b, " ON %s TO ", V(r, i, 1));
+			if (NUL(r, a, 3))
+				sbuf_puts(&b, "PUBLIC");
+			else
+				sql_ident(&b, V(r, a, 3));
+			sbuf_puts(&b, V(r, a, 5)[0] == 't' ? " WITH GRANT OPTION;\n" : ";\n");
+			a = e;
+		}
+		post(cat, P_DEFAULT_ACL, 826, OID(r, i, 0), nsp ? V(r, i, 6) : "", V(r, i, 2), "DEFAULT ACL", &b);
+		sbuf_free(&pre);
 	}
 	PQclear(r);
 }
@@ -1538,7 +1661,6 @@ find_unsupported(struct catalog *cat)
 	    " union all select 'pg_language'::regclass, oid, 0 from pg_language"
 	    " union all select 'pg_transform'::regclass, oid, 0 from pg_transform"
 	    " union all select 'pg_am'::regclass, oid, 0 from pg_am"
-	    " union all select 'pg_default_acl'::regclass, oid, 0 from pg_default_acl"
 	    " union all select 'pg_operator'::regclass, oid, oprnamespace from pg_operator"
 	    " union all select 'pg_opclass'::regclass, oid, opcnamespace from pg_opclass"
 	    " union all select 'pg_opfamily'::regclass, oid, opfnamespace from pg_opfamily"
@@ -1547,7 +1669,6 @@ find_unsupported(struct catalog *cat)
 	    " union all select 'pg_ts_parser'::regclass, oid, prsnamespace from pg_ts_parser"
 	    " union all select 'pg_ts_template'::regclass, oid, tmplnamespace from pg_ts_template"
 	    " union all select 'pg_conversion'::regclass, oid, connamespace from pg_conversion"
-	    " union all select 'pg_collation'::regclass, oid, collnamespace from pg_collation"
 	    ") x where x.objid >= 16384 and not exists (select 1 from pg_depend e"
 	    "   where e.classid = x.classid and e.objid = x.objid and e.deptype in ('e','i')) order by 1");
 	PGresult *lo = q_rows(C, "select (select count(*) from pg_largeobject_metadata),"
@@ -1600,6 +1721,7 @@ catalog_load(PGconn *c, int version, const struct dumpopt *opt, struct catalog *
 	}
 	load_schemas(cat);
 	load_extensions(cat);
+	load_collations(cat);
 	load_types(cat);
 	load_functions(cat);
 
@@ -1646,6 +1768,7 @@ catalog_load(PGconn *c, int version, const struct dumpopt *opt, struct catalog *
 	load_triggers_rules(cat);
 	load_policies(cat);
 	load_statistics(cat);
+	load_default_acls(cat);
 	find_unsupported(cat);
 
 	map_build(cat);

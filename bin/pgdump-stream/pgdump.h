@@ -45,7 +45,7 @@ enum prio {
 	P_TABLE, P_VIEW, P_SEQ_OWNED,
 	/* post-data */
 	P_CONSTRAINT = 20, P_INDEX, P_INDEX_ATTACH, P_STATS, P_RULE, P_TRIGGER, P_FK,
-	P_POLICY
+	P_POLICY, P_DEFAULT_ACL
 };
 
 struct dobj {
