@@ -31,3 +31,10 @@ CREATE VIEW sec.v AS SELECT id FROM sec.accounts;
 ALTER VIEW sec.v OWNER TO app_reader;
 ALTER FUNCTION sec.hidden() OWNER TO app_owner;
 ALTER TYPE sec.level OWNER TO app_writer;
+-- Default privileges: global ones replace the built-in defaults, per-schema
+-- ones add to them.
+ALTER DEFAULT PRIVILEGES FOR ROLE app_owner GRANT SELECT ON TABLES TO app_reader;
+ALTER DEFAULT PRIVILEGES FOR ROLE app_owner IN SCHEMA sec GRANT INSERT, UPDATE ON TABLES TO app_writer;
+ALTER DEFAULT PRIVILEGES FOR ROLE app_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT USAGE ON SEQUENCES TO app_writer WITH GRANT OPTION;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA sec GRANT SELECT ON TABLES TO "Role With ""Quotes"" and spaces";

@@ -34,3 +34,9 @@ CREATE DOMAIN kinds.small AS integer;
 CREATE TABLE kinds.smalls (v kinds.small);
 INSERT INTO kinds.smalls VALUES (5), (500);
 ALTER DOMAIN kinds.small ADD CONSTRAINT small_max CHECK (VALUE < 100) NOT VALID;
+-- Collations: a case-insensitive ICU one used by a column, a libc one.
+CREATE COLLATION kinds.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE COLLATION kinds.c_libc (provider = libc, locale = 'C');
+COMMENT ON COLLATION kinds.ci IS 'case-insensitive';
+CREATE TABLE kinds.people (email text COLLATE kinds.ci UNIQUE, nick text COLLATE kinds.c_libc);
+INSERT INTO kinds.people VALUES ('Ann@Example.com', 'ann'), ('bob@example.com', 'Bob');
