@@ -645,6 +645,93 @@ load_default_acls(struct catalog *cat)
 	PQclear(r);
 }
 
+/* ---- text search dictionaries and configurations (their parsers and
+ * templates are C code, and not dumped) */
+
+static void
+load_text_search(struct catalog *cat)
+{
+	PGresult *r = q_rows(C, "select d.oid, n.nspname, d.dictname, tn.nspname, t.tmplname, d.dictinitoption,"
+	    " pg_get_userbyid(d.dictowner), n.oid"
+	    " from pg_ts_dict d join pg_namespace n on n.oid = d.dictnamespace"
+	    " join pg_ts_template t on t.oid = d.dicttemplate join pg_namespace tn on tn.oid = t.tmplnamespace"
+	    " where d.oid >= 16384" NOT_EXT(3600, "d.oid") " order by 1");
+	PGresult *cf = q_rows(C, "select c.oid, n.nspname, c.cfgname, pn.nspname, p.prsname,"
+	    " pg_get_userbyid(c.cfgowner), n.oid"
+	    " from pg_ts_config c join pg_namespace n on n.oid = c.cfgnamespace"
+	    " join pg_ts_parser p on p.oid = c.cfgparser join pg_namespace pn on pn.oid = p.prsnamespace"
+	    " where c.oid >= 16384" NOT_EXT(3602, "c.oid") " order by 1");
+	/* configuration, token type, its name, dictionary schema and name */
+	PGresult *map = q_rows(C, "select m.mapcfg, m.maptokentype, t.alias, dn.nspname, d.dictname"
+	    " from pg_ts_config_map m join pg_ts_config c on c.oid = m.mapcfg"
+	    " join pg_ts_dict d on d.oid = m.mapdict join pg_namespace dn on dn.oid = d.dictnamespace"
+	    " join lateral ts_token_type(c.cfgparser) t on t.tokid = m.maptokentype"
+	    " where m.mapcfg >= 16384 order by 1, 2, m.mapseqno");
+
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct sbuf b = { 0 }, w = { 0 };
+		struct dobj *d;
+		char *q;
+
+		if (!in_schema(OID(r, i, 7)))
+			continue;
+		q = qname(V(r, i, 1), V(r, i, 2));
+		d = add(cat, P_TSDICT, 3600, OID(r, i, 0), V(r, i, 1), V(r, i, 2), "TEXT SEARCH DICTIONARY");
+		sbuf_printf(&b, "CREATE TEXT SEARCH DICTIONARY %s (\n    TEMPLATE = ", q);
+		sql_qualified(&b, V(r, i, 3), V(r, i, 4));
+		/* dictinitoption is already an option list, as the server keeps it. */
+		if (!NUL(r, i, 5))
+			sbuf_printf(&b, ",\n    %s", V(r, i, 5));
+		sbuf_puts(&b, "\n);\n");
+		owner_to(&b, "TEXT SEARCH DICTIONARY", q, V(r, i, 6));
+		sbuf_printf(&w, "TEXT SEARCH DICTIONARY %s", q);
+		comment_on(&b, w.s, comment_for(3600, d->oid, 0));
+		d->create = sbuf_take(&b);
+		drop_stmt(d, "TEXT SEARCH DICTIONARY", q);
+		sbuf_free(&w);
+		free(q);
+	}
+	for (int i = 0; i < PQntuples(cf); i++) {
+		struct sbuf b = { 0 }, w = { 0 };
+		struct dobj *d;
+		char *q;
+		int lo, hi;
+
+		if (!in_schema(OID(cf, i, 6)))
+			continue;
+		q = qname(V(cf, i, 1), V(cf, i, 2));
+		d = add(cat, P_TSCONFIG, 3602, OID(cf, i, 0), V(cf, i, 1), V(cf, i, 2), "TEXT SEARCH CONFIGURATION");
+		sbuf_printf(&b, "CREATE TEXT SEARCH CONFIGURATION %s (\n    PARSER = ", q);
+		sql_qualified(&b, V(cf, i, 3), V(cf, i, 4));
+		sbuf_puts(&b, "\n);\n");
+		rows_for(map, d->oid, &lo, &hi);
+		for (int k = lo; k < hi;) {
+			int e = k;
+
+			sbuf_printf(&b, "ALTER TEXT SEARCH CONFIGURATION %s ADD MAPPING FOR ", q);
+			sql_ident(&b, V(map, k, 2));
+			sbuf_puts(&b, " WITH ");
+			for (; e < hi && strcmp(V(map, e, 1), V(map, k, 1)) == 0; e++) {
+				if (e > k)
+					sbuf_puts(&b, ", ");
+				sql_qualified(&b, V(map, e, 3), V(map, e, 4));
+			}
+			sbuf_puts(&b, ";\n");
+			k = e;
+		}
+		owner_to(&b, "TEXT SEARCH CONFIGURATION", q, V(cf, i, 5));
+		sbuf_printf(&w, "TEXT SEARCH CONFIGURATION %s", q);
+		comment_on(&b, w.s, comment_for(3602, d->oid, 0));
+		d->create = sbuf_take(&b);
+		drop_stmt(d, "TEXT SEARCH CONFIGURATION", q);
+		sbuf_free(&w);
+		free(q);
+	}
+	PQclear(r);
+	PQclear(cf);
+	PQclear(map);
+}
+
 /* ---- types */
 
 static void
@@ -1664,8 +1751,6 @@ find_unsupported(struct catalog *cat)
 	    " union all select 'pg_operator'::regclass, oid, oprnamespace from pg_operator"
 	    " union all select 'pg_opclass'::regclass, oid, opcnamespace from pg_opclass"
 	    " union all select 'pg_opfamily'::regclass, oid, opfnamespace from pg_opfamily"
-	    " union all select 'pg_ts_config'::regclass, oid, cfgnamespace from pg_ts_config"
-	    " union all select 'pg_ts_dict'::regclass, oid, dictnamespace from pg_ts_dict"
 	    " union all select 'pg_ts_parser'::regclass, oid, prsnamespace from pg_ts_parser"
 	    " union all select 'pg_ts_template'::regclass, oid, tmplnamespace from pg_ts_template"
 	    " union all select 'pg_conversion'::regclass, oid, connamespace from pg_conversion"
@@ -1724,6 +1809,7 @@ catalog_load(PGconn *c, int version, const struct dumpopt *opt, struct catalog *
 	load_collations(cat);
 	load_types(cat);
 	load_functions(cat);
+	load_text_search(cat);
 
 	seqs = q_rows(c, "select s.oid, n.nspname, s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax,"
 	    " q.seqcache, q.seqcycle, format_type(q.seqtypid, null), d.refobjid, d.refobjsubid, d.deptype,"
