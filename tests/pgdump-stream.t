@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/lib.sh"
-plan 69
+plan 72
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -115,6 +115,12 @@ is "$(wc -c <"$T/out")" 0 "and writes no dump at all"
 run pgdump-stream --skip-unsupported "$C dbname=odd"
 is "$rc $(trailer "$T/out")" "0 1" "--skip-unsupported: a complete dump of the rest"
 like "$T/err" "skipped: operator public.===" "naming each skipped object"
+run pgdump-stream -a "$C dbname=odd"
+is "$rc $(trailer "$T/out")" "0 1" "-a: a cast or an operator loses no rows, so the data-only dump goes ahead"
+$PSQL -d odd -c "select lo_from_bytea(0, 'large')" >/dev/null
+run pgdump-stream -a "$C dbname=odd"
+is "$rc" 65 "-a: a large object is data it cannot dump: exit 65"
+like "$T/err" "^1 large object\(s\)$" "and says so"
 
 # ---- permissions and locks
 $PSQL -d big -c "create role reader login; grant select on z_small to reader" >/dev/null

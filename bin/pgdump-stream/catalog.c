@@ -171,12 +171,21 @@ in_schema(Oid nsp)
 	return O->f.ntables == 0 && oidset_has(&schemas, nsp);
 }
 
+/* Something the dump would lose: a definition (not a loss under -a, which
+ * dumps rows only) or rows (always a loss). */
 static void
-unsupported(struct catalog *cat, const char *what)
+unsupported_data(struct catalog *cat, const char *what)
 {
 	sbuf_puts(&cat->unsupported, what);
 	sbuf_putc(&cat->unsupported, '\n');
 	cat->nunsupported++;
+}
+
+static void
+unsupported(struct catalog *cat, const char *what)
+{
+	if (!O->data_only)
+		unsupported_data(cat, what);
 }
 
 /* ---- selection */
@@ -507,7 +516,7 @@ load_extensions(struct catalog *cat)
 
 		if (TRUE_(r, i, 3)) {
 			sbuf_printf(&w, "EXTENSION %s: data in its configuration tables", q);
-			unsupported(cat, w.s);
+			unsupported_data(cat, w.s);
 			sbuf_reset(&w);
 		}
 		sbuf_printf(&b, "CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA ", q);
@@ -776,7 +785,7 @@ load_types(struct catalog *cat)
 	    NOT_EXT(1247, "t.oid") " order by 1");
 	r = q_rows(C, q.s);
 	lab = q_rows(C, "select enumtypid, enumlabel from pg_enum order by 1, enumsortorder");
-	att = q_rows(C, "select t.oid, a.attname, format_type(a.atttypid, a.atttypmod), cn.nspname, co.collname"
+	att = q_rows(C, "select t.oid, a.attname, format_type(a.atttypid, a.atttypmod), cn.nspname, co.collname, a.attnum"
 	    " from pg_type t join pg_attribute a on a.attrelid = t.typrelid"
 	    " left join pg_type at on at.oid = a.atttypid"
 	    " left join pg_collation co on co.oid = a.attcollation and a.attcollation <> at.typcollation"
@@ -885,7 +894,7 @@ load_types(struct catalog *cat)
 
 				sbuf_reset(&w);
 				sbuf_printf(&w, "COLUMN %s.%s", q, cn);
-				comment_on(&b, w.s, comment_for(C_CLASS, OID(r, i, 17), k - lo + 1));
+				comment_on(&b, w.s, comment_for(C_CLASS, OID(r, i, 17), atoi(V(att, k, 5))));
 				free(cn);
 			}
 		}
@@ -1289,7 +1298,11 @@ load_relations(struct catalog *cat, PGresult *r, const struct oidset *nodata)
 				sbuf_printf(&w, "TABLE %s: a typed table (OF type)", q);
 			else
 				sbuf_printf(&w, "%s %s: in tablespace %s", word, q, V(r, i, 19));
-			unsupported(cat, w.s);
+			/* A foreign table's rows live elsewhere; the others' would be lost. */
+			if (kind == 'f')
+				unsupported(cat, w.s);
+			else
+				unsupported_data(cat, w.s);
 			sbuf_free(&w);
 			free(q);
 			continue;
@@ -1524,7 +1537,7 @@ load_indexes(struct catalog *cat)
 {
 	/* table, schema, table name, index name, definition, clustered,
 	 * replica identity, backs a constraint, valid, statistics targets,
-	 * in a tablespace, index oid */
+	 * in a tablespace, index oid, partitioned */
 	PGresult *r = q_rows(C, "select i.indrelid, n.nspname, t.relname, ci.relname, pg_get_indexdef(i.indexrelid),"
 	    " i.indisclustered, i.indisreplident,"
 	    " exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = i.indrelid"
@@ -1532,7 +1545,7 @@ load_indexes(struct catalog *cat)
 	    " i.indisvalid,"
 	    " (select string_agg(a.attnum || ' ' || a.attstattarget, ' ' order by a.attnum) from pg_attribute a"
 	    "   where a.attrelid = i.indexrelid and a.attstattarget > 0),"
-	    " ci.reltablespace <> 0, i.indexrelid"
+	    " ci.reltablespace <> 0, i.indexrelid, ci.relkind = 'I'"
 	    " from pg_index i join pg_class ci on ci.oid = i.indexrelid join pg_class t on t.oid = i.indrelid"
 	    " join pg_namespace n on n.oid = t.relnamespace where i.indrelid >= 16384 order by 1, 4");
 	PGresult *att = q_rows(C, "select ic.oid, pn.nspname, p.relname, cn.nspname, c.relname, t.oid"
@@ -1555,8 +1568,10 @@ load_indexes(struct catalog *cat)
 			sbuf_reset(&w);
 		}
 		if (!TRUE_(r, i, 7)) {
-			if (!TRUE_(r, i, 8)) {
-				/* An invalid index is a failed CREATE INDEX CONCURRENTLY. */
+			if (!TRUE_(r, i, 8) && !TRUE_(r, i, 12)) {
+				/* An invalid index is a failed CREATE INDEX CONCURRENTLY;
+				 * a partitioned one is invalid until every partition has
+				 * its index attached, and is dumped as it stands. */
 				log_warn("skipping invalid index %s (left by a failed CREATE INDEX CONCURRENTLY?)", iq);
 				free(iq);
 				free(q);
@@ -1770,7 +1785,7 @@ find_unsupported(struct catalog *cat)
 		struct sbuf w = { 0 };
 
 		sbuf_printf(&w, "%s large object(s)", V(lo, 0, 0));
-		unsupported(cat, w.s);
+		unsupported_data(cat, w.s);
 		sbuf_free(&w);
 	}
 	if (whole && atol(V(lo, 0, 1)) > 0) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "io.h"
 #include "log.h"
 #include "opt.h"
 #include "outfile.h"
@@ -249,8 +250,9 @@ header(struct out *o, PGconn *c)
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	sbuf_printf(&b, "--\n-- pgdump-stream %s dump of database ", PGOPS_VERSION);
 	safe_comment(&b, PQdb(c));
-	sbuf_printf(&b, " on %s:%s (server %s), started %s\n--\n\n", pc.host, pc.port,
-	    PQparameterStatus(c, "server_version"), when);
+	sbuf_puts(&b, " on ");
+	safe_comment(&b, pc.host);
+	sbuf_printf(&b, ":%s (server %s), started %s\n--\n\n", pc.port, PQparameterStatus(c, "server_version"), when);
 	sbuf_puts(&b, "SET statement_timeout = 0;\nSET lock_timeout = 0;\n"
 	    "SET idle_in_transaction_session_timeout = 0;\nSET client_encoding = ");
 	sql_literal(&b, pg_encoding_to_char(PQclientEncoding(c)));
@@ -303,7 +305,7 @@ write_stats(const struct catalog *cat, const struct out *o, double seconds)
 	}
 	if (outfile_open(&f, opt.stats, 0644) < 0)
 		die_errno(EX_CANTCREAT, "cannot create %s", opt.stats);
-	if (write(f.fd, b.s, b.len) != (ssize_t)b.len || outfile_commit(&f) < 0)
+	if (io_write_all(f.fd, b.s, b.len) < 0 || outfile_commit(&f) < 0)
 		die_errno(EX_IOERR, "write to %s", opt.stats);
 	sbuf_free(&b);
 }
@@ -378,7 +380,7 @@ main(int argc, char **argv)
 	catalog_select_tables(pc.conn, &dopt, &cat);
 	lock_tables(pc.conn, &cat);
 	catalog_load(pc.conn, PQserverVersion(pc.conn), &dopt, &cat);
-	if (cat.nunsupported && !dopt.data_only) {
+	if (cat.nunsupported) {
 		if (!opt.skip_unsupported) {
 			log_error("the database holds %d object(s) pgdump-stream cannot dump:", cat.nunsupported);
 			fputs(sbuf_str(&cat.unsupported), stderr);
