@@ -44,3 +44,11 @@ CREATE TABLE public.nv_parent (d integer);
 CREATE TABLE public.nv_child () INHERITS (public.nv_parent);
 INSERT INTO public.nv_child VALUES (-1);
 ALTER TABLE public.nv_parent ADD CONSTRAINT nv_positive CHECK (d > 0) NOT VALID;
+-- A partitioned index not yet attached on every partition is invalid, and
+-- stays so in the copy.
+CREATE TABLE public.idx_parent (a integer) PARTITION BY RANGE (a);
+CREATE TABLE public.idx_p1 PARTITION OF public.idx_parent FOR VALUES FROM (0) TO (10);
+CREATE TABLE public.idx_p2 PARTITION OF public.idx_parent FOR VALUES FROM (10) TO (20);
+CREATE INDEX idx_parent_a ON ONLY public.idx_parent (a);
+CREATE INDEX idx_p1_a ON public.idx_p1 (a);
+ALTER INDEX public.idx_parent_a ATTACH PARTITION public.idx_p1_a;

@@ -54,8 +54,14 @@ diff "$out/regression.schema" "$out/theirs.schema" >"$out/theirs.diff"
 echo
 echo "regression database: $(wc -l <"$out/regression.schema") lines of pg_dump -s"
 echo "objects pgdump-stream skipped: $(grep -c 'skipped: ' "$out/ours.err")"
-grep 'skipped: ' "$out/ours.err" | sed -E 's/.*skipped: ([a-z ]*[a-z]).*/\1/; s/ (public|pg_catalog|[a-z_]+\.).*//' |
-	awk '{ k = $1 " " $2; if ($1 ~ /^(cast|operator|function|table|type|index|schema|language|collation|conversion|transform|extension)$/) k = $1; if ($0 ~ /^text search/) k = $1 " " $2 " " $3; if ($0 ~ /^foreign/) k = $1 " " $2 " " $3; if ($0 ~ /^(default acl|large object|access method|event trigger|operator class|operator family)/) k = $1 " " $2; n[k]++ } END { for (k in n) printf "  %5d %s\n", n[k], k }' | sort -rn
+# Group them by kind (the words before the name) and reason (after a colon).
+sed -n 's/.*skipped: //p' "$out/ours.err" | awk '{
+	k = ""
+	for (i = 1; i <= NF && $i !~ /[.(:"]/; i++) k = k (k == "" ? "" : " ") $i
+	if (k == "") k = $1
+	r = index($0, ": ") ? substr($0, index($0, ": ") + 2) : ""
+	n[k (r == "" ? "" : ": " r)]++
+} END { for (k in n) printf "  %5d %s\n", n[k], k }' | sort -rn
 echo "errors restoring: pgdump-stream's dump $(grep -c 'ERROR' "$out/ours.restore.err"), pg_dump's $(grep -c 'ERROR' "$out/theirs.restore.err")"
 echo "pg_dump -s differs from the original by: pgdump-stream's copy $(grep -c '^[<>]' "$out/ours.diff") lines, pg_dump's copy $(grep -c '^[<>]' "$out/theirs.diff") lines"
 echo "(files in $out)"
