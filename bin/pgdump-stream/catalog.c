@@ -198,7 +198,7 @@ patterns_sql(struct sbuf *b, const char *const *pats, int n, const char *ncol, c
 	sbuf_puts(b, "(false");
 	for (int i = 0; i < n; i++) {
 		if (sql_pattern(pats[i], &sre, &nre) < 0)
-			die(EX_USAGE, "improper qualified name (too many dotted names): %s", pats[i]);
+			die(EX_SOFTWARE, "pattern %s passed option checks but does not parse", pats[i]);
 		sbuf_puts(b, " or (");
 		if (rcol) {
 			if (sre.len) {
@@ -210,7 +210,7 @@ patterns_sql(struct sbuf *b, const char *const *pats, int n, const char *ncol, c
 			sql_literal(b, nre.s);
 		} else {
 			if (sre.len)
-				die(EX_USAGE, "improper qualified name (too many dotted names): %s", pats[i]);
+				die(EX_SOFTWARE, "schema pattern %s passed option checks with a dot", pats[i]);
 			sbuf_printf(b, "%s ~ ", ncol);
 			sql_literal(b, nre.s);
 		}
@@ -308,8 +308,8 @@ comment_for(Oid classid, Oid oid, int subid)
 static int find_main(struct catalog *cat, Oid oid);
 
 static void
-grant_rows(struct sbuf *b, PGresult *r, int i, int j, const char *privfmt, const char *col,
-    const char *kw, const char *target)
+grant_rows(struct sbuf *b, PGresult *r, int i, int j, const char *prefix, const char *privfmt,
+    const char *col, const char *kw, const char *target)
 {
 	for (int a = i; a < j;) {
 		int e = a;
@@ -318,7 +318,7 @@ grant_rows(struct sbuf *b, PGresult *r, int i, int j, const char *privfmt, const
 			a++;
 			continue;
 		}
-		sbuf_puts(b, "GRANT ");
+		sbuf_printf(b, "%sGRANT ", prefix);
 		while (e < j && !NUL(r, e, 4) && NUL(r, e, 3) == NUL(r, a, 3) &&
 		    strcmp(V(r, e, 3), V(r, a, 3)) == 0 && V(r, e, 5)[0] == V(r, a, 5)[0]) {
 			if (e > a)
@@ -326,7 +326,7 @@ grant_rows(struct sbuf *b, PGresult *r, int i, int j, const char *privfmt, const
 			sbuf_printf(b, privfmt, V(r, e, 4), col);
 			e++;
 		}
-		sbuf_printf(b, " ON %s %s TO ", kw, target);
+		sbuf_printf(b, " ON %s%s%s TO ", kw, *target ? " " : "", target);
 		if (NUL(r, a, 3))
 			sbuf_puts(b, "PUBLIC");
 		else
@@ -372,7 +372,7 @@ acls_load(struct catalog *cat, Oid classid, const char *sql)
 		sbuf_printf(&b, "REVOKE ALL ON %s %s FROM ", V(r, i, 1), d->target);
 		sql_ident(&b, V(r, i, 2));
 		sbuf_puts(&b, ";\n");
-		grant_rows(&b, r, i, j, "%s", "", V(r, i, 1), d->target);
+		grant_rows(&b, r, i, j, "", "%s", "", V(r, i, 1), d->target);
 		acl_append(d, &b);
 	}
 	PQclear(r);
@@ -400,7 +400,7 @@ column_acls_load(struct catalog *cat)
 		sbuf_puts(&col, " (");
 		sql_ident(&col, V(r, i, 2));
 		sbuf_putc(&col, ')');
-		grant_rows(&b, r, i, j, "%s%s", col.s, "TABLE", cat->obj[k].target);
+		grant_rows(&b, r, i, j, "", "%s%s", col.s, "TABLE", cat->obj[k].target);
 		acl_append(&cat->obj[k], &b);
 		sbuf_free(&col);
 	}
@@ -627,27 +627,7 @@ load_default_acls(struct catalog *cat)
 			sbuf_puts(&b, ";\n");
 		}
 		sbuf_putc(&pre, ' ');
-		for (int a = i; a < j;) {
-			int e = a;
-
-			if (NUL(r, a, 4)) {
-				a++;
-				continue;
-			}
-			sbuf_printf(&b, "%sGRANT ", pre.s);
-			while (e < j && !NUL(r, e, 4) && NUL(r, e, 3) == NUL(r, a, 3) &&
-			    strcmp(V(r, e, 3), V(r, a, 3)) == 0 && V(r, e, 5)[0] == V(r, a, 5)[0]) {
-				sbuf_printf(&b, "%s%s", e > a ? "," : "", V(r, e, 4));
-				e++;
-			}
-			sbuf_printf(&b, " ON %s TO ", V(r, i, 1));
-			if (NUL(r, a, 3))
-				sbuf_puts(&b, "PUBLIC");
-			else
-				sql_ident(&b, V(r, a, 3));
-			sbuf_puts(&b, V(r, a, 5)[0] == 't' ? " WITH GRANT OPTION;\n" : ";\n");
-			a = e;
-		}
+		grant_rows(&b, r, i, j, pre.s, "%s", "", V(r, i, 1), "");
 		post(cat, P_DEFAULT_ACL, 826, OID(r, i, 0), nsp ? V(r, i, 6) : "", V(r, i, 2), "DEFAULT ACL", &b);
 		sbuf_free(&pre);
 	}
