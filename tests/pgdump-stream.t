@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/lib.sh"
-plan 72
+plan 73
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -30,8 +30,10 @@ run pgdump-stream -Z 13 "$C dbname=app"
 is "$rc" 64 "-Z 13: usage error"
 run pgdump-stream "$C dbname=app" "$C dbname=big"
 is "$rc" 64 "two databases: usage error"
-run pgdump-stream -t 'a.b.c' "$C dbname=app"
-is "$rc" 64 "a pattern with two dots: usage error"
+run pgdump-stream -t 'a.b.c' "host=127.0.0.1 port=1 dbname=app"
+is "$rc" 64 "a pattern with two dots: usage error, before connecting anywhere"
+run pgdump-stream -n 'a.b' "host=127.0.0.1 port=1 dbname=app"
+is "$rc $(head -n 1 "$T/err")" "64 pgdump-stream: improper qualified name (too many dotted names): a.b" "a schema pattern with a dot: usage error"
 run pgdump-stream --help
 is "$rc $(head -n 1 "$T/out")" "0 usage: pgdump-stream [options] [CONNINFO|URL]" "--help prints usage, exit 0"
 

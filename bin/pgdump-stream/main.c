@@ -111,6 +111,20 @@ push(const char ***v, int *n, const char *s)
 	(*v)[(*n)++] = s;
 }
 
+/* Patterns are checked before any I/O: a schema pattern has no dot, a
+ * table pattern at most one. */
+static void
+check_patterns(const char **pats, int n, int schema)
+{
+	struct sbuf s = { 0 }, t = { 0 };
+
+	for (int i = 0; i < n; i++)
+		if (sql_pattern(pats[i], &s, &t) < 0 || (schema && s.len))
+			opt_usage_error("improper qualified name (too many dotted names): %s", pats[i]);
+	sbuf_free(&s);
+	sbuf_free(&t);
+}
+
 int
 pgerr_code(const PGresult *r, PGconn *c)
 {
@@ -353,6 +367,11 @@ main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		opt_usage_error("one database at a time (got %d operands)", argc - optind);
+	check_patterns(dopt.f.schemas, dopt.f.nschemas, 1);
+	check_patterns(dopt.f.xschemas, dopt.f.nxschemas, 1);
+	check_patterns(dopt.f.tables, dopt.f.ntables, 0);
+	check_patterns(dopt.f.xtables, dopt.f.nxtables, 0);
+	check_patterns(dopt.f.xdata, dopt.f.nxdata, 0);
 	if (dopt.schema_only && dopt.data_only)
 		opt_usage_error("-s/--schema-only and -a/--data-only cannot be used together");
 	if (dopt.clean && dopt.data_only)
