@@ -634,6 +634,43 @@ load_default_acls(struct catalog *cat)
 	PQclear(r);
 }
 
+/* ---- casts: cluster-less but per database, dumped with the whole database */
+
+static void
+load_casts(struct catalog *cat)
+{
+	PGresult *r;
+
+	if (O->f.nschemas || O->f.ntables)
+		return;
+	r = q_rows(C, "select c.oid, format_type(c.castsource, null), format_type(c.casttarget, null),"
+	    " c.castmethod, c.castcontext, case when c.castfunc <> 0 then c.castfunc::regprocedure::text end"
+	    " from pg_cast c where c.oid >= 16384" NOT_EXT(2605, "c.oid") " order by 1");
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct sbuf b = { 0 }, w = { 0 }, t = { 0 };
+		struct dobj *d;
+		char m = V(r, i, 3)[0], ctx = V(r, i, 4)[0];
+
+		sbuf_printf(&t, "(%s AS %s)", V(r, i, 1), V(r, i, 2));
+		d = add(cat, P_CAST, 2605, OID(r, i, 0), "", t.s, "CAST");
+		free(d->target);
+		d->target = xstrdup(t.s);
+		sbuf_printf(&b, "CREATE CAST %s ", t.s);
+		if (m == 'f' && !NUL(r, i, 5))
+			sbuf_printf(&b, "WITH FUNCTION %s", V(r, i, 5));
+		else
+			sbuf_puts(&b, m == 'i' ? "WITH INOUT" : "WITHOUT FUNCTION");
+		sbuf_puts(&b, ctx == 'a' ? " AS ASSIGNMENT;\n" : ctx == 'i' ? " AS IMPLICIT;\n" : ";\n");
+		sbuf_printf(&w, "CAST %s", t.s);
+		comment_on(&b, w.s, comment_for(2605, d->oid, 0));
+		d->create = sbuf_take(&b);
+		drop_stmt(d, "CAST", t.s);
+		sbuf_free(&w);
+		sbuf_free(&t);
+	}
+	PQclear(r);
+}
+
 /* ---- text search dictionaries and configurations (their parsers and
  * templates are C code, and not dumped) */
 
@@ -1739,7 +1776,6 @@ find_unsupported(struct catalog *cat)
 	    " union all select 'pg_foreign_server'::regclass, oid, 0 from pg_foreign_server"
 	    " union all select 'pg_publication'::regclass, oid, 0 from pg_publication"
 	    " union all select 'pg_event_trigger'::regclass, oid, 0 from pg_event_trigger"
-	    " union all select 'pg_cast'::regclass, oid, 0 from pg_cast"
 	    " union all select 'pg_language'::regclass, oid, 0 from pg_language"
 	    " union all select 'pg_transform'::regclass, oid, 0 from pg_transform"
 	    " union all select 'pg_am'::regclass, oid, 0 from pg_am"
@@ -1805,6 +1841,7 @@ catalog_load(PGconn *c, int version, const struct dumpopt *opt, struct catalog *
 	load_types(cat);
 	load_functions(cat);
 	load_text_search(cat);
+	load_casts(cat);
 
 	seqs = q_rows(c, "select s.oid, n.nspname, s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax,"
 	    " q.seqcache, q.seqcycle, format_type(q.seqtypid, null), d.refobjid, d.refobjsubid, d.deptype,"

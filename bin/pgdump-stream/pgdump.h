@@ -41,7 +41,7 @@ enum section { SECT_PRE, SECT_POST };
 /* Priorities: the order of kinds in a dump, as pg_dump's; dependencies
  * (order.c) move objects later than their kind's place when needed. */
 enum prio {
-	P_SCHEMA = 1, P_EXTENSION, P_COLLATION, P_TYPE, P_FUNCTION, P_AGGREGATE, P_TSDICT, P_TSCONFIG,
+	P_SCHEMA = 1, P_EXTENSION, P_COLLATION, P_TYPE, P_FUNCTION, P_AGGREGATE, P_CAST, P_TSDICT, P_TSCONFIG,
 	P_SEQUENCE,
 	P_TABLE, P_VIEW, P_SEQ_OWNED,
 	/* post-data */

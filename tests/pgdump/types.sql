@@ -40,3 +40,10 @@ CREATE COLLATION kinds.c_libc (provider = libc, locale = 'C');
 COMMENT ON COLLATION kinds.ci IS 'case-insensitive';
 CREATE TABLE kinds.people (email text COLLATE kinds.ci UNIQUE, nick text COLLATE kinds.c_libc);
 INSERT INTO kinds.people VALUES ('Ann@Example.com', 'ann'), ('bob@example.com', 'Bob');
+-- Casts: through a function, by I/O conversion, binary-coercible.
+CREATE FUNCTION kinds.address_text(a kinds.address) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT a.street || ', ' || a.city $$;
+CREATE CAST (kinds.address AS text) WITH FUNCTION kinds.address_text(kinds.address) AS ASSIGNMENT;
+CREATE CAST (kinds.mood AS varchar) WITH INOUT;
+CREATE TYPE kinds.pair AS (a integer, b integer);
+CREATE CAST (kinds.pair AS kinds.address) WITH INOUT AS IMPLICIT;
+COMMENT ON CAST (kinds.mood AS varchar) IS 'labels as text';
