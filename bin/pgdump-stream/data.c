@@ -56,13 +56,9 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 			}
 		}
 		if (n == -2 || (r = PQgetResult(c)) == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
-			char err[1024];
-
-			if (sig_caught())
-				sig_exit();
-			pg_error_text(pc, PQerrorMessage(c), err, sizeof err);
-			die(PQstatus(c) == CONNECTION_BAD ? EX_UNAVAILABLE : EX_DATAERR,
-			    "COPY %s failed after %llu rows: %s", d->qname, (unsigned long long)d->rows, err);
+			sbuf_reset(&q);
+			sbuf_printf(&q, "COPY %s failed after %llu rows", d->qname, (unsigned long long)d->rows);
+			pg_die(c, n == -2 ? NULL : r, q.s);
 		}
 		PQclear(r);
 		/* The query ends with a NULL result; the next query needs it. */
