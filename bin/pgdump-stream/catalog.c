@@ -1105,13 +1105,6 @@ reloptions(struct sbuf *b, const char *arr, const char *prefix, int *first, cons
 	}
 }
 
-struct rel {
-	Oid oid, nsp;
-	char kind, persistence;
-	const char *schema, *name, *owner;
-	int row;
-};
-
 static void
 load_sequences(struct catalog *cat, PGresult *r)
 {
