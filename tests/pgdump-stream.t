@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/lib.sh"
-plan 74
+plan 79
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -60,6 +60,9 @@ like "$T/app.prom" "^pgdump_stream_rows_total $rows\$" "--stats: rows_total is t
 like "$T/app.prom" '^pgdump_stream_table_rows\{schema="public",table="orders"\} 2000$' "--stats: rows per table"
 like "$T/app.prom" "^pgdump_stream_bytes_total $(wc -c <"$T/app.sql" | awk '{print $1}')\$" "--stats: bytes_total is the dump's size"
 like "$T/app.prom" '^pgdump_stream_tables_total 6$' "--stats: tables with rows (partitions counted, their parent not)"
+run pgdump-stream --stats "$T/no/dir/app.prom" "$C dbname=app"
+is "$rc" 73 "--stats in a missing directory: exit 73"
+like "$T/err" "cannot create $T/no/dir/app.prom: No such file or directory" "names the file"
 run pgdump-stream --log-format json "$C dbname=nosuchdb"
 python3 -c 'import json,sys; o=json.loads(open(sys.argv[1]).readline()); assert o["prog"]=="pgdump-stream" and o["level"]=="error" and "nosuchdb" in o["msg"] and "time" in o' "$T/err"
 ok $? "--log-format json: the error is one JSON object with time, prog, level, msg"
@@ -136,6 +139,10 @@ i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_sta
 run pgdump-stream --lock-wait-timeout 500ms "$C dbname=big"
 is "$rc" 75 "a table locked by another session: exit 75 after --lock-wait-timeout"
 like "$T/err" "cannot lock the tables to dump: ERROR:  canceling statement due to lock timeout" "says so"
+run pgdump-stream --lock-wait-timeout 60s --timeout 500ms "$C dbname=big"
+is "$rc" 69 "a query outliving --timeout: exit 69, without waiting for the server's limits"
+like "$T/err" "cannot lock the tables to dump: no answer from .* within 500 ms" "says so"
+is "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'pgdump-stream'")" 0 "and the query was cancelled on the server"
 $PSQL -d big -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'locker'" >/dev/null
 wait $locker
 
