@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/lib.sh"
-plan 79
+plan 81
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -133,6 +133,7 @@ $PSQL -d big -c "create role reader login; grant select on z_small to reader" >/
 run pgdump-stream "$C dbname=big user=reader"
 is "$rc" 77 "a table the role may not read: exit 77"
 like "$T/err" "permission denied for table a_big" "with the server's reason"
+lockwaiter() { $PSQL -At -d big -c "select pid from pg_stat_activity where application_name = 'pgdump-stream' and wait_event_type = 'Lock'"; }
 $PSQL -d big -v ON_ERROR_STOP=0 -c "set application_name = 'locker'" -c "begin" -c "lock table z_small in access exclusive mode" -c "select pg_sleep(60)" >/dev/null 2>&1 &
 locker=$!
 i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'locker' and l.mode = 'AccessExclusiveLock'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -140,9 +141,22 @@ run pgdump-stream --lock-wait-timeout 500ms "$C dbname=big"
 is "$rc" 75 "a table locked by another session: exit 75 after --lock-wait-timeout"
 like "$T/err" "cannot lock the tables to dump: ERROR:  canceling statement due to lock timeout" "says so"
 run pgdump-stream --lock-wait-timeout 60s --timeout 500ms "$C dbname=big"
-is "$rc" 69 "a query outliving --timeout: exit 69, without waiting for the server's limits"
-like "$T/err" "cannot lock the tables to dump: no answer from .* within 500 ms" "says so"
-is "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'pgdump-stream'")" 0 "and the query was cancelled on the server"
+is "$rc" 75 "a query outliving --timeout is cancelled by the server: exit 75"
+like "$T/err" "cannot lock the tables to dump: ERROR:  canceling statement due to statement timeout" "says so"
+# A server that does not answer at all: the dump's backend stopped while it
+# waits for the lock. Our own deadline (--timeout + 2 s) gives up on it.
+pgdump-stream --lock-wait-timeout 60s --timeout 500ms "$C dbname=big" >/dev/null 2>"$T/err" &
+dumper=$!
+i=0; until [ -n "$(lockwaiter)" ] || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+backend=$(lockwaiter)
+kill -STOP "$backend"
+wait $dumper
+rc=$?
+kill -CONT "$backend"
+is "$rc" 69 "a server that does not answer: exit 69 at --timeout plus 2 s"
+like "$T/err" "cannot lock the tables to dump: no answer from .* within 2500 ms" "says so"
+i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream'")" = 0 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+is "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'pgdump-stream'")" 0 "and nothing of it is left on the server"
 $PSQL -d big -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'locker'" >/dev/null
 wait $locker
 

@@ -157,10 +157,15 @@ pg_die(PGconn *c, const PGresult *r, const char *what)
 	die(pgerr_code(r, c), "%s: %s", what, err);
 }
 
+/* The server cancels a query that outlives statement_timeout (--timeout)
+ * itself, which exits 75; our own deadline comes this much later, for a
+ * server that does not answer at all (69), so the two never race. */
+#define BACKSTOP_MS 2000
+
 PGresult *
 q_exec(PGconn *c, const char *sql, const char *what)
 {
-	PGresult *r = pg_exec(&pc, sql, deadline_in(opt.timeout_ms));
+	PGresult *r = pg_exec(&pc, sql, deadline_in(opt.timeout_ms + BACKSTOP_MS));
 
 	if (r)
 		return r;
@@ -168,7 +173,7 @@ q_exec(PGconn *c, const char *sql, const char *what)
 		sig_exit();
 	if (errno == ETIMEDOUT)
 		die(EX_UNAVAILABLE, "%s: no answer from %s:%s within %llu ms", what, pc.host, pc.port,
-		    (unsigned long long)opt.timeout_ms);
+		    (unsigned long long)(opt.timeout_ms + BACKSTOP_MS));
 	pg_die(c, NULL, what);
 }
 
