@@ -5,8 +5,8 @@ MANDIR ?= $(PREFIX)/share/man
 SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
-PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm pgdump-stream
-UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4 unit-sql
+PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm pgdump-stream pgrestore-stream
+UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4 unit-sql unit-sqlscan unit-rowsum
 HELPERS = gzwrite pgquery gendump httpget pgcopy sigv4sign
 
 ifeq ($(SANITIZE),1)
@@ -71,7 +71,7 @@ $(OUT)/libpgops.a: $(LIBOBJ)
 	ar rcs $@ $(LIBOBJ)
 
 # Programs that grew into a folder: bin/NAME/*.c.
-FOLDER_PROGS = healthprobe pgdump-stream
+FOLDER_PROGS = healthprobe pgdump-stream pgrestore-stream
 define folder_prog
 $$(OUT)/bin/$(1): $$(patsubst %.c,$$(OUT)/obj/%.o,$$(wildcard bin/$(1)/*.c)) $$(OUT)/libpgops.a
 	@mkdir -p $$(@D)
@@ -103,7 +103,7 @@ check: tests
 		prove -j2 --timer $(UNITBINS) tests/*.t
 
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
-FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers fuzz-sql
+FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers fuzz-sql fuzz-sqlscan
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
 FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 # Each target links the lib sources it exercises (and their helpers).
@@ -114,6 +114,7 @@ FUZZSRC_fuzz-nametime = lib/nametime.c lib/retention.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-httpreq = lib/http_parse.c
 FUZZSRC_fuzz-s3answers = lib/xml.c lib/json.c lib/ini.c lib/enc.c
 FUZZSRC_fuzz-sql = lib/sql.c lib/sbuf.c lib/xmem.c lib/log.c
+FUZZSRC_fuzz-sqlscan = lib/sqlscan.c lib/sbuf.c lib/xmem.c lib/log.c
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
 	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)

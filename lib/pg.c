@@ -493,41 +493,47 @@ pg_cancel(struct pg_conn *pc, char *err, size_t errlen)
 	return 0;
 }
 
-PGresult *
-pg_exec(struct pg_conn *pc, const char *sql, uint64_t deadline)
+static void
+conninfo_value(struct sbuf *b, const char *v)
 {
-	PGresult *last = NULL, *r;
+	sbuf_putc(b, '\'');
+	for (; *v; v++) {
+		if (*v == '\'' || *v == '\\')
+			sbuf_putc(b, '\\');
+		sbuf_putc(b, *v);
+	}
+	sbuf_putc(b, '\'');
+}
 
-	if (!PQsendQuery(pc->conn, sql)) {
-		errno = EIO;
+char *
+pg_conninfo_with(const char *conninfo, const char *key, const char *value)
+{
+	const char *ci = conninfo && *conninfo ? conninfo : getenv("DATABASE_URL");
+	PQconninfoOption *given = PQconninfoParse(ci ? ci : "", NULL), *defs;
+	struct sbuf b = { 0 };
+	const char *old;
+
+	if (!given)
 		return NULL;
+	for (PQconninfoOption *o = given; o->keyword; o++) {
+		if (!o->val || strcmp(o->keyword, key) == 0)
+			continue;
+		sbuf_printf(&b, "%s=", o->keyword);
+		conninfo_value(&b, o->val);
+		sbuf_putc(&b, ' ');
 	}
-	for (;;) {
-		while (PQisBusy(pc->conn)) {
-			int ready = deadline_poll(PQsocket(pc->conn), POLLIN, deadline);
+	sbuf_printf(&b, "%s=", key);
+	defs = PQconndefaults();
+	if (strcmp(key, "options") == 0 && (old = pg_setting(given, defs, "options")) && *old) {
+		struct sbuf v = { 0 };
 
-			if (sig_caught() || ready == 0) {
-				char err[256];
-
-				/* The server ends the query; the caller exits, which
-				 * closes the session and rolls back its transaction. */
-				(void)pg_cancel(pc, err, sizeof err);
-				PQclear(last);
-				errno = ready == 0 ? ETIMEDOUT : EINTR;
-				return NULL;
-			}
-			if (!PQconsumeInput(pc->conn)) {
-				PQclear(last);
-				errno = EIO;
-				return NULL;
-			}
-		}
-		if ((r = PQgetResult(pc->conn)) == NULL)
-			return last;
-		PQclear(last);
-		last = r;
-		if (PQresultStatus(r) == PGRES_COPY_OUT || PQresultStatus(r) == PGRES_COPY_IN ||
-		    PQresultStatus(r) == PGRES_COPY_BOTH)
-			return r;
+		sbuf_printf(&v, "%s %s", old, value);
+		conninfo_value(&b, v.s);
+		sbuf_free(&v);
+	} else {
+		conninfo_value(&b, value);
 	}
+	PQconninfoFree(defs);
+	PQconninfoFree(given);
+	return sbuf_take(&b);
 }

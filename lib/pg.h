@@ -17,6 +17,8 @@
 
 #include <libpq-fe.h>
 
+#include "sbuf.h"
+
 struct pg_tunnel;
 
 struct pg_conn {
@@ -60,6 +62,31 @@ int pg_cancel(struct pg_conn *pc, char *err, size_t errlen);
  * none) passed first (the query is cancelled in both cases), or EIO when
  * the connection failed (PQerrorMessage says why). */
 PGresult *pg_exec(struct pg_conn *pc, const char *sql, uint64_t deadline);
+/* The answer to a query already sent (PQsendQuery, or the end of a COPY),
+ * waited for as pg_exec waits. */
+PGresult *pg_result_wait(struct pg_conn *pc, uint64_t deadline);
+/* COPY ... FROM STDIN data, in non-blocking mode so that a slow server and
+ * signals are waited for in poll(2) with the deadline: 0, or -1 with errno
+ * EINTR, ETIMEDOUT or EIO (for EIO, a server error that ended the COPY
+ * early is what pg_copy_end returns). */
+int pg_copy_put(struct pg_conn *pc, const void *buf, size_t n, uint64_t deadline);
+/* Ends COPY FROM STDIN (failing it with errmsg unless NULL) and returns its
+ * result as pg_exec does; the connection is blocking again afterwards. */
+PGresult *pg_copy_end(struct pg_conn *pc, const char *errmsg, uint64_t deadline);
+/* One row of COPY ... TO STDOUT into *row (PQfreemem it): its length; -1
+ * at the end (the result follows from pg_result_wait); -2 with errno EINTR,
+ * ETIMEDOUT (the server sent nothing for stall_ms) or EIO. */
+int pg_copy_get(struct pg_conn *pc, char **row, uint64_t stall_ms);
+/* The suite's exit code for a failed query or a lost connection: 69 the
+ * connection is gone or the server shuts down, 75 lock timeout,
+ * serialization failure, deadlock or cancelled statement, 77 permission
+ * or authentication, 65 any other error. */
+int pg_exit_code(const PGresult *r, PGconn *c);
+/* conninfo (a URL or key=value; NULL: DATABASE_URL, else PG*) as key=value
+ * settings with key set to value (another dbname), or for "options",
+ * value added to the options given or in PGOPTIONS; malloc'd, NULL if
+ * conninfo is bad. */
+char *pg_conninfo_with(const char *conninfo, const char *key, const char *value);
 /* Copy msg to out with the tunnel's socket name replaced by the real host
  * and port (libpq's messages name the socket it connected to). */
 void pg_error_text(const struct pg_conn *pc, const char *msg, char *out, size_t outlen);

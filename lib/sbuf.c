@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "sbuf.h"
 #include "xmem.h"
 
@@ -89,4 +90,17 @@ sbuf_free(struct sbuf *b)
 	free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;
+}
+
+void
+sbuf_json(struct sbuf *b, const char *s)
+{
+	sbuf_putc(b, '"');
+	for (; *s; s++) {
+		char one[2] = { *s, 0 }, esc[8];
+
+		log_json_escape(esc, 0, sizeof esc, one);
+		sbuf_puts(b, esc);
+	}
+	sbuf_putc(b, '"');
 }

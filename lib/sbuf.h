@@ -22,5 +22,7 @@ void sbuf_reset(struct sbuf *b);
 /* Hand the string to the caller (who frees it); the sbuf is empty again. */
 char *sbuf_take(struct sbuf *b);
 void sbuf_free(struct sbuf *b);
+/* Appends s as a JSON string, quotes included (escaped as log lines are). */
+void sbuf_json(struct sbuf *b, const char *s);
 
 #endif

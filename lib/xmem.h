@@ -9,5 +9,7 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* The first n bytes of s (which must have them), NUL-terminated. */
+char *xstrndup(const char *s, size_t n);
 
 #endif

@@ -6,22 +6,15 @@
 # pg_dump's own dump/restore round trip makes them differ, and every table
 # has the same rows (ordered checksums) and every sequence the same state.
 . "$(dirname "$0")/lib.sh"
-F=$TOP/tests/pgdump
-FIXTURES="types tables partitions functions views constraints security extensions hostile app"
-plan $(( $(echo $FIXTURES | wc -w) * 7 + 3 ))
 pg_start || exit 1
+. "$TOP/tests/pgdump/fidelity.sh"
+plan $(( $(echo $FIXTURES | wc -w) * 7 + 3 ))
 pg_sql -f "$F/roles.sql" >/dev/null
 cd "$T" || exit 1
-PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
-
-# schema_of DB: pg_dump --schema-only without the lines that differ on every
-# run (\restrict keys of current pg_dump releases).
-schema_of() { pg_dump -s -h "$PGHOST" -p "$PGPORT" -U postgres "$1" | grep -v '^\\\(un\)\{0,1\}restrict '; }
-data_of() { $PSQL -At -d "$1" -f "$F/checksums.sql"; }
 
 for f in $FIXTURES; do
-	for d in src ours theirs; do $PSQL -d postgres -c "create database ${d}_$f" >/dev/null; done
-	$PSQL -d "src_$f" -f "$F/$f.sql" >/dev/null 2>"$T/load.err" || { diag "fixture $f failed to load:"; sed 's/^/#   /' "$T/load.err"; }
+	for d in ours theirs; do $PSQL -d postgres -c "create database ${d}_$f" >/dev/null; done
+	fixture_load "$f"
 	run pgdump-stream "host=$PGHOST port=$PGPORT user=postgres dbname=src_$f"
 	is "$rc" 0 "$f: pgdump-stream exits 0"
 	cp "$T/out" "$T/$f.sql"

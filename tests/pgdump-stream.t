@@ -198,7 +198,7 @@ echo "begin isolation level repeatable read; select pg_export_snapshot();" >&3
 wait_file "$T/snap" 10
 $PSQL -d big -c "delete from z_small" >/dev/null
 run pgdump-stream -t z_small --snapshot "$(head -n 1 "$T/snap")" "$C dbname=big"
-is "$rc $(grep '^-- pgdump-stream: rows' "$T/out")" "0 -- pgdump-stream: rows 20" "--snapshot: the rows as of the exported snapshot"
+is "$rc $(grep '^-- pgdump-stream: rows' "$T/out" | cut -d' ' -f1-4)" "0 -- pgdump-stream: rows 20" "--snapshot: the rows as of the exported snapshot"
 echo "commit;" >&3
 exec 3>&-
 wait $holder

@@ -1,13 +1,15 @@
 /* Table rows through COPY ... TO STDOUT, streamed row by row into the dump
- * (never a whole table in memory), each block followed by its row count,
- * which pgrestore-stream's drill checks; then the sequences' values. */
-#include <poll.h>
+ * (never a whole table in memory), each block followed by its row count
+ * and row checksum (lib/rowsum), which pgrestore-stream's drill checks;
+ * then the sequences' values. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "deadline.h"
 #include "log.h"
 #include "pgdump.h"
+#include "rowsum.h"
 #include "sig.h"
 #include "sql.h"
 
@@ -19,7 +21,8 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 	for (int t = 0; t < cat->ndata; t++) {
 		struct tdata *d = &cat->data[t];
 		PGresult *r;
-		char *row, line[64];
+		struct rowsum sum;
+		char *row, line[96];
 		int n;
 
 		sbuf_reset(&q);
@@ -31,30 +34,21 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 		sbuf_reset(&q);
 		sbuf_printf(&q, "\nCOPY %s %s FROM stdin;\n", d->qname, d->copy_cols);
 		out_write(o, q.s, q.len);
+		rowsum_init(&sum);
 		/* Rows as they arrive; a server silent for stall_ms is given up
 		 * on, and a signal ends the dump between rows (the server rolls
 		 * the transaction back when the connection closes). */
-		for (;;) {
-			n = PQgetCopyData(c, &row, 1);
-			if (n > 0) {
-				out_write(o, row, (size_t)n);
-				PQfreemem(row);
-				d->rows++;
-				continue;
-			}
-			if (n != 0)
-				break;
-			int pr = deadline_poll(PQsocket(c), POLLIN, deadline_in(stall_ms));
-			if (sig_caught())
-				sig_exit();
-			if (pr == 0)
-				die(EX_UNAVAILABLE, "COPY %s: %s:%s sent nothing for %llu ms", d->qname, pc->host,
-				    pc->port, (unsigned long long)stall_ms);
-			if (pr < 0 || !PQconsumeInput(c)) {
-				n = -2;
-				break;
-			}
+		while ((n = pg_copy_get(pc, &row, stall_ms)) > 0) {
+			out_write(o, row, (size_t)n);
+			rowsum_row(&sum, row, (size_t)n);
+			PQfreemem(row);
+			d->rows++;
 		}
+		if (n == -2 && errno == EINTR)
+			sig_exit();
+		if (n == -2 && errno == ETIMEDOUT)
+			die(EX_UNAVAILABLE, "COPY %s: %s:%s sent nothing for %llu ms", d->qname, pc->host,
+			    pc->port, (unsigned long long)stall_ms);
 		if (n == -2 || (r = PQgetResult(c)) == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
 			sbuf_reset(&q);
 			sbuf_printf(&q, "COPY %s failed after %llu rows", d->qname, (unsigned long long)d->rows);
@@ -64,7 +58,8 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 		/* The query ends with a NULL result; the next query needs it. */
 		while ((r = PQgetResult(c)) != NULL)
 			PQclear(r);
-		n = snprintf(line, sizeof line, "\\.\n-- pgdump-stream: rows %llu\n", (unsigned long long)d->rows);
+		n = snprintf(line, sizeof line, "\\.\n-- pgdump-stream: rows %llu sum %016llx\n",
+		    (unsigned long long)d->rows, (unsigned long long)sum.sum);
 		out_write(o, line, (size_t)n);
 	}
 	sbuf_free(&q);

@@ -125,22 +125,6 @@ check_patterns(const char **pats, int n, int schema)
 	sbuf_free(&t);
 }
 
-int
-pgerr_code(const PGresult *r, PGconn *c)
-{
-	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-
-	if (PQstatus(c) == CONNECTION_BAD || (st && (strncmp(st, "08", 2) == 0 || strncmp(st, "57P", 3) == 0)))
-		return EX_UNAVAILABLE;
-	if (!st)
-		return EX_DATAERR;
-	if (strcmp(st, "55P03") == 0 || strcmp(st, "40001") == 0 || strcmp(st, "57014") == 0)
-		return EX_TEMPFAIL;
-	if (strcmp(st, "42501") == 0 || strncmp(st, "28", 2) == 0)
-		return EX_NOPERM;
-	return EX_DATAERR;
-}
-
 void
 pg_die(PGconn *c, const PGresult *r, const char *what)
 {
@@ -154,7 +138,7 @@ pg_die(PGconn *c, const PGresult *r, const char *what)
 	n = strlen(err);
 	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
 		err[--n] = 0;
-	die(pgerr_code(r, c), "%s: %s", what, err);
+	die(pg_exit_code(r, c), "%s: %s", what, err);
 }
 
 /* The server cancels a query that outlives statement_timeout (--timeout)
@@ -240,7 +224,10 @@ session_setup(PGconn *c)
 	if (PQsetClientEncoding(c, PQgetvalue(r, 0, 0)) != 0)
 		die(EX_SOFTWARE, "cannot set client_encoding to %s", PQgetvalue(r, 0, 0));
 	PQclear(r);
+	/* TimeZone UTC: rows read the same whatever the server's zone, so a
+	 * restore drill elsewhere can compare their checksums. */
 	sbuf_printf(&q, "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3;"
+	    " SET TimeZone = 'UTC';"
 	    " SET synchronize_seqscans = off; SET standard_conforming_strings = on;"
 	    " SET quote_all_identifiers = off; SET row_security = off;"
 	    " SET idle_in_transaction_session_timeout = 0;"

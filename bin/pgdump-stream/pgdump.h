@@ -129,7 +129,6 @@ PGresult *q_exec(PGconn *c, const char *sql, const char *what);
 PGresult *q_rows(PGconn *c, const char *sql);
 /* A PostgreSQL error as an exit code: lock timeouts 75, permission 77,
  * lost connections 69, anything else 65. */
-int pgerr_code(const PGresult *r, PGconn *c);
 _Noreturn void pg_die(PGconn *c, const PGresult *r, const char *what);
 
 #endif

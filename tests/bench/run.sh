@@ -15,7 +15,7 @@ res=$d/results.md
 
 say() { printf '%s\n' "$*" | tee -a "$res"; }
 # BENCH_ONLY=NAME runs one section (gzverify, tunnel, prune, healthprobe,
-# pgdump, s3put); the sizes are always printed.
+# pgdump, pgrestore, s3put); the sizes are always printed.
 section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
 # time1 KEY CMD... runs CMD once and appends its wall, user, system seconds
@@ -256,6 +256,47 @@ pgdump_bench() {
 	say "| peak RSS MiB, plain / -Z6 | $(awk -v a="$om" -v b="$ozm" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }') | <= 16 |"
 }
 section pgdump && ( pgdump_bench )
+
+# pgrestore-stream against psql -f restoring the same ~1 GB dump (the
+# generated one: plain SQL, COPY blocks, primary keys built as rows arrive)
+# into a fresh database of the same server, taking turns round by round;
+# and the gzip dump, pgrestore-stream reading it against zcat | psql.
+pgrestore_bench() {
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	pg_start
+	CONN="host=$PGHOST port=$PGPORT user=postgres"
+	fresh() { pg_sql -q -c "drop database if exists restored" -c "create database restored" >/dev/null 2>&1; }
+	runs=${BENCH_PGRESTORE_RUNS:-3}
+	say ""
+	say "## pgrestore-stream ($(($(wc -c <"$d/dump.sql") / 1048576)) MiB generated dump into an empty database, $(nproc) CPUs, Unix socket; medians of $runs interleaved rounds)"
+	say ""
+	say "| command | wall s | CPU s (client) | peak RSS MiB |"
+	say "|---|---|---|---|"
+	rm -f "$d"/times.pgr-*
+	i=0
+	while [ $i -lt "$runs" ]; do
+		fresh; time1 pgr-psql psql -X -q -v ON_ERROR_STOP=1 -d "$CONN dbname=restored" -f "$d/dump.sql"
+		fresh; time1 pgr-ours "$PGOPS_BIN/pgrestore-stream" "$CONN dbname=restored" "$d/dump.sql"
+		fresh; time1 pgr-psql-gz sh -c "gzip -dc '$d/dump.sql.gz' | psql -X -q -v ON_ERROR_STOP=1 -d '$CONN dbname=restored'"
+		fresh; time1 pgr-ours-gz "$PGOPS_BIN/pgrestore-stream" "$CONN dbname=restored" "$d/dump.pg.gz"
+		i=$((i + 1))
+	done
+	report pgr-psql "psql -f (plain)"
+	pw=$W
+	report pgr-ours "pgrestore-stream (plain)"
+	ow=$W om=$M
+	report pgr-psql-gz "gzip -dc | psql (gzip -6 file)"
+	pzw=$W
+	report pgr-ours-gz "pgrestore-stream (pgops gzip file)"
+	ozw=$W ozm=$M
+	say ""
+	say "| ratio | value | target |"
+	say "|---|---|---|"
+	say "| plain wall, pgrestore-stream / psql -f | $(ratio "$ow" "$pw") | <= 1.0 |"
+	say "| gzip wall, pgrestore-stream / gzip -dc \\| psql | $(ratio "$ozw" "$pzw") | |"
+	say "| peak RSS MiB, plain / gzip | $(awk -v a="$om" -v b="$ozm" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }') | |"
+}
+section pgrestore && ( pgrestore_bench )
 
 # s3put against aws s3 cp and rclone rcat: the same 1 GB stream (the dump)
 # from stdin to the same local signature-checking server, each tool with its

@@ -44,6 +44,12 @@ for name in "$@"; do
 		printf '"Mixed ""q"" name".t?x$' >"$corpus/seed-quoted"
 		printf 'select' >"$corpus/seed-keyword"
 		;;
+	fuzz-sqlscan)
+		# The first byte picks the piece size; the rest is a script.
+		printf '\003select E'"'"'a\\'"'"';'"'"'; do $f$ x; $f$;\n-- c\n\\connect x\n' >"$corpus/seed-quotes"
+		printf '\005create function f() begin atomic select case when 1 then 2 end; end; /* a /* b */ */' >"$corpus/seed-atomic"
+		cat "$top/tests/pgdump/functions.sql" >"$corpus/seed-fixture"
+		;;
 	fuzz-nametime)
 		for n in db-20261122T020000Z.sql.gz db-2026-11-22T02:00:00Z db-2026-11-22_02-00-00 \
 			db-20261122 db-1763776800.gz 2026-11-22T02:00:00.5+01:00 1y2m3d4h +05:30; do

@@ -1,0 +1,223 @@
+/* The restore drill: the dump goes into a scratch database of its own,
+ * then every table it filled is read back with COPY ... TO STDOUT and
+ * compared with what the dump said about it: the row count and row
+ * checksum pgdump-stream recorded after the block, and what the block
+ * itself held. Nothing of the source database is needed. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "log.h"
+#include "pgrestore.h"
+#include "sig.h"
+#include "sql.h"
+#include "xmem.h"
+
+static struct {
+	struct pg_conn *admin;
+	char *name;
+	int keep, created;
+} drill;
+
+/* A query that still runs after a signal (the cleanup of an interrupted
+ * drill), bounded by its own deadline: 0 or -1 with a message. */
+static int
+exec_cleanup(struct pg_conn *pc, const char *sql, uint64_t ms, char *err, size_t errlen)
+{
+	uint64_t deadline = deadline_in(ms);
+	PGresult *res, *last = NULL;
+	int ok;
+
+	if (!PQsendQuery(pc->conn, sql)) {
+		pg_error_text(pc, PQerrorMessage(pc->conn), err, errlen);
+		return -1;
+	}
+	while (PQisBusy(pc->conn)) {
+		int ready = deadline_poll(PQsocket(pc->conn), POLLIN, deadline);
+
+		if (ready == 0) {
+			snprintf(err, errlen, "no answer within %llu ms", (unsigned long long)ms);
+			return -1;
+		}
+		if (!PQconsumeInput(pc->conn)) {
+			pg_error_text(pc, PQerrorMessage(pc->conn), err, errlen);
+			return -1;
+		}
+	}
+	while ((res = PQgetResult(pc->conn)) != NULL) {
+		PQclear(last);
+		last = res;
+	}
+	ok = last && PQresultStatus(last) == PGRES_COMMAND_OK;
+	if (!ok)
+		pg_error_text(pc, last ? PQresultErrorMessage(last) : PQerrorMessage(pc->conn), err, errlen);
+	PQclear(last);
+	err[strcspn(err, "\n")] = 0;
+	return ok ? 0 : -1;
+}
+
+/* At exit, whatever the outcome: the scratch database goes (WITH (FORCE)
+ * ends the restore's own session if it is still there). */
+static void
+drill_drop(void)
+{
+	struct sbuf q = { 0 };
+	char err[512];
+
+	if (!drill.created || drill.keep)
+		return;
+	sbuf_puts(&q, "DROP DATABASE IF EXISTS ");
+	sql_ident(&q, drill.name);
+	if (PQserverVersion(drill.admin->conn) >= 130000)
+		sbuf_puts(&q, " WITH (FORCE)");
+	if (exec_cleanup(drill.admin, q.s, 60000, err, sizeof err) < 0)
+		log_msg(LOG_WARN, "could not drop the drill database %s: %s", drill.name, err);
+	sbuf_free(&q);
+}
+
+void
+drill_create(struct pg_conn *admin, const char *name, uint64_t timeout_ms, int keep)
+{
+	struct sbuf q = { 0 };
+	PGresult *res;
+
+	drill.admin = admin;
+	drill.name = xstrdup(name);
+	drill.keep = keep;
+	sbuf_puts(&q, "CREATE DATABASE ");
+	sql_ident(&q, name);
+	sbuf_puts(&q, " TEMPLATE template0");
+	res = pg_exec(admin, q.s, deadline_in(timeout_ms));
+	if (!res) {
+		if (errno == EINTR)
+			sig_exit();
+		die(errno == ETIMEDOUT ? EX_TEMPFAIL : EX_UNAVAILABLE, "cannot create the drill database %s: %s", name,
+		    errno == ETIMEDOUT ? "no answer within --timeout" : "connection lost");
+	}
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		char msg[1024];
+
+		pg_error_text(admin, PQresultErrorMessage(res), msg, sizeof msg);
+		msg[strcspn(msg, "\n")] = 0;
+		die(st && strcmp(st, "42P04") == 0 ? EX_CANTCREAT : pg_exit_code(res, admin->conn),
+		    "cannot create the drill database %s: %s", name, msg);
+	}
+	PQclear(res);
+	drill.created = 1;
+	atexit(drill_drop);
+	sbuf_free(&q);
+}
+
+void
+drill_end(void)
+{
+	drill_drop();
+	drill.created = 0;
+}
+
+/* The server's message for a failed step of the read-back, on one line. */
+static int
+failed(struct restore *r, PGresult *res, char *err, size_t errlen)
+{
+	pg_error_text(r->pc, res ? PQresultErrorMessage(res) : PQerrorMessage(r->pc->conn), err, errlen);
+	err[strcspn(err, "\n")] = 0;
+	PQclear(res);
+	return -1;
+}
+
+/* The restored table's rows, summed as the dump's were; -1 with a message
+ * when it cannot be read. */
+static int
+read_back(struct restore *r, const struct rtable *t, struct rowsum *sum, char *err, size_t errlen)
+{
+	PGresult *res = pg_exec(r->pc, t->copy_out, deadline_in(r->timeout_ms));
+	char *row;
+	int n;
+
+	rowsum_init(sum);
+	if (!res && errno == EINTR)
+		sig_exit();
+	if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {
+		return failed(r, res, err, errlen);
+	}
+	PQclear(res);
+	while ((n = pg_copy_get(r->pc, &row, r->timeout_ms)) > 0) {
+		rowsum_row(sum, row, (size_t)n);
+		PQfreemem(row);
+	}
+	if (n == -2) {
+		if (errno == EINTR)
+			sig_exit();
+		snprintf(err, errlen, "%s", errno == ETIMEDOUT ? "no answer within --timeout" : "connection lost");
+		return -1;
+	}
+	res = pg_result_wait(r->pc, deadline_in(r->timeout_ms));
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		return failed(r, res, err, errlen);
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+drill_compare(struct restore *r, struct sbuf *json, int json_on)
+{
+	int bad = 0;
+
+	/* The settings the dump's rows were written with (pgdump-stream's
+	 * session), so the same values read back as the same text. */
+	restore_exec(r, "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3;"
+	    " SET TimeZone = 'UTC'; SET statement_timeout = 0", "drill: session setup");
+	if (json_on)
+		sbuf_puts(json, "\"tables\":[");
+	for (size_t i = 0; i < r->ntab; i++) {
+		const struct rtable *t = &r->tab[i];
+		struct rowsum back = { 0 };
+		char err[1024] = "";
+		int readable = t->copy_out && read_back(r, t, &back, err, sizeof err) == 0;
+		int rows_ok = t->recorded ? t->rows == t->rec_rows : 1;
+		int sum_ok = t->recorded_sum ? t->sum == t->rec_sum : 1;
+		int back_ok = readable && back.rows == t->rows && (!t->recorded_sum || back.sum == t->rec_sum);
+		int ok = rows_ok && sum_ok && back_ok;
+
+		if (!t->copy_out)
+			snprintf(err, sizeof err, "its COPY statement does not end with FROM stdin");
+		if (!ok) {
+			bad++;
+			if (!rows_ok || !sum_ok)
+				log_msg(LOG_ERROR, "drill: %s (line %llu): the dump recorded %llu rows (sum %016llx) "
+				    "but the block holds %llu (sum %016llx): the dump was altered or damaged",
+				    t->name, (unsigned long long)t->line, (unsigned long long)t->rec_rows,
+				    (unsigned long long)t->rec_sum, (unsigned long long)t->rows, (unsigned long long)t->sum);
+			if (!readable)
+				log_msg(LOG_ERROR, "drill: %s: cannot read the restored table back: %s", t->name, err);
+			else if (!back_ok)
+				log_msg(LOG_ERROR, "drill: %s: the restored table has %llu rows (sum %016llx), the dump %llu (sum %016llx)",
+				    t->name, (unsigned long long)back.rows, (unsigned long long)back.sum,
+				    (unsigned long long)t->rows, (unsigned long long)(t->recorded_sum ? t->rec_sum : t->sum));
+		}
+		if (!json_on)
+			continue;
+		sbuf_puts(json, i ? ",{\"table\":" : "{\"table\":");
+		sbuf_json(json, t->name);
+		sbuf_printf(json, ",\"line\":%llu,\"rows_in_dump\":%llu,\"sum_in_dump\":\"%016llx\"",
+		    (unsigned long long)t->line, (unsigned long long)t->rows, (unsigned long long)t->sum);
+		if (t->recorded)
+			sbuf_printf(json, ",\"rows_recorded\":%llu", (unsigned long long)t->rec_rows);
+		if (t->recorded_sum)
+			sbuf_printf(json, ",\"sum_recorded\":\"%016llx\"", (unsigned long long)t->rec_sum);
+		if (readable)
+			sbuf_printf(json, ",\"rows_restored\":%llu,\"sum_restored\":\"%016llx\"",
+			    (unsigned long long)back.rows, (unsigned long long)back.sum);
+		else
+			sbuf_puts(json, ",\"error\":"), sbuf_json(json, err);
+		sbuf_printf(json, ",\"ok\":%s}", ok ? "true" : "false");
+	}
+	if (json_on)
+		sbuf_puts(json, "],");
+	return bad;
+}

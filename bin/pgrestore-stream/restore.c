@@ -1,0 +1,522 @@
+/* The restore itself: bytes of the dump go through the shared scanner
+ * (lib/sqlscan), each statement is sent as soon as its semicolon arrives,
+ * and the data after a COPY ... FROM stdin is passed to the server as it
+ * is read, up to its \. line, so no table is ever held in memory. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "log.h"
+#include "pgrestore.h"
+#include "sig.h"
+#include "xmem.h"
+
+enum { M_SQL, M_COPY_LINE, M_COPY_DATA };
+
+static void
+notice(void *arg, const char *msg)
+{
+	struct restore *r = arg;
+	char buf[1024];
+	size_t n;
+
+	snprintf(buf, sizeof buf, "%s", msg);
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	log_msg(LOG_WARN, "line %llu: %s", (unsigned long long)r->sc.item_line, buf);
+}
+
+void
+restore_init(struct restore *r)
+{
+	sqlscan_init(&r->sc);
+	trailer_init(&r->trailer);
+	r->mode = M_SQL;
+	PQsetNoticeProcessor(r->pc->conn, notice, r);
+}
+
+void
+restore_free(struct restore *r)
+{
+	for (size_t i = 0; i < r->ntab; i++) {
+		free(r->tab[i].name);
+		free(r->tab[i].copy_out);
+	}
+	free(r->tab);
+	sqlscan_free(&r->sc);
+}
+
+/* A statement as one short line for messages. */
+static void
+excerpt(struct sbuf *b, const char *s, size_t max)
+{
+	size_t n = 0;
+	int space = 0;
+
+	for (; *s && n < max; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && n) {
+			sbuf_putc(b, ' ');
+			n++;
+		}
+		space = 0;
+		sbuf_putc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+		n++;
+	}
+	if (*s)
+		sbuf_puts(b, "...");
+}
+
+static _Noreturn void
+die_lost(struct restore *r, uint64_t line, int err)
+{
+	char msg[1024];
+	size_t n;
+
+	if (err == EINTR)
+		sig_exit();
+	if (err == ETIMEDOUT)
+		die(EX_TEMPFAIL, "line %llu: no answer within --timeout (%llu ms); the statement was cancelled",
+		    (unsigned long long)line, (unsigned long long)r->timeout_ms);
+	pg_error_text(r->pc, PQerrorMessage(r->pc->conn), msg, sizeof msg);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = 0;
+	die(PQstatus(r->pc->conn) == CONNECTION_BAD ? EX_UNAVAILABLE : EX_DATAERR, "line %llu: %s",
+	    (unsigned long long)line, *msg ? msg : "connection to the server lost");
+}
+
+/* The server refused a statement: its SQLSTATE and message, the line of
+ * the error in the dump (from the error position when there is one) and
+ * the start of the statement. */
+static _Noreturn void
+die_stmt(struct restore *r, const PGresult *res, uint64_t line, const char *stmt)
+{
+	const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	struct sbuf b = { 0 };
+	uint64_t at = line;
+
+	if (pos && stmt) {
+		/* The position counts characters; UTF-8 continuation bytes do
+		 * not start one. */
+		long chars = atol(pos);
+
+		for (const char *p = stmt; *p && chars > 1; p++) {
+			if (((unsigned char)*p & 0xc0) != 0x80)
+				chars--;
+			if (*p == '\n')
+				at++;
+		}
+	}
+	if (!msg)
+		msg = PQresultErrorMessage(res);
+	sbuf_printf(&b, "line %llu: ERROR %s: ", (unsigned long long)at, st ? st : "?????");
+	excerpt(&b, msg, 300);
+	if (detail) {
+		sbuf_puts(&b, " (");
+		excerpt(&b, detail, 200);
+		sbuf_puts(&b, ")");
+	}
+	if (stmt) {
+		sbuf_printf(&b, "; statement at line %llu: ", (unsigned long long)line);
+		excerpt(&b, stmt, 80);
+	}
+	die(pg_exit_code(res, r->pc->conn), "%s", b.s);
+}
+
+void
+restore_exec(struct restore *r, const char *sql, const char *what)
+{
+	PGresult *res = pg_exec(r->pc, sql, deadline_in(r->timeout_ms));
+
+	if (!res)
+		die_lost(r, r->sc.line, errno);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		char msg[1024];
+
+		pg_error_text(r->pc, PQresultErrorMessage(res), msg, sizeof msg);
+		msg[strcspn(msg, "\n")] = 0;
+		die(pg_exit_code(res, r->pc->conn), "%s: %s%s%s", what, st ? st : "", st ? " " : "", msg);
+	}
+	PQclear(res);
+}
+
+/* COPY x (cols) FROM stdin: x for messages (the column list dropped), and
+ * the same COPY ... TO STDOUT for the drill. */
+static void
+copy_table(struct restore *r)
+{
+	struct rtable *t;
+	const char *s = r->sc.stmt.s, *p, *end;
+	struct sbuf b = { 0 };
+	int quoted = 0;
+
+	if (r->ntab == r->captab) {
+		r->captab = r->captab ? r->captab * 2 : 64;
+		r->tab = xrealloc(r->tab, r->captab * sizeof *r->tab);
+	}
+	t = &r->tab[r->ntab++];
+	memset(t, 0, sizeof *t);
+	t->line = r->sc.item_line;
+	p = s + r->sc.first[0].off + r->sc.first[0].len;
+	end = s + r->sc.stmt.len;
+	if (sqlscan_word_is(&r->sc, -1, "stdin") && sqlscan_word_is(&r->sc, -2, "from")) {
+		end = s + r->sc.last[(r->sc.nwords - 2) % SQLSCAN_WORDS].off;
+		sbuf_add(&b, s, (size_t)(end - s));
+		sbuf_puts(&b, "TO STDOUT");
+		t->copy_out = sbuf_take(&b);
+	}
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\t'))
+		p++;
+	for (const char *q = p; q < end; q++) {
+		if (*q == '"')
+			quoted = !quoted;
+		if (!quoted && *q == '(')
+			break;
+		sbuf_putc(&b, *q);
+	}
+	while (b.len && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\n'))
+		b.s[--b.len] = 0;
+	t->name = sbuf_take(&b);
+	if (!t->name)
+		t->name = xstrdup("?");
+}
+
+static void
+run_statement(struct restore *r, const char *stmt, uint64_t line)
+{
+	PGresult *res;
+
+	if (!r->started) {
+		r->started = 1;
+		if (r->before_first)
+			r->before_first(r);
+	}
+	r->after_copy = 0;
+	r->pgdump_complete = 0;
+	res = pg_exec(r->pc, stmt, deadline_in(r->timeout_ms));
+	if (!res)
+		die_lost(r, line, errno);
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		break;
+	case PGRES_COPY_IN:
+		copy_table(r);
+		rowsum_init(&r->cur);
+		r->mode = M_COPY_LINE;
+		if (r->prog)
+			snprintf(r->prog->label, sizeof r->prog->label, "%.50s", r->tab[r->ntab - 1].name);
+		break;
+	case PGRES_COPY_OUT:
+	case PGRES_COPY_BOTH:
+		die(EX_DATAERR, "line %llu: a COPY to the client has no place in a dump", (unsigned long long)line);
+	default:
+		die_stmt(r, res, line, stmt);
+	}
+	PQclear(res);
+	r->statements++;
+}
+
+static void
+on_comment(struct restore *r)
+{
+	const char *t = r->sc.text;
+	unsigned long long rows, sum;
+	int n = 0;
+
+	if (!r->started && r->kind == DUMP_SQL) {
+		if (strncmp(t, "-- pgdump-stream ", 17) == 0 && strstr(t, " dump of database ")) {
+			r->kind = DUMP_OURS;
+			snprintf(r->source, sizeof r->source, "%s", t + 3);
+		} else if (strncmp(t, "-- PostgreSQL database dump", 27) == 0 && strspn(t + 27, " \r") == strlen(t + 27)) {
+			r->kind = DUMP_PGDUMP;
+			snprintf(r->source, sizeof r->source, "pg_dump dump");
+		}
+		return;
+	}
+	if (!r->started && r->kind == DUMP_PGDUMP && strncmp(t, "-- Dumped from database version ", 32) == 0) {
+		snprintf(r->source, sizeof r->source, "pg_dump dump of a PostgreSQL %.100s server", t + 32);
+		return;
+	}
+	if (r->kind == DUMP_PGDUMP && strncmp(t, "-- PostgreSQL database dump complete", 36) == 0) {
+		r->pgdump_complete = 1;
+		return;
+	}
+	if (r->after_copy && r->kind == DUMP_OURS && sscanf(t, "-- pgdump-stream: rows %llu%n", &rows, &n) == 1) {
+		struct rtable *tb = &r->tab[r->ntab - 1];
+
+		tb->recorded = 1;
+		tb->rec_rows = rows;
+		if (sscanf(t + n, " sum %llx", &sum) == 1) {
+			tb->recorded_sum = 1;
+			tb->rec_sum = sum;
+		}
+		r->after_copy = 0;
+	}
+}
+
+/* pg_dump's \restrict and \unrestrict (with the same key) frame its dumps;
+ * pgrestore-stream never runs meta-commands, so any other is refused. */
+static void
+on_meta(struct restore *r)
+{
+	char name[32], key[128];
+	const char *t = r->sc.text;
+	int n = sscanf(t, "\\%31s %127s", name, key);
+	uint64_t line = r->sc.item_line;
+
+	if (r->sc.stmt.len == 0 && n == 2 && strcmp(name, "restrict") == 0 && !r->restrict_key[0]) {
+		snprintf(r->restrict_key, sizeof r->restrict_key, "%s", key);
+		return;
+	}
+	if (r->sc.stmt.len == 0 && n == 2 && strcmp(name, "unrestrict") == 0 && strcmp(key, r->restrict_key) == 0) {
+		r->unrestricted = 1;
+		return;
+	}
+	if (n >= 1 && (strcmp(name, "connect") == 0 || strcmp(name, "c") == 0))
+		die(EX_DATAERR, "line %llu: the dump switches databases (\\%s): restore a single-database dump, "
+		    "one database per run", (unsigned long long)line, name);
+	if (n == 2 && strcmp(name, "unrestrict") == 0)
+		die(EX_DATAERR, "line %llu: \\unrestrict names another key than the dump's \\restrict",
+		    (unsigned long long)line);
+	die(EX_DATAERR, "line %llu: psql meta-command %.40s: pgrestore-stream runs SQL and COPY data only",
+	    (unsigned long long)line, n >= 1 ? t : "\\");
+}
+
+static void
+copy_put(struct restore *r, const char *p, size_t n)
+{
+	if (!n)
+		return;
+	if (pg_copy_put(r->pc, p, n, deadline_in(r->timeout_ms)) < 0) {
+		PGresult *res;
+
+		if (errno != EIO)
+			die_lost(r, r->sc.line, errno);
+		/* The server ended the COPY early: its error says why. */
+		res = pg_result_wait(r->pc, deadline_in(r->timeout_ms));
+		if (!res || PQresultStatus(res) == PGRES_COPY_IN)
+			die_lost(r, r->sc.line, res ? EIO : errno);
+		die_stmt(r, res, r->tab[r->ntab - 1].line, r->sc.stmt.s);
+	}
+}
+
+static void
+copy_end(struct restore *r)
+{
+	struct rtable *t = &r->tab[r->ntab - 1];
+	PGresult *res = pg_copy_end(r->pc, NULL, deadline_in(r->timeout_ms));
+
+	if (!res)
+		die_lost(r, r->sc.line, errno);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		/* The server counts data lines from the COPY's next line. */
+		const char *ctx = PQresultErrorField(res, PG_DIAG_CONTEXT);
+		const char *l = ctx ? strstr(ctx, ", line ") : NULL;
+		uint64_t at = t->line + (l ? strtoull(l + 7, NULL, 10) : 0);
+
+		die_stmt(r, res, at, r->sc.stmt.s);
+	}
+	PQclear(res);
+	t->rows = r->cur.rows;
+	t->sum = r->cur.sum;
+	r->rows += t->rows;
+	r->mode = M_SQL;
+	r->after_copy = 1;
+	if (r->prog)
+		snprintf(r->prog->label, sizeof r->prog->label, "restore");
+}
+
+/* COPY data up to its \. line: returns the bytes consumed. Lines are sent
+ * in runs as long as the input chunk; only a possible terminator at the
+ * start of a line is held back (at most 3 bytes) across chunks. The rows
+ * are summed on the way (lib/rowsum) for the drill. */
+static size_t
+copy_data(struct restore *r, const char *p, size_t n)
+{
+	size_t i = 0, start = 0;
+
+	while (i < n) {
+		char c = p[i];
+
+		if (!r->bol) {
+			const char *nl = memchr(p + i, '\n', n - i);
+
+			if (!nl) {
+				rowsum_part(&r->cur, p + i, n - i);
+				i = n;
+				break;
+			}
+			rowsum_part(&r->cur, p + i, (size_t)(nl - (p + i)));
+			rowsum_end(&r->cur);
+			i = (size_t)(nl - p) + 1;
+			r->sc.line++;
+			r->bol = 1;
+			continue;
+		}
+		if ((r->nhold == 0 && c == '\\') || (r->nhold == 1 && c == '.') || (r->nhold == 2 && c == '\r')) {
+			if (r->nhold == 0) {
+				copy_put(r, p + start, i - start);
+			}
+			r->hold[r->nhold++] = c;
+			start = ++i;
+			continue;
+		}
+		if (r->nhold >= 2 && c == '\n') {
+			r->sc.line++;
+			r->nhold = 0;
+			copy_end(r);
+			return i + 1;
+		}
+		/* Not the end after all: what was held is data (and the run
+		 * to send starts here, since holding moved it along). */
+		if (r->nhold) {
+			rowsum_part(&r->cur, r->hold, r->nhold);
+			copy_put(r, r->hold, r->nhold);
+			r->nhold = 0;
+		}
+		r->bol = 0;
+	}
+	copy_put(r, p + start, i - start);
+	return n;
+}
+
+/* The rest of the COPY statement's line must be blank: the data starts on
+ * the next line, as with psql. */
+static size_t
+copy_line(struct restore *r, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n') {
+			r->sc.line++;
+			r->mode = M_COPY_DATA;
+			r->bol = 1;
+			r->nhold = 0;
+			return i + 1;
+		}
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			die(EX_DATAERR, "line %llu: text after COPY ... FROM stdin on the same line; the data must start on the next line",
+			    (unsigned long long)r->sc.line);
+	}
+	return n;
+}
+
+void
+restore_feed(struct restore *r, const char *p, size_t n)
+{
+	trailer_feed(&r->trailer, p, n);
+	r->bytes += n;
+	while (n) {
+		size_t used;
+
+		if (r->mode == M_COPY_LINE) {
+			used = copy_line(r, p, n);
+		} else if (r->mode == M_COPY_DATA) {
+			used = copy_data(r, p, n);
+		} else {
+			switch (sqlscan_feed(&r->sc, p, n, &used)) {
+			case SQLSCAN_STMT:
+				run_statement(r, r->sc.stmt.s, r->sc.item_line);
+				break;
+			case SQLSCAN_COMMENT:
+				on_comment(r);
+				break;
+			case SQLSCAN_META:
+				on_meta(r);
+				break;
+			case SQLSCAN_TOOLONG:
+				die(EX_DATAERR, "line %llu: a statement longer than %zu bytes: not a dump",
+				    (unsigned long long)r->sc.item_line, SQLSCAN_STMT_MAX);
+			case SQLSCAN_MORE:
+				break;
+			}
+		}
+		p += used;
+		n -= used;
+		if (sig_caught())
+			sig_exit();
+	}
+}
+
+void
+restore_finish(struct restore *r)
+{
+	enum sqlscan_event ev;
+	const char *open;
+
+	/* "\." as the very last bytes, without its newline, ends the data
+	 * as psql's reading does. */
+	if (r->mode == M_COPY_DATA && r->bol && r->nhold == 2) {
+		r->nhold = 0;
+		copy_end(r);
+	}
+	if (r->mode != M_SQL) {
+		struct rtable *t = &r->tab[r->ntab - 1];
+		PGresult *res = pg_copy_end(r->pc, "the dump ends inside COPY data", deadline_in(r->timeout_ms));
+
+		PQclear(res);
+		die(EX_DATAERR, "the dump ends inside the rows of %s (COPY at line %llu, %llu rows read): it was cut short",
+		    t->name, (unsigned long long)t->line, (unsigned long long)r->cur.rows);
+	}
+	while ((ev = sqlscan_finish(&r->sc, &open)) != SQLSCAN_MORE) {
+		if (ev == SQLSCAN_COMMENT) {
+			on_comment(r);
+		} else if (ev == SQLSCAN_META) {
+			on_meta(r);
+		} else {
+			if (open)
+				die(EX_DATAERR, "the dump ends inside %s, in the statement at line %llu: it was cut short",
+				    open, (unsigned long long)r->sc.item_line);
+			if (r->kind != DUMP_SQL)
+				die(EX_DATAERR, "the dump ends with a statement without its semicolon (line %llu): it was cut short",
+				    (unsigned long long)r->sc.item_line);
+			/* Plain SQL may end without a semicolon, as psql allows. */
+			run_statement(r, r->sc.stmt.s, r->sc.item_line);
+			break;
+		}
+	}
+}
+
+int
+restore_complete(const struct restore *r, const char **why)
+{
+	uint64_t claimed;
+
+	switch (r->kind) {
+	case DUMP_OURS:
+		switch (trailer_check(&r->trailer, &claimed)) {
+		case TRAILER_OK:
+			return 1;
+		case TRAILER_WRONG_SIZE:
+			*why = "its completion trailer counts another number of bytes than came before it";
+			return 0;
+		case TRAILER_MISSING:
+			break;
+		}
+		*why = "it ends without pgdump-stream's completion trailer";
+		return 0;
+	case DUMP_PGDUMP:
+		*why = "it ends without pg_dump's \"PostgreSQL database dump complete\" line";
+		if (r->pgdump_complete && r->restrict_key[0] && !r->unrestricted)
+			*why = "it ends without the \\unrestrict line that closes its \\restrict";
+		return r->pgdump_complete && (!r->restrict_key[0] || r->unrestricted);
+	case DUMP_SQL:
+		break;
+	}
+	*why = "it is plain SQL, without a dump's completion trailer";
+	return 0;
+}
