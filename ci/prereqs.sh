@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 debs_build="musl-tools dpkg-dev make"
 debs_test="postgresql-15 postgresql-client-15 pigz gzip openssl python3 perl nodejs npm mandoc file restic wrk python3-botocore"
 debs_fuzz="clang libclang-rt-14-dev"
-debs_bench="pigz hyperfine time restic curl wrk awscli rclone"
+debs_bench="pigz hyperfine time restic curl wrk awscli rclone sqitch"
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

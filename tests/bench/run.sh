@@ -15,7 +15,7 @@ res=$d/results.md
 
 say() { printf '%s\n' "$*" | tee -a "$res"; }
 # BENCH_ONLY=NAME runs one section (gzverify, tunnel, prune, healthprobe,
-# pgdump, pgrestore, s3put); the sizes are always printed.
+# pgdump, pgrestore, migrate, s3put); the sizes are always printed.
 section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
 # time1 KEY CMD... runs CMD once and appends its wall, user, system seconds
@@ -297,6 +297,76 @@ pgrestore_bench() {
 	say "| peak RSS MiB, plain / gzip | $(awk -v a="$om" -v b="$ozm" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }') | |"
 }
 section pgrestore && ( pgrestore_bench )
+
+# migrate-apply against sqitch (Debian's): the same 500 small migrations
+# (one CREATE TABLE each) applied to a fresh database of one server, then
+# the run that finds everything applied, which init containers pay on every
+# pod start.
+migrate_bench() {
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	pg_start
+	m=$d/migrations
+	s=$d/sqitch
+	rm -rf "$m" "$s"
+	mkdir -p "$m" "$s/deploy" "$s/revert" "$s/verify"
+	printf '[core]\n\tengine = pg\n' >"$s/sqitch.conf"
+	printf '%%syntax-version=1.0.0\n%%project=bench\n\n' >"$s/sqitch.plan"
+	i=1
+	while [ $i -le 500 ]; do
+		v=$(printf '%03d' $i)
+		printf 'create table t%s (id bigint primary key, name text);\n' "$v" >"$m/${v}_t$v.sql"
+		printf 'BEGIN;\ncreate table t%s (id bigint primary key, name text);\nCOMMIT;\n' "$v" >"$s/deploy/c$v.sql"
+		printf 'drop table t%s;\n' "$v" >"$s/revert/c$v.sql"
+		printf 'c%s 2026-11-30T00:00:00Z pgops <bench@pgops.invalid> # t%s\n' "$v" "$v" >>"$s/sqitch.plan"
+		i=$((i + 1))
+	done
+	fresh() { pg_sql -q -c "drop database if exists $1" -c "create database $1" >/dev/null 2>&1; }
+	runs=${BENCH_MIGRATE_RUNS:-3}
+	say ""
+	say "## migrate-apply (500 migrations of one CREATE TABLE each into a fresh database, then the run with nothing to do; $(nproc) CPUs, Unix socket; medians of $runs interleaved rounds)"
+	say ""
+	say "| command | wall s | CPU s (client) | peak RSS MiB |"
+	say "|---|---|---|---|"
+	rm -f "$d"/times.mig-*
+	i=0
+	while [ $i -lt "$runs" ]; do
+		fresh mig_ours
+		time1 mig-ours "$PGOPS_BIN/migrate-apply" -d "host=$PGHOST port=$PGPORT user=postgres dbname=mig_ours" "$m"
+		fresh mig_sqitch
+		time1 mig-sqitch sh -c "cd '$s' && PGHOST='$PGHOST' PGPORT='$PGPORT' PGUSER=postgres sqitch deploy db:pg:mig_sqitch"
+		k=0
+		while [ $k -lt 5 ]; do
+			time1 mig-ours-noop "$PGOPS_BIN/migrate-apply" -d "host=$PGHOST port=$PGPORT user=postgres dbname=mig_ours" "$m"
+			k=$((k + 1))
+		done
+		time1 mig-sqitch-noop sh -c "cd '$s' && PGHOST='$PGHOST' PGPORT='$PGPORT' PGUSER=postgres sqitch deploy db:pg:mig_sqitch"
+		i=$((i + 1))
+	done
+	report mig-ours "migrate-apply, 500 pending"
+	ow=$W
+	report mig-sqitch "sqitch deploy, 500 pending"
+	sw=$W
+	report mig-ours-noop "migrate-apply, nothing pending"
+	onw=$W
+	report mig-sqitch-noop "sqitch deploy, nothing pending"
+	snw=$W
+	say ""
+	say "| ratio | value | target |"
+	say "|---|---|---|"
+	say "| 500 migrations, migrate-apply / sqitch | $(ratio "$ow" "$sw") | |"
+	say "| nothing pending, migrate-apply / sqitch | $(ratio "$onw" "$snw") | |"
+	# /usr/bin/time counts in 10 ms steps: the no-op run's own time is
+	# the mean of 50 runs in a row, in milliseconds.
+	t0=$(date +%s%N)
+	k=0
+	while [ $k -lt 50 ]; do
+		"$PGOPS_BIN/migrate-apply" -d "host=$PGHOST port=$PGPORT user=postgres dbname=mig_ours" "$m" 2>/dev/null
+		k=$((k + 1))
+	done
+	t1=$(date +%s%N)
+	say "| nothing pending, migrate-apply ms (mean of 50 runs) | $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 50 / 1e6 }') | < 20 |"
+}
+section migrate && ( migrate_bench )
 
 # s3put against aws s3 cp and rclone rcat: the same 1 GB stream (the dump)
 # from stdin to the same local signature-checking server, each tool with its

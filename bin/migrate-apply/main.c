@@ -1,0 +1,620 @@
+/* migrate-apply: SQL migrations applied exactly once, in order, under a
+ * polled advisory lock so that any number of pods may start at once; each
+ * transactional file with its history row in one transaction, others
+ * statement by statement with resumable progress; files that changed after
+ * they were applied, went missing or arrived out of order are refused
+ * unless allowed. */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "log.h"
+#include "migrate.h"
+#include "opt.h"
+#include "sig.h"
+#include "xmem.h"
+
+static const char usage[] =
+"usage: migrate-apply [options] [COMMAND] [DIR]\n"
+"Apply the SQL migrations in DIR (default ./migrations) exactly once, under an\n"
+"advisory lock, recording them in a history table. Without -d: DATABASE_URL,\n"
+"else PG*. Formats: golang-migrate, dbmate, Flyway, plain VERSION_NAME.sql.\n"
+"\n"
+"Commands:\n"
+"  up                        apply the pending migrations (the default)\n"
+"  status                    list applied, pending, partial, changed and missing ones\n"
+"  verify                    compare the applied migrations' checksums with the files\n"
+"  down [N]                  revert the last N applied migrations (default 1)\n"
+"  redo                      revert the last applied migration and apply it again\n"
+"  plan                      print the SQL that up would run\n"
+"  mark-applied VERSION      record VERSION as applied without running it\n"
+"  mark-rolled-back VERSION  forget VERSION without running anything\n"
+"\n"
+"  -d, --database CONNINFO       the database (libpq conninfo or URL)\n"
+"      --to VERSION              up: stop after VERSION; down: revert the ones after it\n"
+"      --table SCHEMA.NAME       history table (default public.migrate_apply_history)\n"
+"      --check                   status: exit 1 when anything is pending or differs\n"
+"      --offline                 verify: check the files only, without a database\n"
+"      --lock-timeout DURATION   wait for the migration lock this long (default 5m)\n"
+"      --statement-timeout DURATION  statement_timeout of migrations (default 1h; 0 none)\n"
+"      --statement-lock-timeout DURATION  lock_timeout of migrations (default 10s; 0 none)\n"
+"      --allow-changed           go on when an applied file has changed\n"
+"      --allow-missing           go on when an applied version has no file\n"
+"      --allow-out-of-order      apply a version older than the newest applied one\n"
+"      --allow-db-ahead          only warn when the database has versions newer than the files\n"
+"      --dry-run                 run transactional migrations, then roll them back\n"
+"      --var NAME=VALUE          replace ${NAME} in the migrations (repeatable)\n"
+"      --json                    one JSON object per migration on stdout\n"
+"      --log-format FORMAT       messages on stderr as text (default) or json\n"
+"  -h, --help                    show this help and exit\n"
+"      --version                 show the version and exit\n"
+"\n"
+"Exit status: 0 done, 1 status --check found work or verify found a\n"
+"difference, 64 usage, 65 a bad migration file, a migration failed, or the\n"
+"files and the database disagree, 66 DIR missing, 69 cannot connect or\n"
+"connection lost, 75 lock not free in time or a statement timed out, 77\n"
+"permission denied, 78 bad connection settings, 128+N killed by signal N.\n";
+
+enum {
+	O_TO = 256, O_TABLE, O_CHECK, O_OFFLINE, O_LOCK_TIMEOUT, O_STMT_TIMEOUT, O_STMT_LOCK_TIMEOUT, O_ALLOW_CHANGED,
+	O_ALLOW_MISSING, O_ALLOW_OOO, O_ALLOW_AHEAD, O_DRY_RUN, O_VAR, O_JSON, O_LOG_FORMAT, O_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "database", required_argument, NULL, 'd' },
+	{ "to", required_argument, NULL, O_TO },
+	{ "table", required_argument, NULL, O_TABLE },
+	{ "check", no_argument, NULL, O_CHECK },
+	{ "offline", no_argument, NULL, O_OFFLINE },
+	{ "lock-timeout", required_argument, NULL, O_LOCK_TIMEOUT },
+	{ "statement-timeout", required_argument, NULL, O_STMT_TIMEOUT },
+	{ "statement-lock-timeout", required_argument, NULL, O_STMT_LOCK_TIMEOUT },
+	{ "allow-changed", no_argument, NULL, O_ALLOW_CHANGED },
+	{ "allow-missing", no_argument, NULL, O_ALLOW_MISSING },
+	{ "allow-out-of-order", no_argument, NULL, O_ALLOW_OOO },
+	{ "allow-db-ahead", no_argument, NULL, O_ALLOW_AHEAD },
+	{ "dry-run", no_argument, NULL, O_DRY_RUN },
+	{ "var", required_argument, NULL, O_VAR },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct {
+	const char *conninfo, *to, *table, *dir, *command, *version;
+	int check, offline, allow_changed, allow_missing, allow_ooo, allow_ahead, steps;
+	uint64_t lock_timeout_ms;
+	struct runopt run;
+	struct var *vars;
+	int nvars;
+} opt = { .table = "public.migrate_apply_history", .dir = "./migrations", .command = "up", .steps = 1,
+	.lock_timeout_ms = 300000, .run = { .stmt_timeout_ms = 3600000, .lock_timeout_ms = 10000 } };
+
+static struct mset files;
+static struct history hist;
+static struct pg_conn pc;
+
+/* The state of every version, on disk and in the database. */
+enum mstate { ST_PENDING, ST_PARTIAL, ST_APPLIED, ST_CHANGED, ST_MISSING, ST_AHEAD };
+static const char *const state_names[] = { "pending", "partial", "applied", "changed", "missing", "ahead" };
+
+struct plan {
+	struct hrow *rows;
+	int nrows;
+	int pending, changed, missing, ahead, out_of_order, partial_changed;
+	const char *newest_applied;
+};
+
+static void
+analyse(struct plan *p)
+{
+	const char *newest_file = files.n ? files.m[files.n - 1].version : NULL;
+
+	memset(p, 0, sizeof *p);
+	p->nrows = history_load(&pc, &hist, &p->rows);
+	for (int i = 0; i < p->nrows; i++) {
+		struct migration *m = files_find(&files, p->rows[i].version);
+
+		if (strcmp(p->rows[i].status, "applied") == 0)
+			p->newest_applied = p->rows[i].version;
+		if (!m) {
+			if (!newest_file || version_cmp(p->rows[i].version, newest_file) > 0)
+				p->ahead++;
+			else
+				p->missing++;
+		} else if (strcmp(p->rows[i].checksum, m->checksum) != 0) {
+			if (strcmp(p->rows[i].status, "partial") == 0)
+				p->partial_changed++;
+			else
+				p->changed++;
+		}
+	}
+	for (int i = 0; i < files.n; i++) {
+		struct hrow *r = history_find(p->rows, p->nrows, files.m[i].version);
+
+		if (!r || strcmp(r->status, "partial") == 0) {
+			p->pending++;
+			if (!r && p->newest_applied && version_cmp(files.m[i].version, p->newest_applied) < 0)
+				p->out_of_order++;
+		}
+	}
+}
+
+static enum mstate
+state_of(const struct plan *p, const struct migration *m, struct hrow **row)
+{
+	struct hrow *r = history_find(p->rows, p->nrows, m->version);
+
+	*row = r;
+	if (!r)
+		return ST_PENDING;
+	if (strcmp(r->checksum, m->checksum) != 0)
+		return ST_CHANGED;
+	return strcmp(r->status, "partial") == 0 ? ST_PARTIAL : ST_APPLIED;
+}
+
+/* What up refuses without being told: each disagreement between the
+ * files and the history named, version by version. */
+static void
+refuse_drift(const struct plan *p)
+{
+	const char *newest_file = files.n ? files.m[files.n - 1].version : NULL;
+	int bad = 0;
+
+	for (int i = 0; i < files.n; i++) {
+		struct migration *m = &files.m[i];
+		struct hrow *r;
+		enum mstate st = state_of(p, m, &r);
+
+		if (st == ST_CHANGED && strcmp(r->status, "partial") == 0) {
+			log_msg(LOG_ERROR, "%s (%s) changed after it partly ran (%ld statements done): repair by hand, "
+			    "then mark-applied or mark-rolled-back", m->version, m->up.path, r->done);
+			bad++;
+		} else if (st == ST_CHANGED) {
+			log_msg(opt.allow_changed ? LOG_WARN : LOG_ERROR, "%s (%s) changed after it was applied "
+			    "(checksum now %.12s, when applied %.12s)", m->version, m->up.path, m->checksum, r->checksum);
+			bad += !opt.allow_changed;
+		} else if (st == ST_PENDING && p->newest_applied && version_cmp(m->version, p->newest_applied) < 0) {
+			log_msg(opt.allow_ooo ? LOG_WARN : LOG_ERROR, "%s (%s) is pending but older than %s, the newest "
+			    "applied: out of order", m->version, m->up.path, p->newest_applied);
+			bad += !opt.allow_ooo;
+		}
+	}
+	for (int i = 0; i < p->nrows; i++) {
+		const struct hrow *r = &p->rows[i];
+
+		if (files_find(&files, r->version))
+			continue;
+		if (!newest_file || version_cmp(r->version, newest_file) > 0) {
+			log_msg(opt.allow_ahead ? LOG_WARN : LOG_ERROR, "%s (%s) is applied but newer than every file in "
+			    "%s: the database is ahead of these migrations (a rolled-back deployment?)", r->version,
+			    r->name, files.dir);
+			bad += !opt.allow_ahead;
+		} else {
+			log_msg(opt.allow_missing ? LOG_WARN : LOG_ERROR, "%s (%s) is applied but has no file in %s",
+			    r->version, r->name, files.dir);
+			bad += !opt.allow_missing;
+		}
+	}
+	if (bad)
+		die(EX_DATAERR, "%s and %s disagree (%d above); nothing was run", files.dir, hist.qname, bad);
+}
+
+static void
+plan_free(struct plan *p)
+{
+	history_free(p->rows, p->nrows);
+	memset(p, 0, sizeof *p);
+}
+
+/* Pending migrations in order, up to --to. */
+static int
+pending_next(const struct plan *p, int from, struct hrow **partial)
+{
+	for (int i = from; i < files.n; i++) {
+		struct hrow *r;
+		enum mstate st = state_of(p, &files.m[i], &r);
+
+		if (opt.to && version_cmp(files.m[i].version, opt.to) > 0)
+			return -1;
+		if (st == ST_PENDING || st == ST_PARTIAL) {
+			*partial = st == ST_PARTIAL ? r : NULL;
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void *
+files_thread(void *arg)
+{
+	(void)arg;
+	sig_block_thread();
+	files_load(&files, opt.dir, opt.vars, opt.nvars);
+	return NULL;
+}
+
+/* The files are read while the server starts a backend for us: the run
+ * that finds nothing to do, paid on every pod start, is mostly those two
+ * waits. A problem in the files is reported first, whatever the
+ * connection did. */
+static void
+load_and_connect(void)
+{
+	char err[2048], timeouts[96];
+	pthread_t t;
+	int code, threaded = pthread_create(&t, NULL, files_thread, NULL) == 0;
+	char *ci;
+
+	if (!threaded)
+		files_load(&files, opt.dir, opt.vars, opt.nvars);
+	/* Our timeouts as startup options: they are the session's defaults,
+	 * so RESET ALL, ours or a migration's, comes back to them. */
+	snprintf(timeouts, sizeof timeouts, "-c lock_timeout=%llu -c statement_timeout=%llu",
+	    (unsigned long long)opt.run.lock_timeout_ms, (unsigned long long)opt.run.stmt_timeout_ms);
+	if (!(ci = pg_conninfo_with(opt.conninfo, "options", timeouts)))
+		code = pg_connect(&pc, opt.conninfo, err, sizeof err); /* it says what is wrong */
+	else
+		code = pg_connect(&pc, ci, err, sizeof err);
+	free(ci);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (code != 0)
+		die(code, "%s", err);
+}
+
+/* Between polls for the lock: is there still something to apply? */
+static int
+still_pending(void)
+{
+	struct plan p;
+	struct hrow *partial;
+	int yes;
+
+	analyse(&p);
+	yes = pending_next(&p, 0, &partial) >= 0;
+	plan_free(&p);
+	return yes;
+}
+
+static int
+cmd_up(void)
+{
+	struct plan p;
+	struct hrow *partial;
+	int n = 0;
+
+	analyse(&p);
+	refuse_drift(&p);
+	if (pending_next(&p, 0, &partial) < 0) {
+		/* The common case, on every pod start: no lock, no writes. */
+		log_msg(LOG_INFO, "up to date: %d applied, nothing pending in %s", p.nrows, files.dir);
+		plan_free(&p);
+		return 0;
+	}
+	plan_free(&p);
+	if (!history_lock(&pc, &hist, opt.lock_timeout_ms, still_pending)) {
+		log_msg(LOG_INFO, "up to date: another runner applied what was pending in %s", files.dir);
+		return 0;
+	}
+	/* A dry run is one transaction, rolled back at the end, so that
+	 * later migrations see what earlier ones made. */
+	if (opt.run.dry_run)
+		run_sql(&pc, "BEGIN", "cannot begin the dry run");
+	history_create(&pc, &hist);
+	/* Another runner may have applied them while this one waited. */
+	analyse(&p);
+	refuse_drift(&p);
+	for (int i = pending_next(&p, 0, &partial); i >= 0; i = pending_next(&p, i + 1, &partial)) {
+		run_migration(&pc, &hist, &files.m[i], 0, partial, &opt.run);
+		n++;
+	}
+	if (opt.run.dry_run)
+		run_sql(&pc, "ROLLBACK", "cannot roll the dry run back");
+	log_msg(LOG_INFO, "%s%d migration(s) applied", opt.run.dry_run ? "dry run: " : "", n);
+	plan_free(&p);
+	return 0;
+}
+
+static int
+cmd_status(void)
+{
+	struct plan p;
+	int todo = 0;
+
+	analyse(&p);
+	for (int i = 0; i < files.n; i++) {
+		struct hrow *r;
+		enum mstate st = state_of(&p, &files.m[i], &r);
+
+		todo += st != ST_APPLIED;
+		if (opt.run.json) {
+			char extra[128];
+
+			snprintf(extra, sizeof extra, "\"state\":\"%s\",\"applied_at\":\"%s\"", state_names[st], r ? r->finished : "");
+			event_json("status", &files.m[i], extra);
+		} else {
+			printf("%s\t%s\t%s\t%s\n", files.m[i].version, state_names[st], files.m[i].name, r ? r->finished : "");
+		}
+	}
+	for (int i = 0; i < p.nrows; i++) {
+		const struct hrow *r = &p.rows[i];
+		const char *st = files.n && version_cmp(r->version, files.m[files.n - 1].version) < 0 ? "missing" : "ahead";
+
+		if (files_find(&files, r->version))
+			continue;
+		todo++;
+		if (opt.run.json) {
+			struct migration m = { .version = r->version, .name = r->name };
+			char extra[128];
+
+			snprintf(extra, sizeof extra, "\"state\":\"%s\",\"applied_at\":\"%s\"", st, r->finished);
+			event_json("status", &m, extra);
+		} else {
+			printf("%s\t%s\t%s\t%s\n", r->version, st, r->name, r->finished);
+		}
+	}
+	if (fflush(stdout) != 0)
+		die_errno(EX_IOERR, "write to stdout");
+	plan_free(&p);
+	return opt.check && todo ? EX_NEGATIVE : 0;
+}
+
+static int
+cmd_verify(void)
+{
+	struct plan p;
+	int bad = 0, applied = 0;
+
+	if (opt.offline) {
+		int st = 0;
+
+		for (int i = 0; i < files.n; i++)
+			st += files.m[i].up.nst + files.m[i].down.nst;
+		log_msg(LOG_INFO, "%d migrations (%s) in %s: %d statements, no meta-commands, transactions as marked",
+		    files.n, files_format_name(files.fmt), files.dir, st);
+		return 0;
+	}
+	analyse(&p);
+	for (int i = 0; i < p.nrows; i++) {
+		const struct hrow *r = &p.rows[i];
+		const struct migration *m = files_find(&files, r->version);
+
+		applied++;
+		if (!m) {
+			log_msg(LOG_ERROR, "%s (%s): applied, but no file in %s", r->version, r->name, files.dir);
+			bad++;
+		} else if (strcmp(m->checksum, r->checksum) != 0) {
+			log_msg(LOG_ERROR, "%s (%s): changed since it was applied (checksum now %.12s, when applied %.12s)",
+			    r->version, m->up.path, m->checksum, r->checksum);
+			bad++;
+		}
+	}
+	plan_free(&p);
+	if (bad)
+		return EX_NEGATIVE;
+	log_msg(LOG_INFO, "%d applied migration(s) match their files", applied);
+	return 0;
+}
+
+static int
+cmd_plan(void)
+{
+	struct plan p;
+	struct hrow *partial;
+	int n = 0;
+
+	analyse(&p);
+	refuse_drift(&p);
+	for (int i = pending_next(&p, 0, &partial); i >= 0; i = pending_next(&p, i + 1, &partial), n++) {
+		const struct msection *sec = &files.m[i].up;
+
+		printf("-- %s %s (%s, %s)\n", files.m[i].version, files.m[i].name, sec->path,
+		    sec->tx ? "one transaction" : "no transaction, statement by statement");
+		if (partial)
+			printf("-- resuming after statement %ld\n", partial->done);
+		if (sec->tx)
+			printf("BEGIN;\n");
+		for (int k = partial ? (int)partial->done : 0; k < sec->nst; k++)
+			printf("%s\n", sec->st[k].sql);
+		if (sec->tx)
+			printf("COMMIT;\n");
+		printf("\n");
+	}
+	if (!n)
+		printf("-- nothing to apply\n");
+	if (fflush(stdout) != 0)
+		die_errno(EX_IOERR, "write to stdout");
+	plan_free(&p);
+	return 0;
+}
+
+/* The migration to revert for a history row, checked. */
+static struct migration *
+revertible(const struct hrow *r)
+{
+	struct migration *m = files_find(&files, r->version);
+
+	if (!m)
+		die(EX_DATAERR, "cannot revert %s (%s): no file in %s", r->version, r->name, files.dir);
+	if (strcmp(r->status, "applied") != 0)
+		die(EX_DATAERR, "cannot revert %s: it only partly ran (%ld statements); repair by hand, then "
+		    "mark-rolled-back", r->version, r->done);
+	if (!m->has_down)
+		die(EX_DATAERR, "cannot revert %s (%s): it has no down migration", r->version, m->up.path);
+	if (strcmp(m->checksum, r->checksum) != 0 && !opt.allow_changed)
+		die(EX_DATAERR, "cannot revert %s (%s): changed since it was applied (--allow-changed to go on)",
+		    r->version, m->up.path);
+	return m;
+}
+
+static int
+cmd_down(int redo)
+{
+	struct plan p;
+	int n = 0;
+
+	history_lock(&pc, &hist, opt.lock_timeout_ms, NULL);
+	analyse(&p);
+	for (int i = p.nrows - 1; i >= 0; i--) {
+		struct migration *m;
+
+		if (opt.to ? version_cmp(p.rows[i].version, opt.to) <= 0 : n >= opt.steps)
+			break;
+		m = revertible(&p.rows[i]);
+		run_migration(&pc, &hist, m, 1, NULL, &opt.run);
+		n++;
+		if (redo)
+			run_migration(&pc, &hist, m, 0, NULL, &opt.run);
+	}
+	if (!n)
+		log_msg(LOG_INFO, "nothing to %s", redo ? "redo" : "revert");
+	plan_free(&p);
+	return 0;
+}
+
+static int
+cmd_mark(int applied)
+{
+	struct migration *m = files_find(&files, opt.version);
+	struct plan p;
+	struct hrow *r;
+
+	if (applied && !m)
+		die(EX_DATAERR, "no migration %s in %s", opt.version, files.dir);
+	history_lock(&pc, &hist, opt.lock_timeout_ms, NULL);
+	history_create(&pc, &hist);
+	analyse(&p);
+	r = history_find(p.rows, p.nrows, opt.version);
+	if (applied && r && strcmp(r->status, "applied") == 0 && strcmp(r->checksum, m->checksum) == 0) {
+		log_msg(LOG_INFO, "%s is applied already", opt.version);
+	} else if (applied) {
+		history_mark(&pc, &hist, m, r != NULL);
+		log_msg(LOG_INFO, "%s %s marked applied (not run)", m->version, m->name);
+	} else if (!r) {
+		log_msg(LOG_INFO, "%s is not applied", opt.version);
+	} else {
+		history_forget(&pc, &hist, r->version);
+		log_msg(LOG_INFO, "%s %s forgotten: it is pending again (nothing was run)", r->version, r->name);
+	}
+	plan_free(&p);
+	return 0;
+}
+
+static void
+add_var(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : 0;
+
+	if (!eq || n == 0 || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != n)
+		opt_usage_error("--var wants NAME=VALUE, NAME of letters, digits and _: %s", arg);
+	opt.vars = xrealloc(opt.vars, ((size_t)opt.nvars + 1) * sizeof *opt.vars);
+	opt.vars[opt.nvars].name = xstrndup(arg, n);
+	opt.vars[opt.nvars++].value = eq + 1;
+}
+
+static void
+operands(int argc, char **argv)
+{
+	static const char *const cmds[] = { "up", "status", "verify", "down", "redo", "plan", "mark-applied",
+		"mark-rolled-back" };
+	int i = optind;
+
+	if (i < argc)
+		for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++)
+			if (strcmp(argv[i], cmds[k]) == 0) {
+				opt.command = argv[i++];
+				break;
+			}
+	if (strcmp(opt.command, "down") == 0 && i < argc && strspn(argv[i], "0123456789") == strlen(argv[i])) {
+		opt.steps = (int)opt_uint("down N", argv[i++], 1, 1000000);
+		if (opt.to)
+			opt_usage_error("down takes N or --to, not both");
+	}
+	if (strncmp(opt.command, "mark-", 5) == 0) {
+		if (i >= argc)
+			opt_usage_error("%s needs a VERSION", opt.command);
+		opt.version = argv[i++];
+	}
+	if (i < argc)
+		opt.dir = argv[i++];
+	if (i < argc)
+		opt_usage_error("unexpected operand %s", argv[i]);
+}
+
+int
+main(int argc, char **argv)
+{
+	int c, code;
+
+	log_init("migrate-apply");
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': opt.conninfo = optarg; break;
+		case O_TO: opt.to = optarg; break;
+		case O_TABLE: opt.table = optarg; break;
+		case O_CHECK: opt.check = 1; break;
+		case O_OFFLINE: opt.offline = 1; break;
+		case O_LOCK_TIMEOUT: opt.lock_timeout_ms = opt_duration_ms("--lock-timeout", optarg); break;
+		case O_STMT_TIMEOUT: opt.run.stmt_timeout_ms = opt_duration_ms("--statement-timeout", optarg); break;
+		case O_STMT_LOCK_TIMEOUT:
+			opt.run.lock_timeout_ms = opt_duration_ms("--statement-lock-timeout", optarg);
+			break;
+		case O_ALLOW_CHANGED: opt.allow_changed = 1; break;
+		case O_ALLOW_MISSING: opt.allow_missing = 1; break;
+		case O_ALLOW_OOO: opt.allow_ooo = 1; break;
+		case O_ALLOW_AHEAD: opt.allow_ahead = 1; break;
+		case O_DRY_RUN: opt.run.dry_run = 1; break;
+		case O_VAR: add_var(optarg); break;
+		case O_JSON: opt.run.json = 1; break;
+		case O_LOG_FORMAT: opt_log_format(optarg); break;
+		case 'h': opt_help(usage);
+		case O_VERSION: opt_version();
+		default: opt_usage_error("unknown option");
+		}
+	}
+	operands(argc, argv);
+	if (opt.check && strcmp(opt.command, "status") != 0)
+		opt_usage_error("--check goes with status");
+	if (opt.offline && strcmp(opt.command, "verify") != 0)
+		opt_usage_error("--offline goes with verify");
+	if (opt.run.dry_run && strcmp(opt.command, "up") != 0)
+		opt_usage_error("--dry-run goes with up");
+	if (opt.to && strcmp(opt.command, "up") != 0 && strcmp(opt.command, "down") != 0)
+		opt_usage_error("--to goes with up or down");
+	if (!*opt.table || opt.table[strlen(opt.table) - 1] == '.' || opt.table[0] == '.')
+		opt_usage_error("--table wants NAME or SCHEMA.NAME");
+	if (opt.lock_timeout_ms == 0)
+		opt_usage_error("--lock-timeout must be longer than 0");
+
+	sig_setup();
+	srand((unsigned)(getpid() ^ deadline_now()));
+	history_init(&hist, opt.table);
+	if (opt.offline) {
+		files_load(&files, opt.dir, opt.vars, opt.nvars);
+		return cmd_verify();
+	}
+	load_and_connect();
+	if (strcmp(opt.command, "up") == 0)
+		code = cmd_up();
+	else if (strcmp(opt.command, "status") == 0)
+		code = cmd_status();
+	else if (strcmp(opt.command, "verify") == 0)
+		code = cmd_verify();
+	else if (strcmp(opt.command, "plan") == 0)
+		code = cmd_plan();
+	else if (strcmp(opt.command, "down") == 0 || strcmp(opt.command, "redo") == 0)
+		code = cmd_down(strcmp(opt.command, "redo") == 0);
+	else
+		code = cmd_mark(strcmp(opt.command, "mark-applied") == 0);
+	pg_close(&pc);
+	return code;
+}

@@ -1,0 +1,109 @@
+/* migrate-apply's parts: main.c (commands), files.c (the migrations on
+ * disk: names, formats, sections, checksums, offline checks), history.c
+ * (the history table and the advisory lock) and run.c (applying one
+ * migration, transactional or statement by statement). */
+#ifndef PGOPS_MIGRATE_H
+#define PGOPS_MIGRATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pg.h"
+#include "sbuf.h"
+
+enum mformat { FMT_NONE, FMT_GOLANG, FMT_DBMATE, FMT_PLAIN, FMT_FLYWAY };
+
+/* One statement of a section: where it is, and whether PostgreSQL refuses
+ * it inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM...). */
+struct mstmt {
+	char *sql;
+	uint64_t line, col;   /* in its file */
+	const char *notx;     /* what it is, when it cannot run in a transaction */
+};
+
+/* The up or down half of a migration. */
+struct msection {
+	char *path;           /* the file it is in */
+	char *sql;            /* normalised (no BOM, LF line ends), --var applied */
+	uint64_t line;        /* its first line in the file */
+	int tx;               /* runs in one transaction */
+	int all_notx;         /* every statement is one that cannot run in one */
+	struct mstmt *st;
+	int nst;
+};
+
+struct migration {
+	char *version, *name;
+	struct msection up, down;
+	int has_down;
+	char checksum[65];    /* SHA-256 of the normalised up section */
+};
+
+struct mset {
+	const char *dir;
+	enum mformat fmt;
+	struct migration *m;  /* sorted by version */
+	int n;
+};
+
+struct var {
+	const char *name, *value;
+};
+
+/* Reads DIR: every *.sql file must name a migration of one format. Dies
+ * with 66 when DIR is missing and 65 for anything wrong in the files,
+ * naming file and line. */
+void files_load(struct mset *s, const char *dir, const struct var *vars, int nvars);
+const char *files_format_name(enum mformat f);
+/* Versions compare as numbers, segment by segment (1.10 > 1.9). */
+int version_cmp(const char *a, const char *b);
+struct migration *files_find(const struct mset *s, const char *version);
+
+/* The history table, always quoted. */
+struct history {
+	char *schema, *table;
+	char *qname;          /* "schema"."table" */
+	int64_t lock_key;
+};
+
+struct hrow {
+	char *version, *name, *checksum, *status, *error, *finished;
+	int transactional;
+	long done;            /* statements completed, for a no-transaction one */
+};
+
+void history_init(struct history *h, const char *spec);
+/* 1 when the table exists (and can be read). */
+int history_exists(struct pg_conn *pc, const struct history *h);
+void history_create(struct pg_conn *pc, const struct history *h);
+/* The rows, sorted by version; none when the table does not exist. */
+int history_load(struct pg_conn *pc, const struct history *h, struct hrow **rows);
+void history_free(struct hrow *rows, int n);
+struct hrow *history_find(struct hrow *rows, int n, const char *version);
+/* Record m as applied without running it (exists: its row is there,
+ * partial); forget a version (it is pending again). */
+void history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists);
+void history_forget(struct pg_conn *pc, const struct history *h, const char *version);
+/* The session advisory lock, polled with backoff (up to 250 ms, full
+ * jitter) until timeout_ms, naming the holder while waiting. Dies with 75
+ * on timeout. Returns 1 when taken, or 0 when needed (if not NULL) says
+ * between two polls that the work is no longer needed. */
+int history_lock(struct pg_conn *pc, const struct history *h, uint64_t timeout_ms, int (*needed)(void));
+
+/* Session setup and one migration. */
+struct runopt {
+	uint64_t stmt_timeout_ms, lock_timeout_ms;
+	int dry_run, json;
+};
+
+/* Runs a statement of ours; dies with the exit code of a failure. */
+void run_sql(struct pg_conn *pc, const char *sql, const char *what);
+/* Applies (or with down=1 reverts) one migration, recording it. Returns 0,
+ * or dies with the failure reported. */
+void run_migration(struct pg_conn *pc, const struct history *h, struct migration *m, int down,
+    const struct hrow *partial, const struct runopt *o);
+
+/* A JSON event line on stdout. */
+void event_json(const char *event, const struct migration *m, const char *extra);
+
+#endif

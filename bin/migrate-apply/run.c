@@ -1,0 +1,317 @@
+/* Applying one migration. A transactional one is BEGIN, its statements,
+ * its history row, COMMIT: a failure or a killed client leaves nothing of
+ * it. A no-transaction one runs statement by statement in autocommit, its
+ * history row counting the statements done, so that a re-run of the same
+ * file resumes after the last one that completed. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "log.h"
+#include "migrate.h"
+#include "opt.h"
+#include "sig.h"
+#include "sql.h"
+
+/* The server's statement_timeout ends a long statement itself (exit 75);
+ * our own deadline comes later, for a server that does not answer. */
+#define BACKSTOP_MS 2000
+
+static uint64_t stmt_deadline_ms;
+/* What runs now, for notices and errors. */
+static const char *cur_path;
+static uint64_t cur_line;
+
+static void
+notice(void *arg, const char *msg)
+{
+	char buf[1024];
+	size_t n;
+
+	(void)arg;
+	snprintf(buf, sizeof buf, "%s", msg);
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	if (cur_path)
+		log_msg(LOG_INFO, "%s:%llu: %s", cur_path, (unsigned long long)cur_line, buf);
+	else
+		log_msg(LOG_INFO, "%s", buf);
+}
+
+static PGresult *
+exec(struct pg_conn *pc, const char *sql, const char *where)
+{
+	PGresult *r = pg_exec(pc, sql, stmt_deadline_ms ? deadline_in(stmt_deadline_ms) : 0);
+
+	if (r)
+		return r;
+	if (errno == EINTR) {
+		/* pg_exec cancelled the statement; closing the session rolls
+		 * back and releases the lock. */
+		pg_close(pc);
+		sig_exit();
+	}
+	if (errno == ETIMEDOUT)
+		die(EX_UNAVAILABLE, "%s: no answer from %s:%s within %llu ms", where, pc->host, pc->port,
+		    (unsigned long long)stmt_deadline_ms);
+	die(EX_UNAVAILABLE, "%s: connection to %s:%s lost", where, pc->host, pc->port);
+}
+
+static int
+failed(const PGresult *r)
+{
+	return PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_EMPTY_QUERY;
+}
+
+/* "SQLSTATE message (DETAIL: ...; HINT: ...)" on one line. */
+static void
+error_text(struct sbuf *b, const PGresult *r)
+{
+	const char *f[] = { PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL), PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) };
+	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE), *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+	sbuf_printf(b, "ERROR %s: %s", st ? st : "?????", msg ? msg : PQresultErrorMessage(r));
+	for (int i = 0; i < 2; i++)
+		if (f[i])
+			sbuf_printf(b, "%s%s: %s", i == 0 || !f[0] ? " (" : "; ", i ? "HINT" : "DETAIL", f[i]);
+	if (f[0] || f[1])
+		sbuf_putc(b, ')');
+	for (char *p = b->s; p && *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+}
+
+void
+run_sql(struct pg_conn *pc, const char *sql, const char *what)
+{
+	PGresult *r = exec(pc, sql, what);
+
+	if (failed(r)) {
+		struct sbuf b = { 0 };
+
+		error_text(&b, r);
+		die(pg_exit_code(r, pc->conn), "%s: %s", what, b.s);
+	}
+	PQclear(r);
+}
+
+/* A clean session for each file: settings and role as the connection
+ * began, our timeouts included (startup options, see main.c). The advisory
+ * lock is a session lock and survives RESET ALL (DISCARD ALL would drop
+ * it, so it is not used). */
+static void
+session_reset(struct pg_conn *pc, const struct runopt *o)
+{
+	struct sbuf q = { 0 };
+
+	sbuf_puts(&q, "RESET ALL; RESET SESSION AUTHORIZATION");
+	/* A client that dies mid-statement is noticed within a second, so
+	 * its transaction and the lock do not outlive it by long. */
+	if (PQserverVersion(pc->conn) >= 140000)
+		sbuf_puts(&q, "; SET client_connection_check_interval = 1000");
+	PQsetNoticeProcessor(pc->conn, notice, NULL);
+	cur_path = NULL;
+	stmt_deadline_ms = o->stmt_timeout_ms ? o->stmt_timeout_ms + BACKSTOP_MS : 0;
+	run_sql(pc, q.s, "cannot reset the session");
+	sbuf_free(&q);
+}
+
+/* The statement failed: where, exactly, and why. */
+static _Noreturn void
+die_stmt(struct pg_conn *pc, const PGresult *r, const struct msection *sec, const struct mstmt *st, int i,
+    const char *after)
+{
+	const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+	uint64_t line = st->line, col = st->col;
+	struct sbuf b = { 0 };
+
+	if (pos) {
+		long chars = atol(pos);
+
+		for (const char *p = st->sql; *p && chars > 1; p++) {
+			if (((unsigned char)*p & 0xc0) == 0x80)
+				continue;
+			chars--;
+			if (*p == '\n')
+				line++, col = 1;
+			else
+				col++;
+		}
+	}
+	sbuf_printf(&b, "%s:%llu:%llu: ", sec->path, (unsigned long long)line, (unsigned long long)col);
+	error_text(&b, r);
+	sbuf_printf(&b, " (statement %d of %d)%s", i + 1, sec->nst, after);
+	die(pg_exit_code(r, pc->conn), "%s", b.s);
+}
+
+static void
+history_sql(struct sbuf *q, const struct history *h, const struct migration *m, int tx, const char *status,
+    int done)
+{
+	sbuf_printf(q, "INSERT INTO %s (version, name, checksum, transactional, status, statements_done, tool_version,"
+	    " finished_at, duration_ms) VALUES (", h->qname);
+	sql_literal(q, m->version);
+	sbuf_putc(q, ',');
+	sql_literal(q, m->name);
+	sbuf_putc(q, ',');
+	sql_literal(q, m->checksum);
+	sbuf_printf(q, ", %s, '%s', %d, '%s', ", tx ? "true" : "false", status, done, PGOPS_VERSION);
+	if (strcmp(status, "applied") == 0)
+		sbuf_puts(q, "pg_catalog.clock_timestamp(), (extract(epoch from pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000)::bigint)");
+	else
+		sbuf_puts(q, "NULL, NULL)");
+}
+
+static void
+history_update(struct pg_conn *pc, const struct history *h, const struct migration *m, const char *set)
+{
+	struct sbuf q = { 0 };
+
+	sbuf_printf(&q, "UPDATE %s SET %s WHERE version = ", h->qname, set);
+	sql_literal(&q, m->version);
+	run_sql(pc, q.s, "cannot record progress in the history table");
+	sbuf_free(&q);
+}
+
+static void
+run_tx(struct pg_conn *pc, const struct history *h, struct migration *m, int down, const struct runopt *o)
+{
+	struct msection *sec = down ? &m->down : &m->up;
+	struct sbuf q = { 0 };
+	uint64_t t0 = deadline_now();
+
+	if (!o->dry_run)
+		run_sql(pc, "BEGIN", "cannot begin the migration's transaction");
+	for (int i = 0; i < sec->nst; i++) {
+		PGresult *r;
+
+		cur_path = sec->path;
+		cur_line = sec->st[i].line;
+		r = exec(pc, sec->st[i].sql, sec->path);
+		if (failed(r))
+			die_stmt(pc, r, sec, &sec->st[i], i, "; rolled back, nothing of it applied");
+		PQclear(r);
+	}
+	cur_path = NULL;
+	if (down) {
+		sbuf_printf(&q, "DELETE FROM %s WHERE version = ", h->qname);
+		sql_literal(&q, m->version);
+	} else {
+		history_sql(&q, h, m, 1, "applied", sec->nst);
+	}
+	run_sql(pc, q.s, "cannot record the migration in the history table");
+	if (!o->dry_run)
+		run_sql(pc, "COMMIT", "cannot commit the migration");
+	sbuf_reset(&q);
+	sbuf_printf(&q, "\"transactional\":true,\"statements\":%d,\"duration_ms\":%llu%s", sec->nst,
+	    (unsigned long long)(deadline_now() - t0), o->dry_run ? ",\"dry_run\":true" : "");
+	if (o->json)
+		event_json(down ? "reverted" : "applied", m, q.s);
+	log_msg(LOG_INFO, "%s %s %s (%d statements, %llu ms%s)", down ? "reverted" : "applied", m->version, m->name,
+	    sec->nst, (unsigned long long)(deadline_now() - t0), o->dry_run ? ", dry run" : "");
+	sbuf_free(&q);
+}
+
+static void
+run_notx(struct pg_conn *pc, const struct history *h, struct migration *m, int down, const struct hrow *partial,
+    const struct runopt *o)
+{
+	struct msection *sec = down ? &m->down : &m->up;
+	struct sbuf q = { 0 };
+	uint64_t t0 = deadline_now();
+	int from = 0;
+
+	if (o->dry_run) {
+		log_msg(LOG_WARN, "%s %s: not run in a dry run: it has no transaction to roll back", m->version, m->name);
+		return;
+	}
+	if (!down && partial) {
+		from = (int)partial->done;
+		log_msg(LOG_INFO, "%s %s: resuming after statement %d of %d", m->version, m->name, from, sec->nst);
+	} else if (!down) {
+		history_sql(&q, h, m, 0, "partial", 0);
+		run_sql(pc, q.s, "cannot record the migration in the history table");
+	}
+	for (int i = from; i < sec->nst; i++) {
+		PGresult *r;
+
+		cur_path = sec->path;
+		cur_line = sec->st[i].line;
+		r = exec(pc, sec->st[i].sql, sec->path);
+		if (failed(r)) {
+			struct sbuf e = { 0 }, set = { 0 };
+
+			if (!down) {
+				sbuf_printf(&e, "statement %d (%s:%llu): ", i + 1, sec->path, (unsigned long long)sec->st[i].line);
+				error_text(&e, r);
+				sbuf_puts(&set, "error = ");
+				sql_literal(&set, e.s);
+				history_update(pc, h, m, set.s);
+			}
+			die_stmt(pc, r, sec, &sec->st[i], i, down ? "" :
+			    "; the statements before it stay applied: fix it and run again to resume here");
+		}
+		PQclear(r);
+		if (!down) {
+			sbuf_reset(&q);
+			sbuf_printf(&q, "statements_done = %d, error = NULL", i + 1);
+			history_update(pc, h, m, q.s);
+		}
+	}
+	cur_path = NULL;
+	sbuf_reset(&q);
+	if (down) {
+		sbuf_printf(&q, "DELETE FROM %s WHERE version = ", h->qname);
+		sql_literal(&q, m->version);
+		run_sql(pc, q.s, "cannot record the migration in the history table");
+	} else {
+		history_update(pc, h, m, "status = 'applied', finished_at = pg_catalog.clock_timestamp(),"
+		    " duration_ms = (extract(epoch from pg_catalog.clock_timestamp() - started_at) * 1000)::bigint");
+	}
+	sbuf_reset(&q);
+	sbuf_printf(&q, "\"transactional\":false,\"statements\":%d,\"duration_ms\":%llu", sec->nst,
+	    (unsigned long long)(deadline_now() - t0));
+	if (o->json)
+		event_json(down ? "reverted" : "applied", m, q.s);
+	log_msg(LOG_INFO, "%s %s %s (no transaction, %d statements, %llu ms)", down ? "reverted" : "applied",
+	    m->version, m->name, sec->nst, (unsigned long long)(deadline_now() - t0));
+	sbuf_free(&q);
+}
+
+void
+run_migration(struct pg_conn *pc, const struct history *h, struct migration *m, int down,
+    const struct hrow *partial, const struct runopt *o)
+{
+	session_reset(pc, o);
+	if ((down ? m->down.tx : m->up.tx))
+		run_tx(pc, h, m, down, o);
+	else
+		run_notx(pc, h, m, down, partial, o);
+}
+
+void
+event_json(const char *event, const struct migration *m, const char *extra)
+{
+	struct sbuf b = { 0 };
+
+	sbuf_puts(&b, "{\"event\":");
+	sbuf_json(&b, event);
+	sbuf_puts(&b, ",\"version\":");
+	sbuf_json(&b, m->version);
+	sbuf_puts(&b, ",\"name\":");
+	sbuf_json(&b, m->name);
+	if (m->up.path) {
+		sbuf_puts(&b, ",\"file\":");
+		sbuf_json(&b, m->up.path);
+	}
+	if (extra && *extra)
+		sbuf_printf(&b, ",%s", extra);
+	sbuf_puts(&b, "}\n");
+	fputs(b.s, stdout);
+	fflush(stdout);
+	sbuf_free(&b);
+}
