@@ -51,7 +51,7 @@ int
 main(int argc, char **argv)
 {
 	struct s3_opts so = { .retries = -1 };
-	struct s3 s3;
+	static struct s3 s3; /* its trust anchors live as long as the program */
 	struct s3_conn c;
 	struct s3_url u;
 	struct s3_result *res;
@@ -136,5 +136,8 @@ main(int argc, char **argv)
 		progress_update(&pr, off);
 	}
 	progress_end(&pr, off);
+	s3_conn_close(&c);
+	free(res);
+	free(buf);
 	return EX_OK;
 }

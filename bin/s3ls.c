@@ -69,7 +69,7 @@ int
 main(int argc, char **argv)
 {
 	struct s3_opts so = { .retries = -1 };
-	struct s3 s3;
+	static struct s3 s3; /* its trust anchors live as long as the program */
 	struct s3_conn c;
 	struct s3_url u;
 	struct s3_result *res;
@@ -159,5 +159,10 @@ main(int argc, char **argv)
 		if (fflush(stdout) != 0)
 			die_errno(EX_IOERR, "write to stdout");
 	} while (token[0]);
+	s3_conn_close(&c);
+	free(res);
+	free(body);
+	free(q);
+	free(pfx);
 	return odd ? EX_DATAERR : EX_OK;
 }

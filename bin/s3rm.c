@@ -187,7 +187,7 @@ int
 main(int argc, char **argv)
 {
 	struct s3_opts so = { .retries = -1 };
-	struct s3 s3;
+	static struct s3 s3; /* its trust anchors live as long as the program */
 	char err[300];
 	int ch;
 

@@ -128,6 +128,10 @@ sha256_update(struct sha256 *h, const void *buf, size_t n)
 		br_sha256_update(&h->br, buf, n);
 		return;
 	}
+	/* Empty input may come with a NULL pointer, which memcpy must not
+	 * see even for 0 bytes. */
+	if (n == 0)
+		return;
 	h->count += n;
 	if (fill) {
 		size_t k = 64 - fill < n ? 64 - fill : n;

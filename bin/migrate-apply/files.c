@@ -487,6 +487,8 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 			m = &s->m[s->n - 1];
 			if (!(s->fmt == FMT_GOLANG && e[i].kind == K_GOLANG_DOWN && !m->has_down && m->up.path))
 				die(EX_DATAERR, "%s: version %s is taken twice (%s)", dir, e[i].version, e[i].fn);
+			free(e[i].version);
+			free(e[i].title);
 		} else {
 			m = &s->m[s->n++];
 			m->version = e[i].version;
