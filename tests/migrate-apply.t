@@ -4,7 +4,7 @@
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
 . "$(dirname "$0")/lib.sh"
-plan 102
+plan 104
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -271,6 +271,12 @@ $PSQL -d postgres -c "create role pgops_lowly login" >/dev/null 2>&1
 newdb perm
 run migrate-apply -d "host=$PGHOST port=$PGPORT user=pgops_lowly dbname=perm" "$P"
 is "$rc" 77 "a role that may not create tables: 77"
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=pgops_lowly dbname=perm" status "$P"
+is "$rc $(cut -f2 "$T/out" | sort -u)" "0 pending" "but status works for it, reading no table it may not create"
+mk "$T/nt" 1_notice.sql "do \$\$ begin raise notice 'hello from a migration'; end \$\$;\n"
+newdb ntc
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=ntc" "$T/nt"
+like "$T/err" "1_notice.sql:1: NOTICE:  hello from a migration" "NOTICEs are passed on with file and line"
 run migrate-apply -d "host=127.0.0.1 port=$(free_port) user=postgres sslmode=disable connect_timeout=2" "$P"
 is "$rc" 69 "no server: 69"
 run migrate-apply -d "host=$PGHOST sslmode=bogus" "$P"

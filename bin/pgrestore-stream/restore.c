@@ -219,7 +219,8 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		rowsum_init(&r->cur);
 		r->mode = M_COPY_LINE;
 		if (r->prog)
-			snprintf(r->prog->label, sizeof r->prog->label, "%.50s", r->tab[r->ntab - 1].name);
+			snprintf(r->prog->label, sizeof r->prog->label, "%llu statements, %.40s",
+			    (unsigned long long)r->statements, r->tab[r->ntab - 1].name);
 		break;
 	case PGRES_COPY_OUT:
 	case PGRES_COPY_BOTH:
@@ -229,6 +230,8 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 	}
 	PQclear(res);
 	r->statements++;
+	if (r->prog && r->prog->on && r->mode == M_SQL)
+		snprintf(r->prog->label, sizeof r->prog->label, "%llu statements", (unsigned long long)r->statements);
 }
 
 static void
@@ -337,8 +340,6 @@ copy_end(struct restore *r)
 	r->rows += t->rows;
 	r->mode = M_SQL;
 	r->after_copy = 1;
-	if (r->prog)
-		snprintf(r->prog->label, sizeof r->prog->label, "restore");
 }
 
 /* COPY data up to its \. line: returns the bytes consumed. Lines are sent
