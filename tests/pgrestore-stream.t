@@ -4,7 +4,7 @@
 # dumps never restored silently, the drill catching a tampered dump,
 # SIGTERM and input stalls, stats and JSON.
 . "$(dirname "$0")/lib.sh"
-plan 74
+plan 75
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -123,6 +123,10 @@ is "$rc $($PSQL -d t6 -Atc 'select sum(a) from p')" "0 3" "plain SQL restores, a
 newdb t6
 run pgrestore-stream --require-trailer "$C dbname=t6" plain.sql
 is "$rc" 65 "--require-trailer refuses SQL without a trailer"
+printf 'create table c (a int);\ncopy c from stdin' >copyend.sql
+newdb t6
+run pgrestore-stream "$C dbname=t6" copyend.sql
+is "$rc" 65 "plain SQL ending in COPY FROM stdin without rows: cut short (65), not stuck"
 : >empty.sql
 run pgrestore-stream "$C dbname=t6" empty.sql
 is "$rc" 65 "empty input is not a dump (65)"

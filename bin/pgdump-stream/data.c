@@ -44,20 +44,19 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 			PQfreemem(row);
 			d->rows++;
 		}
-		if (n == -2 && errno == EINTR)
+		/* The COPY's own result, waited for like the rows. */
+		r = n == -2 ? NULL : pg_result_wait(pc, deadline_in(stall_ms));
+		if (!r && errno == EINTR)
 			sig_exit();
-		if (n == -2 && errno == ETIMEDOUT)
+		if (!r && errno == ETIMEDOUT)
 			die(EX_UNAVAILABLE, "COPY %s: %s:%s sent nothing for %llu ms", d->qname, pc->host,
 			    pc->port, (unsigned long long)stall_ms);
-		if (n == -2 || (r = PQgetResult(c)) == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
 			sbuf_reset(&q);
 			sbuf_printf(&q, "COPY %s failed after %llu rows", d->qname, (unsigned long long)d->rows);
-			pg_die(c, n == -2 ? NULL : r, q.s);
+			pg_die(c, r, q.s);
 		}
 		PQclear(r);
-		/* The query ends with a NULL result; the next query needs it. */
-		while ((r = PQgetResult(c)) != NULL)
-			PQclear(r);
 		n = snprintf(line, sizeof line, "\\.\n-- pgdump-stream: rows %llu sum %016llx\n",
 		    (unsigned long long)d->rows, (unsigned long long)sum.sum);
 		out_write(o, line, (size_t)n);

@@ -453,6 +453,20 @@ restore_feed(struct restore *r, const char *p, size_t n)
 	}
 }
 
+/* The input ended while the server waits for COPY rows. */
+static void
+copy_cut_short(struct restore *r)
+{
+	struct rtable *t;
+
+	if (r->mode == M_SQL)
+		return;
+	t = &r->tab[r->ntab - 1];
+	PQclear(pg_copy_end(r->pc, "the dump ends inside COPY data", deadline_in(r->timeout_ms)));
+	die(EX_DATAERR, "the dump ends inside the rows of %s (COPY at line %llu, %llu rows read): it was cut short",
+	    t->name, (unsigned long long)t->line, (unsigned long long)r->cur.rows);
+}
+
 void
 restore_finish(struct restore *r)
 {
@@ -465,14 +479,7 @@ restore_finish(struct restore *r)
 		r->nhold = 0;
 		copy_end(r);
 	}
-	if (r->mode != M_SQL) {
-		struct rtable *t = &r->tab[r->ntab - 1];
-		PGresult *res = pg_copy_end(r->pc, "the dump ends inside COPY data", deadline_in(r->timeout_ms));
-
-		PQclear(res);
-		die(EX_DATAERR, "the dump ends inside the rows of %s (COPY at line %llu, %llu rows read): it was cut short",
-		    t->name, (unsigned long long)t->line, (unsigned long long)r->cur.rows);
-	}
+	copy_cut_short(r);
 	while ((ev = sqlscan_finish(&r->sc, &open)) != SQLSCAN_MORE) {
 		if (ev == SQLSCAN_COMMENT) {
 			on_comment(r);
@@ -487,6 +494,7 @@ restore_finish(struct restore *r)
 				    (unsigned long long)r->sc.item_line);
 			/* Plain SQL may end without a semicolon, as psql allows. */
 			run_statement(r, r->sc.stmt.s, r->sc.item_line);
+			copy_cut_short(r);
 			break;
 		}
 	}
