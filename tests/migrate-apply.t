@@ -4,7 +4,7 @@
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
 . "$(dirname "$0")/lib.sh"
-plan 104
+plan 105
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -141,8 +141,10 @@ mk "$P" 1703000000000_second.sql "insert into p values ('second');\n"
 mk "$P" 1703000000001_third.sql "insert into p values ('third');\n"
 newdb pl
 db pl
-run migrate-apply "$P"
+run migrate-apply --json "$P"
 is "$rc $(q pl "select string_agg(version, ' ' order by started_at) from migrate_apply_history")" "0 999 1703000000000 1703000000001" "plain files in numeric order (999 before 1703000000000)"
+python3 -c 'import json,sys; e=[json.loads(l) for l in open(sys.argv[1])]; assert [(x["event"], x["version"], x["transactional"], x["statements"]) for x in e] == [("applied", "999", True, 1), ("applied", "1703000000000", True, 1), ("applied", "1703000000001", True, 1)] and all(x["duration_ms"] >= 0 for x in e), e' "$T/out"
+ok $? "--json: one applied event per migration, with its statements and duration"
 F=$T/flyway
 mk "$F" V1__init.sql 'create table f (v text);\n'
 mk "$F" V1.1__more.sql "insert into f values ('1.1');\n"
