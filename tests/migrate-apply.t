@@ -4,7 +4,7 @@
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
 . "$(dirname "$0")/lib.sh"
-plan 105
+plan 113
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -159,6 +159,26 @@ run migrate-apply "$F"
 is "$rc" 65 "two formats in one directory are refused"
 rm "$F/V3__x.up.sql"
 
+# Directories refused before anything runs.
+X=$T/dup
+mk "$X" 1_a.sql 'select 1;\n'
+mk "$X" 01_b.sql 'select 2;\n'
+run migrate-apply verify --offline "$X"
+is "$rc" 65 "one version twice (1 and 01) is refused"
+like "$T/err" "version 1 is taken twice \(1_a.sql\)|version 01 is taken twice" "naming it"
+X=$T/orphan
+mk "$X" 1_a.down.sql 'select 1;\n'
+run migrate-apply verify --offline "$X"
+like "$T/err" "1_a.down.sql: a down migration without its up file" "a down file without its up file is refused"
+X=$T/halfdbmate
+mk "$X" 1_plain.sql 'select 1;\n'
+mk "$X" 2_dbmate.sql '-- migrate:up\nselect 2;\n'
+run migrate-apply verify --offline "$X"
+like "$T/err" "2_dbmate.sql: dbmate markers, but .*1_plain.sql before it has none" "dbmate markers in only some files are refused"
+mk "$X" 1_plain.sql '-- migrate:down\nselect 1;\n-- migrate:up\nselect 1;\n'
+run migrate-apply verify --offline "$X"
+like "$T/err" "1_plain.sql: -- migrate:down comes before -- migrate:up" "a down section before the up section is refused"
+
 # Files refused before anything runs.
 B=$T/bad
 newdb bad
@@ -212,6 +232,14 @@ q nt "drop table nt_block"
 run migrate-apply "$N"
 is "$rc $(hist nt)" "0 1:applied" "the next run resumes at statement 2 (statement 1 would fail if run again)"
 like "$T/err" "resuming after statement 1 of 3" "saying so"
+mk "$N" 2_nt.sql '-- migrate-apply:no-transaction\ncreate table nt_d (a int);\nselect 1/0;\n'
+migrate-apply "$N" 2>/dev/null
+mk "$N" 2_nt.sql '-- migrate-apply:no-transaction\ncreate table nt_d (a int);\nselect 1;\n'
+run migrate-apply "$N"
+is "$rc" 65 "a partial no-transaction migration whose file changed is refused"
+like "$T/err" "2 \(.*2_nt.sql\) changed after it partly ran \(1 statements done\): repair by hand" "sending the operator to repair it by hand"
+run migrate-apply mark-applied 2 "$N"
+is "$rc $(hist nt)" "0 1:applied 2:applied" "mark-applied completes the repair"
 
 # --dry-run and --table.
 newdb dr

@@ -4,7 +4,7 @@
 # dumps never restored silently, the drill catching a tampered dump,
 # SIGTERM and input stalls, stats and JSON.
 . "$(dirname "$0")/lib.sh"
-plan 75
+plan 78
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -123,6 +123,15 @@ is "$rc $($PSQL -d t6 -Atc 'select sum(a) from p')" "0 3" "plain SQL restores, a
 newdb t6
 run pgrestore-stream --require-trailer "$C dbname=t6" plain.sql
 is "$rc" 65 "--require-trailer refuses SQL without a trailer"
+printf 'create table c (a int);\ncopy c from stdin; -- rows below\n1\n\\.\n' >copyline.sql
+newdb t6
+run pgrestore-stream "$C dbname=t6" copyline.sql
+is "$rc" 65 "text after COPY FROM stdin on its line is refused (65)"
+like "$T/err" "line 2: text after COPY ... FROM stdin on the same line" "naming the line"
+printf 'create table c (a int);\ncopy c to stdout;\n' >copyout.sql
+newdb t6
+run pgrestore-stream "$C dbname=t6" copyout.sql
+like "$T/err" "line 2: a COPY to the client has no place in a dump" "COPY TO STDOUT in a dump is refused"
 printf 'create table c (a int);\ncopy c from stdin' >copyend.sql
 newdb t6
 run pgrestore-stream "$C dbname=t6" copyend.sql

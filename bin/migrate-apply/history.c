@@ -55,7 +55,6 @@ checked(struct pg_conn *pc, PGresult *r, const char *what)
 		char msg[1024];
 
 		pg_error_text(pc, PQresultErrorMessage(r), msg, sizeof msg);
-		msg[strcspn(msg, "\n")] = 0;
 		die(pg_exit_code(r, pc->conn), "%s: %s", what, msg);
 	}
 	return r;

@@ -28,13 +28,8 @@ static void
 notice(void *arg, const char *msg)
 {
 	char buf[1024];
-	size_t n;
 
-	(void)arg;
-	snprintf(buf, sizeof buf, "%s", msg);
-	n = strlen(buf);
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = 0;
+	pg_error_text(arg, msg, buf, sizeof buf);
 	if (cur_path)
 		log_msg(LOG_INFO, "%s:%llu: %s", cur_path, (unsigned long long)cur_line, buf);
 	else
@@ -113,7 +108,7 @@ session_reset(struct pg_conn *pc, const struct runopt *o)
 	 * its transaction and the lock do not outlive it by long. */
 	if (PQserverVersion(pc->conn) >= 140000)
 		sbuf_puts(&q, "; SET client_connection_check_interval = 1000");
-	PQsetNoticeProcessor(pc->conn, notice, NULL);
+	PQsetNoticeProcessor(pc->conn, notice, pc);
 	cur_path = NULL;
 	stmt_deadline_ms = o->stmt_timeout_ms ? o->stmt_timeout_ms + BACKSTOP_MS : 0;
 	run_sql(pc, q.s, "cannot reset the session");

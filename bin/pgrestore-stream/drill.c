@@ -55,7 +55,6 @@ exec_cleanup(struct pg_conn *pc, const char *sql, uint64_t ms, char *err, size_t
 	if (!ok)
 		pg_error_text(pc, last ? PQresultErrorMessage(last) : PQerrorMessage(pc->conn), err, errlen);
 	PQclear(last);
-	err[strcspn(err, "\n")] = 0;
 	return ok ? 0 : -1;
 }
 
@@ -102,7 +101,6 @@ drill_create(struct pg_conn *admin, const char *name, uint64_t timeout_ms, int k
 		char msg[1024];
 
 		pg_error_text(admin, PQresultErrorMessage(res), msg, sizeof msg);
-		msg[strcspn(msg, "\n")] = 0;
 		die(st && strcmp(st, "42P04") == 0 ? EX_CANTCREAT : pg_exit_code(res, admin->conn),
 		    "cannot create the drill database %s: %s", name, msg);
 	}
@@ -119,12 +117,11 @@ drill_end(void)
 	drill.created = 0;
 }
 
-/* The server's message for a failed step of the read-back, on one line. */
+/* The server's message for a failed step of the read-back. */
 static int
 failed(struct restore *r, PGresult *res, char *err, size_t errlen)
 {
 	pg_error_text(r->pc, res ? PQresultErrorMessage(res) : PQerrorMessage(r->pc->conn), err, errlen);
-	err[strcspn(err, "\n")] = 0;
 	PQclear(res);
 	return -1;
 }

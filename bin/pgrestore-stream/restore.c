@@ -20,12 +20,8 @@ notice(void *arg, const char *msg)
 {
 	struct restore *r = arg;
 	char buf[1024];
-	size_t n;
 
-	snprintf(buf, sizeof buf, "%s", msg);
-	n = strlen(buf);
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = 0;
+	pg_error_text(r->pc, msg, buf, sizeof buf);
 	log_msg(LOG_WARN, "line %llu: %s", (unsigned long long)r->sc.item_line, buf);
 }
 
@@ -79,7 +75,6 @@ static _Noreturn void
 die_lost(struct restore *r, uint64_t line, int err)
 {
 	char msg[1024];
-	size_t n;
 
 	if (err == EINTR)
 		sig_exit();
@@ -87,9 +82,6 @@ die_lost(struct restore *r, uint64_t line, int err)
 		die(EX_TEMPFAIL, "line %llu: no answer within --timeout (%llu ms); the statement was cancelled",
 		    (unsigned long long)line, (unsigned long long)r->timeout_ms);
 	pg_error_text(r->pc, PQerrorMessage(r->pc->conn), msg, sizeof msg);
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = 0;
 	die(PQstatus(r->pc->conn) == CONNECTION_BAD ? EX_UNAVAILABLE : EX_DATAERR, "line %llu: %s",
 	    (unsigned long long)line, *msg ? msg : "connection to the server lost");
 }
@@ -147,7 +139,6 @@ restore_exec(struct restore *r, const char *sql, const char *what)
 		char msg[1024];
 
 		pg_error_text(r->pc, PQresultErrorMessage(res), msg, sizeof msg);
-		msg[strcspn(msg, "\n")] = 0;
 		die(pg_exit_code(res, r->pc->conn), "%s: %s%s%s", what, st ? st : "", st ? " " : "", msg);
 	}
 	PQclear(res);
