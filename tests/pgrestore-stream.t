@@ -4,7 +4,7 @@
 # dumps never restored silently, the drill catching a tampered dump,
 # SIGTERM and input stalls, stats and JSON.
 . "$(dirname "$0")/lib.sh"
-plan 78
+plan 79
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -45,6 +45,9 @@ pgrestore-stream --stats "$T/stats.prom" "$C dbname=t2" <app.sql.gz 2>/dev/null
 is "$?" 0 "a gzip dump on stdin restores (detected by its magic)"
 is "$(grep '^pgrestore_stream_rows_total' stats.prom)" "pgrestore_stream_rows_total $rows" "--stats counts the rows"
 is "$(tables_in t2)" "$(tables_in src)" "all tables are there"
+newdb t2b
+(head -c 1 app.sql.gz; sleep 0.3; tail -c +2 app.sql.gz) | pgrestore-stream "$C dbname=t2b" 2>/dev/null
+is "$?" 0 "gzip is recognised even when the pipe hands over its first byte alone"
 newdb t2p
 run pgrestore-stream --progress "$C dbname=t2p" app.sql
 like "$T/err" "^[0-9]+ statements: [0-9.]+ KiB 100% " "--progress: statements run and bytes read, as a share of the file"

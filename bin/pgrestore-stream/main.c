@@ -113,9 +113,13 @@ before_first(struct restore *r)
 		    deadline_in(opt.timeout_ms));
 		if (!res && errno == EINTR)
 			sig_exit();
-		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			char msg[1024];
+
+			pg_error_text(r->pc, res ? PQresultErrorMessage(res) : PQerrorMessage(r->pc->conn), msg, sizeof msg);
 			die(res ? pg_exit_code(res, r->pc->conn) : EX_UNAVAILABLE, "cannot look at the target database: %s",
-			    res ? PQresultErrorMessage(res) : "no answer");
+			    msg);
+		}
 		tables = atol(PQgetvalue(res, 0, 0));
 		PQclear(res);
 		if (tables > 0 && !opt.clean && !opt.force)
@@ -147,8 +151,9 @@ read_input(struct restore *r, struct progress *prog)
 	const char *name = io_name(opt.file ? opt.file : "-");
 	int fd = 0, gzip = -1;
 	uint64_t in = 0;
+	size_t have = 0;
 	ssize_t n;
-	struct stat st;
+	struct stat st = { 0 };
 
 	if (opt.file && strcmp(opt.file, "-") != 0 && (fd = open(opt.file, O_RDONLY | O_CLOEXEC)) < 0)
 		die_errno(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "cannot open %s", opt.file);
@@ -164,28 +169,35 @@ read_input(struct restore *r, struct progress *prog)
 			if (ready == 0)
 				die(EX_TEMPFAIL, "%s: no input for %llu ms", name, (unsigned long long)opt.timeout_ms);
 		}
-		n = io_read(fd, buf, sizeof buf);
+		n = io_read(fd, buf + have, sizeof buf - have);
 		if (n < 0) {
 			if (errno == EINTR)
 				sig_exit();
 			die_errno(EX_IOERR, "read %s", name);
 		}
-		if (n == 0)
+		have += (size_t)n;
+		/* A pipe may hand over the first byte alone: two are needed
+		 * to tell gzip (1f 8b, which a SQL dump cannot start with). */
+		if (gzip < 0 && have < 2 && n > 0)
+			continue;
+		if (have == 0)
 			break;
 		if (gzip < 0) {
-			/* A gzip stream starts 1f 8b: a SQL dump cannot. */
-			gzip = n >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b;
+			gzip = have >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b;
 			if (gzip)
 				gz_reader_init(&gz, pool_cpus(), 0, sink, r);
 		}
-		in += (uint64_t)n;
+		in += have;
 		if (gzip) {
-			if (gz_reader_feed(&gz, buf, (size_t)n) != GZ_OK)
+			if (gz_reader_feed(&gz, buf, have) != GZ_OK)
 				break;
 		} else {
-			restore_feed(r, buf, (size_t)n);
+			restore_feed(r, buf, have);
 		}
+		have = 0;
 		progress_update(prog, in);
+		if (n == 0)
+			break;
 	}
 	if (gzip > 0) {
 		if (gz.status == GZ_OK)
