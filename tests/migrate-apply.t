@@ -4,7 +4,7 @@
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
 . "$(dirname "$0")/lib.sh"
-plan 113
+plan 115
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -240,6 +240,10 @@ is "$rc" 65 "a partial no-transaction migration whose file changed is refused"
 like "$T/err" "2 \(.*2_nt.sql\) changed after it partly ran \(1 statements done\): repair by hand" "sending the operator to repair it by hand"
 run migrate-apply mark-applied 2 "$N"
 is "$rc $(hist nt)" "0 1:applied 2:applied" "mark-applied completes the repair"
+mk "$N" 3_own_tx.sql '-- migrate-apply:no-transaction\nbegin;\nselect 1/0;\ncommit;\n'
+run migrate-apply "$N"
+like "$T/err" "3_own_tx.sql:3:1: ERROR 22012: division by zero" "a failure inside the file's own BEGIN is reported as itself"
+is "$(q nt "select error like 'statement 2 %division by zero%' from migrate_apply_history where version = '3'")" t "and recorded (its transaction rolled back first)"
 
 # --dry-run and --table.
 newdb dr

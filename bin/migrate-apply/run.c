@@ -240,6 +240,10 @@ run_notx(struct pg_conn *pc, const struct history *h, struct migration *m, int d
 		if (failed(r)) {
 			struct sbuf e = { 0 }, set = { 0 };
 
+			/* A file that opened its own transaction left it aborted:
+			 * end it, or the error could not be recorded. */
+			if (PQtransactionStatus(pc->conn) != PQTRANS_IDLE)
+				PQclear(exec(pc, "ROLLBACK", sec->path));
 			if (!down) {
 				sbuf_printf(&e, "statement %d (%s:%llu): ", i + 1, sec->path, (unsigned long long)sec->st[i].line);
 				error_text(&e, r);
