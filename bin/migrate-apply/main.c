@@ -102,49 +102,25 @@ static struct history hist;
 static struct pg_conn pc;
 
 /* The state of every version, on disk and in the database. */
-enum mstate { ST_PENDING, ST_PARTIAL, ST_APPLIED, ST_CHANGED, ST_MISSING, ST_AHEAD };
-static const char *const state_names[] = { "pending", "partial", "applied", "changed", "missing", "ahead" };
+/* The state of a version on disk against the history; versions applied
+ * but without a file are "missing", or "ahead" when newer than every file. */
+enum mstate { ST_PENDING, ST_PARTIAL, ST_APPLIED, ST_CHANGED };
+static const char *const state_names[] = { "pending", "partial", "applied", "changed" };
 
 struct plan {
-	struct hrow *rows;
+	struct hrow *rows;   /* the history, sorted by version */
 	int nrows;
-	int pending, changed, missing, ahead, out_of_order, partial_changed;
 	const char *newest_applied;
 };
 
 static void
 analyse(struct plan *p)
 {
-	const char *newest_file = files.n ? files.m[files.n - 1].version : NULL;
-
 	memset(p, 0, sizeof *p);
 	p->nrows = history_load(&pc, &hist, &p->rows);
-	for (int i = 0; i < p->nrows; i++) {
-		struct migration *m = files_find(&files, p->rows[i].version);
-
+	for (int i = 0; i < p->nrows; i++)
 		if (strcmp(p->rows[i].status, "applied") == 0)
 			p->newest_applied = p->rows[i].version;
-		if (!m) {
-			if (!newest_file || version_cmp(p->rows[i].version, newest_file) > 0)
-				p->ahead++;
-			else
-				p->missing++;
-		} else if (strcmp(p->rows[i].checksum, m->checksum) != 0) {
-			if (strcmp(p->rows[i].status, "partial") == 0)
-				p->partial_changed++;
-			else
-				p->changed++;
-		}
-	}
-	for (int i = 0; i < files.n; i++) {
-		struct hrow *r = history_find(p->rows, p->nrows, files.m[i].version);
-
-		if (!r || strcmp(r->status, "partial") == 0) {
-			p->pending++;
-			if (!r && p->newest_applied && version_cmp(files.m[i].version, p->newest_applied) < 0)
-				p->out_of_order++;
-		}
-	}
 }
 
 static enum mstate
