@@ -60,8 +60,6 @@ text_add(struct sqlscan *s, char c)
 {
 	if (s->textlen < SQLSCAN_TEXT_MAX)
 		s->text[s->textlen++] = c;
-	else
-		s->text_cut = 1;
 	s->text[s->textlen] = 0;
 }
 
@@ -69,7 +67,6 @@ static void
 text_start(struct sqlscan *s)
 {
 	s->textlen = 0;
-	s->text_cut = 0;
 	s->text[0] = 0;
 	s->text_line = s->line;
 	s->text_off = s->pos;

@@ -26,7 +26,7 @@
 
 /* The longest statement accepted: PostgreSQL's own limit on a query. */
 #define SQLSCAN_STMT_MAX ((size_t)1 << 30)
-/* Comment and meta-command text beyond this is dropped (flagged). */
+/* Comment and meta-command text beyond this is dropped. */
 #define SQLSCAN_TEXT_MAX 4096
 #define SQLSCAN_WORDS 8
 
@@ -48,7 +48,6 @@ struct sqlscan {
 	struct sbuf stmt;      /* the statement; leading blanks and comments not included */
 	char text[SQLSCAN_TEXT_MAX + 1];
 	size_t textlen;
-	int text_cut;          /* text was longer than SQLSCAN_TEXT_MAX */
 	uint64_t line;         /* line of the next byte, from 1 */
 	uint64_t item_line;    /* line where the reported item began */
 	uint64_t item_off;     /* and its byte offset in the input */
