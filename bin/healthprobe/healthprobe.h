@@ -6,10 +6,13 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "http.h"
+
 enum {
 	O_RETRIES = 256, O_INTERVAL, O_WAIT, O_METHOD, O_EXPECT_STATUS, O_EXPECT_BODY, O_CACERT,
 	O_CERT, O_KEY, O_INSECURE, O_SERVERNAME, O_PG, O_LEVEL, O_PATTERN, O_MAX_AGE, O_MIN_SIZE,
-	O_JSON, O_LOG_FORMAT, O_VERSION, O_LISTEN, O_PERIOD, O_SERVICE, O_SERVICE_VERSION, O_DRAIN
+	O_JSON, O_LOG_FORMAT, O_VERSION, O_LISTEN, O_PERIOD, O_SERVICE, O_SERVICE_VERSION, O_DRAIN,
+	O_PING, O_WEBHOOK, O_WEBHOOK_ON, O_TAIL, O_NAME
 };
 
 #define HEALTHPROBE_LONGOPTS \
@@ -39,6 +42,11 @@ enum {
 	{ "service", required_argument, NULL, O_SERVICE }, \
 	{ "service-version", required_argument, NULL, O_SERVICE_VERSION }, \
 	{ "drain", required_argument, NULL, O_DRAIN }, \
+	{ "ping", required_argument, NULL, O_PING }, \
+	{ "webhook", required_argument, NULL, O_WEBHOOK }, \
+	{ "webhook-on", required_argument, NULL, O_WEBHOOK_ON }, \
+	{ "tail", required_argument, NULL, O_TAIL }, \
+	{ "name", required_argument, NULL, O_NAME }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, O_VERSION }, \
 	{ NULL, 0, NULL, 0 }
@@ -84,8 +92,12 @@ int target_init(struct target *t, const char *arg, int from_pg_option);
  * (78) rather than from the sidecar's check thread. */
 int target_needs_tls(const struct target *t);
 void probe_load_tls(void);
+/* Sets an https client's verification, anchors, client certificate and
+ * server name from the options, as probes use them. */
+void probe_http_setup(struct http_client *c);
 /* One attempt, with opt.timeout_ms; sets pass, ms and why. */
 void probe(struct target *t);
 int serve_main(int argc, char **argv);
+int job_main(int argc, char **argv);
 
 #endif

@@ -35,8 +35,10 @@
 static const char usage[] =
 "usage: healthprobe [options] TARGET... [-- COMMAND [ARG...]]\n"
 "       healthprobe serve --listen [ADDR]:PORT [options] NAME=TARGET...\n"
+"       healthprobe job [--ping URL] [--webhook URL] [options] -- COMMAND [ARG...]\n"
 "Probe each TARGET; exit 0 when all pass, 1 when any fails. With -- COMMAND,\n"
-"execute it once all pass (never after a failure).\n"
+"execute it once all pass (never after a failure). job: run COMMAND, report\n"
+"its start and exit status to a monitor, exit with COMMAND's status.\n"
 "TARGET: http://URL, https://URL, tcp://HOST:PORT, unix:///PATH,\n"
 "        postgres://URL, postgresql://URL, postgres: (DATABASE_URL or PG*), backup:DIR\n"
 "\n"
@@ -68,6 +70,12 @@ static const char usage[] =
 "      --service NAME            the service named in the JSON bodies\n"
 "      --service-version V       the version named in them\n"
 "      --drain DURATION          after SIGTERM: not ready at once, exit after (default 5s)\n"
+"Job monitoring (job; --timeout default 10s, --retries 2 for each report):\n"
+"      --ping URL                Healthchecks.io check URL: URL/start, URL/STATUS\n"
+"      --webhook URL             POST a JSON message (Slack-compatible \"text\")\n"
+"      --webhook-on WHEN         failure (default) or always\n"
+"      --tail SIZE               output sent with the report (default 10KB)\n"
+"      --name NAME               the job's name in messages (default: COMMAND)\n"
 "Output:\n"
 "  -v, --verbose                 a line per target, with its latency\n"
 "      --json                    an application/health+json document on stdout\n"
@@ -76,7 +84,7 @@ static const char usage[] =
 "      --version                 show the version and exit\n"
 "\n"
 "Exit status: 0 all pass, 1 a target fails, 64 usage, 78 bad TLS files or\n"
-"settings, 126/127 COMMAND cannot be executed.\n";
+"settings, 126/127 COMMAND cannot be executed; job: COMMAND's status.\n";
 
 const char *probe_usage = usage;
 static const struct option longopts[] = { HEALTHPROBE_LONGOPTS };
@@ -171,8 +179,11 @@ target_needs_tls(const struct target *t)
 void
 probe_load_tls(void)
 {
+	static int loaded;
 	char err[512];
 
+	if (loaded++)
+		return;
 	if (!opt.insecure) {
 		if (opt.cacert ? tls_anchors_file(&anchors, opt.cacert, err, sizeof err) < 0
 		    : tls_anchors_default(&anchors, err, sizeof err) < 0)
@@ -185,6 +196,17 @@ probe_load_tls(void)
 			die(EX_CONFIG, "%s", err);
 		cert_loaded = 1;
 	}
+}
+
+void
+probe_http_setup(struct http_client *c)
+{
+	if (!c->url.https)
+		return;
+	c->verify = opt.insecure ? TLS_VERIFY_NONE : TLS_VERIFY_FULL;
+	c->anchors = opt.insecure ? NULL : &anchors;
+	c->cert = cert_loaded ? &client_cert : NULL;
+	c->servername = opt.servername;
 }
 
 static int
@@ -201,12 +223,7 @@ probe_http(struct target *t, uint64_t deadline)
 		free(r);
 		return 0;
 	}
-	if (c.url.https) {
-		c.verify = opt.insecure ? TLS_VERIFY_NONE : TLS_VERIFY_FULL;
-		c.anchors = opt.insecure ? NULL : &anchors;
-		c.cert = cert_loaded ? &client_cert : NULL;
-		c.servername = opt.servername;
-	}
+	probe_http_setup(&c);
 	if (http_request(&c, opt.method, c.url.path, opt.headers, (size_t)opt.nheaders, NULL, 0, r,
 	    body, sizeof body - 1, deadline, err, sizeof err) < 0) {
 		snprintf(t->why, sizeof t->why, "%s", err);
@@ -591,6 +608,8 @@ main(int argc, char **argv)
 	probe_defaults();
 	if (argc > 1 && strcmp(argv[1], "serve") == 0)
 		return serve_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "job") == 0)
+		return job_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
 			cmd = argv + i + 1;
@@ -611,6 +630,8 @@ main(int argc, char **argv)
 		case O_VERSION: opt_version();
 		case O_LISTEN: case O_PERIOD: case O_SERVICE: case O_SERVICE_VERSION: case O_DRAIN:
 			opt_usage_error("%s works with healthprobe serve only", argv[optind - 1]);
+		case O_PING: case O_WEBHOOK: case O_WEBHOOK_ON: case O_TAIL: case O_NAME:
+			opt_usage_error("%s works with healthprobe job only", argv[optind - 1]);
 		default: opt_usage_error("unknown option or missing argument");
 		}
 	}

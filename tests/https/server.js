@@ -10,7 +10,22 @@ const https = require('https');
 const [portFile, key, cert, ca] = process.argv.slice(2);
 function handle(req, res) {
   const u = new URL(req.url, 'http://x');
-  if (u.pathname === '/ok') {
+  if (u.pathname.startsWith('/record/')) {
+    // A monitor (Healthchecks.io, a webhook): each request is appended to
+    // PORTFILE.requests as one JSON line; "/fail/" in the path answers 500,
+    // "/stall/" never answers.
+    const parts = [];
+    req.on('data', (d) => parts.push(d));
+    req.on('end', () => {
+      const body = Buffer.concat(parts).toString('utf8');
+      fs.appendFileSync(portFile + '.requests',
+        JSON.stringify({ method: req.method, url: req.url, type: req.headers['content-type'] || '', body }) + '\n');
+      if (u.pathname.includes('/stall/')) return;
+      const code = u.pathname.includes('/fail/') ? 500 : 200;
+      res.writeHead(code, { 'Content-Type': 'text/plain', 'Content-Length': 3 });
+      res.end('OK\n');
+    });
+  } else if (u.pathname === '/ok') {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 6 });
     res.end('hello\n');
   } else if (u.pathname === '/chunked') {
