@@ -102,6 +102,11 @@ check: tests
 	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests PGOPS_SANITIZE=$(SANITIZE) \
 		prove -j2 --timer $(UNITBINS) tests/*.t
 
+# The whole life of a service database on throwaway local servers.
+demo: all
+	@sh ci/prereqs.sh test
+	PGOPS_BIN=$(CURDIR)/$(OUT)/bin bash share/demo.sh
+
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
 FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers fuzz-sql fuzz-sqlscan
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
@@ -137,6 +142,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(PROGS:%=man/man1/%.1) $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/pgops
+	install -m 755 share/examples/pg-backup.sh share/examples/restore-drill.sh $(DESTDIR)$(PREFIX)/share/pgops/
 
 clean:
 	rm -rf build/bin build/obj build/gen build/tests build/libpgops.a build/san build/fuzz
@@ -144,7 +151,7 @@ clean:
 distclean:
 	rm -rf build
 
-.PHONY: all tests check fuzz bench fidelity install clean distclean
+.PHONY: all tests check demo fuzz bench fidelity install clean distclean
 .SECONDARY:
 
 -include $(LIBOBJ:.o=.d) $(wildcard $(OUT)/obj/bin/*.d $(OUT)/obj/bin/*/*.d $(OUT)/obj/tests/*/*.d $(OUT)/obj/tests/*.d)

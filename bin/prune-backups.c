@@ -426,7 +426,10 @@ explain(FILE *f)
 	for (size_t i = 0; i < nbk; i++)
 		v[i] = &bk[i];
 	qsort(v, nbk, sizeof *v, by_time);
-	fprintf(f, "%-6s  %-20s  %12s  %-40s  %s\n", "ACTION", "TIME (UTC)", "SIZE", "NAME", "WHY");
+	/* With --log-format=json every line on stderr is a JSON object: the
+	 * table becomes a log line per backup. */
+	if (!log_is_json())
+		fprintf(f, "%-6s  %-20s  %12s  %-40s  %s\n", "ACTION", "TIME (UTC)", "SIZE", "NAME", "WHY");
 	for (size_t i = 0; i < nbk; i++) {
 		const struct backup *b = v[i];
 
@@ -439,8 +442,12 @@ explain(FILE *f)
 			snprintf(size, sizeof size, "%llu", (unsigned long long)b->size);
 		else
 			snprintf(size, sizeof size, "-");
-		fprintf(f, "%-6s  %-20s  %12s  %-40s  %s\n", b->del ? "DELETE" : "KEEP", when, size,
-		    display(b->name, shown, sizeof shown), reasons);
+		if (log_is_json())
+			log_info("%s %s (time %s, size %s)%s%s", b->del ? "delete" : "keep",
+			    display(b->name, shown, sizeof shown), when, size, *reasons ? ": " : "", reasons);
+		else
+			fprintf(f, "%-6s  %-20s  %12s  %-40s  %s\n", b->del ? "DELETE" : "KEEP", when, size,
+			    display(b->name, shown, sizeof shown), reasons);
 	}
 	free(v);
 }

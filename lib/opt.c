@@ -1,3 +1,4 @@
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,4 +76,8 @@ opt_log_format(const char *arg)
 {
 	if (log_set_format(arg) < 0)
 		opt_usage_error("--log-format: '%s' is not 'text' or 'json'", arg);
+	/* getopt's own complaints are plain text; in JSON mode the usage
+	 * error that follows them is the only line. */
+	if (log_is_json())
+		opterr = 0;
 }

@@ -4,6 +4,7 @@
 
 #include "deadline.h"
 #include "io.h"
+#include "log.h"
 #include "progress.h"
 
 void
@@ -25,7 +26,9 @@ void
 progress_init(struct progress *p, const char *label, uint64_t total, int force)
 {
 	memset(p, 0, sizeof *p);
-	p->tty = isatty(2);
+	/* With --log-format=json a meter would break the one-object-per-line
+	 * stream: progress becomes info lines, as off a terminal. */
+	p->tty = isatty(2) && !log_is_json();
 	p->on = force || p->tty;
 	p->total = total;
 	p->start = p->last = deadline_now();
@@ -41,6 +44,13 @@ draw(struct progress *p, uint64_t done, int final)
 
 	progress_human(d, sizeof d, done);
 	progress_human(rate, sizeof rate, ms ? done * 1000 / ms : 0);
+	if (log_is_json()) {
+		if (p->total)
+			log_info("%s: %s %llu%% %s/s", p->label, d, (unsigned long long)(done * 100 / p->total), rate);
+		else
+			log_info("%s: %s %s/s", p->label, d, rate);
+		return;
+	}
 	if (p->total)
 		n = snprintf(line, sizeof line, "%s%s: %s %3llu%% %s/s%s", p->tty ? "\r" : "",
 		    p->label, d, (unsigned long long)(done * 100 / p->total), rate,

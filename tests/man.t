@@ -1,10 +1,10 @@
 #!/bin/sh
-# Every program has a man page that lints clean, whose SYNOPSIS lists exactly
-# the options its usage() lists, and that documents exit status, environment
-# and examples.
+# Every program has a man page that lints clean, whose SYNOPSIS and whose
+# option list (.It Fl entries) each hold exactly the options its usage()
+# lists, and that documents exit status, environment and examples.
 . "$(dirname "$0")/lib.sh"
 progs=$(cd "$PGOPS_BIN" && ls)
-plan $(($(echo "$progs" | wc -w) * 4))
+plan $(($(echo "$progs" | wc -w) * 5))
 
 opts() { grep -oE -- '(^|[^a-z0-9-])--?[a-z0-9][a-z0-9-]*' | sed -E 's/^[^-]+//' | sort -u; }
 
@@ -17,6 +17,9 @@ for p in $progs; do
 	mandoc -Tutf8 "$m" 2>/dev/null | col -b | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | opts >"$T/man"
 	if cmp -s "$T/usage" "$T/man"; then ok 0 "$p: SYNOPSIS options = usage() options"; else
 		ok 1 "$p: SYNOPSIS options = usage() options"; diff "$T/usage" "$T/man" | sed 's/^/# /'; fi
+	grep -E '^\.It .*Fl' "$m" | sed -E 's/Fl Fl /--/g; s/Fl /-/g' | opts >"$T/items"
+	if cmp -s "$T/usage" "$T/items"; then ok 0 "$p: documented options = usage() options"; else
+		ok 1 "$p: documented options = usage() options"; diff "$T/usage" "$T/items" | sed 's/^/# /'; fi
 	mandoc -Tutf8 "$m" 2>/dev/null | col -b >"$T/page"
 	for s in "EXIT STATUS" ENVIRONMENT EXAMPLES; do grep -q "^$s" "$T/page" || echo "$s" >>"$T/missing.$p"; done
 	[ ! -e "$T/missing.$p" ]

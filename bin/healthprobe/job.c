@@ -102,7 +102,9 @@ post(const char *what, const char *url, const char *ctype, const char *body, siz
 {
 	struct http_client c;
 	struct http_response *r = xmalloc(sizeof *r);
-	unsigned char answer[4096];
+	/* Receivers answer "OK", or a page of HTML: the answer is not read,
+	 * only allowed to be that long. */
+	static unsigned char answer[65536];
 	char err[512], hdr[128];
 	const char *headers[MAX_HEADERS + 1];
 	size_t nh = 0;
@@ -264,6 +266,45 @@ webhook(const char *rid, int code, double secs)
 	free(t);
 }
 
+/* Runs cmd with its output relayed; returns its exit status, 128+N when
+ * signal N ended it. */
+static int
+run_command(char **cmd)
+{
+	int po[2], pe[2], status;
+	pid_t pid;
+
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0)
+		die_errno(EX_SOFTWARE, "pipe");
+	pid = fork();
+	if (pid < 0)
+		die_errno(EX_SOFTWARE, "fork");
+	if (pid == 0) {
+		sigset_t none;
+
+		/* Its own process group, so that a signal reaches every
+		 * process of a pipeline the job runs. */
+		setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
+			_exit(126);
+		execvp(cmd[0], cmd);
+		{
+			int e = errno;
+
+			log_error("cannot execute %s: %s", cmd[0], strerror(e));
+			_exit(e == ENOENT ? 127 : 126);
+		}
+	}
+	setpgid(pid, pid); /* as the child does: no race with an early signal */
+	close(po[1]);
+	close(pe[1]);
+	status = relay(pid, po[0], pe[0]);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /* A monitor URL must parse before the job starts; https loads the anchors
  * now so that a bad --cacert is refused (78) before anything runs. */
 static void
@@ -284,9 +325,8 @@ job_main(int argc, char **argv)
 {
 	static const struct option longopts[] = { HEALTHPROBE_LONGOPTS };
 	char **cmd = NULL, rid[37];
-	int c, po[2], pe[2], status, code;
+	int c, code;
 	uint64_t t0;
-	pid_t pid;
 
 	opt.timeout_ms = 10000;
 	opt.retries = 2;
@@ -351,34 +391,17 @@ job_main(int argc, char **argv)
 		post("ping /start", u, "text/plain", "", 0);
 		free(u);
 	}
-	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0)
-		die_errno(EX_SOFTWARE, "pipe");
 	t0 = deadline_now();
-	pid = fork();
-	if (pid < 0)
-		die_errno(EX_SOFTWARE, "fork");
-	if (pid == 0) {
-		sigset_t none;
-
-		/* Its own process group, so that a signal reaches every
-		 * process of a pipeline the job runs. */
-		setpgid(0, 0);
-		signal(SIGPIPE, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
-			_exit(126);
-		execvp(cmd[0], cmd);
-		dprintf(2, "%s: cannot execute %s: %s\n", log_prog, cmd[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+	if (sig_caught()) {
+		/* Stopped before the job began: the start was reported, so the
+		 * end is too, as the status a signalled job has. */
+		code = 128 + sig_caught();
+		log_error("interrupted before %s started", cmd[0]);
+	} else {
+		code = run_command(cmd);
 	}
-	setpgid(pid, pid); /* as the child does: no race with an early signal */
-	close(po[1]);
-	close(pe[1]);
-	status = relay(pid, po[0], pe[0]);
-	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (jopt.ping) {
-		char st[8], *u, *t;
+		char st[16], *u, *t;
 		size_t tn;
 
 		snprintf(st, sizeof st, "%d", code);

@@ -1,0 +1,90 @@
+# Real servers on loopback for the tests and for make demo: PostgreSQL 15,
+# the signature-checking S3 server, the node web server. The sourcing script
+# provides T (a private temporary directory), TOP (the repository), diag
+# (print a diagnostic line) and on_exit (register a cleanup function).
+
+# A process that is running (a zombie left for an absent reaper is not).
+alive() {
+	_st=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -n "$_st" ] && [ "${_st#Z}" = "$_st" ]
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Wait up to $2 seconds (default 30) for file $1 to exist.
+wait_file() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $((${2:-30} * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+
+# PostgreSQL refuses to run as root; the harness runs it as the postgres user.
+_as_pg() {
+	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+pg_init() {
+	PGDATA_DIR="$T/pg"
+	mkdir -p "$PGDATA_DIR" "$T/pgsock"
+	[ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR" "$T/pgsock"
+	PGPORT=$(free_port)
+	_as_pg "$PG_BINDIR/initdb" -D "$PGDATA_DIR/data" -U postgres -A trust \
+		--no-sync -E UTF8 --locale=C "$@" >"$T/initdb.log" 2>&1 || {
+		diag "initdb failed:"; sed 's/^/#   /' "$T/initdb.log"; return 1; }
+	PGDATA="$PGDATA_DIR/data"
+}
+pg_run() {
+	on_exit pg_stop
+	_as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/log" -w -t 60 \
+		-o "-p $PGPORT -k $T/pgsock -c listen_addresses=127.0.0.1 -c fsync=off" start \
+		>/dev/null 2>&1 || { diag "pg_ctl start failed:"; sed 's/^/#   /' "$PGDATA_DIR/log"; return 1; }
+	PGHOST="$T/pgsock" PGUSER=postgres PGDATABASE=postgres
+	PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+	export PGHOST PGPORT PGUSER PGDATABASE PG_URL
+}
+# pg_start [initdb options...]: a fresh cluster in $T/pg on a free loopback
+# port. Sets PGHOST (socket dir), PGPORT, PGUSER, PGDATABASE and PG_URL.
+pg_start() { pg_init "$@" && pg_run; }
+# psql as the superuser over the socket, quiet, stopping at the first error.
+pg_sql() { psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres "$@"; }
+pg_stop() {
+	[ -f "$T/pg/data/postmaster.pid" ] &&
+		_as_pg "$PG_BINDIR/pg_ctl" -D "$T/pg/data" -m immediate -w -t 30 stop
+}
+pg_pid() { head -n 1 "$T/pg/data/postmaster.pid" 2>/dev/null; }
+
+# s3_start [BUCKET...]: the signature-checking S3 server on a free loopback
+# port. Sets S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.
+s3_start() {
+	mkdir -p "$T/s3"
+	# s3rver makes ListObjectsV2 continuation tokens with DES, which Node's
+	# OpenSSL 3 offers only through the legacy provider.
+	NODE_PATH="$TOP/build/npm/node_modules" node --openssl-legacy-provider "$TOP/tests/s3/server.js" \
+		"$T/s3" "$T/s3.port" "$@" >"$T/s3.log" 2>&1 &
+	S3_PID=$!
+	on_exit s3_stop
+	wait_file "$T/s3.port" 30 || { diag "s3rver did not start:"; sed 's/^/#   /' "$T/s3.log"; return 1; }
+	S3_ENDPOINT="http://127.0.0.1:$(cat "$T/s3.port")"
+	AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+	export S3_ENDPOINT AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
+}
+s3_stop() { [ -n "${S3_PID:-}" ] && kill "$S3_PID" && wait "$S3_PID"; }
+
+# https_start NAME [KEY CERT [CA]]: the node test server; sets ${NAME}_URL.
+https_start() {
+	name=$1
+	shift
+	node "$TOP/tests/https/server.js" "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
+	eval "${name}_PID=\$!"
+	on_exit "kill_pid_$name"
+	eval "kill_pid_$name() { kill \$${name}_PID; }"
+	wait_file "$T/$name.port" 30 || { diag "test web server did not start:"; sed 's/^/#   /' "$T/$name.log"; return 1; }
+	if [ $# -gt 0 ]; then scheme=https; else scheme=http; fi
+	eval "${name}_URL=$scheme://127.0.0.1:$(cat "$T/$name.port")"
+}
