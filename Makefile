@@ -144,6 +144,7 @@ install: all
 	install -m 644 $(PROGS:%=man/man1/%.1) $(DESTDIR)$(MANDIR)/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/pgops
 	install -m 755 share/examples/pg-backup.sh share/examples/restore-drill.sh $(DESTDIR)$(PREFIX)/share/pgops/
+	install -m 644 share/examples/pgops-lib.sh $(DESTDIR)$(PREFIX)/share/pgops/
 
 clean:
 	rm -rf build/bin build/obj build/gen build/tests build/libpgops.a build/san build/fuzz

@@ -44,21 +44,22 @@ PY
 }
 pg_start
 pg_sql -c 'CREATE DATABASE app'
+# run_argv: runs the command in $T/argv (one argument per line) with the
+# Secret's DATABASE_URL.
+run_argv() {
+	(
+		set --
+		while IFS= read -r a; do set -- "$@" "$a"; done <"$T/argv"
+		DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/app" "$@"
+	) >"$T/out" 2>"$T/err"
+}
 command_of deployment.yaml migrate >"$T/argv"
 is "$(wc -l <"$T/argv" | tr -d ' ')" 12 "the init container's command, from the YAML"
-(
-	set --
-	while IFS= read -r a; do set -- "$@" "$a"; done <"$T/argv"
-	DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/app" "$@"
-) >"$T/out" 2>"$T/err"
+run_argv
 is "$?" 0 "it waits for the database and applies the ConfigMap's migrations"
 is "$(pg_sql -d app -Atc 'SELECT count(*) FROM migrate_apply_history')" 7 "all seven, the ..data entries ignored"
 command_of migrate-job.yaml migrate >"$T/argv"
-(
-	set --
-	while IFS= read -r a; do set -- "$@" "$a"; done <"$T/argv"
-	DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/app" "$@"
-) >"$T/out" 2>"$T/err"
+run_argv
 is "$?" 0 "the migration Job's command then succeeds"
 is "$(pg_sql -d app -Atc 'SELECT count(*) FROM migrate_apply_history')" 7 "with nothing left to apply"
 run migrate-apply -d "postgresql://postgres@127.0.0.1:$PGPORT/app" status --check "$M"

@@ -5,7 +5,7 @@
 # failing stage anywhere in a pipeline fails the script with that stage's
 # status and publishes or prunes nothing.
 . "$(dirname "$0")/lib.sh"
-plan 43
+plan 44
 EX=$TOP/share/examples
 pg_start
 s3_start bkt
@@ -77,7 +77,7 @@ port=$(free_port)
 BACKUP_TIME=20261201T000000Z DATABASE_URL="postgresql://postgres@127.0.0.1:$port/app" \
 	BACKUP_S3_URL=s3://bkt/app/ BACKUP_NAME=app sh "$EX/pg-backup.sh" >"$T/out" 2>"$T/err"
 is "$?" 69 "database down: pgdump-stream's 69, not s3put's verdict on the empty stream"
-like "$T/err" 'failed \(pgdump-stream 69 s3put 1 \); nothing was published' "both stages' statuses shown"
+like "$T/err" 'failed \(pgdump-stream 69 s3put 1\); nothing was published' "both stages' statuses shown"
 AWS_SECRET_ACCESS_KEY=wrong BACKUP_TIME=20261201T000000Z DATABASE_URL=$APP BACKUP_S3_URL=s3://bkt/app/ \
 	BACKUP_NAME=app sh "$EX/pg-backup.sh" >"$T/out" 2>"$T/err"
 is "$?" 77 "S3 refuses the credentials: s3put's 77, not the dump's broken pipe"
@@ -118,7 +118,7 @@ s3cat s3://bkt/app/app-20261129T021500Z.sql.gz >"$T/good.gz"
 head -c $(($(wc -c <"$T/good.gz") / 2)) "$T/good.gz" | s3put s3://bkt/bad/app-20261129T000000Z.sql.gz >/dev/null 2>&1
 drill env BACKUP_S3_URL=s3://bkt/bad/
 is "$rc" 1 "a truncated backup: gzverify's 1"
-like "$T/err" 'failed the drill \(s3cat 0 gzverify 1 pgrestore-stream 65 \)' "every stage's status shown"
+like "$T/err" 'failed the drill \(s3cat 0 gzverify 1 pgrestore-stream 65\)' "every stage's status shown"
 # One byte of one row changed, the length kept: only the checksums can tell.
 gzip -dc "$T/good.gz" | sed 's/^1\tuser1@example\.com\t/1\tuzer1@example.com\t/' | gzip >"$T/tampered.gz"
 gzip -dc "$T/tampered.gz" | grep -c 'uzer1@' >"$T/n"
@@ -136,11 +136,11 @@ is "$(pg_sql -Atc "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgrestor
 
 # Both scripts are POSIX sh: they parse with dash and with busybox sh, and
 # use no bashisms.
-for s in pg-backup.sh restore-drill.sh; do
+for s in pg-backup.sh restore-drill.sh pgops-lib.sh; do
 	dash -n "$EX/$s" && busybox sh -n "$EX/$s"
 	ok $? "$s parses with dash and busybox sh"
 done
-grep -nE 'pipefail|\[\[|function |\$\{[A-Za-z_]+//|<\(|\$RANDOM|\blocal ' "$EX/pg-backup.sh" "$EX/restore-drill.sh" |
+grep -nE 'pipefail|\[\[|function |\$\{[A-Za-z_]+//|<\(|\$RANDOM|\blocal ' "$EX/pg-backup.sh" "$EX/restore-drill.sh" "$EX/pgops-lib.sh" |
 	grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' >"$T/bashisms"
 is "$(cat "$T/bashisms")" "" "no bashisms"
 done_testing

@@ -129,14 +129,8 @@ is "$(absent f/term)" 0 "nothing under KEY"
 
 # TLS: the same server over HTTPS with the test CA.
 pki_make "$T/pki"
-mkdir -p "$T/s3tls"
-NODE_PATH="$TOP/build/npm/node_modules" node --openssl-legacy-provider "$TOP/tests/s3/server.js" \
-	"$T/s3tls" "$T/s3tls.port" bkt --tls "$T/pki/server.key" "$T/pki/server.crt" >"$T/s3tls.log" 2>&1 &
-tls_pid=$!
-stop_tls() { kill "$tls_pid"; }
-on_exit stop_tls
-wait_file "$T/s3tls.port" 30
-TLSE="https://127.0.0.1:$(cat "$T/s3tls.port")"
+s3tls_start "$T/pki/server.key" "$T/pki/server.crt" bkt
+TLSE=$S3TLS_ENDPOINT
 run s3put --endpoint "$TLSE" --cacert "$T/pki/ca.crt" --part-size 5MiB s3://bkt/tls "$T/in"
 is "$rc" 0 "https with --cacert: uploaded"
 is "$(s3cat --endpoint "$TLSE" --cacert "$T/pki/ca.crt" s3://bkt/tls | sha256sum | cut -d' ' -f1)" "$want" "read back over https, byte-identical"

@@ -76,6 +76,21 @@ s3_start() {
 }
 s3_stop() { [ -n "${S3_PID:-}" ] && kill "$S3_PID" && wait "$S3_PID"; }
 
+# s3tls_start KEY CERT [BUCKET...]: a second S3 server, over HTTPS with the
+# given key and certificate. Sets S3TLS_ENDPOINT.
+s3tls_start() {
+	_key=$1 _cert=$2
+	shift 2
+	mkdir -p "$T/s3tls"
+	NODE_PATH="$TOP/build/npm/node_modules" node --openssl-legacy-provider "$TOP/tests/s3/server.js" \
+		"$T/s3tls" "$T/s3tls.port" "$@" --tls "$_key" "$_cert" >"$T/s3tls.log" 2>&1 &
+	S3TLS_PID=$!
+	on_exit s3tls_stop
+	wait_file "$T/s3tls.port" 30 || { diag "s3rver (https) did not start:"; sed 's/^/#   /' "$T/s3tls.log"; return 1; }
+	S3TLS_ENDPOINT="https://127.0.0.1:$(cat "$T/s3tls.port")"
+}
+s3tls_stop() { [ -n "${S3TLS_PID:-}" ] && kill "$S3TLS_PID" && wait "$S3TLS_PID"; }
+
 # https_start NAME [KEY CERT [CA]]: the node test server; sets ${NAME}_URL.
 https_start() {
 	name=$1

@@ -82,6 +82,9 @@ extern const char *probe_usage;
 extern int probe_watchdog;
 
 void probe_defaults(void);
+/* Cuts argv at "--": returns the COMMAND after it (NULL without "--") and
+ * leaves the options before it in *argc. */
+char **probe_split_command(int *argc, char **argv);
 /* Applies an option shared by both modes; -1 when c is not one of them. */
 int probe_option(int c, const char *arg);
 /* -1 when arg is not a target. */

@@ -332,13 +332,7 @@ job_main(int argc, char **argv)
 	opt.retries = 2;
 	opt.interval_ms = 1000;
 	jopt.tail = 10 * 1024;
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0) {
-			cmd = argv + i + 1;
-			argv[i] = NULL;
-			argc = i;
-			break;
-		}
+	cmd = probe_split_command(&argc, argv);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:H:h", longopts, NULL)) != -1) {
 		if (probe_option(c, optarg) == 0)

@@ -583,6 +583,18 @@ probe_option(int c, const char *arg)
 	return 0;
 }
 
+char **
+probe_split_command(int *argc, char **argv)
+{
+	for (int i = 1; i < *argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			argv[i] = NULL;
+			*argc = i;
+			return argv + i + 1;
+		}
+	return NULL;
+}
+
 void
 probe_defaults(void)
 {
@@ -610,13 +622,7 @@ main(int argc, char **argv)
 		return serve_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "job") == 0)
 		return job_main(argc - 1, argv + 1);
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0) {
-			cmd = argv + i + 1;
-			argv[i] = NULL;
-			argc = i;
-			break;
-		}
+	cmd = probe_split_command(&argc, argv);
 	while ((c = getopt_long(argc, argv, "t:H:vh", longopts, NULL)) != -1) {
 		if (probe_option(c, optarg) == 0)
 			continue;

@@ -21,46 +21,16 @@
 # upload is published only when the dump ended with its trailer.
 set -u
 
-die() { echo "pg-backup: $2" >&2; exit "$1"; }
-
-# POSIX sh has no pipefail. Each stage reports "NAME STATUS" on fd 3; the
-# pipeline's status is that of the first stage, from upstream, that failed
-# for its own reasons: 74 (write error) and 141 (SIGPIPE) are what a stage
-# gets when the one after it stopped reading, so they are the cause only
-# when nothing else failed.
-first_failure() {
-	printf '%s\n' "$1" | {
-		cause= any=
-		while read -r name code; do
-			for s in $2; do
-				[ "$s" = "$name" ] || continue
-				[ "$code" = 0 ] && continue
-				[ -z "$any" ] && any=$code
-				case $code in 74|141) ;; *) [ -z "$cause" ] && cause=$code ;; esac
-			done
-		done
-		echo "${cause:-${any:-0}}"
-	}
-}
-# The status of each stage in pipeline order, whatever order they ended in.
-ordered() { for s in $2; do printf '%s\n' "$1" | while read -r n c; do [ "$n" = "$s" ] && echo "$n $c"; done; done; }
-
-case ${BACKUP_S3_URL:-} in
-s3://?*/*) ;;
-'') die 78 "BACKUP_S3_URL is not set (s3://BUCKET/PREFIX/)" ;;
-*) die 78 "BACKUP_S3_URL must look like s3://BUCKET/PREFIX/" ;;
-esac
-prefix=${BACKUP_S3_URL%/}/
-path=${prefix#s3://}
-bucket=s3://${path%%/*}/
-keyprefix=${path#*/}
-name=${BACKUP_NAME:-db}
+ME=pg-backup
+# die, s3_target and the pipeline status helpers, from next to this script.
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+. "$here/pgops-lib.sh" || exit 70
+s3_target
 stamp=${BACKUP_TIME:-$(date -u +%Y%m%dT%H%M%SZ)}
 case $stamp in
 [0-9][0-9][0-9][0-9][0-1][0-9][0-3][0-9]T[0-2][0-9][0-5][0-9][0-5][0-9]Z) ;;
 *) die 78 "BACKUP_TIME '$stamp' is not YYYYmmddTHHMMSSZ" ;;
 esac
-case $name in *[!A-Za-z0-9._-]*|'') die 78 "BACKUP_NAME: letters, digits, '.', '_' and '-' only" ;; esac
 key=$prefix$name-$stamp.sql.gz
 
 echo "pg-backup: $key" >&2
@@ -74,7 +44,7 @@ statuses=$(
 exec 4>&-
 rc=$(first_failure "$statuses" "pgdump-stream s3put")
 if [ "$rc" != 0 ]; then
-	echo "pg-backup: failed ($(ordered "$statuses" "pgdump-stream s3put" | tr '\n' ' ')); nothing was published" >&2
+	echo "pg-backup: failed ($(ordered "$statuses" "pgdump-stream s3put")); nothing was published" >&2
 	exit "$rc"
 fi
 

@@ -23,39 +23,11 @@
 # when there is no backup, 78 for a missing or malformed setting.
 set -u
 
-die() { echo "restore-drill: $2" >&2; exit "$1"; }
-
-# POSIX sh has no pipefail. Each stage reports "NAME STATUS" on fd 3; the
-# pipeline's status is that of the first stage, from upstream, that failed
-# for its own reasons: 74 (write error) and 141 (SIGPIPE) are what a stage
-# gets when the one after it stopped reading, so they are the cause only
-# when nothing else failed.
-first_failure() {
-	printf '%s\n' "$1" | {
-		cause= any=
-		while read -r name code; do
-			for s in $2; do
-				[ "$s" = "$name" ] || continue
-				[ "$code" = 0 ] && continue
-				[ -z "$any" ] && any=$code
-				case $code in 74|141) ;; *) [ -z "$cause" ] && cause=$code ;; esac
-			done
-		done
-		echo "${cause:-${any:-0}}"
-	}
-}
-ordered() { for s in $2; do printf '%s\n' "$1" | while read -r n c; do [ "$n" = "$s" ] && echo "$n $c"; done; done; }
-
-case ${BACKUP_S3_URL:-} in
-s3://?*/*) ;;
-'') die 78 "BACKUP_S3_URL is not set (s3://BUCKET/PREFIX/)" ;;
-*) die 78 "BACKUP_S3_URL must look like s3://BUCKET/PREFIX/" ;;
-esac
-prefix=${BACKUP_S3_URL%/}/
-path=${prefix#s3://}
-bucket=s3://${path%%/*}/
-keyprefix=${path#*/}
-name=${BACKUP_NAME:-db}
+ME=restore-drill
+# die, s3_target and the pipeline status helpers, from next to this script.
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+. "$here/pgops-lib.sh" || exit 70
+s3_target
 target=${DRILL_DATABASE_URL:-${DATABASE_URL:-}}
 json=
 case ${DRILL_JSON:-0} in 1) json=--json ;; 0) ;; *) die 78 "DRILL_JSON must be 0 or 1" ;; esac
@@ -84,7 +56,7 @@ statuses=$(
 exec 4>&-
 rc=$(first_failure "$statuses" "s3cat gzverify pgrestore-stream")
 if [ "$rc" != 0 ]; then
-	echo "restore-drill: $src failed the drill ($(ordered "$statuses" "s3cat gzverify pgrestore-stream" | tr '\n' ' '))" >&2
+	echo "restore-drill: $src failed the drill ($(ordered "$statuses" "s3cat gzverify pgrestore-stream"))" >&2
 	exit "$rc"
 fi
 echo "restore-drill: $src restores and matches" >&2
