@@ -6,7 +6,7 @@
 # 500, stalled) changes them.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/pki.sh"
-plan 53
+plan 54
 
 pki_make "$T/pki"
 P=$T/pki
@@ -108,7 +108,8 @@ assert len(d["run_id"]) == 36 and d["duration_seconds"] >= 0
 ' "$T/hook.json"
 ok $? "the webhook body is JSON: text, job, status, exit_status, log_tail, run_id"
 rm -f "$REQ"
-run healthprobe job --webhook-on always --webhook "$mon_URL/record/hook" -- true
+run healthprobe job --webhook-on always -H 'Authorization: Bearer s3cr3t' --webhook "$mon_URL/record/hook" -- true
+is "$(field "$REQ" 1 auth)" "Bearer s3cr3t" "-H headers go with the report"
 field "$REQ" 1 body | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["status"]=="success" and d["job"]=="true" and "true succeeded" in d["text"]'
 ok $? "--webhook-on always: a success message too, named after COMMAND"
 

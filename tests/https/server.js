@@ -19,7 +19,8 @@ function handle(req, res) {
     req.on('end', () => {
       const body = Buffer.concat(parts).toString('utf8');
       fs.appendFileSync(portFile + '.requests',
-        JSON.stringify({ method: req.method, url: req.url, type: req.headers['content-type'] || '', body }) + '\n');
+        JSON.stringify({ method: req.method, url: req.url, type: req.headers['content-type'] || '',
+          auth: req.headers.authorization || '', body }) + '\n');
       if (u.pathname.includes('/stall/')) return;
       const code = u.pathname.includes('/fail/') ? 500 : 200;
       res.writeHead(code, { 'Content-Type': 'text/plain', 'Content-Length': 3 });
