@@ -12,7 +12,7 @@ chmod 755 "$T/tmp"
 # Processes the demo started: anything running from its directory, and its
 # sidecar (whose arguments name only a port).
 leftovers() {
-	ps -eo pid=,args= | grep -E "pgops-demo\.|healthprobe serve --listen 127\.0\.0\.1:${1:-none} " | grep -v grep
+	ps -eo pid=,args= | grep -E "$T/tmp/pgops-demo\.|healthprobe serve --listen 127\.0\.0\.1:${1:-none} " | grep -v grep
 }
 
 for n in 1 2; do
@@ -33,7 +33,10 @@ like "$T/err" '^\$ s3ls s3://demo/app/ \| prune-backups --keep-daily 7 --keep-we
 like "$T/out" 'kept [0-9]+ of 21 backups' "21 backups made, some pruned"
 
 # Ctrl-C during the backups.
-TMPDIR=$T/tmp PGOPS_BIN=$PGOPS_BIN setsid bash "$TOP/share/demo.sh" >"$T/out" 2>"$T/err" </dev/null &
+# Its own process group, led by the demo's shell itself (so that $! names
+# the group), as a terminal's foreground job is.
+TMPDIR=$T/tmp PGOPS_BIN=$PGOPS_BIN perl -e 'setpgrp(0, 0); exec @ARGV or die "exec: $!"' \
+	bash "$TOP/share/demo.sh" >"$T/out" 2>"$T/err" </dev/null &
 pid=$!
 i=0
 until grep -q '^== backups' "$T/out" 2>/dev/null && grep -q 'pg-backup.sh' "$T/err" 2>/dev/null; do
@@ -54,7 +57,7 @@ done
 wait "$pid"
 rc=$?
 is "$rc" 130 "Ctrl-C: exit 130"
-[ "$rc" = 130 ] || tail -n 8 "$T/err" | sed 's/^/# /'
+[ "$rc" = 130 ] || tail -n 8 "$T/err" | sed 's/^/# /' >&2
 like "$T/err" 'interrupted; stopping what it started' "says it is cleaning up"
 sleep 0.5
 is "$(leftovers "$port")" "" "Ctrl-C: no process left behind"

@@ -5,7 +5,7 @@
 # failing stage anywhere in a pipeline fails the script with that stage's
 # status and publishes or prunes nothing.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 51
 EX=$TOP/share/examples
 pg_start
 s3_start bkt
@@ -82,6 +82,16 @@ AWS_SECRET_ACCESS_KEY=wrong BACKUP_TIME=20261201T000000Z DATABASE_URL=$APP BACKU
 	BACKUP_NAME=app sh "$EX/pg-backup.sh" >"$T/out" 2>"$T/err"
 is "$?" 77 "S3 refuses the credentials: s3put's 77, not the dump's broken pipe"
 like "$T/err" 'pgdump-stream (74|141) s3put 77' "the dump saw its reader go away"
+BACKUP_NAME='app;rm' BACKUP_S3_URL=s3://bkt/app/ sh "$EX/pg-backup.sh" >/dev/null 2>"$T/err"
+is "$?" 78 "a BACKUP_NAME with other characters: 78"
+# A policy prune-backups refuses: the backup stays, nothing is pruned.
+n0=$(keys | wc -l)
+KEEP_DAILY=0 KEEP_WEEKLY=0 KEEP_MONTHLY=0 BACKUP_TIME=20261130T051500Z DATABASE_URL=$APP \
+	BACKUP_S3_URL=s3://bkt/app/ BACKUP_NAME=app sh "$EX/pg-backup.sh" >"$T/out" 2>"$T/err"
+is "$?" 64 "a retention policy prune-backups refuses: its 64"
+like "$T/err" 'prune-backups refused the plan; nothing was pruned' "says nothing was pruned"
+is "$(keys | wc -l)" "$((n0 + 1))" "the new backup is there and nothing was deleted"
+s3rm s3://bkt/ app/app-20261130T051500Z.sql.gz >/dev/null 2>&1
 backup 20261130T031500Z 0
 is "$rc" 73 "the same name again: 73, the existing backup is not overwritten"
 BACKUP_TIME=20261201T000000Z DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/nosuchdb" \
@@ -127,12 +137,25 @@ s3put s3://bkt/app/app-20261129T000000Z.sql.gz "$T/tampered.gz" >/dev/null 2>&1
 drill env BACKUP_KEY=app/app-20261129T000000Z.sql.gz
 is "$rc" 1 "a backup whose rows were changed: the drill's 1"
 like "$T/err" 'pgrestore-stream: .*(differ|mismatch)' "pgrestore-stream names the difference"
+drill env DRILL_JSON=yes
+is "$rc" 78 "DRILL_JSON other than 0 or 1: 78"
 drill env BACKUP_S3_URL=s3://bkt/empty/
 is "$rc" 66 "no backup under the prefix: 66"
 drill env DRILL_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 is "$rc" 69 "drill server down: pgrestore-stream's 69, not the broken pipes upstream"
 like "$T/err" 's3cat (0|74|141) gzverify (74|141) pgrestore-stream 69' "the upstream stages saw the pipe close"
 is "$(pg_sql -Atc "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgrestore_drill%'")" 0 "no scratch database left after the failures"
+
+# The pipeline's status is chosen by stage order, not by which stage
+# reported first: a Ctrl-C ends the dump (130) and, with the store gone,
+# s3put (69), in either order.
+lib() { dash -c ". '$EX/pgops-lib.sh'; $1"; }
+is "$(lib 'first_failure "s3put 69
+pgdump-stream 130" "pgdump-stream s3put"')" 130 "first_failure: upstream first, whatever arrived first"
+is "$(lib 'first_failure "s3put 77
+pgdump-stream 74" "pgdump-stream s3put"') $(lib 'first_failure "b 74
+a 0" "a b"') $(lib 'first_failure "b 0
+a 0" "a b"')" "77 74 0" "first_failure: a broken pipe is the cause only when nothing else failed"
 
 # Both scripts are POSIX sh: they parse with dash and with busybox sh, and
 # use no bashisms.

@@ -6,7 +6,7 @@
 # 500, stalled) changes them.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/pki.sh"
-plan 54
+plan 56
 
 pki_make "$T/pki"
 P=$T/pki
@@ -156,6 +156,9 @@ run healthprobe job --ping "ftp://x/y" -- true
 is "$rc" 64 "a URL that is not http(s): usage error"
 run healthprobe job --webhook-on sometimes --webhook "$mon_URL/record/u" -- true
 is "$rc" 64 "bad --webhook-on: usage error"
+run healthprobe job --tail 200KB --ping "$mon_URL/record/u" -- true
+is "$rc" 64 "--tail over 100KB (what Healthchecks.io keeps): usage error"
+like "$T/err" '--tail: between 1 and 100KB' "says the bound"
 run healthprobe --ping "$mon_URL/record/u" http://127.0.0.1:1/
 is "$rc" 64 "--ping outside job mode: usage error"
 done_testing

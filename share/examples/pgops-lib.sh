@@ -10,18 +10,17 @@ die() { echo "$ME: $2" >&2; exit "$1"; }
 # 141 (SIGPIPE) are what a stage gets when the one after it stopped reading,
 # so they are the cause only when nothing else failed. 0 when all passed.
 first_failure() {
-	printf '%s\n' "$1" | {
-		cause= any=
-		while read -r name code; do
-			for s in $2; do
-				[ "$s" = "$name" ] || continue
-				[ "$code" = 0 ] && continue
-				[ -z "$any" ] && any=$code
-				case $code in 74|141) ;; *) [ -z "$cause" ] && cause=$code ;; esac
-			done
-		done
-		echo "${cause:-${any:-0}}"
-	}
+	cause= any=
+	for s in $2; do
+		while read -r n c; do
+			[ "$n" = "$s" ] && [ "$c" != 0 ] || continue
+			[ -z "$any" ] && any=$c
+			case $c in 74|141) ;; *) [ -z "$cause" ] && cause=$c ;; esac
+		done <<STATUSES
+$1
+STATUSES
+	done
+	echo "${cause:-${any:-0}}"
 }
 
 # ordered STATUSES "STAGE...": the stages' statuses in pipeline order, on one
