@@ -5,7 +5,7 @@
 # failing stage anywhere in a pipeline fails the script with that stage's
 # status and publishes or prunes nothing.
 . "$(dirname "$0")/lib.sh"
-plan 51
+plan 53
 EX=$TOP/share/examples
 pg_start
 s3_start bkt
@@ -139,6 +139,9 @@ is "$rc" 1 "a backup whose rows were changed: the drill's 1"
 like "$T/err" 'pgrestore-stream: .*(differ|mismatch)' "pgrestore-stream names the difference"
 drill env DRILL_JSON=yes
 is "$rc" 78 "DRILL_JSON other than 0 or 1: 78"
+drill env AWS_SECRET_ACCESS_KEY=wrong
+is "$rc" 77 "the store refuses the listing: s3ls's 77"
+like "$T/err" 'restore-drill: listing s3://bkt/app/ failed' "says the listing failed"
 drill env BACKUP_S3_URL=s3://bkt/empty/
 is "$rc" 66 "no backup under the prefix: 66"
 drill env DRILL_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"

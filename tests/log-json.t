@@ -25,48 +25,48 @@ odd=$(printf '%s/a"b\\c\td\ne.gz' "$T")
 printf 'x' >"$odd"
 
 # Each program, several ways, every stderr line collected per program.
-lines_() { # PROG ARGS...: run it, append its stderr to $T/log.PROG
+collect() { # PROG ARGS...: run it, append its stderr to $T/log.PROG
 	p=$1
 	shift
 	"$PGOPS_BIN/$p" "$@" >/dev/null 2>>"$T/log.$p"
 }
-lines_ gzverify $J "$T/nonexistent"
-lines_ gzverify $J "$T/bad.gz"
-lines_ gzverify $J "$odd"
-lines_ gzverify $J --no-such-option
-lines_ gzverify $J --progress "$T/in.gz"
-lines_ prune-backups $J "$T/nonexistent"
+collect gzverify $J "$T/nonexistent"
+collect gzverify $J "$T/bad.gz"
+collect gzverify $J "$odd"
+collect gzverify $J --no-such-option
+collect gzverify $J --progress "$T/in.gz"
+collect prune-backups $J "$T/nonexistent"
 printf 'db-20261130T000000Z\ndb-20261129T000000Z\nundated\n' >"$T/names"
-lines_ prune-backups $J --keep-last 1 --explain - <"$T/names"
-lines_ prune-backups $J --keep-last 0
-lines_ healthprobe $J "tcp://127.0.0.1:1"
-lines_ healthprobe $J -v "postgresql://postgres@127.0.0.1:$PGPORT/postgres"
-lines_ healthprobe job $J --retries 0 --ping "http://127.0.0.1:1/x" -- sh -c 'exit 3'
-lines_ healthprobe $J --bogus
+collect prune-backups $J --keep-last 1 --explain - <"$T/names"
+collect prune-backups $J --keep-last 0
+collect healthprobe $J "tcp://127.0.0.1:1"
+collect healthprobe $J -v "postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+collect healthprobe job $J --retries 0 --ping "http://127.0.0.1:1/x" -- sh -c 'exit 3'
+collect healthprobe $J --bogus
 printf 'hello\n' >"$T/in"
-lines_ s3put $J $E --progress s3://bkt/k "$T/in"
-lines_ s3put $J $E --verify-gzip s3://bkt/notgz "$T/in"
-lines_ s3put $J --endpoint http://127.0.0.1:1 --retries 0 s3://bkt/k "$T/in"
-lines_ s3cat $J $E s3://bkt/missing
-lines_ s3cat $J $E --progress s3://bkt/k
-lines_ s3cat $J --endpoint http://127.0.0.1:1 --retries 0 s3://bkt/k
-lines_ s3ls $J --endpoint http://127.0.0.1:1 --retries 0 s3://bkt/
-lines_ s3ls $J $E s3://nosuchbucket/
-lines_ s3rm $J $E -n s3://bkt/ k
-lines_ s3rm $J $E s3://nosuchbucket/ k
-lines_ s3rm $J $E s3://bkt/ k
-lines_ s3rm $J --endpoint http://127.0.0.1:1 --retries 0 s3://bkt/ k
-lines_ pgdump-stream $J "$DOWN"
-lines_ pgdump-stream $J -f "$T/d.sql" "postgresql://postgres@127.0.0.1:$PGPORT/postgres"
-lines_ pgdump-stream $J --progress -f "$T/d2.sql" "postgresql://postgres@127.0.0.1:$PGPORT/postgres"
-lines_ pgdump-stream $J --no-such-option
-lines_ pgrestore-stream $J "$DOWN" "$T/in"
-lines_ pgrestore-stream $J --drill "postgresql://postgres@127.0.0.1:$PGPORT/postgres" "$T/d.sql"
-lines_ pgrestore-stream $J "postgresql://postgres@127.0.0.1:$PGPORT/postgres" "$odd"
-lines_ migrate-apply $J -d "$DOWN" up "$T/mig"
-lines_ migrate-apply $J -d "postgresql://postgres@127.0.0.1:$PGPORT/postgres" up "$T/mig"
-lines_ migrate-apply $J -d "postgresql://postgres@127.0.0.1:$PGPORT/postgres" status "$T/mig"
-lines_ migrate-apply $J --frobnicate
+collect s3put $J $E --progress s3://bkt/k "$T/in"
+collect s3put $J $E --verify-gzip s3://bkt/notgz "$T/in"
+collect s3put $J --endpoint http://127.0.0.1:1 --retries 0 s3://bkt/k "$T/in"
+collect s3cat $J $E s3://bkt/missing
+collect s3cat $J $E --progress s3://bkt/k
+collect s3cat $J --endpoint http://127.0.0.1:1 --retries 0 s3://bkt/k
+collect s3ls $J --endpoint http://127.0.0.1:1 --retries 0 s3://bkt/
+collect s3ls $J $E s3://nosuchbucket/
+collect s3rm $J $E -n s3://bkt/ k
+collect s3rm $J $E s3://nosuchbucket/ k
+collect s3rm $J $E s3://bkt/ k
+collect s3rm $J --endpoint http://127.0.0.1:1 --retries 0 s3://bkt/ k
+collect pgdump-stream $J "$DOWN"
+collect pgdump-stream $J -f "$T/d.sql" "postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+collect pgdump-stream $J --progress -f "$T/d2.sql" "postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+collect pgdump-stream $J --no-such-option
+collect pgrestore-stream $J "$DOWN" "$T/in"
+collect pgrestore-stream $J --drill "postgresql://postgres@127.0.0.1:$PGPORT/postgres" "$T/d.sql"
+collect pgrestore-stream $J "postgresql://postgres@127.0.0.1:$PGPORT/postgres" "$odd"
+collect migrate-apply $J -d "$DOWN" up "$T/mig"
+collect migrate-apply $J -d "postgresql://postgres@127.0.0.1:$PGPORT/postgres" up "$T/mig"
+collect migrate-apply $J -d "postgresql://postgres@127.0.0.1:$PGPORT/postgres" status "$T/mig"
+collect migrate-apply $J --frobnicate
 
 check() { # FILE PROG: prints what is wrong, nothing when all is well
 	python3 - "$1" "$2" <<'PY'

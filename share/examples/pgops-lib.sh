@@ -11,14 +11,14 @@ die() { echo "$ME: $2" >&2; exit "$1"; }
 # so they are the cause only when nothing else failed. 0 when all passed.
 first_failure() {
 	cause= any=
-	for s in $2; do
-		while read -r n c; do
-			[ "$n" = "$s" ] && [ "$c" != 0 ] || continue
-			[ -z "$any" ] && any=$c
-			case $c in 74|141) ;; *) [ -z "$cause" ] && cause=$c ;; esac
-		done <<STATUSES
-$1
-STATUSES
+	# shellcheck disable=SC2046
+	set -- $(ordered "$1" "$2")
+	while [ $# -ge 2 ]; do
+		c=$2
+		shift 2
+		[ "$c" = 0 ] && continue
+		[ -z "$any" ] && any=$c
+		case $c in 74|141) ;; *) [ -z "$cause" ] && cause=$c ;; esac
 	done
 	echo "${cause:-${any:-0}}"
 }
