@@ -1,12 +1,13 @@
 /* Hashes: SHA-256 and HMAC-SHA-256 for checksums and request signing, MD5
- * (lib/md5.c) for S3's Content-MD5, CRC-32 (libdeflate's, which uses PCLMUL where the CPU
- * has it) for gzip.
+ * (lib/md5.c) for S3's Content-MD5, CRC-32 (libdeflate's, which uses PCLMUL
+ * where the CPU has it) for gzip.
  *
- * SHA-256 is the CPU cost of a signed upload (every byte is hashed twice: per
- * part for the signature, whole for the object's checksum), so on CPUs with
- * the SHA extensions it runs on them, about six times faster than BearSSL's
- * portable code, which remains the fallback. PGOPS_NO_SHANI=1 in the
- * environment forces the fallback, so the tests cover both. */
+ * Hashing is the CPU cost of a signed upload: every byte goes through
+ * SHA-256 twice (per part for the signature, whole for the object's
+ * checksum) and MD5 once. On CPUs with the SHA extensions SHA-256 runs on
+ * them, about six times faster than BearSSL's portable code, which remains
+ * the fallback; PGOPS_NO_SHANI=1 in the environment forces the fallback,
+ * and tests/unit/unit-hash.c checks both. */
 #ifndef PGOPS_HASH_H
 #define PGOPS_HASH_H
 
@@ -42,6 +43,13 @@ struct md5 {
 void md5_init(struct md5 *h);
 void md5_update(struct md5 *h, const void *buf, size_t n);
 void md5_final(struct md5 *h, unsigned char out[16]);
+
+/* One part of an upload in one pass (lib/hash_part.c): the part's MD5 and
+ * SHA-256 into md5 and sha, and the whole object's SHA-256 carried on over
+ * it. The same results as the three hashes one after the other, in about
+ * the time of MD5 alone when the SHA extensions are in use and whole has
+ * taken a multiple of 64 bytes so far. */
+void hash_part(struct sha256 *whole, const void *buf, size_t n, unsigned char md5[16], unsigned char sha[32]);
 
 /* crc32_update(0, buf, n) starts a CRC; feed the result back to continue. */
 uint32_t crc32_update(uint32_t crc, const void *buf, size_t n);

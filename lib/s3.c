@@ -70,18 +70,25 @@ s3_query_encode(char *out, size_t cap, const char *in)
 }
 
 void
+s3_md5_header(const unsigned char d[16], char hdr[S3_MD5_HDR], char hex[33])
+{
+	char b64[BASE64_LEN(16)];
+
+	base64_encode(b64, d, 16);
+	hex_encode(hex, d, 16);
+	snprintf(hdr, S3_MD5_HDR, "Content-MD5: %s", b64);
+}
+
+void
 s3_content_md5(const void *buf, size_t n, char hdr[S3_MD5_HDR], char hex[33])
 {
 	struct md5 m;
 	unsigned char d[16];
-	char b64[BASE64_LEN(16)];
 
 	md5_init(&m);
 	md5_update(&m, buf, n);
 	md5_final(&m, d);
-	base64_encode(b64, d, 16);
-	hex_encode(hex, d, 16);
-	snprintf(hdr, S3_MD5_HDR, "Content-MD5: %s", b64);
+	s3_md5_header(d, hdr, hex);
 }
 
 void

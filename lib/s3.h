@@ -146,6 +146,8 @@ const char *s3_result_text(const struct s3_result *r, char *buf, size_t cap);
  * gets the hex digest, to compare with MD5 ETags. */
 #define S3_MD5_HDR 40
 void s3_content_md5(const void *buf, size_t n, char hdr[S3_MD5_HDR], char hex[33]);
+/* The same from a digest already computed. */
+void s3_md5_header(const unsigned char d[16], char hdr[S3_MD5_HDR], char hex[33]);
 /* The ETag without its surrounding quotes. */
 void s3_etag_plain(char *out, size_t cap, const char *etag);
 

@@ -1,0 +1,124 @@
+/* The round code of MD5 and of SHA-256 on the SHA extensions, shared by the
+ * one-hash loops (lib/md5.c, lib/hash.c) and by hash_part (lib/hash_part.c),
+ * which runs both hashes in one loop. Private to lib/. */
+#ifndef PGOPS_HASH_ROUNDS_H
+#define PGOPS_HASH_ROUNDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern const uint32_t md5_T[64];     /* RFC 1321's sine table */
+extern const uint32_t sha256_K[64];  /* FIPS 180-4's round constants */
+
+/* The block loops of lib/md5.c and lib/hash.c (the latter only where
+ * sha256_accelerated() says the CPU has the SHA extensions). */
+void md5_blocks(uint32_t st[4], const unsigned char *p, size_t nblocks);
+void sha256_ni_blocks(uint32_t st[8], const unsigned char *p, size_t nblocks);
+
+static inline uint32_t
+md5_rol(uint32_t x, int s)
+{
+	return (x << s) | (x >> (32 - s));
+}
+
+static inline uint32_t
+md5_le32(const unsigned char *p)
+{
+	/* Compilers turn this into one load on little-endian CPUs. */
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* One MD5 step: a = b + rol(a + f + x[k] + T[i], s). The message word and
+ * the constant are added before the round function, and each round
+ * function below combines b, the newest word, last: the previous step's
+ * result is the one value a step waits for, and it enters at the end. */
+#define MD5_STEP(f, a, b, c, d, k, s, i) \
+	do { \
+		(a) += x[k] + md5_T[i]; \
+		(a) += f; \
+		(a) = md5_rol((a), (s)) + (b); \
+	} while (0)
+
+/* Steps 4g to 4g+3 of a block, over the locals a, b, c, d and x[16]; g is a
+ * constant once the caller's loop is unrolled, so the branches fold away.
+ * G(b, c, d) = (b & d) | (c & ~d): the two halves never share a bit, so
+ * they are added separately, c & ~d before b arrives. */
+#define MD5_GROUP(g) \
+	do { \
+		const int i_ = 4 * (g); \
+		if ((g) < 4) { \
+			MD5_STEP(d ^ (b & (c ^ d)), a, b, c, d, i_, 7, i_); \
+			MD5_STEP(c ^ (a & (b ^ c)), d, a, b, c, i_ + 1, 12, i_ + 1); \
+			MD5_STEP(b ^ (d & (a ^ b)), c, d, a, b, i_ + 2, 17, i_ + 2); \
+			MD5_STEP(a ^ (c & (d ^ a)), b, c, d, a, i_ + 3, 22, i_ + 3); \
+		} else if ((g) < 8) { \
+			MD5_STEP((c & ~d) + (b & d), a, b, c, d, (5 * i_ + 1) & 15, 5, i_); \
+			MD5_STEP((b & ~c) + (a & c), d, a, b, c, (5 * i_ + 6) & 15, 9, i_ + 1); \
+			MD5_STEP((a & ~b) + (d & b), c, d, a, b, (5 * i_ + 11) & 15, 14, i_ + 2); \
+			MD5_STEP((d & ~a) + (c & a), b, c, d, a, (5 * i_ + 16) & 15, 20, i_ + 3); \
+		} else if ((g) < 12) { \
+			MD5_STEP(b ^ (c ^ d), a, b, c, d, (3 * i_ + 5) & 15, 4, i_); \
+			MD5_STEP(a ^ (b ^ c), d, a, b, c, (3 * i_ + 8) & 15, 11, i_ + 1); \
+			MD5_STEP(d ^ (a ^ b), c, d, a, b, (3 * i_ + 11) & 15, 16, i_ + 2); \
+			MD5_STEP(c ^ (d ^ a), b, c, d, a, (3 * i_ + 14) & 15, 23, i_ + 3); \
+		} else { \
+			MD5_STEP(c ^ (b | ~d), a, b, c, d, (7 * i_) & 15, 6, i_); \
+			MD5_STEP(b ^ (a | ~c), d, a, b, c, (7 * i_ + 7) & 15, 10, i_ + 1); \
+			MD5_STEP(a ^ (d | ~b), c, d, a, b, (7 * i_ + 14) & 15, 15, i_ + 2); \
+			MD5_STEP(d ^ (c | ~a), b, c, d, a, (7 * i_ + 21) & 15, 21, i_ + 3); \
+		} \
+	} while (0)
+
+#if defined(__x86_64__) || defined(__i386__)
+#define HAVE_SHANI_CODE 1
+#include <immintrin.h>
+
+/* Rounds 4g to 4g+3 of SHA-256 on the SHA extensions, for the block at p.
+ * The state is in the ABEF/CDGH register pair (S0, S1) sha256rnds2 wants;
+ * W holds the last four groups of message words, from which
+ * sha256msg1/msg2 derive the next, as FIPS 180-4's schedule does. Needs
+ * the local bswap (the byte order shuffle); g folds as in MD5_GROUP. */
+#define SHA256_GROUP(S0, S1, W, p, g) \
+	do { \
+		__m128i m_; \
+		if ((g) < 4) { \
+			W[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)((p) + 16 * (g))), bswap); \
+		} else { \
+			__m128i t_ = _mm_sha256msg1_epu32(W[(g) & 3], W[((g) + 1) & 3]); \
+			t_ = _mm_add_epi32(t_, _mm_alignr_epi8(W[((g) + 3) & 3], W[((g) + 2) & 3], 4)); \
+			W[(g) & 3] = _mm_sha256msg2_epu32(t_, W[((g) + 3) & 3]); \
+		} \
+		m_ = _mm_add_epi32(W[(g) & 3], _mm_loadu_si128((const __m128i *)&sha256_K[4 * (g)])); \
+		S1 = _mm_sha256rnds2_epu32(S1, S0, m_); \
+		S0 = _mm_sha256rnds2_epu32(S0, S1, _mm_shuffle_epi32(m_, 0x0E)); \
+	} while (0)
+
+#define SHA256_BSWAP _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL)
+
+/* h[0..7] to the ABEF/CDGH pair and back. */
+__attribute__((target("sha,sse4.1,ssse3"))) static inline void
+sha256_ni_load(const uint32_t st[8], __m128i *s0, __m128i *s1)
+{
+	__m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[0]), 0xB1);
+
+	*s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[4]), 0x1B);
+	*s0 = _mm_alignr_epi8(t, *s1, 8);
+	*s1 = _mm_blend_epi16(*s1, t, 0xF0);
+}
+
+__attribute__((target("sha,sse4.1,ssse3"))) static inline void
+sha256_ni_store(uint32_t st[8], __m128i s0, __m128i s1)
+{
+	__m128i t = _mm_shuffle_epi32(s0, 0x1B);
+
+	s1 = _mm_shuffle_epi32(s1, 0xB1);
+	s0 = _mm_blend_epi16(t, s1, 0xF0);
+	s1 = _mm_alignr_epi8(s1, t, 8);
+	_mm_storeu_si128((__m128i *)&st[0], s0);
+	_mm_storeu_si128((__m128i *)&st[4], s1);
+}
+#else
+#define HAVE_SHANI_CODE 0
+#endif
+
+#endif
