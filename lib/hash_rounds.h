@@ -6,14 +6,65 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 extern const uint32_t md5_T[64];     /* RFC 1321's sine table */
 extern const uint32_t sha256_K[64];  /* FIPS 180-4's round constants */
 
 /* The block loops of lib/md5.c and lib/hash.c (the latter only where
  * sha256_accelerated() says the CPU has the SHA extensions). */
-void md5_blocks(uint32_t st[4], const unsigned char *p, size_t nblocks);
-void sha256_ni_blocks(uint32_t st[8], const unsigned char *p, size_t nblocks);
+typedef void hash_blocks_fn(uint32_t *st, const unsigned char *p, size_t nblocks);
+hash_blocks_fn md5_blocks;
+hash_blocks_fn sha256_ni_blocks;
+
+/* MD5 and SHA-256 take their input in 64-byte blocks. hash_feed adds n
+ * bytes to a hash whose state is st, with *count bytes so far and the
+ * last count % 64 of them in buf: it completes the buffered block, runs
+ * the whole blocks straight from the input, and keeps the rest. */
+static inline void
+hash_feed(hash_blocks_fn *blocks, uint32_t *st, uint64_t *count, unsigned char buf[64], const void *in, size_t n)
+{
+	const unsigned char *p = in;
+	size_t fill = (size_t)(*count & 63);
+
+	/* Empty input may come with a NULL pointer, which memcpy must not
+	 * see even for 0 bytes. */
+	if (n == 0)
+		return;
+	*count += n;
+	if (fill) {
+		size_t k = 64 - fill < n ? 64 - fill : n;
+
+		memcpy(buf + fill, p, k);
+		p += k;
+		n -= k;
+		if (fill + k < 64)
+			return;
+		blocks(st, buf, 1);
+	}
+	if (n >= 64) {
+		blocks(st, p, n / 64);
+		p += n & ~(size_t)63;
+		n &= 63;
+	}
+	memcpy(buf, p, n);
+}
+
+/* The padding both append: 0x80, zeros up to 56 mod 64, then the length
+ * in bits, big-endian for SHA-256 and little-endian for MD5. Returns the
+ * padding's length. */
+static inline size_t
+hash_padding(unsigned char pad[72], uint64_t count, int big_endian)
+{
+	uint64_t bits = count * 8;
+	size_t padlen = (size_t)((count & 63) < 56 ? 56 - (count & 63) : 120 - (count & 63));
+
+	memset(pad, 0, 72);
+	pad[0] = 0x80;
+	for (int i = 0; i < 8; i++)
+		pad[padlen + (size_t)i] = (unsigned char)(bits >> (big_endian ? 56 - 8 * i : 8 * i));
+	return padlen + 8;
+}
 
 static inline uint32_t
 md5_rol(uint32_t x, int s)

@@ -23,7 +23,7 @@ const uint32_t md5_T[64] = {
 };
 
 void
-md5_blocks(uint32_t st[4], const unsigned char *p, size_t nblocks)
+md5_blocks(uint32_t *st, const unsigned char *p, size_t nblocks)
 {
 	for (; nblocks; nblocks--, p += 64) {
 		uint32_t x[16], a = st[0], b = st[1], c = st[2], d = st[3];
@@ -53,43 +53,15 @@ md5_init(struct md5 *h)
 void
 md5_update(struct md5 *h, const void *buf, size_t n)
 {
-	const unsigned char *p = buf;
-	size_t fill = (size_t)(h->count & 63);
-
-	/* Empty input may come with a NULL pointer, which memcpy must not
-	 * see even for 0 bytes. */
-	if (n == 0)
-		return;
-	h->count += n;
-	if (fill) {
-		size_t k = 64 - fill < n ? 64 - fill : n;
-
-		memcpy(h->buf + fill, p, k);
-		p += k;
-		n -= k;
-		if (fill + k < 64)
-			return;
-		md5_blocks(h->s, h->buf, 1);
-	}
-	if (n >= 64) {
-		md5_blocks(h->s, p, n / 64);
-		p += n & ~(size_t)63;
-		n &= 63;
-	}
-	memcpy(h->buf, p, n);
+	hash_feed(md5_blocks, h->s, &h->count, h->buf, buf, n);
 }
 
 void
 md5_final(struct md5 *h, unsigned char out[16])
 {
-	unsigned char pad[72] = { 0x80 };
-	uint64_t bits = h->count * 8;
-	size_t padlen = (size_t)((h->count & 63) < 56 ? 56 - (h->count & 63) : 120 - (h->count & 63));
+	unsigned char pad[72];
 
-	/* Unlike SHA-256, MD5 appends the bit count little-endian. */
-	for (int i = 0; i < 8; i++)
-		pad[padlen + (size_t)i] = (unsigned char)(bits >> (8 * i));
-	md5_update(h, pad, padlen + 8);
+	md5_update(h, pad, hash_padding(pad, h->count, 0));
 	for (int i = 0; i < 4; i++) {
 		out[4 * i] = (unsigned char)h->s[i];
 		out[4 * i + 1] = (unsigned char)(h->s[i] >> 8);

@@ -23,6 +23,51 @@ sha_is(const char *msg, const char *want)
 	tap_is_str(hex, want, "sha256 test vector");
 }
 
+/* Every length 0-999 at odd alignments, fed in two pieces, against
+ * BearSSL's portable code: MD5 if md5, else SHA-256 by whichever path
+ * sha256_* took. Returns the number of mismatches. */
+static int
+mismatches_vs_bearssl(int md5)
+{
+	static unsigned char buf[1100];
+	unsigned char d[32], d2[32];
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (unsigned char)(i * 131 + 7);
+	for (size_t len = 0; len < 1000; len++) {
+		const unsigned char *p = buf + len % 13;
+		size_t k = len / 3;
+
+		if (md5) {
+			br_md5_context ref;
+			struct md5 m;
+
+			br_md5_init(&ref);
+			br_md5_update(&ref, p, len);
+			br_md5_out(&ref, d2);
+			md5_init(&m);
+			md5_update(&m, p, k);
+			md5_update(&m, p + k, len - k);
+			md5_final(&m, d);
+			bad += memcmp(d, d2, 16) != 0;
+		} else {
+			br_sha256_context ref;
+			struct sha256 h;
+
+			br_sha256_init(&ref);
+			br_sha256_update(&ref, p, len);
+			br_sha256_out(&ref, d2);
+			sha256_init(&h);
+			sha256_update(&h, p, k);
+			sha256_update(&h, p + k, len - k);
+			sha256_final(&h, d);
+			bad += memcmp(d, d2, 32) != 0;
+		}
+	}
+	return bad;
+}
+
 /* hash_part against the three hashes one after the other: part lengths
  * around block boundaries and large, at two alignments, after whole has
  * taken aligned and unaligned prefixes, and two parts in a row. Returns the
@@ -71,28 +116,9 @@ hash_part_mismatches(void)
 static int
 portable_path_ok(void)
 {
-	unsigned char d[32], d2[32];
-	static unsigned char buf[1100];
-	int bad = 0;
-
 	if (setenv("PGOPS_NO_SHANI", "1", 1) != 0 || sha256_accelerated())
 		return 0;
-	for (size_t i = 0; i < sizeof buf; i++)
-		buf[i] = (unsigned char)(i * 131 + 7);
-	for (size_t len = 0; len < 1000; len += 7) {
-		br_sha256_context ref;
-		struct sha256 h;
-
-		br_sha256_init(&ref);
-		br_sha256_update(&ref, buf + len % 13, len);
-		br_sha256_out(&ref, d2);
-		sha256_init(&h);
-		sha256_update(&h, buf + len % 13, len / 3);
-		sha256_update(&h, buf + len % 13 + len / 3, len - len / 3);
-		sha256_final(&h, d);
-		bad += memcmp(d, d2, 32) != 0;
-	}
-	return bad == 0 && hash_part_mismatches() == 0;
+	return mismatches_vs_bearssl(0) == 0 && hash_part_mismatches() == 0;
 }
 
 int
@@ -134,29 +160,8 @@ main(void)
 	tap_is_int(crc32_update(0, "123456789", 9), 0xcbf43926, "crc32 check value");
 	tap_is_int(crc32_update(crc32_update(0, "12345", 5), "6789", 4), 0xcbf43926,
 	    "crc32 continued across calls");
-	/* Every length and alignment up to a few blocks against BearSSL's
-	 * portable code, whichever path sha256_* took. */
-	{
-		static unsigned char buf[1100];
-		int bad = 0;
-
-		for (size_t i = 0; i < sizeof buf; i++)
-			buf[i] = (unsigned char)(i * 131 + 7);
-		for (size_t len = 0; len < 1000 && !bad; len += 1) {
-			br_sha256_context ref;
-
-			br_sha256_init(&ref);
-			br_sha256_update(&ref, buf + len % 13, len);
-			br_sha256_out(&ref, d2);
-			sha256_init(&h);
-			sha256_update(&h, buf + len % 13, len / 3);
-			sha256_update(&h, buf + len % 13 + len / 3, len - len / 3);
-			sha256_final(&h, d);
-			bad = memcmp(d, d2, 32) != 0;
-		}
-		tap_ok(!bad, "sha256 (%s) = BearSSL's for lengths 0-999 in two pieces",
-		    sha256_accelerated() ? "SHA extensions" : "portable");
-	}
+	tap_ok(mismatches_vs_bearssl(0) == 0, "sha256 (%s) = BearSSL's for lengths 0-999 in two pieces",
+	    sha256_accelerated() ? "SHA extensions" : "portable");
 	{
 		static const char *const suite[][2] = {
 			{ "", "d41d8cd98f00b204e9800998ecf8427e" },
@@ -170,9 +175,7 @@ main(void)
 			  "1234567890123456789012345678901234567890",
 			    "57edf4a22be3c955ac49da2e2107b67a" },
 		};
-		static unsigned char buf[1100];
 		struct md5 m;
-		int bad = 0;
 
 		for (size_t i = 0; i < sizeof suite / sizeof suite[0]; i++) {
 			const char *msg = suite[i][0];
@@ -185,21 +188,7 @@ main(void)
 			hex_encode(hex, d, 16);
 			tap_is_str(hex, suite[i][1], "md5 RFC 1321 test suite");
 		}
-		for (size_t i = 0; i < sizeof buf; i++)
-			buf[i] = (unsigned char)(i * 151 + 3);
-		for (size_t len = 0; len < 1000 && !bad; len++) {
-			br_md5_context ref;
-
-			br_md5_init(&ref);
-			br_md5_update(&ref, buf + len % 13, len);
-			br_md5_out(&ref, d2);
-			md5_init(&m);
-			md5_update(&m, buf + len % 13, len / 3);
-			md5_update(&m, buf + len % 13 + len / 3, len - len / 3);
-			md5_final(&m, d);
-			bad = memcmp(d, d2, 16) != 0;
-		}
-		tap_ok(!bad, "md5 = BearSSL's for lengths 0-999 in two pieces");
+		tap_ok(mismatches_vs_bearssl(1) == 0, "md5 = BearSSL's for lengths 0-999 in two pieces");
 		md5_init(&m);
 		for (size_t i = 0; i < sizeof big; i += 333)
 			md5_update(&m, big + i, sizeof big - i < 333 ? sizeof big - i : 333);
