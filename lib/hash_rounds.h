@@ -1,6 +1,8 @@
-/* The round code of MD5 and of SHA-256 on the SHA extensions, shared by the
- * one-hash loops (lib/md5.c, lib/hash.c) and by hash_part (lib/hash_part.c),
- * which runs both hashes in one loop. Private to lib/. */
+/* The pieces of MD5 and of SHA-256 on the SHA extensions that more than one
+ * file needs: the block buffering and padding both hashes share (lib/md5.c,
+ * lib/hash.c), and the round code of each, used by its own block loop and by
+ * hash_part (lib/hash_part.c), which runs both hashes in one loop. Private
+ * to lib/. */
 #ifndef PGOPS_HASH_ROUNDS_H
 #define PGOPS_HASH_ROUNDS_H
 
