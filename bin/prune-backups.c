@@ -505,12 +505,19 @@ delete_planned(int dfd)
 			continue;
 		if (sig_caught())
 			sig_exit();
-		/* Re-check: what we delete must still be a regular file. */
-		if (fstatat(dfd, b->name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
-			if (errno == ENOENT || !S_ISREG(st.st_mode))
+		/* Re-check: what we delete must still be a regular file. st
+		 * means something only when fstatat succeeded. */
+		if (fstatat(dfd, b->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT) {
 				log_warn("%s/%s: gone or replaced since the listing; left alone", opt.dir, b->name);
-			else
-				log_error("%s/%s: %s", opt.dir, b->name, strerror(errno)), failed++;
+			} else {
+				log_error("cannot check %s/%s before deleting it: %s", opt.dir, b->name, strerror(errno));
+				failed++;
+			}
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			log_warn("%s/%s: gone or replaced since the listing; left alone", opt.dir, b->name);
 			continue;
 		}
 		if (unlinkat(dfd, b->name, 0) < 0) {

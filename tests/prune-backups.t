@@ -3,7 +3,7 @@
 # subdirectories, hostile names, permission errors, files vanishing), on
 # s3ls-style stdin, and every safety rule, output and exit code.
 . "$(dirname "$0")/lib.sh"
-plan 63
+plan 67
 NOW=--now=2026-11-22T12:00:00Z
 B=$T/b
 mkdir -p "$B"
@@ -182,6 +182,19 @@ like "$T/raceerr" "$swap: gone or replaced since the listing; left alone" "a nam
 is "$(grep -c 'gone or replaced since the listing' "$T/raceerr")" "$((left - 1))" "every vanished file warned about once"
 [ -d "$T/race/$swap" ] && [ "$(ls "$T/race" | wc -l)" = 2 ]
 ok $? "the directory and the newest backup are all that is left"
+
+# The re-check before each deletion failing for another reason than a
+# vanished file (EACCES, EIO): strace makes every fstatat after the three of
+# the listing fail, so the failure is the re-check's own. It must be an
+# error and exit 74, never a "gone" warning with exit 0.
+mkdir "$T/recheck"
+for d in 01 02 03; do : >"$T/recheck/db-202611${d}T020000Z.sql.gz"; done
+run strace -qq -o /dev/null -e trace=newfstatat -e inject=newfstatat:error=EACCES:when=4+ \
+	"$PGOPS_BIN/prune-backups" $NOW --keep-last 1 --delete "$T/recheck"
+is "$rc" 74 "the re-check failing with EACCES: exit 74"
+like "$T/err" "cannot check $T/recheck/db-20261101T020000Z.sql.gz before deleting it: Permission denied" "naming the file and the reason"
+unlike "$T/err" "gone or replaced" "never called gone"
+is "$(ls "$T/recheck" | wc -l)" 3 "and nothing deleted"
 
 # stdin: s3ls lines and bare names.
 printf 'db/db-20261120T020000Z.sql.gz\t123\t2026-11-20T02:00:05Z\tetag1\n' >"$T/list"
