@@ -16,6 +16,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "opt.h"
+#include "pgq.h"
 #include "sig.h"
 #include "sql.h"
 #include "xmem.h"
@@ -43,27 +44,17 @@ history_init(struct history *h, const char *spec)
 	sbuf_free(&q);
 }
 
-static PGresult *
-checked(struct pg_conn *pc, PGresult *r, const char *what)
-{
-	if (!r) {
-		if (errno == EINTR)
-			sig_exit();
-		die(EX_UNAVAILABLE, "%s: %s", what, errno == ETIMEDOUT ? "no answer within 60 s" : "connection lost");
-	}
-	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
-		char msg[1024];
-
-		pg_error_text(pc, PQresultErrorMessage(r), msg, sizeof msg);
-		die(pg_exit_code(r, pc->conn), "%s: %s", what, msg);
-	}
-	return r;
-}
-
+/* Bookkeeping queries are short: a minute without an answer means a
+ * server that does not answer at all (69). */
 static PGresult *
 query(struct pg_conn *pc, const char *sql, const char *what)
 {
-	return checked(pc, pg_exec(pc, sql, deadline_in(60000)), what);
+	struct pgq q = { pc, 60000, EX_UNAVAILABLE };
+	PGresult *r = pgq_exec(&q, sql, what);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+		pgq_fail(&q, r, what, NULL);
+	return r;
 }
 
 int
@@ -125,36 +116,42 @@ row_cmp(const void *a, const void *b)
 int
 history_load(struct pg_conn *pc, const struct history *h, struct hrow **rows)
 {
+	const char *what = "cannot read the history table";
+	struct pgq hq = { pc, 60000, EX_UNAVAILABLE };
 	struct sbuf q = { 0 };
 	PGresult *r;
 	int n;
 
 	*rows = NULL;
 	sbuf_printf(&q, "select version, name, checksum, transactional, status, statements_done,"
-	    " coalesce(error, ''), coalesce(pg_catalog.to_char(finished_at at time zone 'UTC',"
-	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') from %s", h->qname);
+	    " coalesce(error, '') as error, coalesce(pg_catalog.to_char(finished_at at time zone 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') as finished from %s", h->qname);
 	/* One round trip: a table that does not exist yet is no history. */
-	r = pg_exec(pc, q.s, deadline_in(60000));
-	if (r && PQresultStatus(r) == PGRES_FATAL_ERROR && PQresultErrorField(r, PG_DIAG_SQLSTATE) &&
+	r = pgq_exec(&hq, q.s, what);
+	if (PQresultStatus(r) == PGRES_FATAL_ERROR && PQresultErrorField(r, PG_DIAG_SQLSTATE) &&
 	    strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE), "42P01") == 0) {
 		PQclear(r);
 		sbuf_free(&q);
 		return 0;
 	}
-	r = checked(pc, r, "cannot read the history table");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		pgq_fail(&hq, r, what, NULL);
 	n = PQntuples(r);
 	*rows = xcalloc((size_t)n + 1, sizeof **rows);
+	const int c_version = pgq_col(r, "version"), c_name = pgq_col(r, "name"), c_sum = pgq_col(r, "checksum"),
+	    c_tx = pgq_col(r, "transactional"), c_status = pgq_col(r, "status"), c_done = pgq_col(r, "statements_done"),
+	    c_error = pgq_col(r, "error"), c_finished = pgq_col(r, "finished");
 	for (int i = 0; i < n; i++) {
 		struct hrow *w = &(*rows)[i];
 
-		w->version = xstrdup(PQgetvalue(r, i, 0));
-		w->name = xstrdup(PQgetvalue(r, i, 1));
-		w->checksum = xstrdup(PQgetvalue(r, i, 2));
-		w->transactional = PQgetvalue(r, i, 3)[0] == 't';
-		w->status = xstrdup(PQgetvalue(r, i, 4));
-		w->done = atol(PQgetvalue(r, i, 5));
-		w->error = xstrdup(PQgetvalue(r, i, 6));
-		w->finished = xstrdup(PQgetvalue(r, i, 7));
+		w->version = xstrdup(PQgetvalue(r, i, c_version));
+		w->name = xstrdup(PQgetvalue(r, i, c_name));
+		w->checksum = xstrdup(PQgetvalue(r, i, c_sum));
+		w->transactional = PQgetvalue(r, i, c_tx)[0] == 't';
+		w->status = xstrdup(PQgetvalue(r, i, c_status));
+		w->done = atol(PQgetvalue(r, i, c_done));
+		w->error = xstrdup(PQgetvalue(r, i, c_error));
+		w->finished = xstrdup(PQgetvalue(r, i, c_finished));
 	}
 	PQclear(r);
 	sbuf_free(&q);
@@ -202,18 +199,20 @@ holder(struct pg_conn *pc, const struct history *h, char *out, size_t outlen, in
 	PGresult *r;
 	uint64_t k = (uint64_t)h->lock_key;
 
-	sbuf_printf(&q, "select a.pid, coalesce(a.application_name, ''), coalesce(pg_catalog.host(a.client_addr), 'local'),"
-	    " coalesce(pg_catalog.to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '?')"
+	sbuf_printf(&q, "select a.pid, coalesce(a.application_name, '') as app,"
+	    " coalesce(pg_catalog.host(a.client_addr), 'local') as host, coalesce(pg_catalog.to_char(a.backend_start"
+	    " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '?') as since"
 	    " from pg_catalog.pg_locks l join pg_catalog.pg_stat_activity a on a.pid = l.pid"
 	    " where l.locktype = 'advisory' and l.granted and l.classid = %u and l.objid = %u and l.objsubid = 1"
 	    " and l.database = (select oid from pg_catalog.pg_database where datname = pg_catalog.current_database())",
 	    (unsigned)(k >> 32), (unsigned)(k & 0xffffffffu));
 	r = query(pc, q.s, "cannot look for the lock's holder");
 	if (PQntuples(r) > 0) {
-		*pid = atoi(PQgetvalue(r, 0, 0));
-		snprintf(out, outlen, "pid %s (%s, %s, connected since %s)", PQgetvalue(r, 0, 0),
-		    *PQgetvalue(r, 0, 1) ? PQgetvalue(r, 0, 1) : "no application_name", PQgetvalue(r, 0, 2),
-		    PQgetvalue(r, 0, 3));
+		const char *app = PQgetvalue(r, 0, pgq_col(r, "app")), *pidv = PQgetvalue(r, 0, pgq_col(r, "pid"));
+
+		*pid = atoi(pidv);
+		snprintf(out, outlen, "pid %s (%s, %s, connected since %s)", pidv, *app ? app : "no application_name",
+		    PQgetvalue(r, 0, pgq_col(r, "host")), PQgetvalue(r, 0, pgq_col(r, "since")));
 	} else {
 		*pid = 0;
 		snprintf(out, outlen, "a session that is gone");

@@ -12,14 +12,14 @@
 #include "log.h"
 #include "migrate.h"
 #include "opt.h"
+#include "pgq.h"
 #include "sig.h"
 #include "sql.h"
 
-/* The server's statement_timeout ends a long statement itself (exit 75);
- * our own deadline comes later, for a server that does not answer. */
-#define BACKSTOP_MS 2000
-
-static uint64_t stmt_deadline_ms;
+/* How long a statement is waited for: the server's statement_timeout ends
+ * a long one itself (75), so ours is a backstop for a server that does not
+ * answer (69). 0 until the first session_reset: no limit. */
+static uint64_t stmt_wait_ms;
 /* What runs now, for notices and errors. */
 static const char *cur_path;
 static uint64_t cur_line;
@@ -36,23 +36,20 @@ notice(void *arg, const char *msg)
 		log_msg(LOG_INFO, "%s", buf);
 }
 
+static struct pgq
+stmt_q(struct pg_conn *pc)
+{
+	struct pgq q = { pc, stmt_wait_ms, EX_UNAVAILABLE };
+
+	return q;
+}
+
 static PGresult *
 exec(struct pg_conn *pc, const char *sql, const char *where)
 {
-	PGresult *r = pg_exec(pc, sql, stmt_deadline_ms ? deadline_in(stmt_deadline_ms) : 0);
+	struct pgq q = stmt_q(pc);
 
-	if (r)
-		return r;
-	if (errno == EINTR) {
-		/* pg_exec cancelled the statement; closing the session rolls
-		 * back and releases the lock. */
-		pg_close(pc);
-		sig_exit();
-	}
-	if (errno == ETIMEDOUT)
-		die(EX_UNAVAILABLE, "%s: no answer from %s:%s within %llu ms", where, pc->host, pc->port,
-		    (unsigned long long)stmt_deadline_ms);
-	die(EX_UNAVAILABLE, "%s: connection to %s:%s lost", where, pc->host, pc->port);
+	return pgq_exec(&q, sql, where);
 }
 
 static int
@@ -62,36 +59,12 @@ failed(const PGresult *r)
 	    PQresultStatus(r) != PGRES_EMPTY_QUERY;
 }
 
-/* "SQLSTATE message (DETAIL: ...; HINT: ...)" on one line. */
-static void
-error_text(struct sbuf *b, const PGresult *r)
-{
-	const char *f[] = { PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL), PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) };
-	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE), *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-
-	sbuf_printf(b, "ERROR %s: %s", st ? st : "?????", msg ? msg : PQresultErrorMessage(r));
-	for (int i = 0; i < 2; i++)
-		if (f[i])
-			sbuf_printf(b, "%s%s: %s", i == 0 || !f[0] ? " (" : "; ", i ? "HINT" : "DETAIL", f[i]);
-	if (f[0] || f[1])
-		sbuf_putc(b, ')');
-	for (char *p = b->s; p && *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-}
-
 void
 run_sql(struct pg_conn *pc, const char *sql, const char *what)
 {
-	PGresult *r = exec(pc, sql, what);
+	struct pgq q = stmt_q(pc);
 
-	if (failed(r)) {
-		struct sbuf b = { 0 };
-
-		error_text(&b, r);
-		die(pg_exit_code(r, pc->conn), "%s: %s", what, b.s);
-	}
-	PQclear(r);
+	pgq_cmd(&q, sql, what);
 }
 
 /* A clean session for each file: settings and role as the connection
@@ -110,7 +83,7 @@ session_reset(struct pg_conn *pc, const struct runopt *o)
 		sbuf_puts(&q, "; SET client_connection_check_interval = 1000");
 	PQsetNoticeProcessor(pc->conn, notice, pc);
 	cur_path = NULL;
-	stmt_deadline_ms = o->stmt_timeout_ms ? o->stmt_timeout_ms + BACKSTOP_MS : 0;
+	stmt_wait_ms = o->stmt_timeout_ms ? o->stmt_timeout_ms + PGQ_BACKSTOP_MS : 0;
 	run_sql(pc, q.s, "cannot reset the session");
 	sbuf_free(&q);
 }
@@ -120,27 +93,14 @@ static _Noreturn void
 die_stmt(struct pg_conn *pc, const PGresult *r, const struct msection *sec, const struct mstmt *st, int i,
     const char *after)
 {
-	const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+	struct pgq q = stmt_q(pc);
 	uint64_t line = st->line, col = st->col;
-	struct sbuf b = { 0 };
+	struct sbuf where = { 0 }, tail = { 0 };
 
-	if (pos) {
-		long chars = atol(pos);
-
-		for (const char *p = st->sql; *p && chars > 1; p++) {
-			if (((unsigned char)*p & 0xc0) == 0x80)
-				continue;
-			chars--;
-			if (*p == '\n')
-				line++, col = 1;
-			else
-				col++;
-		}
-	}
-	sbuf_printf(&b, "%s:%llu:%llu: ", sec->path, (unsigned long long)line, (unsigned long long)col);
-	error_text(&b, r);
-	sbuf_printf(&b, " (statement %d of %d)%s", i + 1, sec->nst, after);
-	die(pg_exit_code(r, pc->conn), "%s", b.s);
+	pgq_error_at(r, st->sql, &line, &col);
+	sbuf_printf(&where, "%s:%llu:%llu", sec->path, (unsigned long long)line, (unsigned long long)col);
+	sbuf_printf(&tail, " (statement %d of %d)%s", i + 1, sec->nst, after);
+	pgq_fail(&q, r, where.s, tail.s);
 }
 
 static void
@@ -246,7 +206,9 @@ run_notx(struct pg_conn *pc, const struct history *h, struct migration *m, int d
 				PQclear(exec(pc, "ROLLBACK", sec->path));
 			if (!down) {
 				sbuf_printf(&e, "statement %d (%s:%llu): ", i + 1, sec->path, (unsigned long long)sec->st[i].line);
-				error_text(&e, r);
+				struct pgq q = stmt_q(pc);
+
+				pgq_error_text(&q, &e, r);
 				sbuf_puts(&set, "error = ");
 				sql_literal(&set, e.s);
 				history_update(pc, h, m, set.s);

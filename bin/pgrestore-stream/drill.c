@@ -80,7 +80,8 @@ drill_drop(void)
 void
 drill_create(struct pg_conn *admin, const char *name, uint64_t timeout_ms, int keep)
 {
-	struct sbuf q = { 0 };
+	struct pgq aq = { admin, timeout_ms, EX_TEMPFAIL };
+	struct sbuf q = { 0 }, what = { 0 };
 	PGresult *res;
 
 	drill.admin = admin;
@@ -89,21 +90,23 @@ drill_create(struct pg_conn *admin, const char *name, uint64_t timeout_ms, int k
 	sbuf_puts(&q, "CREATE DATABASE ");
 	sql_ident(&q, name);
 	sbuf_puts(&q, " TEMPLATE template0");
-	res = pg_exec(admin, q.s, deadline_in(timeout_ms));
-	if (!res) {
-		if (errno == EINTR)
-			sig_exit();
-		die(errno == ETIMEDOUT ? EX_TEMPFAIL : EX_UNAVAILABLE, "cannot create the drill database %s: %s", name,
-		    errno == ETIMEDOUT ? "no answer within --timeout" : "connection lost");
-	}
+	sbuf_puts(&what, "cannot create the drill database ");
+	sbuf_puts(&what, name);
+	res = pgq_exec(&aq, q.s, what.s);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		char msg[1024];
 
-		pg_error_text(admin, PQresultErrorMessage(res), msg, sizeof msg);
-		die(st && strcmp(st, "42P04") == 0 ? EX_CANTCREAT : pg_exit_code(res, admin->conn),
-		    "cannot create the drill database %s: %s", name, msg);
+		/* A database of that name exists: output that cannot be
+		 * created, not a server failure. */
+		if (st && strcmp(st, "42P04") == 0) {
+			struct sbuf e = { 0 };
+
+			pgq_error_text(&aq, &e, res);
+			die(EX_CANTCREAT, "%s: %s", what.s, e.s);
+		}
+		pgq_fail(&aq, res, what.s, NULL);
 	}
+	sbuf_free(&what);
 	PQclear(res);
 	drill.created = 1;
 	atexit(drill_drop);
@@ -121,7 +124,12 @@ drill_end(void)
 static int
 failed(struct restore *r, PGresult *res, char *err, size_t errlen)
 {
-	pg_error_text(r->pc, res ? PQresultErrorMessage(res) : PQerrorMessage(r->pc->conn), err, errlen);
+	struct pgq q = restore_q(r);
+	struct sbuf b = { 0 };
+
+	pgq_error_text(&q, &b, res);
+	snprintf(err, errlen, "%s", b.s);
+	sbuf_free(&b);
 	PQclear(res);
 	return -1;
 }

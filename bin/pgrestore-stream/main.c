@@ -105,21 +105,14 @@ before_first(struct restore *r)
 	    PQdb(r->pc->conn), r->pc->host, r->pc->port, opt.drill ? " (drill)" : "");
 	log_msg(LOG_INFO, "dump: %s", r->kind == DUMP_SQL ? "plain SQL, not a dump (no dump header)" : r->source);
 	if (!opt.drill) {
-		res = pg_exec(r->pc, "select count(*) from pg_catalog.pg_class c"
+		struct pgq q = restore_q(r);
+
+		res = pgq_rows(&q, "select count(*) from pg_catalog.pg_class c"
 		    " join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
 		    " where c.relkind in ('r', 'p') and n.nspname <> 'information_schema'"
 		    " and n.nspname !~ '^pg_' and not exists (select 1 from pg_catalog.pg_depend d"
 		    " where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass and d.objid = c.oid and d.deptype = 'e')",
-		    deadline_in(opt.timeout_ms));
-		if (!res && errno == EINTR)
-			sig_exit();
-		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-			char msg[1024];
-
-			pg_error_text(r->pc, res ? PQresultErrorMessage(res) : PQerrorMessage(r->pc->conn), msg, sizeof msg);
-			die(res ? pg_exit_code(res, r->pc->conn) : EX_UNAVAILABLE, "cannot look at the target database: %s",
-			    msg);
-		}
+		    "cannot look at the target database");
 		tables = atol(PQgetvalue(res, 0, 0));
 		PQclear(res);
 		if (tables > 0 && !opt.clean && !opt.force)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "pg.h"
+#include "pgq.h"
 #include "progress.h"
 #include "rowsum.h"
 #include "sbuf.h"
@@ -68,6 +69,9 @@ void restore_finish(struct restore *r);
 int restore_complete(const struct restore *r, const char **why);
 void restore_free(struct restore *r);
 
+/* The restore's statements as lib/pgq runs them: --timeout is each one's
+ * limit, and one that outlives it is cancelled and worth retrying (75). */
+struct pgq restore_q(const struct restore *r);
 /* A statement run outside the dump (BEGIN, COMMIT, queries of the
  * rails), with the same deadline and messages. */
 void restore_exec(struct restore *r, const char *sql, const char *what);

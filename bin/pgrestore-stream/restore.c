@@ -9,6 +9,7 @@
 
 #include "deadline.h"
 #include "log.h"
+#include "pgq.h"
 #include "pgrestore.h"
 #include "sig.h"
 #include "xmem.h"
@@ -71,19 +72,24 @@ excerpt(struct sbuf *b, const char *s, size_t max)
 		sbuf_puts(b, "...");
 }
 
+struct pgq
+restore_q(const struct restore *r)
+{
+	struct pgq q = { r->pc, r->timeout_ms, EX_TEMPFAIL };
+
+	return q;
+}
+
+/* No answer for the statement at line: a signal, --timeout, or the
+ * connection gone (err as pgq_lost takes it). */
 static _Noreturn void
 die_lost(struct restore *r, uint64_t line, int err)
 {
-	char msg[1024];
+	struct pgq q = restore_q(r);
+	char where[32];
 
-	if (err == EINTR)
-		sig_exit();
-	if (err == ETIMEDOUT)
-		die(EX_TEMPFAIL, "line %llu: no answer within --timeout (%llu ms); the statement was cancelled",
-		    (unsigned long long)line, (unsigned long long)r->timeout_ms);
-	pg_error_text(r->pc, PQerrorMessage(r->pc->conn), msg, sizeof msg);
-	die(PQstatus(r->pc->conn) == CONNECTION_BAD ? EX_UNAVAILABLE : EX_DATAERR, "line %llu: %s",
-	    (unsigned long long)line, *msg ? msg : "connection to the server lost");
+	snprintf(where, sizeof where, "line %llu", (unsigned long long)line);
+	pgq_lost(&q, err, where);
 }
 
 /* The server refused a statement: its SQLSTATE and message, the line of
@@ -92,56 +98,25 @@ die_lost(struct restore *r, uint64_t line, int err)
 static _Noreturn void
 die_stmt(struct restore *r, const PGresult *res, uint64_t line, const char *stmt)
 {
-	const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
-	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
-	struct sbuf b = { 0 };
-	uint64_t at = line;
+	struct pgq q = restore_q(r);
+	struct sbuf where = { 0 }, tail = { 0 };
+	uint64_t at = line, col = 1;
 
-	if (pos && stmt) {
-		/* The position counts characters; UTF-8 continuation bytes do
-		 * not start one. */
-		long chars = atol(pos);
-
-		for (const char *p = stmt; *p && chars > 1; p++) {
-			if (((unsigned char)*p & 0xc0) != 0x80)
-				chars--;
-			if (*p == '\n')
-				at++;
-		}
-	}
-	if (!msg)
-		msg = PQresultErrorMessage(res);
-	sbuf_printf(&b, "line %llu: ERROR %s: ", (unsigned long long)at, st ? st : "?????");
-	excerpt(&b, msg, 300);
-	if (detail) {
-		sbuf_puts(&b, " (");
-		excerpt(&b, detail, 200);
-		sbuf_puts(&b, ")");
-	}
+	pgq_error_at(res, stmt, &at, &col);
+	sbuf_printf(&where, "line %llu", (unsigned long long)at);
 	if (stmt) {
-		sbuf_printf(&b, "; statement at line %llu: ", (unsigned long long)line);
-		excerpt(&b, stmt, 80);
+		sbuf_printf(&tail, "; statement at line %llu: ", (unsigned long long)line);
+		excerpt(&tail, stmt, 80);
 	}
-	die(pg_exit_code(res, r->pc->conn), "%s", b.s);
+	pgq_fail(&q, res, where.s, tail.s);
 }
 
 void
 restore_exec(struct restore *r, const char *sql, const char *what)
 {
-	PGresult *res = pg_exec(r->pc, sql, deadline_in(r->timeout_ms));
+	struct pgq q = restore_q(r);
 
-	if (!res)
-		die_lost(r, r->sc.line, errno);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		char msg[1024];
-
-		pg_error_text(r->pc, PQresultErrorMessage(res), msg, sizeof msg);
-		die(pg_exit_code(res, r->pc->conn), "%s: %s%s%s", what, st ? st : "", st ? " " : "", msg);
-	}
-	PQclear(res);
+	pgq_cmd(&q, sql, what);
 }
 
 /* COPY x (cols) FROM stdin: x for messages (the column list dropped), and
@@ -188,6 +163,8 @@ copy_table(struct restore *r)
 static void
 run_statement(struct restore *r, const char *stmt, uint64_t line)
 {
+	struct pgq q = restore_q(r);
+	struct sbuf where = { 0 };
 	PGresult *res;
 
 	if (!r->started) {
@@ -197,9 +174,9 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 	}
 	r->after_copy = 0;
 	r->pgdump_complete = 0;
-	res = pg_exec(r->pc, stmt, deadline_in(r->timeout_ms));
-	if (!res)
-		die_lost(r, line, errno);
+	sbuf_printf(&where, "line %llu", (unsigned long long)line);
+	res = pgq_exec(&q, stmt, where.s);
+	sbuf_free(&where);
 	switch (PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
