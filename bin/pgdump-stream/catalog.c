@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "pgdump.h"
+#include "pgq.h"
 #include "sql.h"
 #include "xmem.h"
 
@@ -16,30 +17,22 @@
 #define OID(r, i, j) ((Oid)strtoul(PQgetvalue(r, i, j), NULL, 10))
 #define TRUE_(r, i, j) (PQgetvalue(r, i, j)[0] == 't')
 
-/* Catalog OIDs are fixed across versions. */
-#define C_CLASS 1259
-#define C_TYPE 1247
-#define C_PROC 1255
-#define C_NAMESPACE 2615
-#define C_EXTENSION 3079
-#define C_COLLATION 3456
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* The user's objects only: not system ones, not an extension's members,
  * not those the server made as part of another (a range type's
  * constructors and casts). */
 #define NOT_EXT(cls, col) \
-	" and not exists (select 1 from pg_depend e where e.classid = " #cls \
+	" and not exists (select 1 from pg_depend e where e.classid = " STR(cls) \
 	" and e.objid = " col " and e.deptype in ('e','i'))"
 
-static const struct dumpopt *O;
-static PGconn *C;
-static int server_version;
-
-/* Sets of OIDs: sorted arrays searched by bisection. */
-struct oidset {
-	Oid *v;
-	int n;
-};
+/* A catalog query's rows; errors fail through lib/pgq. */
+static PGresult *
+rows(const struct catalog *cat, const char *sql)
+{
+	return pgq_rows(cat->q, sql, "catalog query failed");
+}
 
 static int
 oid_cmp(const void *a, const void *b)
@@ -50,7 +43,7 @@ oid_cmp(const void *a, const void *b)
 }
 
 static void
-oidset_from(struct oidset *s, PGresult *r, int col)
+oidset_from(struct oidset *s, const PGresult *r, int col)
 {
 	s->n = PQntuples(r);
 	s->v = xmalloc(((size_t)s->n + 1) * sizeof *s->v);
@@ -65,24 +58,23 @@ oidset_has(const struct oidset *s, Oid o)
 	return s->n && bsearch(&o, s->v, (size_t)s->n, sizeof o, oid_cmp) != NULL;
 }
 
-static struct oidset schemas, rels;
-
-/* Rows of r (sorted by the OID in column 0) that belong to oid: [*lo, *hi). */
+/* Rows of r (sorted by the OID in column key) that belong to oid:
+ * [*lo, *hi). */
 static void
-rows_for(PGresult *r, Oid oid, int *lo, int *hi)
+rows_for(const PGresult *r, int key, Oid oid, int *lo, int *hi)
 {
 	int a = 0, b = PQntuples(r);
 
 	while (a < b) {
 		int m = (a + b) / 2;
 
-		if (OID(r, m, 0) < oid)
+		if (OID(r, m, key) < oid)
 			a = m + 1;
 		else
 			b = m;
 	}
 	*lo = a;
-	while (a < PQntuples(r) && OID(r, a, 0) == oid)
+	while (a < PQntuples(r) && OID(r, a, key) == oid)
 		a++;
 	*hi = a;
 }
@@ -130,9 +122,9 @@ add(struct catalog *cat, enum prio prio, Oid classid, Oid oid, const char *schem
 
 /* "ALTER kind q OWNER TO role;" unless -O. */
 static void
-owner_to(struct sbuf *b, const char *kind, const char *q, const char *role)
+owner_to(const struct catalog *cat, struct sbuf *b, const char *kind, const char *q, const char *role)
 {
-	if (O->no_owner || !role || !*role)
+	if (cat->opt->no_owner || !role || !*role)
 		return;
 	sbuf_printf(b, "ALTER %s %s OWNER TO ", kind, q);
 	sql_ident(b, role);
@@ -150,25 +142,25 @@ comment_on(struct sbuf *b, const char *what, const char *text)
 }
 
 static const char *
-opt_val(PGresult *r, int i, int j)
+opt_val(const PGresult *r, int i, int j)
 {
 	return NUL(r, i, j) ? NULL : V(r, i, j);
 }
 
 static void
-drop_stmt(struct dobj *d, const char *kind, const char *q)
+drop_stmt(const struct catalog *cat, struct dobj *d, const char *kind, const char *q)
 {
 	struct sbuf b = { 0 };
 
-	sbuf_printf(&b, "DROP %s %s%s;\n", kind, O->if_exists ? "IF EXISTS " : "", q);
+	sbuf_printf(&b, "DROP %s %s%s;\n", kind, cat->opt->if_exists ? "IF EXISTS " : "", q);
 	d->drop = sbuf_take(&b);
 }
 
 /* An object with a name in a schema that the selection holds? */
 static int
-in_schema(Oid nsp)
+in_schema(const struct catalog *cat, Oid nsp)
 {
-	return O->f.ntables == 0 && oidset_has(&schemas, nsp);
+	return cat->opt->f.ntables == 0 && oidset_has(&cat->schemas, nsp);
 }
 
 /* Something the dump would lose: a definition (not a loss under -a, which
@@ -184,7 +176,7 @@ unsupported_data(struct catalog *cat, const char *what)
 static void
 unsupported(struct catalog *cat, const char *what)
 {
-	if (!O->data_only)
+	if (!cat->opt->data_only)
 		unsupported_data(cat, what);
 }
 
@@ -222,31 +214,31 @@ patterns_sql(struct sbuf *b, const char *const *pats, int n, const char *ncol, c
 }
 
 static void
-schema_filter(struct sbuf *b)
+schema_filter(struct sbuf *b, const struct dumpopt *opt)
 {
 	sbuf_puts(b, "n.nspname !~ '^pg_' and n.nspname <> 'information_schema'");
-	if (O->f.nschemas) {
+	if (opt->f.nschemas) {
 		sbuf_puts(b, " and ");
-		patterns_sql(b, O->f.schemas, O->f.nschemas, "n.nspname", NULL);
+		patterns_sql(b, opt->f.schemas, opt->f.nschemas, "n.nspname", NULL);
 	}
-	if (O->f.nxschemas) {
+	if (opt->f.nxschemas) {
 		sbuf_puts(b, " and not ");
-		patterns_sql(b, O->f.xschemas, O->f.nxschemas, "n.nspname", NULL);
+		patterns_sql(b, opt->f.xschemas, opt->f.nxschemas, "n.nspname", NULL);
 	}
 }
 
 void
-catalog_select_tables(PGconn *c, const struct dumpopt *opt, struct catalog *cat)
+catalog_select_tables(struct catalog *cat)
 {
+	const struct dumpopt *opt = cat->opt;
 	struct sbuf q = { 0 };
 	PGresult *r;
 
-	O = opt;
 	sbuf_puts(&q, "select n.oid from pg_namespace n where ");
-	schema_filter(&q);
-	sbuf_puts(&q, NOT_EXT(2615, "n.oid") " order by 1");
-	r = q_rows(c, q.s);
-	oidset_from(&schemas, r, 0);
+	schema_filter(&q, opt);
+	sbuf_puts(&q, NOT_EXT(C_NAMESPACE, "n.oid") " order by 1");
+	r = rows(cat, q.s);
+	oidset_from(&cat->schemas, r, pgq_col(r, "oid"));
 	PQclear(r);
 
 	/* Relations: with -t only the tables named (and the sequences they own),
@@ -255,83 +247,99 @@ catalog_select_tables(PGconn *c, const struct dumpopt *opt, struct catalog *cat)
 	sbuf_puts(&q, "select c.oid, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace"
 	    " where c.relkind in ('r','p','v','m','S','f') and n.nspname !~ '^pg_'"
 	    " and n.nspname <> 'information_schema'"
-	    " and not exists (select 1 from pg_depend e where e.classid = 1259 and e.objid = c.oid"
+	    " and not exists (select 1 from pg_depend e where e.classid = " STR(C_CLASS) " and e.objid = c.oid"
 	    "   and e.deptype = 'e')");
 	if (opt->f.ntables) {
 		sbuf_puts(&q, " and (");
 		patterns_sql(&q, opt->f.tables, opt->f.ntables, "n.nspname", "c.relname");
 		sbuf_puts(&q, " or c.oid in (select d.objid from pg_depend d join pg_class t on t.oid = d.refobjid"
-		    " join pg_namespace n on n.oid = t.relnamespace where d.classid = 1259 and d.refclassid = 1259"
+		    " join pg_namespace n on n.oid = t.relnamespace where d.classid = " STR(C_CLASS)
+		    " and d.refclassid = " STR(C_CLASS)
 		    " and d.deptype in ('a','i') and ");
 		patterns_sql(&q, opt->f.tables, opt->f.ntables, "n.nspname", "t.relname");
 		sbuf_puts(&q, "))");
 	} else {
 		sbuf_puts(&q, " and ");
-		schema_filter(&q);
+		schema_filter(&q, opt);
 	}
 	if (opt->f.nxtables) {
 		sbuf_puts(&q, " and not ");
 		patterns_sql(&q, opt->f.xtables, opt->f.nxtables, "n.nspname", "c.relname");
 	}
 	sbuf_puts(&q, " order by 1");
-	r = q_rows(c, q.s);
-	oidset_from(&rels, r, 0);
+	r = rows(cat, q.s);
+	const int c_oid = pgq_col(r, "oid"), c_relkind = pgq_col(r, "relkind");
+
+	oidset_from(&cat->rels, r, c_oid);
 	cat->lock = xmalloc(((size_t)PQntuples(r) + 1) * sizeof *cat->lock);
 	for (int i = 0; i < PQntuples(r); i++)
-		if (strchr("rp", V(r, i, 1)[0]))
-			cat->lock[cat->nlock++] = OID(r, i, 0);
+		if (strchr("rp", V(r, i, c_relkind)[0]))
+			cat->lock[cat->nlock++] = OID(r, i, c_oid);
 	PQclear(r);
 	sbuf_free(&q);
 }
 
 /* ---- comments and privileges */
 
-static PGresult *comments;  /* (objoid, classoid, objsubid, description) */
-
 static const char *
-comment_for(Oid classid, Oid oid, int subid)
+comment_for(const struct catalog *cat, Oid classid, Oid oid, int subid)
 {
+	const struct comment_rows *cm = &cat->comments;
 	int lo, hi;
 
-	rows_for(comments, oid, &lo, &hi);
+	rows_for(cm->r, cm->objoid, oid, &lo, &hi);
 	for (int i = lo; i < hi; i++)
-		if (OID(comments, i, 1) == classid && atoi(V(comments, i, 2)) == subid)
-			return V(comments, i, 3);
+		if (OID(cm->r, i, cm->classoid) == classid && atoi(V(cm->r, i, cm->objsubid)) == subid)
+			return V(cm->r, i, cm->description);
 	return NULL;
 }
 
 /* Privileges that differ from the defaults: revoke the defaults, then
- * grant what the ACL holds, grantee by grantee. The query gives, ordered by
- * object: oid, the GRANT keyword (TABLE, SEQUENCE, ...), the owner, then per
- * privilege the grantee (NULL: PUBLIC), privilege and grantability (a row
- * of NULLs for an ACL emptied by REVOKE). */
-static int find_main(struct catalog *cat, Oid oid);
+ * grant what the ACL holds, grantee by grantee. The queries give, ordered
+ * by object: oid, kw (the GRANT keyword: TABLE, SEQUENCE, ...), owner, then
+ * per privilege the grantee (NULL: PUBLIC), privilege_type and is_grantable
+ * (a row of NULLs for an ACL emptied by REVOKE). */
+static int find_main(const struct catalog *cat, Oid oid);
+
+/* The grant columns of such a result. */
+struct grant_cols {
+	int grantee, privilege, grantable;
+};
+
+static struct grant_cols
+grant_cols(const PGresult *r)
+{
+	struct grant_cols g = { pgq_col(r, "grantee"), pgq_col(r, "privilege_type"), pgq_col(r, "is_grantable") };
+
+	return g;
+}
 
 static void
-grant_rows(struct sbuf *b, PGresult *r, int i, int j, const char *prefix, const char *privfmt,
-    const char *col, const char *kw, const char *target)
+grant_rows(struct sbuf *b, const PGresult *r, const struct grant_cols *g, int i, int j, const char *prefix,
+    const char *privfmt, const char *col, const char *kw, const char *target)
 {
 	for (int a = i; a < j;) {
 		int e = a;
 
-		if (NUL(r, a, 4)) {
+		if (NUL(r, a, g->privilege)) {
 			a++;
 			continue;
 		}
 		sbuf_printf(b, "%sGRANT ", prefix);
-		while (e < j && !NUL(r, e, 4) && NUL(r, e, 3) == NUL(r, a, 3) &&
-		    strcmp(V(r, e, 3), V(r, a, 3)) == 0 && V(r, e, 5)[0] == V(r, a, 5)[0]) {
+		while (e < j && !NUL(r, e, g->privilege) && NUL(r, e, g->grantee) == NUL(r, a, g->grantee) &&
+		    strcmp(V(r, e, g->grantee), V(r, a, g->grantee)) == 0 &&
+		    V(r, e, g->grantable)[0] == V(r, a, g->grantable)[0]) {
 			if (e > a)
 				sbuf_putc(b, ',');
-			sbuf_printf(b, privfmt, V(r, e, 4), col);
+			sbuf_printf(b, privfmt, V(r, e, g->privilege), col);
 			e++;
 		}
 		sbuf_printf(b, " ON %s%s%s TO ", kw, *target ? " " : "", target);
-		if (NUL(r, a, 3))
+		if (NUL(r, a, g->grantee))
 			sbuf_puts(b, "PUBLIC");
 		else
-			sql_ident(b, V(r, a, 3));
-		sbuf_puts(b, V(r, a, 5)[0] == 't' ? " WITH GRANT OPTION;\n" : ";\n");
+			sql_ident(b, V(r, a, g->grantee));
+		sbuf_puts(b, V(r, a, g->grantable)[0] == 't' ? " WITH GRANT OPTION;\n" : ";\n");
 		a = e;
 	}
 }
@@ -354,112 +362,117 @@ acl_append(struct dobj *d, struct sbuf *b)
 static void
 acls_load(struct catalog *cat, Oid classid, const char *sql)
 {
-	PGresult *r = q_rows(C, sql);
+	PGresult *r = rows(cat, sql);
+	const int c_oid = pgq_col(r, "oid"), c_kw = pgq_col(r, "kw"), c_owner = pgq_col(r, "owner");
+	const struct grant_cols g = grant_cols(r);
 	int n = PQntuples(r);
 
 	for (int i = 0, j; i < n; i = j) {
-		Oid oid = OID(r, i, 0);
+		Oid oid = OID(r, i, c_oid);
 		int k = find_main(cat, oid);
 		struct sbuf b = { 0 };
 		struct dobj *d;
 
-		for (j = i; j < n && OID(r, j, 0) == oid; j++)
+		for (j = i; j < n && OID(r, j, c_oid) == oid; j++)
 			;
 		if (k < 0 || cat->obj[k].classid != classid)
 			continue;
 		d = &cat->obj[k];
-		sbuf_printf(&b, "REVOKE ALL ON %s %s FROM PUBLIC;\n", V(r, i, 1), d->target);
-		sbuf_printf(&b, "REVOKE ALL ON %s %s FROM ", V(r, i, 1), d->target);
-		sql_ident(&b, V(r, i, 2));
+		sbuf_printf(&b, "REVOKE ALL ON %s %s FROM PUBLIC;\n", V(r, i, c_kw), d->target);
+		sbuf_printf(&b, "REVOKE ALL ON %s %s FROM ", V(r, i, c_kw), d->target);
+		sql_ident(&b, V(r, i, c_owner));
 		sbuf_puts(&b, ";\n");
-		grant_rows(&b, r, i, j, "", "%s", "", V(r, i, 1), d->target);
+		grant_rows(&b, r, &g, i, j, "", "%s", "", V(r, i, c_kw), d->target);
 		acl_append(d, &b);
 	}
 	PQclear(r);
 }
 
-/* Column privileges: oid, attnum, column name, then as above. */
+/* Column privileges: the table, the column's name, then as above. */
 static void
 column_acls_load(struct catalog *cat)
 {
-	PGresult *r = q_rows(C, "select a.attrelid, 'TABLE', a.attname,"
-	    " case when g.grantee = 0 then null else pg_get_userbyid(g.grantee) end, g.privilege_type, g.is_grantable"
+	PGresult *r = rows(cat, "select a.attrelid, a.attname,"
+	    " case when g.grantee = 0 then null else pg_get_userbyid(g.grantee) end as grantee, g.privilege_type,"
+	    " g.is_grantable"
 	    " from pg_attribute a, aclexplode(a.attacl) with ordinality g"
 	    " where a.attacl is not null and a.attrelid >= 16384 order by 1, a.attnum, g.ordinality");
+	const int c_relid = pgq_col(r, "attrelid"), c_attname = pgq_col(r, "attname");
+	const struct grant_cols g = grant_cols(r);
 	int n = PQntuples(r);
 
 	for (int i = 0, j; i < n; i = j) {
-		Oid oid = OID(r, i, 0);
+		Oid oid = OID(r, i, c_relid);
 		int k = find_main(cat, oid);
 		struct sbuf b = { 0 }, col = { 0 };
 
-		for (j = i; j < n && OID(r, j, 0) == oid && strcmp(V(r, j, 2), V(r, i, 2)) == 0; j++)
+		for (j = i; j < n && OID(r, j, c_relid) == oid && strcmp(V(r, j, c_attname), V(r, i, c_attname)) == 0; j++)
 			;
 		if (k < 0 || cat->obj[k].classid != C_CLASS)
 			continue;
 		sbuf_puts(&col, " (");
-		sql_ident(&col, V(r, i, 2));
+		sql_ident(&col, V(r, i, c_attname));
 		sbuf_putc(&col, ')');
-		grant_rows(&b, r, i, j, "", "%s%s", col.s, "TABLE", cat->obj[k].target);
+		grant_rows(&b, r, &g, i, j, "", "%s%s", col.s, "TABLE", cat->obj[k].target);
 		acl_append(&cat->obj[k], &b);
 		sbuf_free(&col);
 	}
 	PQclear(r);
 }
 
-/* Each object's lookup by OID; objects are few enough for a linear map
- * built once. */
-static int *bymap;
-static Oid *bykeys;
-static int bymap_n;
+/* Each object's lookup by OID: (OID, object) pairs sorted by OID, built
+ * once all objects are in. OIDs come from one counter, so they are unique
+ * across catalogs; helper objects (classid 0) borrow their owner's and are
+ * left out. */
+struct bykey {
+	Oid oid;
+	int idx;
+};
 
 static int
 bykey_cmp(const void *a, const void *b)
 {
-	return oid_cmp(&bykeys[*(const int *)a], &bykeys[*(const int *)b]);
+	return oid_cmp(&((const struct bykey *)a)->oid, &((const struct bykey *)b)->oid);
 }
 
 static void
 map_build(struct catalog *cat)
 {
-	Oid *keys;
+	struct bykey *v = xmalloc(((size_t)cat->nobj + 1) * sizeof *v);
+	int n = 0;
 
-	free(bymap);
-	free(bykeys);
-	bymap = xmalloc(((size_t)cat->nobj + 1) * sizeof *bymap);
-	bykeys = xmalloc(((size_t)cat->nobj + 1) * sizeof *bykeys);
-	/* OIDs come from one counter, so they are unique across catalogs;
-	 * helper objects (classid 0) borrow their owner's and are left out.
-	 * bykeys is indexed by object while sorting, then rearranged. */
-	bymap_n = 0;
-	for (int i = 0; i < cat->nobj; i++) {
-		bykeys[i] = cat->obj[i].oid;
-		if (cat->obj[i].classid != 0)
-			bymap[bymap_n++] = i;
+	for (int i = 0; i < cat->nobj; i++)
+		if (cat->obj[i].classid != 0) {
+			v[n].oid = cat->obj[i].oid;
+			v[n++].idx = i;
+		}
+	qsort(v, (size_t)n, sizeof *v, bykey_cmp);
+	free(cat->bymap);
+	free(cat->bykeys);
+	cat->bymap = xmalloc(((size_t)n + 1) * sizeof *cat->bymap);
+	cat->bykeys = xmalloc(((size_t)n + 1) * sizeof *cat->bykeys);
+	for (int i = 0; i < n; i++) {
+		cat->bykeys[i] = v[i].oid;
+		cat->bymap[i] = v[i].idx;
 	}
-	qsort(bymap, (size_t)bymap_n, sizeof *bymap, bykey_cmp);
-	keys = xmalloc(((size_t)bymap_n + 1) * sizeof *keys);
-	for (int i = 0; i < bymap_n; i++)
-		keys[i] = bykeys[bymap[i]];
-	free(bykeys);
-	bykeys = keys;
+	cat->nbymap = n;
+	free(v);
 }
 
 static int
-find_main(struct catalog *cat, Oid oid)
+find_main(const struct catalog *cat, Oid oid)
 {
-	int a = 0, b = bymap_n;
+	int a = 0, b = cat->nbymap;
 
-	(void)cat;
 	while (a < b) {
 		int m = (a + b) / 2;
 
-		if (bykeys[m] < oid)
+		if (cat->bykeys[m] < oid)
 			a = m + 1;
 		else
 			b = m;
 	}
-	return a < bymap_n && bykeys[a] == oid ? bymap[a] : -1;
+	return a < cat->nbymap && cat->bykeys[a] == oid ? cat->bymap[a] : -1;
 }
 
 /* ---- schemas and extensions */
@@ -467,28 +480,29 @@ find_main(struct catalog *cat, Oid oid)
 static void
 load_schemas(struct catalog *cat)
 {
-	PGresult *r = q_rows(C, "select n.oid, n.nspname, pg_get_userbyid(n.nspowner) from pg_namespace n"
+	PGresult *r = rows(cat, "select n.oid, n.nspname, pg_get_userbyid(n.nspowner) as owner from pg_namespace n"
 	    " order by 1");
+	const int c_oid = pgq_col(r, "oid"), c_nspname = pgq_col(r, "nspname"), c_owner = pgq_col(r, "owner");
 
 	for (int i = 0; i < PQntuples(r); i++) {
-		Oid oid = OID(r, i, 0);
-		const char *name = V(r, i, 1), *owner = V(r, i, 2), *cm;
+		Oid oid = OID(r, i, c_oid);
+		const char *name = V(r, i, c_nspname), *owner = V(r, i, c_owner), *cm;
 		struct sbuf b = { 0 }, w = { 0 };
 		struct dobj *d;
 		char *q;
 
-		if (!in_schema(oid))
+		if (!in_schema(cat, oid))
 			continue;
 		q = ident(name);
 		d = add(cat, P_SCHEMA, C_NAMESPACE, oid, "", name, "SCHEMA");
 		/* Every database has public already; only its changes are dumped. */
 		if (strcmp(name, "public") != 0) {
 			sbuf_printf(&b, "CREATE SCHEMA %s;\n", q);
-			drop_stmt(d, "SCHEMA", q);
+			drop_stmt(cat, d, "SCHEMA", q);
 		}
 		if (strcmp(name, "public") != 0 || strcmp(owner, "pg_database_owner") != 0)
-			owner_to(&b, "SCHEMA", q, owner);
-		cm = comment_for(C_NAMESPACE, oid, 0);
+			owner_to(cat, &b, "SCHEMA", q, owner);
+		cm = comment_for(cat, C_NAMESPACE, oid, 0);
 		if (cm && !(strcmp(name, "public") == 0 && strcmp(cm, "standard public schema") == 0)) {
 			sbuf_printf(&w, "SCHEMA %s", q);
 			comment_on(&b, w.s, cm);
@@ -505,27 +519,30 @@ load_extensions(struct catalog *cat)
 {
 	PGresult *r;
 
-	if (O->f.nschemas || O->f.ntables)
+	if (cat->opt->f.nschemas || cat->opt->f.ntables)
 		return;
-	r = q_rows(C, "select x.oid, x.extname, n.nspname, x.extconfig is not null from pg_extension x"
+	r = rows(cat, "select x.oid, x.extname, n.nspname, x.extconfig is not null as has_config from pg_extension x"
 	    " join pg_namespace n on n.oid = x.extnamespace where x.oid >= 16384 order by 1");
+	const int c_oid = pgq_col(r, "oid"), c_extname = pgq_col(r, "extname"), c_nspname = pgq_col(r, "nspname"),
+	    c_has_config = pgq_col(r, "has_config");
+
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct sbuf b = { 0 }, w = { 0 };
-		char *q = ident(V(r, i, 1));
-		struct dobj *d = add(cat, P_EXTENSION, C_EXTENSION, OID(r, i, 0), "", V(r, i, 1), "EXTENSION");
+		char *q = ident(V(r, i, c_extname));
+		struct dobj *d = add(cat, P_EXTENSION, C_EXTENSION, OID(r, i, c_oid), "", V(r, i, c_extname), "EXTENSION");
 
-		if (TRUE_(r, i, 3)) {
+		if (TRUE_(r, i, c_has_config)) {
 			sbuf_printf(&w, "EXTENSION %s: data in its configuration tables", q);
 			unsupported_data(cat, w.s);
 			sbuf_reset(&w);
 		}
 		sbuf_printf(&b, "CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA ", q);
-		sql_ident(&b, V(r, i, 2));
+		sql_ident(&b, V(r, i, c_nspname));
 		sbuf_puts(&b, ";\n");
 		sbuf_printf(&w, "EXTENSION %s", q);
-		comment_on(&b, w.s, comment_for(C_EXTENSION, d->oid, 0));
+		comment_on(&b, w.s, comment_for(cat, C_EXTENSION, d->oid, 0));
 		d->create = sbuf_take(&b);
-		drop_stmt(d, "EXTENSION", q);
+		drop_stmt(cat, d, "EXTENSION", q);
 		sbuf_free(&w);
 		free(q);
 	}
@@ -546,41 +563,46 @@ load_collations(struct catalog *cat)
 	/* The ICU locale moved between versions: collcollate until 14,
 	 * colliculocale in 15 and 16, colllocale from 17. */
 	sbuf_printf(&q, "select c.oid, n.nspname, c.collname, c.collprovider, c.collisdeterministic,"
-	    " c.collcollate, c.collctype, %s, pg_get_userbyid(c.collowner), n.oid"
+	    " c.collcollate, c.collctype, %s as icu_locale, pg_get_userbyid(c.collowner) as owner, n.oid as nspoid"
 	    " from pg_collation c join pg_namespace n on n.oid = c.collnamespace"
-	    " where c.oid >= 16384" NOT_EXT(3456, "c.oid") " order by 1",
-	    server_version >= 170000 ? "c.colllocale" : server_version >= 150000 ? "c.colliculocale" : "c.collcollate");
-	r = q_rows(C, q.s);
+	    " where c.oid >= 16384" NOT_EXT(C_COLLATION, "c.oid") " order by 1",
+	    cat->server_version >= 170000 ? "c.colllocale" : cat->server_version >= 150000 ? "c.colliculocale" :
+	    "c.collcollate");
+	r = rows(cat, q.s);
+	const int c_oid = pgq_col(r, "oid"), c_nspname = pgq_col(r, "nspname"), c_collname = pgq_col(r, "collname"),
+	    c_provider = pgq_col(r, "collprovider"), c_deterministic = pgq_col(r, "collisdeterministic"),
+	    c_collate = pgq_col(r, "collcollate"), c_ctype = pgq_col(r, "collctype"),
+	    c_icu_locale = pgq_col(r, "icu_locale"), c_owner = pgq_col(r, "owner"), c_nspoid = pgq_col(r, "nspoid");
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct sbuf b = { 0 }, w = { 0 };
 		struct dobj *d;
-		char *qn, prov = V(r, i, 3)[0];
+		char *qn, prov = V(r, i, c_provider)[0];
 
-		if (!in_schema(OID(r, i, 9)))
+		if (!in_schema(cat, OID(r, i, c_nspoid)))
 			continue;
-		qn = qname(V(r, i, 1), V(r, i, 2));
-		d = add(cat, P_COLLATION, C_COLLATION, OID(r, i, 0), V(r, i, 1), V(r, i, 2), "COLLATION");
+		qn = qname(V(r, i, c_nspname), V(r, i, c_collname));
+		d = add(cat, P_COLLATION, C_COLLATION, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_collname), "COLLATION");
 		sbuf_printf(&b, "CREATE COLLATION %s (provider = %s", qn, prov == 'i' ? "icu" : "libc");
-		if (!TRUE_(r, i, 4))
+		if (!TRUE_(r, i, c_deterministic))
 			sbuf_puts(&b, ", deterministic = false");
 		if (prov == 'i') {
 			sbuf_puts(&b, ", locale = ");
-			sql_literal(&b, V(r, i, 7));
-		} else if (strcmp(V(r, i, 5), V(r, i, 6)) == 0) {
+			sql_literal(&b, V(r, i, c_icu_locale));
+		} else if (strcmp(V(r, i, c_collate), V(r, i, c_ctype)) == 0) {
 			sbuf_puts(&b, ", locale = ");
-			sql_literal(&b, V(r, i, 5));
+			sql_literal(&b, V(r, i, c_collate));
 		} else {
 			sbuf_puts(&b, ", lc_collate = ");
-			sql_literal(&b, V(r, i, 5));
+			sql_literal(&b, V(r, i, c_collate));
 			sbuf_puts(&b, ", lc_ctype = ");
-			sql_literal(&b, V(r, i, 6));
+			sql_literal(&b, V(r, i, c_ctype));
 		}
 		sbuf_puts(&b, ");\n");
-		owner_to(&b, "COLLATION", qn, V(r, i, 8));
+		owner_to(cat, &b, "COLLATION", qn, V(r, i, c_owner));
 		sbuf_printf(&w, "COLLATION %s", qn);
-		comment_on(&b, w.s, comment_for(C_COLLATION, d->oid, 0));
+		comment_on(&b, w.s, comment_for(cat, C_COLLATION, d->oid, 0));
 		d->create = sbuf_take(&b);
-		drop_stmt(d, "COLLATION", qn);
+		drop_stmt(cat, d, "COLLATION", qn);
 		sbuf_free(&w);
 		free(qn);
 	}
@@ -594,41 +616,46 @@ load_collations(struct catalog *cat)
 static void
 load_default_acls(struct catalog *cat)
 {
-	int whole = O->f.nschemas == 0 && O->f.ntables == 0;
+	int whole = cat->opt->f.nschemas == 0 && cat->opt->f.ntables == 0;
 	PGresult *r;
 
-	if (O->no_privileges)
+	if (cat->opt->no_privileges)
 		return;
-	/* oid, keyword, role, then per privilege grantee, privilege,
-	 * grantable (as acls_load), then schema and its OID */
-	r = q_rows(C, "select d.oid, case d.defaclobjtype when 'r' then 'TABLES' when 'S' then 'SEQUENCES'"
-	    " when 'f' then 'FUNCTIONS' when 'T' then 'TYPES' else 'SCHEMAS' end, pg_get_userbyid(d.defaclrole),"
-	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end, a.privilege_type, a.is_grantable,"
-	    " n.nspname, d.defaclnamespace"
+	/* The entry, its keyword and role, the grants (as acls_load), and
+	 * its schema if it has one. */
+	r = rows(cat, "select d.oid, case d.defaclobjtype when 'r' then 'TABLES' when 'S' then 'SEQUENCES'"
+	    " when 'f' then 'FUNCTIONS' when 'T' then 'TYPES' else 'SCHEMAS' end as kw,"
+	    " pg_get_userbyid(d.defaclrole) as role,"
+	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
+	    " a.is_grantable, n.nspname, d.defaclnamespace"
 	    " from pg_default_acl d left join pg_namespace n on n.oid = d.defaclnamespace"
 	    " left join lateral aclexplode(d.defaclacl) with ordinality a on true order by 1, a.ordinality");
+	const int c_oid = pgq_col(r, "oid"), c_kw = pgq_col(r, "kw"), c_role = pgq_col(r, "role"),
+	    c_nspname = pgq_col(r, "nspname"), c_nsp = pgq_col(r, "defaclnamespace");
+	const struct grant_cols g = grant_cols(r);
+
 	for (int i = 0, j; i < PQntuples(r); i = j) {
 		struct sbuf b = { 0 }, pre = { 0 };
-		Oid nsp = OID(r, i, 7);
+		Oid nsp = OID(r, i, c_nsp);
 
-		for (j = i; j < PQntuples(r) && OID(r, j, 0) == OID(r, i, 0); j++)
+		for (j = i; j < PQntuples(r) && OID(r, j, c_oid) == OID(r, i, c_oid); j++)
 			;
-		if (nsp ? !in_schema(nsp) : !whole)
+		if (nsp ? !in_schema(cat, nsp) : !whole)
 			continue;
 		sbuf_puts(&pre, "ALTER DEFAULT PRIVILEGES FOR ROLE ");
-		sql_ident(&pre, V(r, i, 2));
+		sql_ident(&pre, V(r, i, c_role));
 		if (nsp) {
 			sbuf_puts(&pre, " IN SCHEMA ");
-			sql_ident(&pre, V(r, i, 6));
+			sql_ident(&pre, V(r, i, c_nspname));
 		} else {
-			sbuf_printf(&b, "%s REVOKE ALL ON %s FROM PUBLIC;\n", pre.s, V(r, i, 1));
-			sbuf_printf(&b, "%s REVOKE ALL ON %s FROM ", pre.s, V(r, i, 1));
-			sql_ident(&b, V(r, i, 2));
+			sbuf_printf(&b, "%s REVOKE ALL ON %s FROM PUBLIC;\n", pre.s, V(r, i, c_kw));
+			sbuf_printf(&b, "%s REVOKE ALL ON %s FROM ", pre.s, V(r, i, c_kw));
+			sql_ident(&b, V(r, i, c_role));
 			sbuf_puts(&b, ";\n");
 		}
 		sbuf_putc(&pre, ' ');
-		grant_rows(&b, r, i, j, pre.s, "%s", "", V(r, i, 1), "");
-		post(cat, P_DEFAULT_ACL, 826, OID(r, i, 0), nsp ? V(r, i, 6) : "", V(r, i, 2), "DEFAULT ACL", &b);
+		grant_rows(&b, r, &g, i, j, pre.s, "%s", "", V(r, i, c_kw), "");
+		post(cat, P_DEFAULT_ACL, C_DEFACL, OID(r, i, c_oid), nsp ? V(r, i, c_nspname) : "", V(r, i, c_role), "DEFAULT ACL", &b);
 		sbuf_free(&pre);
 	}
 	PQclear(r);
@@ -641,30 +668,33 @@ load_casts(struct catalog *cat)
 {
 	PGresult *r;
 
-	if (O->f.nschemas || O->f.ntables)
+	if (cat->opt->f.nschemas || cat->opt->f.ntables)
 		return;
-	r = q_rows(C, "select c.oid, format_type(c.castsource, null), format_type(c.casttarget, null),"
-	    " c.castmethod, c.castcontext, case when c.castfunc <> 0 then c.castfunc::regprocedure::text end"
-	    " from pg_cast c where c.oid >= 16384" NOT_EXT(2605, "c.oid") " order by 1");
+	r = rows(cat, "select c.oid, format_type(c.castsource, null) as source, format_type(c.casttarget, null) as target,"
+	    " c.castmethod, c.castcontext, case when c.castfunc <> 0 then c.castfunc::regprocedure::text end as func"
+	    " from pg_cast c where c.oid >= 16384" NOT_EXT(C_CAST, "c.oid") " order by 1");
+	const int c_oid = pgq_col(r, "oid"), c_source = pgq_col(r, "source"), c_target = pgq_col(r, "target"),
+	    c_method = pgq_col(r, "castmethod"), c_context = pgq_col(r, "castcontext"), c_func = pgq_col(r, "func");
+
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct sbuf b = { 0 }, w = { 0 }, t = { 0 };
 		struct dobj *d;
-		char m = V(r, i, 3)[0], ctx = V(r, i, 4)[0];
+		char m = V(r, i, c_method)[0], ctx = V(r, i, c_context)[0];
 
-		sbuf_printf(&t, "(%s AS %s)", V(r, i, 1), V(r, i, 2));
-		d = add(cat, P_CAST, 2605, OID(r, i, 0), "", t.s, "CAST");
+		sbuf_printf(&t, "(%s AS %s)", V(r, i, c_source), V(r, i, c_target));
+		d = add(cat, P_CAST, C_CAST, OID(r, i, c_oid), "", t.s, "CAST");
 		free(d->target);
 		d->target = xstrdup(t.s);
 		sbuf_printf(&b, "CREATE CAST %s ", t.s);
-		if (m == 'f' && !NUL(r, i, 5))
-			sbuf_printf(&b, "WITH FUNCTION %s", V(r, i, 5));
+		if (m == 'f' && !NUL(r, i, c_func))
+			sbuf_printf(&b, "WITH FUNCTION %s", V(r, i, c_func));
 		else
 			sbuf_puts(&b, m == 'i' ? "WITH INOUT" : "WITHOUT FUNCTION");
 		sbuf_puts(&b, ctx == 'a' ? " AS ASSIGNMENT;\n" : ctx == 'i' ? " AS IMPLICIT;\n" : ";\n");
 		sbuf_printf(&w, "CAST %s", t.s);
-		comment_on(&b, w.s, comment_for(2605, d->oid, 0));
+		comment_on(&b, w.s, comment_for(cat, C_CAST, d->oid, 0));
 		d->create = sbuf_take(&b);
-		drop_stmt(d, "CAST", t.s);
+		drop_stmt(cat, d, "CAST", t.s);
 		sbuf_free(&w);
 		sbuf_free(&t);
 	}
@@ -677,43 +707,51 @@ load_casts(struct catalog *cat)
 static void
 load_text_search(struct catalog *cat)
 {
-	PGresult *r = q_rows(C, "select d.oid, n.nspname, d.dictname, tn.nspname, t.tmplname, d.dictinitoption,"
-	    " pg_get_userbyid(d.dictowner), n.oid"
+	PGresult *r = rows(cat, "select d.oid, n.nspname, d.dictname, tn.nspname as tmpl_nspname, t.tmplname,"
+	    " d.dictinitoption, pg_get_userbyid(d.dictowner) as owner, n.oid as nspoid"
 	    " from pg_ts_dict d join pg_namespace n on n.oid = d.dictnamespace"
 	    " join pg_ts_template t on t.oid = d.dicttemplate join pg_namespace tn on tn.oid = t.tmplnamespace"
-	    " where d.oid >= 16384" NOT_EXT(3600, "d.oid") " order by 1");
-	PGresult *cf = q_rows(C, "select c.oid, n.nspname, c.cfgname, pn.nspname, p.prsname,"
-	    " pg_get_userbyid(c.cfgowner), n.oid"
+	    " where d.oid >= 16384" NOT_EXT(C_TSDICT, "d.oid") " order by 1");
+	PGresult *cf = rows(cat, "select c.oid, n.nspname, c.cfgname, pn.nspname as prs_nspname, p.prsname,"
+	    " pg_get_userbyid(c.cfgowner) as owner, n.oid as nspoid"
 	    " from pg_ts_config c join pg_namespace n on n.oid = c.cfgnamespace"
 	    " join pg_ts_parser p on p.oid = c.cfgparser join pg_namespace pn on pn.oid = p.prsnamespace"
-	    " where c.oid >= 16384" NOT_EXT(3602, "c.oid") " order by 1");
+	    " where c.oid >= 16384" NOT_EXT(C_TSCONFIG, "c.oid") " order by 1");
 	/* configuration, token type, its name, dictionary schema and name */
-	PGresult *map = q_rows(C, "select m.mapcfg, m.maptokentype, t.alias, dn.nspname, d.dictname"
+	PGresult *map = rows(cat, "select m.mapcfg, m.maptokentype, t.alias, dn.nspname, d.dictname"
 	    " from pg_ts_config_map m join pg_ts_config c on c.oid = m.mapcfg"
 	    " join pg_ts_dict d on d.oid = m.mapdict join pg_namespace dn on dn.oid = d.dictnamespace"
 	    " join lateral ts_token_type(c.cfgparser) t on t.tokid = m.maptokentype"
 	    " where m.mapcfg >= 16384 order by 1, 2, m.mapseqno");
+	const int d_oid = pgq_col(r, "oid"), d_nspname = pgq_col(r, "nspname"), d_dictname = pgq_col(r, "dictname"),
+	    d_tmpl_nspname = pgq_col(r, "tmpl_nspname"), d_tmplname = pgq_col(r, "tmplname"),
+	    d_option = pgq_col(r, "dictinitoption"), d_owner = pgq_col(r, "owner"), d_nspoid = pgq_col(r, "nspoid");
+	const int f_oid = pgq_col(cf, "oid"), f_nspname = pgq_col(cf, "nspname"), f_cfgname = pgq_col(cf, "cfgname"),
+	    f_prs_nspname = pgq_col(cf, "prs_nspname"), f_prsname = pgq_col(cf, "prsname"),
+	    f_owner = pgq_col(cf, "owner"), f_nspoid = pgq_col(cf, "nspoid");
+	const int m_cfg = pgq_col(map, "mapcfg"), m_token = pgq_col(map, "maptokentype"), m_alias = pgq_col(map, "alias"),
+	    m_nspname = pgq_col(map, "nspname"), m_dictname = pgq_col(map, "dictname");
 
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct sbuf b = { 0 }, w = { 0 };
 		struct dobj *d;
 		char *q;
 
-		if (!in_schema(OID(r, i, 7)))
+		if (!in_schema(cat, OID(r, i, d_nspoid)))
 			continue;
-		q = qname(V(r, i, 1), V(r, i, 2));
-		d = add(cat, P_TSDICT, 3600, OID(r, i, 0), V(r, i, 1), V(r, i, 2), "TEXT SEARCH DICTIONARY");
+		q = qname(V(r, i, d_nspname), V(r, i, d_dictname));
+		d = add(cat, P_TSDICT, C_TSDICT, OID(r, i, d_oid), V(r, i, d_nspname), V(r, i, d_dictname), "TEXT SEARCH DICTIONARY");
 		sbuf_printf(&b, "CREATE TEXT SEARCH DICTIONARY %s (\n    TEMPLATE = ", q);
-		sql_qualified(&b, V(r, i, 3), V(r, i, 4));
+		sql_qualified(&b, V(r, i, d_tmpl_nspname), V(r, i, d_tmplname));
 		/* dictinitoption is already an option list, as the server keeps it. */
-		if (!NUL(r, i, 5))
-			sbuf_printf(&b, ",\n    %s", V(r, i, 5));
+		if (!NUL(r, i, d_option))
+			sbuf_printf(&b, ",\n    %s", V(r, i, d_option));
 		sbuf_puts(&b, "\n);\n");
-		owner_to(&b, "TEXT SEARCH DICTIONARY", q, V(r, i, 6));
+		owner_to(cat, &b, "TEXT SEARCH DICTIONARY", q, V(r, i, d_owner));
 		sbuf_printf(&w, "TEXT SEARCH DICTIONARY %s", q);
-		comment_on(&b, w.s, comment_for(3600, d->oid, 0));
+		comment_on(&b, w.s, comment_for(cat, C_TSDICT, d->oid, 0));
 		d->create = sbuf_take(&b);
-		drop_stmt(d, "TEXT SEARCH DICTIONARY", q);
+		drop_stmt(cat, d, "TEXT SEARCH DICTIONARY", q);
 		sbuf_free(&w);
 		free(q);
 	}
@@ -723,33 +761,33 @@ load_text_search(struct catalog *cat)
 		char *q;
 		int lo, hi;
 
-		if (!in_schema(OID(cf, i, 6)))
+		if (!in_schema(cat, OID(cf, i, f_nspoid)))
 			continue;
-		q = qname(V(cf, i, 1), V(cf, i, 2));
-		d = add(cat, P_TSCONFIG, 3602, OID(cf, i, 0), V(cf, i, 1), V(cf, i, 2), "TEXT SEARCH CONFIGURATION");
+		q = qname(V(cf, i, f_nspname), V(cf, i, f_cfgname));
+		d = add(cat, P_TSCONFIG, C_TSCONFIG, OID(cf, i, f_oid), V(cf, i, f_nspname), V(cf, i, f_cfgname), "TEXT SEARCH CONFIGURATION");
 		sbuf_printf(&b, "CREATE TEXT SEARCH CONFIGURATION %s (\n    PARSER = ", q);
-		sql_qualified(&b, V(cf, i, 3), V(cf, i, 4));
+		sql_qualified(&b, V(cf, i, f_prs_nspname), V(cf, i, f_prsname));
 		sbuf_puts(&b, "\n);\n");
-		rows_for(map, d->oid, &lo, &hi);
+		rows_for(map, m_cfg, d->oid, &lo, &hi);
 		for (int k = lo; k < hi;) {
 			int e = k;
 
 			sbuf_printf(&b, "ALTER TEXT SEARCH CONFIGURATION %s ADD MAPPING FOR ", q);
-			sql_ident(&b, V(map, k, 2));
+			sql_ident(&b, V(map, k, m_alias));
 			sbuf_puts(&b, " WITH ");
-			for (; e < hi && strcmp(V(map, e, 1), V(map, k, 1)) == 0; e++) {
+			for (; e < hi && strcmp(V(map, e, m_token), V(map, k, m_token)) == 0; e++) {
 				if (e > k)
 					sbuf_puts(&b, ", ");
-				sql_qualified(&b, V(map, e, 3), V(map, e, 4));
+				sql_qualified(&b, V(map, e, m_nspname), V(map, e, m_dictname));
 			}
 			sbuf_puts(&b, ";\n");
 			k = e;
 		}
-		owner_to(&b, "TEXT SEARCH CONFIGURATION", q, V(cf, i, 5));
+		owner_to(cat, &b, "TEXT SEARCH CONFIGURATION", q, V(cf, i, f_owner));
 		sbuf_printf(&w, "TEXT SEARCH CONFIGURATION %s", q);
-		comment_on(&b, w.s, comment_for(3602, d->oid, 0));
+		comment_on(&b, w.s, comment_for(cat, C_TSCONFIG, d->oid, 0));
 		d->create = sbuf_take(&b);
-		drop_stmt(d, "TEXT SEARCH CONFIGURATION", q);
+		drop_stmt(cat, d, "TEXT SEARCH CONFIGURATION", q);
 		sbuf_free(&w);
 		free(q);
 	}
@@ -760,13 +798,14 @@ load_text_search(struct catalog *cat)
 
 /* ---- types */
 
+/* " COLLATE schema.name" from row i's columns nsp and name, if set. */
 static void
-coll_clause(struct sbuf *b, PGresult *r, int i, int j)
+coll_clause(struct sbuf *b, const PGresult *r, int i, int nsp, int name)
 {
-	if (NUL(r, i, j))
+	if (NUL(r, i, nsp))
 		return;
 	sbuf_puts(b, " COLLATE ");
-	sql_qualified(b, V(r, i, j), V(r, i, j + 1));
+	sql_qualified(b, V(r, i, nsp), V(r, i, name));
 }
 
 static void
@@ -775,22 +814,23 @@ load_types(struct catalog *cat)
 	struct sbuf q = { 0 };
 	PGresult *r, *lab, *att, *con;
 
-	sbuf_puts(&q, "select t.oid, n.nspname, t.typname, t.typtype, pg_get_userbyid(t.typowner), n.oid,"
-	    " format_type(t.typbasetype, t.typtypmod), t.typnotnull, pg_get_expr(t.typdefaultbin, 0),"
-	    " cn.nspname, co.collname,"
-	    " format_type(rg.rngsubtype, null),"
+	sbuf_puts(&q, "select t.oid, n.nspname, t.typname, t.typtype, pg_get_userbyid(t.typowner) as owner,"
+	    " n.oid as nspoid, format_type(t.typbasetype, t.typtypmod) as basetype, t.typnotnull,"
+	    " pg_get_expr(t.typdefaultbin, 0) as typdefault, cn.nspname as collnsp, co.collname,"
+	    " format_type(rg.rngsubtype, null) as subtype,"
 	    " (select quote_ident(on_.nspname) || '.' || quote_ident(oc.opcname) from pg_opclass oc"
-	    "   join pg_namespace on_ on on_.oid = oc.opcnamespace where oc.oid = rg.rngsubopc and not oc.opcdefault),"
-	    " case when rg.rngcanonical <> 0 then rg.rngcanonical::regproc::text end,"
-	    " case when rg.rngsubdiff <> 0 then rg.rngsubdiff::regproc::text end,");
-	if (server_version >= 140000)
+	    "   join pg_namespace on_ on on_.oid = oc.opcnamespace where oc.oid = rg.rngsubopc and not oc.opcdefault)"
+	    "   as subopclass,"
+	    " case when rg.rngcanonical <> 0 then rg.rngcanonical::regproc::text end as canonical,"
+	    " case when rg.rngsubdiff <> 0 then rg.rngsubdiff::regproc::text end as subdiff,");
+	if (cat->server_version >= 140000)
 		sbuf_puts(&q, " (select format('%I.%I', mn.nspname, m.typname) from pg_type m"
-		    "   join pg_namespace mn on mn.oid = m.typnamespace where m.oid = rg.rngmultitypid),");
+		    "   join pg_namespace mn on mn.oid = m.typnamespace where m.oid = rg.rngmultitypid) as multirange,");
 	else
-		sbuf_puts(&q, " null,");
+		sbuf_puts(&q, " null as multirange,");
 	sbuf_puts(&q, " (select quote_ident(rn.nspname) || '.' || quote_ident(rc.collname) from pg_collation rc"
 	    "   join pg_namespace rn on rn.oid = rc.collnamespace where rc.oid = rg.rngcollation"
-	    "   and rg.rngcollation <> (select typcollation from pg_type where oid = rg.rngsubtype)),"
+	    "   and rg.rngcollation <> (select typcollation from pg_type where oid = rg.rngsubtype)) as rangecoll,"
 	    " t.typrelid"
 	    " from pg_type t join pg_namespace n on n.oid = t.typnamespace"
 	    " left join pg_type bt on bt.oid = t.typbasetype"
@@ -799,26 +839,40 @@ load_types(struct catalog *cat)
 	    " left join pg_range rg on rg.rngtypid = t.oid"
 	    " where t.oid >= 16384 and (t.typrelid = 0 or (select relkind from pg_class where oid = t.typrelid) = 'c')"
 	    " and not exists (select 1 from pg_type a where a.typarray = t.oid)"
-	    NOT_EXT(1247, "t.oid") " order by 1");
-	r = q_rows(C, q.s);
-	lab = q_rows(C, "select enumtypid, enumlabel from pg_enum order by 1, enumsortorder");
-	att = q_rows(C, "select t.oid, a.attname, format_type(a.atttypid, a.atttypmod), cn.nspname, co.collname, a.attnum"
+	    NOT_EXT(C_TYPE, "t.oid") " order by 1");
+	r = rows(cat, q.s);
+	lab = rows(cat, "select enumtypid, enumlabel from pg_enum order by 1, enumsortorder");
+	att = rows(cat, "select t.oid, a.attname, format_type(a.atttypid, a.atttypmod) as type, cn.nspname as collnsp,"
+	    " co.collname, a.attnum"
 	    " from pg_type t join pg_attribute a on a.attrelid = t.typrelid"
 	    " left join pg_type at on at.oid = a.atttypid"
 	    " left join pg_collation co on co.oid = a.attcollation and a.attcollation <> at.typcollation"
 	    " left join pg_namespace cn on cn.oid = co.collnamespace"
 	    " where t.typtype = 'c' and t.oid >= 16384 and a.attnum > 0 and not a.attisdropped order by 1, a.attnum");
-	con = q_rows(C, "select contypid, conname, pg_get_constraintdef(oid), convalidated, oid from pg_constraint"
+	con = rows(cat, "select contypid, conname, pg_get_constraintdef(oid) as def, convalidated, oid from pg_constraint"
 	    " where contypid <> 0 order by 1, conname");
+	const int c_oid = pgq_col(r, "oid"), c_nspname = pgq_col(r, "nspname"), c_typname = pgq_col(r, "typname"),
+	    c_typtype = pgq_col(r, "typtype"), c_owner = pgq_col(r, "owner"), c_nspoid = pgq_col(r, "nspoid"),
+	    c_basetype = pgq_col(r, "basetype"), c_notnull = pgq_col(r, "typnotnull"),
+	    c_default = pgq_col(r, "typdefault"), c_collnsp = pgq_col(r, "collnsp"), c_collname = pgq_col(r, "collname"),
+	    c_subtype = pgq_col(r, "subtype"), c_subopclass = pgq_col(r, "subopclass"),
+	    c_canonical = pgq_col(r, "canonical"), c_subdiff = pgq_col(r, "subdiff"),
+	    c_multirange = pgq_col(r, "multirange"), c_rangecoll = pgq_col(r, "rangecoll"),
+	    c_typrelid = pgq_col(r, "typrelid");
+	const int l_typid = pgq_col(lab, "enumtypid"), l_label = pgq_col(lab, "enumlabel");
+	const int a_oid = pgq_col(att, "oid"), a_attname = pgq_col(att, "attname"), a_type = pgq_col(att, "type"),
+	    a_collnsp = pgq_col(att, "collnsp"), a_collname = pgq_col(att, "collname"), a_attnum = pgq_col(att, "attnum");
+	const int k_typid = pgq_col(con, "contypid"), k_conname = pgq_col(con, "conname"), k_def = pgq_col(con, "def"),
+	    k_validated = pgq_col(con, "convalidated"), k_oid = pgq_col(con, "oid");
 	for (int i = 0; i < PQntuples(r); i++) {
-		Oid oid = OID(r, i, 0);
-		const char *schema = V(r, i, 1), *name = V(r, i, 2), *cm;
-		char tt = V(r, i, 3)[0], *q;
+		Oid oid = OID(r, i, c_oid);
+		const char *schema = V(r, i, c_nspname), *name = V(r, i, c_typname), *cm;
+		char tt = V(r, i, c_typtype)[0], *q;
 		struct sbuf b = { 0 }, w = { 0 };
 		struct dobj *d;
 		int lo, hi;
 
-		if (!in_schema(OID(r, i, 5)))
+		if (!in_schema(cat, OID(r, i, c_nspoid)))
 			continue;
 		q = qname(schema, name);
 		if (tt != 'e' && tt != 'c' && tt != 'r' && tt != 'd') {
@@ -834,89 +888,89 @@ load_types(struct catalog *cat)
 		d = add(cat, P_TYPE, C_TYPE, oid, schema, name, tt == 'd' ? "DOMAIN" : "TYPE");
 		if (tt == 'e') {
 			sbuf_printf(&b, "CREATE TYPE %s AS ENUM (", q);
-			rows_for(lab, oid, &lo, &hi);
+			rows_for(lab, l_typid, oid, &lo, &hi);
 			for (int k = lo; k < hi; k++) {
 				sbuf_puts(&b, k > lo ? ",\n    " : "\n    ");
-				sql_literal(&b, V(lab, k, 1));
+				sql_literal(&b, V(lab, k, l_label));
 			}
 			sbuf_puts(&b, "\n);\n");
 		} else if (tt == 'c') {
 			sbuf_printf(&b, "CREATE TYPE %s AS (", q);
-			rows_for(att, oid, &lo, &hi);
+			rows_for(att, a_oid, oid, &lo, &hi);
 			for (int k = lo; k < hi; k++) {
 				sbuf_puts(&b, k > lo ? ",\n    " : "\n    ");
-				sql_ident(&b, V(att, k, 1));
-				sbuf_printf(&b, " %s", V(att, k, 2));
-				coll_clause(&b, att, k, 3);
+				sql_ident(&b, V(att, k, a_attname));
+				sbuf_printf(&b, " %s", V(att, k, a_type));
+				coll_clause(&b, att, k, a_collnsp, a_collname);
 			}
 			sbuf_puts(&b, "\n);\n");
 		} else if (tt == 'r') {
-			sbuf_printf(&b, "CREATE TYPE %s AS RANGE (\n    subtype = %s", q, V(r, i, 11));
-			if (!NUL(r, i, 12))
-				sbuf_printf(&b, ",\n    subtype_opclass = %s", V(r, i, 12));
-			if (!NUL(r, i, 16))
-				sbuf_printf(&b, ",\n    collation = %s", V(r, i, 16));
-			if (!NUL(r, i, 13))
-				sbuf_printf(&b, ",\n    canonical = %s", V(r, i, 13));
-			if (!NUL(r, i, 14))
-				sbuf_printf(&b, ",\n    subtype_diff = %s", V(r, i, 14));
-			if (!NUL(r, i, 15))
-				sbuf_printf(&b, ",\n    multirange_type_name = %s", V(r, i, 15));
+			sbuf_printf(&b, "CREATE TYPE %s AS RANGE (\n    subtype = %s", q, V(r, i, c_subtype));
+			if (!NUL(r, i, c_subopclass))
+				sbuf_printf(&b, ",\n    subtype_opclass = %s", V(r, i, c_subopclass));
+			if (!NUL(r, i, c_rangecoll))
+				sbuf_printf(&b, ",\n    collation = %s", V(r, i, c_rangecoll));
+			if (!NUL(r, i, c_canonical))
+				sbuf_printf(&b, ",\n    canonical = %s", V(r, i, c_canonical));
+			if (!NUL(r, i, c_subdiff))
+				sbuf_printf(&b, ",\n    subtype_diff = %s", V(r, i, c_subdiff));
+			if (!NUL(r, i, c_multirange))
+				sbuf_printf(&b, ",\n    multirange_type_name = %s", V(r, i, c_multirange));
 			sbuf_puts(&b, "\n);\n");
 		} else {
-			sbuf_printf(&b, "CREATE DOMAIN %s AS %s", q, V(r, i, 6));
-			coll_clause(&b, r, i, 9);
-			if (!NUL(r, i, 8))
-				sbuf_printf(&b, " DEFAULT %s", V(r, i, 8));
-			if (TRUE_(r, i, 7))
+			sbuf_printf(&b, "CREATE DOMAIN %s AS %s", q, V(r, i, c_basetype));
+			coll_clause(&b, r, i, c_collnsp, c_collname);
+			if (!NUL(r, i, c_default))
+				sbuf_printf(&b, " DEFAULT %s", V(r, i, c_default));
+			if (TRUE_(r, i, c_notnull))
 				sbuf_puts(&b, " NOT NULL");
-			rows_for(con, oid, &lo, &hi);
+			rows_for(con, k_typid, oid, &lo, &hi);
 			for (int k = lo; k < hi; k++) {
-				if (!TRUE_(con, k, 3))
+				if (!TRUE_(con, k, k_validated))
 					continue;
 				sbuf_puts(&b, "\n    CONSTRAINT ");
-				sql_ident(&b, V(con, k, 1));
-				sbuf_printf(&b, " %s", V(con, k, 2));
+				sql_ident(&b, V(con, k, k_conname));
+				sbuf_printf(&b, " %s", V(con, k, k_def));
 			}
 			sbuf_puts(&b, ";\n");
 			for (int k = lo; k < hi; k++) {
-				char *cn = ident(V(con, k, 1));
+				char *cn = ident(V(con, k, k_conname));
 
 				sbuf_reset(&w);
 				sbuf_printf(&w, "CONSTRAINT %s ON DOMAIN %s", cn, q);
-				if (!TRUE_(con, k, 3)) {
+				if (!TRUE_(con, k, k_validated)) {
 					/* NOT VALID: after the data, as pg_dump does. */
-					struct dobj *p = add(cat, P_CONSTRAINT, 2606, OID(con, k, 4), schema,
-					    V(con, k, 1), "DOMAIN CONSTRAINT");
+					struct dobj *p = add(cat, P_CONSTRAINT, C_CONSTRAINT, OID(con, k, k_oid), schema,
+					    V(con, k, k_conname), "DOMAIN CONSTRAINT");
 					struct sbuf pb = { 0 };
 
-					sbuf_printf(&pb, "ALTER DOMAIN %s ADD CONSTRAINT %s %s;\n", q, cn, V(con, k, 2));
-					comment_on(&pb, w.s, comment_for(2606, OID(con, k, 4), 0));
+					sbuf_printf(&pb, "ALTER DOMAIN %s ADD CONSTRAINT %s %s;\n", q, cn, V(con, k, k_def));
+					comment_on(&pb, w.s, comment_for(cat, C_CONSTRAINT, OID(con, k, k_oid), 0));
 					p->create = sbuf_take(&pb);
 					d = &cat->obj[di];
 				} else
-					comment_on(&b, w.s, comment_for(2606, OID(con, k, 4), 0));
+					comment_on(&b, w.s, comment_for(cat, C_CONSTRAINT, OID(con, k, k_oid), 0));
 				free(cn);
 			}
 		}
-		owner_to(&b, tt == 'd' ? "DOMAIN" : "TYPE", q, V(r, i, 4));
+		owner_to(cat, &b, tt == 'd' ? "DOMAIN" : "TYPE", q, V(r, i, c_owner));
 		sbuf_reset(&w);
 		sbuf_printf(&w, "%s %s", tt == 'd' ? "DOMAIN" : "TYPE", q);
-		cm = comment_for(C_TYPE, oid, 0);
+		cm = comment_for(cat, C_TYPE, oid, 0);
 		comment_on(&b, w.s, cm);
 		if (tt == 'c') {
-			rows_for(att, oid, &lo, &hi);
+			rows_for(att, a_oid, oid, &lo, &hi);
 			for (int k = lo; k < hi; k++) {
-				char *cn = ident(V(att, k, 1));
+				char *cn = ident(V(att, k, a_attname));
 
 				sbuf_reset(&w);
 				sbuf_printf(&w, "COLUMN %s.%s", q, cn);
-				comment_on(&b, w.s, comment_for(C_CLASS, OID(r, i, 17), atoi(V(att, k, 5))));
+				comment_on(&b, w.s, comment_for(cat, C_CLASS, OID(r, i, c_typrelid), atoi(V(att, k, a_attnum))));
 				free(cn);
 			}
 		}
 		d->create = sbuf_take(&b);
-		drop_stmt(d, tt == 'd' ? "DOMAIN" : "TYPE", q);
+		drop_stmt(cat, d, tt == 'd' ? "DOMAIN" : "TYPE", q);
 		sbuf_free(&w);
 		free(q);
 	}
@@ -940,102 +994,116 @@ load_functions(struct catalog *cat)
 {
 	PGresult *r, *ag;
 
-	r = q_rows(C, "select p.oid, n.nspname, p.proname, p.prokind, pg_get_userbyid(p.proowner), n.oid,"
-	    " pg_get_function_identity_arguments(p.oid),"
-	    " case when p.prokind <> 'a' then pg_get_functiondef(p.oid) end"
+	r = rows(cat, "select p.oid, n.nspname, p.proname, p.prokind, pg_get_userbyid(p.proowner) as owner,"
+	    " n.oid as nspoid, pg_get_function_identity_arguments(p.oid) as identity_args,"
+	    " case when p.prokind <> 'a' then pg_get_functiondef(p.oid) end as def"
 	    " from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
-	    " where p.oid >= 16384" NOT_EXT(1255, "p.oid") " order by 1");
-	ag = q_rows(C, "select a.aggfnoid::oid, pg_get_function_arguments(a.aggfnoid), a.aggkind,"
-	    " a.aggtransfn::regproc, format_type(a.aggtranstype, null), a.aggtransspace,"
-	    " case when a.aggfinalfn <> 0 then a.aggfinalfn::regproc::text end, a.aggfinalextra, a.aggfinalmodify,"
-	    " case when a.aggcombinefn <> 0 then a.aggcombinefn::regproc::text end,"
-	    " case when a.aggserialfn <> 0 then a.aggserialfn::regproc::text end,"
-	    " case when a.aggdeserialfn <> 0 then a.aggdeserialfn::regproc::text end,"
+	    " where p.oid >= 16384" NOT_EXT(C_PROC, "p.oid") " order by 1");
+	ag = rows(cat, "select a.aggfnoid::oid as oid, pg_get_function_arguments(a.aggfnoid) as args, a.aggkind,"
+	    " a.aggtransfn::regproc as sfunc, format_type(a.aggtranstype, null) as stype, a.aggtransspace,"
+	    " case when a.aggfinalfn <> 0 then a.aggfinalfn::regproc::text end as finalfunc, a.aggfinalextra,"
+	    " a.aggfinalmodify,"
+	    " case when a.aggcombinefn <> 0 then a.aggcombinefn::regproc::text end as combinefunc,"
+	    " case when a.aggserialfn <> 0 then a.aggserialfn::regproc::text end as serialfunc,"
+	    " case when a.aggdeserialfn <> 0 then a.aggdeserialfn::regproc::text end as deserialfunc,"
 	    " a.agginitval,"
-	    " case when a.aggmtransfn <> 0 then a.aggmtransfn::regproc::text end,"
-	    " case when a.aggminvtransfn <> 0 then a.aggminvtransfn::regproc::text end,"
-	    " case when a.aggmtranstype <> 0 then format_type(a.aggmtranstype, null) end, a.aggmtransspace,"
-	    " case when a.aggmfinalfn <> 0 then a.aggmfinalfn::regproc::text end, a.aggmfinalextra, a.aggmfinalmodify,"
-	    " a.aggminitval,"
+	    " case when a.aggmtransfn <> 0 then a.aggmtransfn::regproc::text end as msfunc,"
+	    " case when a.aggminvtransfn <> 0 then a.aggminvtransfn::regproc::text end as minvfunc,"
+	    " case when a.aggmtranstype <> 0 then format_type(a.aggmtranstype, null) end as mstype, a.aggmtransspace,"
+	    " case when a.aggmfinalfn <> 0 then a.aggmfinalfn::regproc::text end as mfinalfunc, a.aggmfinalextra,"
+	    " a.aggmfinalmodify, a.aggminitval,"
 	    " (select 'OPERATOR(' || quote_ident(o.nspname) || '.' || op.oprname || ')' from pg_operator op"
-	    "   join pg_namespace o on o.oid = op.oprnamespace where op.oid = a.aggsortop),"
+	    "   join pg_namespace o on o.oid = op.oprnamespace where op.oid = a.aggsortop) as sortop,"
 	    " p.proparallel"
 	    " from pg_aggregate a join pg_proc p on p.oid = a.aggfnoid where a.aggfnoid >= 16384 order by 1");
+	const int c_oid = pgq_col(r, "oid"), c_nspname = pgq_col(r, "nspname"), c_proname = pgq_col(r, "proname"),
+	    c_prokind = pgq_col(r, "prokind"), c_owner = pgq_col(r, "owner"), c_nspoid = pgq_col(r, "nspoid"),
+	    c_args = pgq_col(r, "identity_args"), c_def = pgq_col(r, "def");
+	const int g_oid = pgq_col(ag, "oid"), g_args = pgq_col(ag, "args"), g_kind = pgq_col(ag, "aggkind"),
+	    g_sfunc = pgq_col(ag, "sfunc"), g_stype = pgq_col(ag, "stype"), g_sspace = pgq_col(ag, "aggtransspace"),
+	    g_finalfunc = pgq_col(ag, "finalfunc"), g_finalextra = pgq_col(ag, "aggfinalextra"),
+	    g_finalmodify = pgq_col(ag, "aggfinalmodify"), g_combinefunc = pgq_col(ag, "combinefunc"),
+	    g_serialfunc = pgq_col(ag, "serialfunc"), g_deserialfunc = pgq_col(ag, "deserialfunc"),
+	    g_initcond = pgq_col(ag, "agginitval"), g_msfunc = pgq_col(ag, "msfunc"), g_minvfunc = pgq_col(ag, "minvfunc"),
+	    g_mstype = pgq_col(ag, "mstype"), g_msspace = pgq_col(ag, "aggmtransspace"),
+	    g_mfinalfunc = pgq_col(ag, "mfinalfunc"), g_mfinalextra = pgq_col(ag, "aggmfinalextra"),
+	    g_mfinalmodify = pgq_col(ag, "aggmfinalmodify"), g_minitcond = pgq_col(ag, "aggminitval"),
+	    g_sortop = pgq_col(ag, "sortop"), g_parallel = pgq_col(ag, "proparallel");
 	for (int i = 0; i < PQntuples(r); i++) {
-		Oid oid = OID(r, i, 0);
-		char kind = V(r, i, 3)[0];
+		Oid oid = OID(r, i, c_oid);
+		char kind = V(r, i, c_prokind)[0];
 		const char *word = kind == 'p' ? "PROCEDURE" : kind == 'a' ? "AGGREGATE" : "FUNCTION";
 		struct sbuf b = { 0 }, w = { 0 }, sig = { 0 };
 		struct dobj *d;
 		char *q;
 		int lo, hi;
 
-		if (!in_schema(OID(r, i, 5)))
+		if (!in_schema(cat, OID(r, i, c_nspoid)))
 			continue;
-		q = qname(V(r, i, 1), V(r, i, 2));
-		sbuf_printf(&sig, "%s(%s)", q, kind == 'a' && !*V(r, i, 6) ? "*" : V(r, i, 6));
-		d = add(cat, kind == 'a' ? P_AGGREGATE : P_FUNCTION, C_PROC, oid, V(r, i, 1), V(r, i, 2), word);
+		q = qname(V(r, i, c_nspname), V(r, i, c_proname));
+		sbuf_printf(&sig, "%s(%s)", q, kind == 'a' && !*V(r, i, c_args) ? "*" : V(r, i, c_args));
+		d = add(cat, kind == 'a' ? P_AGGREGATE : P_FUNCTION, C_PROC, oid, V(r, i, c_nspname), V(r, i, c_proname), word);
 		free(d->target);
 		d->target = xstrdup(sig.s);
 		if (kind != 'a') {
-			sbuf_puts(&b, V(r, i, 7));
+			sbuf_puts(&b, V(r, i, c_def));
 			sbuf_puts(&b, ";\n");
 		} else {
-			rows_for(ag, oid, &lo, &hi);
+			rows_for(ag, g_oid, oid, &lo, &hi);
 			if (lo == hi)
 				die(EX_SOFTWARE, "aggregate %s: no pg_aggregate row", sig.s);
-			const char *args = V(ag, lo, 1);
+			const char *args = V(ag, lo, g_args);
 			sbuf_printf(&b, "CREATE AGGREGATE %s(%s) (\n    SFUNC = %s,\n    STYPE = %s", q,
-			    *args ? args : "*", V(ag, lo, 3), V(ag, lo, 4));
-			if (atoi(V(ag, lo, 5)))
-				sbuf_printf(&b, ",\n    SSPACE = %s", V(ag, lo, 5));
-			if (!NUL(ag, lo, 6)) {
-				sbuf_printf(&b, ",\n    FINALFUNC = %s", V(ag, lo, 6));
-				if (TRUE_(ag, lo, 7))
+			    *args ? args : "*", V(ag, lo, g_sfunc), V(ag, lo, g_stype));
+			if (atoi(V(ag, lo, g_sspace)))
+				sbuf_printf(&b, ",\n    SSPACE = %s", V(ag, lo, g_sspace));
+			if (!NUL(ag, lo, g_finalfunc)) {
+				sbuf_printf(&b, ",\n    FINALFUNC = %s", V(ag, lo, g_finalfunc));
+				if (TRUE_(ag, lo, g_finalextra))
 					sbuf_puts(&b, ",\n    FINALFUNC_EXTRA");
-				sbuf_printf(&b, ",\n    FINALFUNC_MODIFY = %s", modify_word(V(ag, lo, 8)[0]));
+				sbuf_printf(&b, ",\n    FINALFUNC_MODIFY = %s", modify_word(V(ag, lo, g_finalmodify)[0]));
 			}
-			if (!NUL(ag, lo, 9))
-				sbuf_printf(&b, ",\n    COMBINEFUNC = %s", V(ag, lo, 9));
-			if (!NUL(ag, lo, 10))
-				sbuf_printf(&b, ",\n    SERIALFUNC = %s", V(ag, lo, 10));
-			if (!NUL(ag, lo, 11))
-				sbuf_printf(&b, ",\n    DESERIALFUNC = %s", V(ag, lo, 11));
-			if (!NUL(ag, lo, 12)) {
+			if (!NUL(ag, lo, g_combinefunc))
+				sbuf_printf(&b, ",\n    COMBINEFUNC = %s", V(ag, lo, g_combinefunc));
+			if (!NUL(ag, lo, g_serialfunc))
+				sbuf_printf(&b, ",\n    SERIALFUNC = %s", V(ag, lo, g_serialfunc));
+			if (!NUL(ag, lo, g_deserialfunc))
+				sbuf_printf(&b, ",\n    DESERIALFUNC = %s", V(ag, lo, g_deserialfunc));
+			if (!NUL(ag, lo, g_initcond)) {
 				sbuf_puts(&b, ",\n    INITCOND = ");
-				sql_literal(&b, V(ag, lo, 12));
+				sql_literal(&b, V(ag, lo, g_initcond));
 			}
-			if (!NUL(ag, lo, 13)) {
+			if (!NUL(ag, lo, g_msfunc)) {
 				sbuf_printf(&b, ",\n    MSFUNC = %s,\n    MINVFUNC = %s,\n    MSTYPE = %s",
-				    V(ag, lo, 13), V(ag, lo, 14), V(ag, lo, 15));
-				if (atoi(V(ag, lo, 16)))
-					sbuf_printf(&b, ",\n    MSSPACE = %s", V(ag, lo, 16));
-				if (!NUL(ag, lo, 17)) {
-					sbuf_printf(&b, ",\n    MFINALFUNC = %s", V(ag, lo, 17));
-					if (TRUE_(ag, lo, 18))
+				    V(ag, lo, g_msfunc), V(ag, lo, g_minvfunc), V(ag, lo, g_mstype));
+				if (atoi(V(ag, lo, g_msspace)))
+					sbuf_printf(&b, ",\n    MSSPACE = %s", V(ag, lo, g_msspace));
+				if (!NUL(ag, lo, g_mfinalfunc)) {
+					sbuf_printf(&b, ",\n    MFINALFUNC = %s", V(ag, lo, g_mfinalfunc));
+					if (TRUE_(ag, lo, g_mfinalextra))
 						sbuf_puts(&b, ",\n    MFINALFUNC_EXTRA");
-					sbuf_printf(&b, ",\n    MFINALFUNC_MODIFY = %s", modify_word(V(ag, lo, 19)[0]));
+					sbuf_printf(&b, ",\n    MFINALFUNC_MODIFY = %s", modify_word(V(ag, lo, g_mfinalmodify)[0]));
 				}
-				if (!NUL(ag, lo, 20)) {
+				if (!NUL(ag, lo, g_minitcond)) {
 					sbuf_puts(&b, ",\n    MINITCOND = ");
-					sql_literal(&b, V(ag, lo, 20));
+					sql_literal(&b, V(ag, lo, g_minitcond));
 				}
 			}
-			if (!NUL(ag, lo, 21))
-				sbuf_printf(&b, ",\n    SORTOP = %s", V(ag, lo, 21));
-			if (V(ag, lo, 22)[0] == 's')
+			if (!NUL(ag, lo, g_sortop))
+				sbuf_printf(&b, ",\n    SORTOP = %s", V(ag, lo, g_sortop));
+			if (V(ag, lo, g_parallel)[0] == 's')
 				sbuf_puts(&b, ",\n    PARALLEL = safe");
-			else if (V(ag, lo, 22)[0] == 'r')
+			else if (V(ag, lo, g_parallel)[0] == 'r')
 				sbuf_puts(&b, ",\n    PARALLEL = restricted");
-			if (V(ag, lo, 2)[0] == 'h')
+			if (V(ag, lo, g_kind)[0] == 'h')
 				sbuf_puts(&b, ",\n    HYPOTHETICAL");
 			sbuf_puts(&b, "\n);\n");
 		}
-		owner_to(&b, word, sig.s, V(r, i, 4));
+		owner_to(cat, &b, word, sig.s, V(r, i, c_owner));
 		sbuf_printf(&w, "%s %s", word, sig.s);
-		comment_on(&b, w.s, comment_for(C_PROC, oid, 0));
+		comment_on(&b, w.s, comment_for(cat, C_PROC, oid, 0));
 		d->create = sbuf_take(&b);
-		drop_stmt(d, word, sig.s);
+		drop_stmt(cat, d, word, sig.s);
 		sbuf_free(&w);
 		sbuf_free(&sig);
 		free(q);
@@ -1046,27 +1114,27 @@ load_functions(struct catalog *cat)
 
 /* ---- relations */
 
-/* Sequences: by their own OID (standalone) and by the column they serve
- * (identity). Sequence options in the form CREATE SEQUENCE and identity
- * columns share. */
-/* oid, schema, name, start, inc, min, max, cache, cycle, type, owning table,
- * its column number, dependency type ('a' OWNED BY, 'i' identity), the
- * owning table's schema and name, the column's name */
-static PGresult *seqs;
-
+/* Sequences (cat->seqs): by their own OID (standalone) and by the column
+ * they serve (identity). Sequence options in the form CREATE SEQUENCE and
+ * identity columns share. */
 static void
-seq_options(struct sbuf *b, PGresult *r, int i)
+seq_options(const struct catalog *cat, struct sbuf *b, int i)
 {
+	const struct seq_rows *sq = &cat->seqs;
+
 	sbuf_printf(b, "    START WITH %s\n    INCREMENT BY %s\n    MINVALUE %s\n    MAXVALUE %s\n    CACHE %s%s",
-	    V(r, i, 3), V(r, i, 4), V(r, i, 5), V(r, i, 6), V(r, i, 7), TRUE_(r, i, 8) ? "\n    CYCLE" : "");
+	    V(sq->r, i, sq->start), V(sq->r, i, sq->increment), V(sq->r, i, sq->min), V(sq->r, i, sq->max),
+	    V(sq->r, i, sq->cache), TRUE_(sq->r, i, sq->cycle) ? "\n    CYCLE" : "");
 }
 
 static int
-identity_seq(Oid table, int attnum)
+identity_seq(const struct catalog *cat, Oid table, int attnum)
 {
-	for (int i = 0; i < PQntuples(seqs); i++)
-		if (!NUL(seqs, i, 10) && OID(seqs, i, 10) == table && atoi(V(seqs, i, 11)) == attnum &&
-		    V(seqs, i, 12)[0] == 'i')
+	const struct seq_rows *sq = &cat->seqs;
+
+	for (int i = 0; i < PQntuples(sq->r); i++)
+		if (!NUL(sq->r, i, sq->owner_oid) && OID(sq->r, i, sq->owner_oid) == table &&
+		    atoi(V(sq->r, i, sq->owner_attnum)) == attnum && V(sq->r, i, sq->deptype)[0] == 'i')
 			return i;
 	return -1;
 }
@@ -1105,55 +1173,60 @@ reloptions(struct sbuf *b, const char *arr, const char *prefix, int *first, cons
 	}
 }
 
+/* The sequences, with what the relation rows r say of them. */
 static void
-load_sequences(struct catalog *cat, PGresult *r)
+load_sequences(struct catalog *cat, const PGresult *r)
 {
-	for (int i = 0; i < PQntuples(seqs); i++) {
-		Oid oid = OID(seqs, i, 0);
+	const struct seq_rows *sq = &cat->seqs;
+	const int c_oid = pgq_col(r, "oid"), c_persistence = pgq_col(r, "relpersistence"),
+	    c_owner = pgq_col(r, "owner");
+
+	for (int i = 0; i < PQntuples(sq->r); i++) {
+		Oid oid = OID(sq->r, i, sq->oid);
 		struct sbuf b = { 0 }, w = { 0 };
 		struct dobj *d;
 		char *q;
 		int ri = -1;
 
-		if (!oidset_has(&rels, oid))
+		if (!oidset_has(&cat->rels, oid))
 			continue;
 		{
 			int lo, hi;
 
-			rows_for(r, oid, &lo, &hi);
+			rows_for(r, c_oid, oid, &lo, &hi);
 			if (lo < hi)
 				ri = lo;
 		}
-		q = qname(V(seqs, i, 1), V(seqs, i, 2));
-		if (!O->schema_only) {
+		q = qname(V(sq->r, i, sq->nspname), V(sq->r, i, sq->relname));
+		if (!cat->opt->schema_only) {
 			cat->seq = xrealloc(cat->seq, ((size_t)cat->nseq + 1) * sizeof *cat->seq);
 			cat->seq[cat->nseq++].qname = xstrdup(q);
 		}
-		if (!NUL(seqs, i, 12) && V(seqs, i, 12)[0] == 'i') {
+		if (!NUL(sq->r, i, sq->deptype) && V(sq->r, i, sq->deptype)[0] == 'i') {
 			free(q);
 			continue; /* made by its identity column */
 		}
-		d = add(cat, P_SEQUENCE, C_CLASS, oid, V(seqs, i, 1), V(seqs, i, 2), "SEQUENCE");
-		sbuf_printf(&b, "CREATE %sSEQUENCE %s\n    AS %s\n", ri >= 0 && V(r, ri, 4)[0] == 'u' ? "UNLOGGED " : "",
-		    q, V(seqs, i, 9));
-		seq_options(&b, seqs, i);
+		d = add(cat, P_SEQUENCE, C_CLASS, oid, V(sq->r, i, sq->nspname), V(sq->r, i, sq->relname), "SEQUENCE");
+		sbuf_printf(&b, "CREATE %sSEQUENCE %s\n    AS %s\n",
+		    ri >= 0 && V(r, ri, c_persistence)[0] == 'u' ? "UNLOGGED " : "", q, V(sq->r, i, sq->type));
+		seq_options(cat, &b, i);
 		sbuf_puts(&b, ";\n");
 		if (ri >= 0)
-			owner_to(&b, "SEQUENCE", q, V(r, ri, 5));
+			owner_to(cat, &b, "SEQUENCE", q, V(r, ri, c_owner));
 		sbuf_printf(&w, "SEQUENCE %s", q);
-		comment_on(&b, w.s, comment_for(C_CLASS, oid, 0));
+		comment_on(&b, w.s, comment_for(cat, C_CLASS, oid, 0));
 		d->create = sbuf_take(&b);
 		/* One owned by a dumped table goes when the table is dropped. */
-		if (NUL(seqs, i, 10) || !oidset_has(&rels, OID(seqs, i, 10)))
-			drop_stmt(d, "SEQUENCE", q);
-		if (!NUL(seqs, i, 10) && oidset_has(&rels, OID(seqs, i, 10))) {
-			struct dobj *o = add(cat, P_SEQ_OWNED, 0, oid, V(seqs, i, 1), V(seqs, i, 2), "SEQUENCE OWNED BY");
+		if (NUL(sq->r, i, sq->owner_oid) || !oidset_has(&cat->rels, OID(sq->r, i, sq->owner_oid)))
+			drop_stmt(cat, d, "SEQUENCE", q);
+		if (!NUL(sq->r, i, sq->owner_oid) && oidset_has(&cat->rels, OID(sq->r, i, sq->owner_oid))) {
+			struct dobj *o = add(cat, P_SEQ_OWNED, 0, oid, V(sq->r, i, sq->nspname), V(sq->r, i, sq->relname), "SEQUENCE OWNED BY");
 			struct sbuf ob = { 0 };
 
 			sbuf_printf(&ob, "ALTER SEQUENCE %s OWNED BY ", q);
-			sql_qualified(&ob, V(seqs, i, 13), V(seqs, i, 14));
+			sql_qualified(&ob, V(sq->r, i, sq->owner_nspname), V(sq->r, i, sq->owner_relname));
 			sbuf_putc(&ob, '.');
-			sql_ident(&ob, V(seqs, i, 15));
+			sql_ident(&ob, V(sq->r, i, sq->owner_attname));
 			sbuf_puts(&ob, ";\n");
 			o->create = sbuf_take(&ob);
 		}
@@ -1162,39 +1235,37 @@ load_sequences(struct catalog *cat, PGresult *r)
 	}
 }
 
-/* Column rows: attrelid, attnum, name, type, notnull, islocal, inhcount,
- * identity, generated, default, collation schema, collation name, storage,
- * the type's storage, statistics target, options, compression. */
-static PGresult *cols, *checks, *inh;
-
-/* A parent's column of the same name, or -1. */
+/* A parent's column of the same name (a row of cat->cols), or -1. */
 static int
-parent_col(Oid parent, const char *name)
+parent_col(const struct catalog *cat, Oid parent, const char *name)
 {
+	const struct col_rows *cc = &cat->cols;
 	int lo, hi;
 
-	rows_for(cols, parent, &lo, &hi);
+	rows_for(cc->r, cc->relid, parent, &lo, &hi);
 	for (int k = lo; k < hi; k++)
-		if (strcmp(V(cols, k, 2), name) == 0)
+		if (strcmp(V(cc->r, k, cc->attname), name) == 0)
 			return k;
 	return -1;
 }
 
 /* Does some parent of table give column name this default / NOT NULL? */
 static int
-inherited_same(Oid table, const char *name, const char *def, int notnull)
+inherited_same(const struct catalog *cat, Oid table, const char *name, const char *def, int notnull)
 {
+	const struct col_rows *cc = &cat->cols;
+	const struct inh_rows *ih = &cat->inh;
 	int lo, hi;
 
-	rows_for(inh, table, &lo, &hi);
+	rows_for(ih->r, ih->relid, table, &lo, &hi);
 	for (int k = lo; k < hi; k++) {
-		int c = parent_col(OID(inh, k, 3), name);
+		int c = parent_col(cat, OID(ih->r, k, ih->parent), name);
 
 		if (c < 0)
 			continue;
-		if (def && !NUL(cols, c, 9) && strcmp(V(cols, c, 9), def) == 0)
+		if (def && !NUL(cc->r, c, cc->def) && strcmp(V(cc->r, c, cc->def), def) == 0)
 			return 1;
-		if (notnull && TRUE_(cols, c, 4))
+		if (notnull && TRUE_(cc->r, c, cc->notnull))
 			return 1;
 	}
 	return 0;
@@ -1210,104 +1281,118 @@ storage_word(char c)
  * defaults and NOT NULL of inherited columns, statistics, storage,
  * options, compression, comments. */
 static void
-column_extras(struct sbuf *b, Oid oid, const char *q, int is_view, int lo, int hi)
+column_extras(const struct catalog *cat, struct sbuf *b, Oid oid, const char *q, int is_view, int lo, int hi)
 {
+	const struct col_rows *cc = &cat->cols;
 	const char *alter = is_view ? "ALTER VIEW" : "ALTER TABLE ONLY";
 
 	for (int k = lo; k < hi; k++) {
-		char *cn = ident(V(cols, k, 2));
-		int local = TRUE_(cols, k, 5) && !is_view;
-		const char *def = opt_val(cols, k, 9);
+		char *cn = ident(V(cc->r, k, cc->attname));
+		int local = TRUE_(cc->r, k, cc->islocal) && !is_view;
+		const char *def = opt_val(cc->r, k, cc->def);
 		struct sbuf w = { 0 };
 
-		if (!local && def && V(cols, k, 8)[0] == 0 && !inherited_same(oid, V(cols, k, 2), def, 0))
+		if (!local && def && V(cc->r, k, cc->generated)[0] == 0 && !inherited_same(cat, oid, V(cc->r, k, cc->attname), def, 0))
 			sbuf_printf(b, "%s %s ALTER COLUMN %s SET DEFAULT %s;\n", alter, q, cn, def);
-		if (!local && !is_view && TRUE_(cols, k, 4) && !inherited_same(oid, V(cols, k, 2), NULL, 1))
+		if (!local && !is_view && TRUE_(cc->r, k, cc->notnull) && !inherited_same(cat, oid, V(cc->r, k, cc->attname), NULL, 1))
 			sbuf_printf(b, "%s %s ALTER COLUMN %s SET NOT NULL;\n", alter, q, cn);
 		if (!is_view) {
-			if (atoi(V(cols, k, 14)) >= 0 && !NUL(cols, k, 14))
-				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET STATISTICS %s;\n", q, cn, V(cols, k, 14));
-			if (V(cols, k, 12)[0] != V(cols, k, 13)[0])
+			if (atoi(V(cc->r, k, cc->stattarget)) >= 0 && !NUL(cc->r, k, cc->stattarget))
+				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET STATISTICS %s;\n", q, cn, V(cc->r, k, cc->stattarget));
+			if (V(cc->r, k, cc->storage)[0] != V(cc->r, k, cc->typstorage)[0])
 				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET STORAGE %s;\n", q, cn,
-				    storage_word(V(cols, k, 12)[0]));
-			if (!NUL(cols, k, 15)) {
+				    storage_word(V(cc->r, k, cc->storage)[0]));
+			if (!NUL(cc->r, k, cc->options)) {
 				int first = 1;
 
 				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET (", q, cn);
-				reloptions(b, V(cols, k, 15), "", &first, NULL);
+				reloptions(b, V(cc->r, k, cc->options), "", &first, NULL);
 				sbuf_puts(b, ");\n");
 			}
-			if (!NUL(cols, k, 16) && V(cols, k, 16)[0])
+			if (!NUL(cc->r, k, cc->compression) && V(cc->r, k, cc->compression)[0])
 				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET COMPRESSION %s;\n", q, cn,
-				    V(cols, k, 16)[0] == 'l' ? "lz4" : "pglz");
+				    V(cc->r, k, cc->compression)[0] == 'l' ? "lz4" : "pglz");
 		}
 		sbuf_printf(&w, "COLUMN %s.%s", q, cn);
-		comment_on(b, w.s, comment_for(C_CLASS, oid, atoi(V(cols, k, 1))));
+		comment_on(b, w.s, comment_for(cat, C_CLASS, oid, atoi(V(cc->r, k, cc->attnum))));
 		sbuf_free(&w);
 		free(cn);
 	}
 }
 
 static void
-column_def(struct sbuf *b, Oid oid, int k)
+column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k)
 {
-	const char *def = opt_val(cols, k, 9);
-	char ident_kind = V(cols, k, 7)[0], gen = V(cols, k, 8)[0];
+	const struct col_rows *cc = &cat->cols;
+	const struct seq_rows *sq = &cat->seqs;
+	const char *def = opt_val(cc->r, k, cc->def);
+	char ident_kind = V(cc->r, k, cc->identity)[0], gen = V(cc->r, k, cc->generated)[0];
 
-	sql_ident(b, V(cols, k, 2));
-	sbuf_printf(b, " %s", V(cols, k, 3));
-	coll_clause(b, cols, k, 10);
+	sql_ident(b, V(cc->r, k, cc->attname));
+	sbuf_printf(b, " %s", V(cc->r, k, cc->type));
+	coll_clause(b, cc->r, k, cc->collnsp, cc->collname);
 	/* An inherited generated column takes its expression from the parent,
 	 * which PostgreSQL refuses to see repeated. */
-	if (gen == 's' && def && atoi(V(cols, k, 6)) > 0)
+	if (gen == 's' && def && atoi(V(cc->r, k, cc->inhcount)) > 0)
 		;
 	else if (gen == 's' && def)
 		sbuf_printf(b, " GENERATED ALWAYS AS (%s) STORED", def);
 	else if (def)
 		sbuf_printf(b, " DEFAULT %s", def);
-	if (TRUE_(cols, k, 4))
+	if (TRUE_(cc->r, k, cc->notnull))
 		sbuf_puts(b, " NOT NULL");
 	if (ident_kind == 'a' || ident_kind == 'd') {
-		int s = identity_seq(oid, atoi(V(cols, k, 1)));
+		int s = identity_seq(cat, oid, atoi(V(cc->r, k, cc->attnum)));
 
 		sbuf_printf(b, " GENERATED %s AS IDENTITY", ident_kind == 'a' ? "ALWAYS" : "BY DEFAULT");
 		if (s >= 0) {
 			sbuf_puts(b, " (\n    SEQUENCE NAME ");
-			sql_qualified(b, V(seqs, s, 1), V(seqs, s, 2));
+			sql_qualified(b, V(sq->r, s, sq->nspname), V(sq->r, s, sq->relname));
 			sbuf_putc(b, '\n');
-			seq_options(b, seqs, s);
+			seq_options(cat, b, s);
 			sbuf_puts(b, "\n)");
 		}
 	}
 }
 
-/* Relation rows: oid, schema, name, kind, persistence, owner, namespace,
- * reloptions, toast reloptions, is partition, partition bound, partition
- * key, row security, forced, replica identity, typed, access method, view
- * definition, populated, tablespace. */
+/* The tables, views and materialized views of the relation rows r (see
+ * catalog_load), with their columns and CHECK constraints. */
 static void
-load_relations(struct catalog *cat, PGresult *r, const struct oidset *nodata)
+load_relations(struct catalog *cat, const PGresult *r, const struct oidset *nodata)
 {
+	const struct col_rows *cc = &cat->cols;
+	const struct check_rows *ck = &cat->checks;
+	const struct inh_rows *ih = &cat->inh;
+	const int c_oid = pgq_col(r, "oid"), c_nspname = pgq_col(r, "nspname"), c_relname = pgq_col(r, "relname"),
+	    c_relkind = pgq_col(r, "relkind"), c_persistence = pgq_col(r, "relpersistence"),
+	    c_owner = pgq_col(r, "owner"), c_options = pgq_col(r, "reloptions"),
+	    c_toast_options = pgq_col(r, "toast_options"), c_partition = pgq_col(r, "relispartition"),
+	    c_bound = pgq_col(r, "partbound"), c_partkey = pgq_col(r, "partkey"),
+	    c_rowsecurity = pgq_col(r, "relrowsecurity"), c_forcerowsecurity = pgq_col(r, "relforcerowsecurity"),
+	    c_replident = pgq_col(r, "relreplident"), c_typed = pgq_col(r, "typed"), c_am = pgq_col(r, "am"),
+	    c_viewdef = pgq_col(r, "viewdef"), c_populated = pgq_col(r, "relispopulated"),
+	    c_tablespace = pgq_col(r, "tablespace");
+
 	for (int i = 0; i < PQntuples(r); i++) {
-		Oid oid = OID(r, i, 0);
-		const char *schema = V(r, i, 1), *name = V(r, i, 2);
-		char kind = V(r, i, 3)[0];
+		Oid oid = OID(r, i, c_oid);
+		const char *schema = V(r, i, c_nspname), *name = V(r, i, c_relname);
+		char kind = V(r, i, c_relkind)[0];
 		const char *word = kind == 'v' ? "VIEW" : kind == 'm' ? "MATERIALIZED VIEW" : "TABLE";
 		struct sbuf b = { 0 }, w = { 0 }, cl = { 0 };
 		struct dobj *d;
 		int lo, hi, clo, chi, first = 1, ncols = 0;
 		char *q;
 
-		if (kind == 'S' || !oidset_has(&rels, oid))
+		if (kind == 'S' || !oidset_has(&cat->rels, oid))
 			continue;
 		q = qname(schema, name);
-		if (kind == 'f' || TRUE_(r, i, 15) || !NUL(r, i, 19)) {
+		if (kind == 'f' || TRUE_(r, i, c_typed) || !NUL(r, i, c_tablespace)) {
 			if (kind == 'f')
 				sbuf_printf(&w, "FOREIGN TABLE %s", q);
-			else if (TRUE_(r, i, 15))
+			else if (TRUE_(r, i, c_typed))
 				sbuf_printf(&w, "TABLE %s: a typed table (OF type)", q);
 			else
-				sbuf_printf(&w, "%s %s: in tablespace %s", word, q, V(r, i, 19));
+				sbuf_printf(&w, "%s %s: in tablespace %s", word, q, V(r, i, c_tablespace));
 			/* A foreign table's rows live elsewhere; the others' would be lost. */
 			if (kind == 'f')
 				unsupported(cat, w.s);
@@ -1320,24 +1405,24 @@ load_relations(struct catalog *cat, PGresult *r, const struct oidset *nodata)
 		int di = cat->nobj;
 
 		d = add(cat, kind == 'r' || kind == 'p' ? P_TABLE : P_VIEW, C_CLASS, oid, schema, name, word);
-		rows_for(cols, oid, &lo, &hi);
+		rows_for(cc->r, cc->relid, oid, &lo, &hi);
 		if (kind == 'v' || kind == 'm') {
-			const char *def = V(r, i, 17);
+			const char *def = V(r, i, c_viewdef);
 			size_t dl = strlen(def);
 			const char *check = NULL;
 
 			while (dl && (def[dl - 1] == ';' || def[dl - 1] == ' ' || def[dl - 1] == '\n'))
 				dl--;
 			sbuf_printf(&b, "CREATE %s %s", word, q);
-			if (kind == 'm' && !NUL(r, i, 16))
-				sbuf_printf(&b, " USING %s", V(r, i, 16));
-			if (!NUL(r, i, 7)) {
+			if (kind == 'm' && !NUL(r, i, c_am))
+				sbuf_printf(&b, " USING %s", V(r, i, c_am));
+			if (!NUL(r, i, c_options)) {
 				struct sbuf o = { 0 };
 
 				/* check_option is a clause, not an option, in CREATE VIEW. */
-				reloptions(&o, V(r, i, 7), "", &first, "check_option");
-				check = strstr(V(r, i, 7), "check_option=cascaded") ? "CASCADED" :
-				    strstr(V(r, i, 7), "check_option=local") ? "LOCAL" : NULL;
+				reloptions(&o, V(r, i, c_options), "", &first, "check_option");
+				check = strstr(V(r, i, c_options), "check_option=cascaded") ? "CASCADED" :
+				    strstr(V(r, i, c_options), "check_option=local") ? "LOCAL" : NULL;
 				if (o.len)
 					sbuf_printf(&b, " WITH (%s)", o.s);
 				sbuf_free(&o);
@@ -1349,100 +1434,100 @@ load_relations(struct catalog *cat, PGresult *r, const struct oidset *nodata)
 			if (check)
 				sbuf_printf(&b, "\n  WITH %s CHECK OPTION", check);
 			sbuf_puts(&b, ";\n");
-			if (kind == 'm' && TRUE_(r, i, 18) && !O->schema_only) {
+			if (kind == 'm' && TRUE_(r, i, c_populated) && !cat->opt->schema_only) {
 				struct sbuf rb = { 0 };
 
 				sbuf_printf(&rb, "REFRESH MATERIALIZED VIEW %s;\n", q);
 				d->refresh = sbuf_take(&rb);
 			}
-			column_extras(&b, oid, q, kind == 'v', lo, hi);
+			column_extras(cat, &b, oid, q, kind == 'v', lo, hi);
 		} else {
-			int partition = TRUE_(r, i, 9), ninh;
+			int partition = TRUE_(r, i, c_partition), ninh;
 
-			rows_for(inh, oid, &clo, &chi);
+			rows_for(ih->r, ih->relid, oid, &clo, &chi);
 			ninh = chi - clo;
-			sbuf_printf(&b, "CREATE %sTABLE %s", V(r, i, 4)[0] == 'u' ? "UNLOGGED " : "", q);
+			sbuf_printf(&b, "CREATE %sTABLE %s", V(r, i, c_persistence)[0] == 'u' ? "UNLOGGED " : "", q);
 			if (partition && ninh == 1) {
 				sbuf_puts(&b, " PARTITION OF ");
-				sql_qualified(&b, V(inh, clo, 1), V(inh, clo, 2));
+				sql_qualified(&b, V(ih->r, clo, ih->nspname), V(ih->r, clo, ih->relname));
 			}
 			/* Local columns (and local CHECK constraints) in the column list. */
 			for (int k = lo; k < hi && !partition; k++) {
-				if (!TRUE_(cols, k, 5))
+				if (!TRUE_(cc->r, k, cc->islocal))
 					continue;
 				sbuf_puts(&cl, ncols++ ? ",\n    " : "\n    ");
-				column_def(&cl, oid, k);
+				column_def(cat, &cl, oid, k);
 			}
 			{
 				int a, z;
 
-				rows_for(checks, oid, &a, &z);
+				rows_for(ck->r, ck->relid, oid, &a, &z);
 				for (int k = a; k < z; k++) {
-					if (!TRUE_(checks, k, 4) || !TRUE_(checks, k, 3))
+					if (!TRUE_(ck->r, k, ck->islocal) || !TRUE_(ck->r, k, ck->validated))
 						continue;
 					sbuf_puts(&cl, ncols++ ? ",\n    CONSTRAINT " : "\n    CONSTRAINT ");
-					sql_ident(&cl, V(checks, k, 1));
-					sbuf_printf(&cl, " %s", V(checks, k, 2));
+					sql_ident(&cl, V(ck->r, k, ck->conname));
+					sbuf_printf(&cl, " %s", V(ck->r, k, ck->def));
 				}
 			}
 			if (!partition || ncols)
 				sbuf_printf(&b, " (%s\n)", sbuf_str(&cl));
 			if (partition && ninh == 1)
-				sbuf_printf(&b, "\n%s", V(r, i, 10));
+				sbuf_printf(&b, "\n%s", V(r, i, c_bound));
 			else if (ninh) {
 				sbuf_puts(&b, "\nINHERITS (");
 				for (int k = clo; k < chi; k++) {
 					if (k > clo)
 						sbuf_puts(&b, ", ");
-					sql_qualified(&b, V(inh, k, 1), V(inh, k, 2));
+					sql_qualified(&b, V(ih->r, k, ih->nspname), V(ih->r, k, ih->relname));
 				}
 				sbuf_putc(&b, ')');
 			}
 			if (kind == 'p')
-				sbuf_printf(&b, "\nPARTITION BY %s", V(r, i, 11));
-			if (!NUL(r, i, 16))
-				sbuf_printf(&b, "\nUSING %s", V(r, i, 16));
-			if (!NUL(r, i, 7) || !NUL(r, i, 8)) {
+				sbuf_printf(&b, "\nPARTITION BY %s", V(r, i, c_partkey));
+			if (!NUL(r, i, c_am))
+				sbuf_printf(&b, "\nUSING %s", V(r, i, c_am));
+			if (!NUL(r, i, c_options) || !NUL(r, i, c_toast_options)) {
 				sbuf_puts(&b, "\nWITH (");
-				if (!NUL(r, i, 7))
-					reloptions(&b, V(r, i, 7), "", &first, NULL);
-				if (!NUL(r, i, 8))
-					reloptions(&b, V(r, i, 8), "toast.", &first, NULL);
+				if (!NUL(r, i, c_options))
+					reloptions(&b, V(r, i, c_options), "", &first, NULL);
+				if (!NUL(r, i, c_toast_options))
+					reloptions(&b, V(r, i, c_toast_options), "toast.", &first, NULL);
 				sbuf_putc(&b, ')');
 			}
 			sbuf_puts(&b, ";\n");
-			column_extras(&b, oid, q, 0, lo, hi);
+			column_extras(cat, &b, oid, q, 0, lo, hi);
 			{
 				int a, z;
 
-				rows_for(checks, oid, &a, &z);
+				rows_for(ck->r, ck->relid, oid, &a, &z);
 				for (int k = a; k < z; k++) {
-					char *cn = ident(V(checks, k, 1));
+					char *cn = ident(V(ck->r, k, ck->conname));
 
 					sbuf_reset(&w);
 					sbuf_printf(&w, "CONSTRAINT %s ON %s", cn, q);
-					if (TRUE_(checks, k, 4) && TRUE_(checks, k, 3))
-						comment_on(&b, w.s, comment_for(2606, OID(checks, k, 5), 0));
+					if (TRUE_(ck->r, k, ck->islocal) && TRUE_(ck->r, k, ck->validated))
+						comment_on(&b, w.s, comment_for(cat, C_CONSTRAINT, OID(ck->r, k, ck->oid), 0));
 					free(cn);
 				}
 			}
-			if (V(r, i, 14)[0] == 'f')
+			if (V(r, i, c_replident)[0] == 'f')
 				sbuf_printf(&b, "ALTER TABLE ONLY %s REPLICA IDENTITY FULL;\n", q);
-			else if (V(r, i, 14)[0] == 'n')
+			else if (V(r, i, c_replident)[0] == 'n')
 				sbuf_printf(&b, "ALTER TABLE ONLY %s REPLICA IDENTITY NOTHING;\n", q);
-			if (TRUE_(r, i, 12) || TRUE_(r, i, 13)) {
+			if (TRUE_(r, i, c_rowsecurity) || TRUE_(r, i, c_forcerowsecurity)) {
 				struct dobj *rs;
 				struct sbuf rb = { 0 };
 
-				if (TRUE_(r, i, 12))
+				if (TRUE_(r, i, c_rowsecurity))
 					sbuf_printf(&rb, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\n", q);
-				if (TRUE_(r, i, 13))
+				if (TRUE_(r, i, c_forcerowsecurity))
 					sbuf_printf(&rb, "ALTER TABLE ONLY %s FORCE ROW LEVEL SECURITY;\n", q);
 				rs = add(cat, P_POLICY, 0, oid, schema, name, "ROW SECURITY");
 				rs->create = sbuf_take(&rb);
 				d = &cat->obj[di];
 			}
-			if (kind == 'r' && !O->schema_only && !oidset_has(nodata, oid)) {
+			if (kind == 'r' && !cat->opt->schema_only && !oidset_has(nodata, oid)) {
 				struct tdata *t;
 				int nc = 0;
 
@@ -1455,22 +1540,22 @@ load_relations(struct catalog *cat, PGresult *r, const struct oidset *nodata)
 				t->oid = oid;
 				sbuf_reset(&cl);
 				for (int k = lo; k < hi; k++) {
-					if (V(cols, k, 8)[0])
+					if (V(cc->r, k, cc->generated)[0])
 						continue; /* generated: computed again on restore */
 					sbuf_puts(&cl, nc++ ? ", " : "(");
-					sql_ident(&cl, V(cols, k, 2));
+					sql_ident(&cl, V(cc->r, k, cc->attname));
 				}
 				if (nc)
 					sbuf_putc(&cl, ')');
 				t->copy_cols = sbuf_take(&cl);
 			}
 		}
-		owner_to(&b, word, q, V(r, i, 5));
+		owner_to(cat, &b, word, q, V(r, i, c_owner));
 		sbuf_reset(&w);
 		sbuf_printf(&w, "%s %s", word, q);
-		comment_on(&b, w.s, comment_for(C_CLASS, oid, 0));
+		comment_on(&b, w.s, comment_for(cat, C_CLASS, oid, 0));
 		d->create = sbuf_take(&b);
-		drop_stmt(d, word, q);
+		drop_stmt(cat, d, word, q);
 		sbuf_free(&w);
 		sbuf_free(&cl);
 		free(q);
@@ -1489,50 +1574,65 @@ post(struct catalog *cat, enum prio prio, Oid classid, Oid oid, const char *sche
 	return d;
 }
 
+/* The table columns of a post-data result: its OID, schema and name. */
+struct table_cols {
+	int relid, nspname, relname;
+};
+
+static struct table_cols
+table_cols(const PGresult *r)
+{
+	struct table_cols t = { pgq_col(r, "relid"), pgq_col(r, "nspname"), pgq_col(r, "relname") };
+
+	return t;
+}
+
 /* The table's quoted name, or NULL when it is not dumped. */
 static char *
-table_q(PGresult *r, int i, int col)
+table_q(const struct catalog *cat, const PGresult *r, int i, const struct table_cols *t)
 {
-	if (!oidset_has(&rels, OID(r, i, col)))
+	if (!oidset_has(&cat->rels, OID(r, i, t->relid)))
 		return NULL;
-	return qname(V(r, i, col + 1), V(r, i, col + 2));
+	return qname(V(r, i, t->nspname), V(r, i, t->relname));
 }
 
 static void
 load_constraints(struct catalog *cat)
 {
-	/* conrelid, schema, table, name, type, definition, parent, validated,
-	 * local, oid, table kind */
-	PGresult *r = q_rows(C, "select c.conrelid, n.nspname, t.relname, c.conname, c.contype,"
-	    " pg_get_constraintdef(c.oid), c.conparentid, c.convalidated, c.conislocal, c.oid, t.relkind"
+	PGresult *r = rows(cat, "select c.conrelid as relid, n.nspname, t.relname, c.conname, c.contype,"
+	    " pg_get_constraintdef(c.oid) as def, c.conparentid, c.convalidated, c.conislocal, c.oid, t.relkind"
 	    " from pg_constraint c join pg_class t on t.oid = c.conrelid join pg_namespace n on n.oid = t.relnamespace"
 	    " where c.contype in ('p','u','x','f','c') and c.conrelid >= 16384 order by 1, 4");
+	const struct table_cols tc = table_cols(r);
+	const int c_nspname = tc.nspname, c_conname = pgq_col(r, "conname"), c_contype = pgq_col(r, "contype"),
+	    c_def = pgq_col(r, "def"), c_parent = pgq_col(r, "conparentid"), c_validated = pgq_col(r, "convalidated"),
+	    c_islocal = pgq_col(r, "conislocal"), c_oid = pgq_col(r, "oid"), c_relkind = pgq_col(r, "relkind");
 
 	for (int i = 0; i < PQntuples(r); i++) {
-		char *q = table_q(r, i, 0), *cn, t = V(r, i, 4)[0];
+		char *q = table_q(cat, r, i, &tc), *cn, t = V(r, i, c_contype)[0];
 		struct sbuf b = { 0 }, w = { 0 };
 		struct dobj *d;
 
 		if (!q)
 			continue;
-		if ((t == 'c' && (TRUE_(r, i, 7) || !TRUE_(r, i, 8))) || (t == 'f' && OID(r, i, 6) != 0)) {
+		if ((t == 'c' && (TRUE_(r, i, c_validated) || !TRUE_(r, i, c_islocal))) || (t == 'f' && OID(r, i, c_parent) != 0)) {
 			free(q);
 			continue; /* inline in CREATE TABLE, or made by the parent's */
 		}
-		cn = ident(V(r, i, 3));
+		cn = ident(V(r, i, c_conname));
 		/* A CHECK added after the data reaches inheritance children as
 		 * it did in the source; keys belong to one table (partitions get
 		 * theirs and are attached); a foreign key on a partitioned table
 		 * is made for its partitions by the server. */
 		sbuf_printf(&b, "ALTER TABLE %s%s ADD CONSTRAINT %s %s;\n",
-		    t == 'c' || (t == 'f' && V(r, i, 10)[0] == 'p') ? "" : "ONLY ", q, cn, V(r, i, 5));
+		    t == 'c' || (t == 'f' && V(r, i, c_relkind)[0] == 'p') ? "" : "ONLY ", q, cn, V(r, i, c_def));
 		sbuf_printf(&w, "CONSTRAINT %s ON %s", cn, q);
-		comment_on(&b, w.s, comment_for(2606, OID(r, i, 9), 0));
-		d = post(cat, t == 'f' ? P_FK : P_CONSTRAINT, 2606, OID(r, i, 9), V(r, i, 1), V(r, i, 3),
+		comment_on(&b, w.s, comment_for(cat, C_CONSTRAINT, OID(r, i, c_oid), 0));
+		d = post(cat, t == 'f' ? P_FK : P_CONSTRAINT, C_CONSTRAINT, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_conname),
 		    t == 'f' ? "FK CONSTRAINT" : "CONSTRAINT", &b);
 		if (t == 'f') {
 			sbuf_printf(&b, "ALTER TABLE %sONLY %s DROP CONSTRAINT %s%s;\n",
-			    O->if_exists ? "IF EXISTS " : "", q, O->if_exists ? "IF EXISTS " : "", cn);
+			    cat->opt->if_exists ? "IF EXISTS " : "", q, cat->opt->if_exists ? "IF EXISTS " : "", cn);
 			d->drop = sbuf_take(&b);
 		}
 		sbuf_free(&w);
@@ -1545,40 +1645,48 @@ load_constraints(struct catalog *cat)
 static void
 load_indexes(struct catalog *cat)
 {
-	/* table, schema, table name, index name, definition, clustered,
-	 * replica identity, backs a constraint, valid, statistics targets,
-	 * in a tablespace, index oid, partitioned */
-	PGresult *r = q_rows(C, "select i.indrelid, n.nspname, t.relname, ci.relname, pg_get_indexdef(i.indexrelid),"
-	    " i.indisclustered, i.indisreplident,"
+	/* "stattargets": "column target" pairs of its statistics targets */
+	PGresult *r = rows(cat, "select i.indrelid as relid, n.nspname, t.relname, ci.relname as indexname,"
+	    " pg_get_indexdef(i.indexrelid) as def, i.indisclustered, i.indisreplident,"
 	    " exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = i.indrelid"
-	    "   and k.contype in ('p','u','x')),"
+	    "   and k.contype in ('p','u','x')) as constraint_index,"
 	    " i.indisvalid,"
 	    " (select string_agg(a.attnum || ' ' || a.attstattarget, ' ' order by a.attnum) from pg_attribute a"
-	    "   where a.attrelid = i.indexrelid and a.attstattarget > 0),"
-	    " ci.reltablespace <> 0, i.indexrelid, ci.relkind = 'I'"
+	    "   where a.attrelid = i.indexrelid and a.attstattarget > 0) as stattargets,"
+	    " ci.reltablespace <> 0 as in_tablespace, i.indexrelid, ci.relkind = 'I' as partitioned"
 	    " from pg_index i join pg_class ci on ci.oid = i.indexrelid join pg_class t on t.oid = i.indrelid"
 	    " join pg_namespace n on n.oid = t.relnamespace where i.indrelid >= 16384 order by 1, 4");
-	PGresult *att = q_rows(C, "select ic.oid, pn.nspname, p.relname, cn.nspname, c.relname, t.oid"
+	PGresult *att = rows(cat, "select ic.oid, pn.nspname as parent_nspname, p.relname as parent_relname,"
+	    " cn.nspname, c.relname, t.oid as relid"
 	    " from pg_inherits h join pg_class c on c.oid = h.inhrelid join pg_class p on p.oid = h.inhparent"
 	    " join pg_namespace cn on cn.oid = c.relnamespace join pg_namespace pn on pn.oid = p.relnamespace"
 	    " join pg_index ic_ on ic_.indexrelid = c.oid join pg_class t on t.oid = ic_.indrelid"
 	    " join pg_class ic on ic.oid = c.oid"
 	    " where c.relkind in ('i','I') order by 1");
+	const struct table_cols tc = table_cols(r);
+	const int c_nspname = tc.nspname, c_indexname = pgq_col(r, "indexname"), c_def = pgq_col(r, "def"),
+	    c_clustered = pgq_col(r, "indisclustered"), c_replident = pgq_col(r, "indisreplident"),
+	    c_constraint = pgq_col(r, "constraint_index"), c_valid = pgq_col(r, "indisvalid"),
+	    c_stattargets = pgq_col(r, "stattargets"), c_tablespace = pgq_col(r, "in_tablespace"),
+	    c_oid = pgq_col(r, "indexrelid"), c_partitioned = pgq_col(r, "partitioned");
+	const int a_oid = pgq_col(att, "oid"), a_parent_nspname = pgq_col(att, "parent_nspname"),
+	    a_parent_relname = pgq_col(att, "parent_relname"), a_nspname = pgq_col(att, "nspname"),
+	    a_relname = pgq_col(att, "relname"), a_relid = pgq_col(att, "relid");
 
 	for (int i = 0; i < PQntuples(r); i++) {
-		char *q = table_q(r, i, 0), *iq;
+		char *q = table_q(cat, r, i, &tc), *iq;
 		struct sbuf b = { 0 }, w = { 0 };
 
 		if (!q)
 			continue;
-		iq = qname(V(r, i, 1), V(r, i, 3));
-		if (TRUE_(r, i, 10)) {
+		iq = qname(V(r, i, c_nspname), V(r, i, c_indexname));
+		if (TRUE_(r, i, c_tablespace)) {
 			sbuf_printf(&w, "INDEX %s: in a tablespace", iq);
 			unsupported(cat, w.s);
 			sbuf_reset(&w);
 		}
-		if (!TRUE_(r, i, 7)) {
-			if (!TRUE_(r, i, 8) && !TRUE_(r, i, 12)) {
+		if (!TRUE_(r, i, c_constraint)) {
+			if (!TRUE_(r, i, c_valid) && !TRUE_(r, i, c_partitioned)) {
 				/* An invalid index is a failed CREATE INDEX CONCURRENTLY;
 				 * a partitioned one is invalid until every partition has
 				 * its index attached, and is dumped as it stands. */
@@ -1587,10 +1695,10 @@ load_indexes(struct catalog *cat)
 				free(q);
 				continue;
 			}
-			sbuf_printf(&b, "%s;\n", V(r, i, 4));
+			sbuf_printf(&b, "%s;\n", V(r, i, c_def));
 		}
-		if (!NUL(r, i, 9)) {
-			const char *p = V(r, i, 9);
+		if (!NUL(r, i, c_stattargets)) {
+			const char *p = V(r, i, c_stattargets);
 			long col, target;
 			int used;
 
@@ -1600,21 +1708,21 @@ load_indexes(struct catalog *cat)
 			}
 		}
 		sbuf_printf(&w, "INDEX %s", iq);
-		comment_on(&b, w.s, comment_for(C_CLASS, OID(r, i, 11), 0));
+		comment_on(&b, w.s, comment_for(cat, C_CLASS, OID(r, i, c_oid), 0));
 		if (b.len)
-			post(cat, TRUE_(r, i, 7) ? P_INDEX_ATTACH : P_INDEX, TRUE_(r, i, 7) ? 0 : C_CLASS,
-			    OID(r, i, 11), V(r, i, 1), V(r, i, 3), "INDEX", &b);
-		if (TRUE_(r, i, 5) || TRUE_(r, i, 6)) {
-			char *in = ident(V(r, i, 3));
+			post(cat, TRUE_(r, i, c_constraint) ? P_INDEX_ATTACH : P_INDEX, TRUE_(r, i, c_constraint) ? 0 : C_CLASS,
+			    OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_indexname), "INDEX", &b);
+		if (TRUE_(r, i, c_clustered) || TRUE_(r, i, c_replident)) {
+			char *in = ident(V(r, i, c_indexname));
 
-			if (TRUE_(r, i, 5))
+			if (TRUE_(r, i, c_clustered))
 				sbuf_printf(&b, "ALTER TABLE %s CLUSTER ON %s;\n", q, in);
-			if (TRUE_(r, i, 6))
+			if (TRUE_(r, i, c_replident))
 				sbuf_printf(&b, "ALTER TABLE ONLY %s REPLICA IDENTITY USING INDEX %s;\n", q, in);
 			free(in);
 		}
 		if (b.len)
-			post(cat, P_INDEX_ATTACH, 0, OID(r, i, 11), V(r, i, 1), V(r, i, 3), "INDEX OPTIONS", &b);
+			post(cat, P_INDEX_ATTACH, 0, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_indexname), "INDEX OPTIONS", &b);
 		sbuf_free(&w);
 		free(iq);
 		free(q);
@@ -1622,14 +1730,14 @@ load_indexes(struct catalog *cat)
 	for (int i = 0; i < PQntuples(att); i++) {
 		struct sbuf b = { 0 };
 
-		if (!oidset_has(&rels, OID(att, i, 5)))
+		if (!oidset_has(&cat->rels, OID(att, i, a_relid)))
 			continue;
 		sbuf_puts(&b, "ALTER INDEX ");
-		sql_qualified(&b, V(att, i, 1), V(att, i, 2));
+		sql_qualified(&b, V(att, i, a_parent_nspname), V(att, i, a_parent_relname));
 		sbuf_puts(&b, " ATTACH PARTITION ");
-		sql_qualified(&b, V(att, i, 3), V(att, i, 4));
+		sql_qualified(&b, V(att, i, a_nspname), V(att, i, a_relname));
 		sbuf_puts(&b, ";\n");
-		post(cat, P_INDEX_ATTACH, 0, OID(att, i, 0), V(att, i, 3), V(att, i, 4), "INDEX ATTACH", &b);
+		post(cat, P_INDEX_ATTACH, 0, OID(att, i, a_oid), V(att, i, a_nspname), V(att, i, a_relname), "INDEX ATTACH", &b);
 	}
 	PQclear(r);
 	PQclear(att);
@@ -1647,30 +1755,34 @@ load_triggers_rules(struct catalog *cat)
 	struct sbuf sql = { 0 };
 	PGresult *r;
 
-	/* table, schema, table name, name, definition, enabled, oid, is rule */
-	sbuf_printf(&sql, "select t.tgrelid, n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid) || ';',"
-	    " t.tgenabled, t.oid, false from pg_trigger t join pg_class c on c.oid = t.tgrelid"
+	sbuf_printf(&sql, "select t.tgrelid as relid, n.nspname, c.relname, t.tgname as name,"
+	    " pg_get_triggerdef(t.oid) || ';' as def, t.tgenabled as enabled, t.oid, false as is_rule"
+	    " from pg_trigger t join pg_class c on c.oid = t.tgrelid"
 	    " join pg_namespace n on n.oid = c.relnamespace where not t.tgisinternal%s"
 	    " union all select r.ev_class, n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), r.ev_enabled,"
 	    " r.oid, true from pg_rewrite r join pg_class c on c.oid = r.ev_class"
 	    " join pg_namespace n on n.oid = c.relnamespace where r.rulename <> '_RETURN' and r.oid >= 16384"
-	    " order by 1, 4", server_version >= 130000 ? " and t.tgparentid = 0" : "");
-	r = q_rows(C, sql.s);
+	    " order by 1, 4", cat->server_version >= 130000 ? " and t.tgparentid = 0" : "");
+	r = rows(cat, sql.s);
+	const struct table_cols tc = table_cols(r);
+	const int c_nspname = tc.nspname, c_name = pgq_col(r, "name"), c_def = pgq_col(r, "def"),
+	    c_enabled = pgq_col(r, "enabled"), c_oid = pgq_col(r, "oid"), c_is_rule = pgq_col(r, "is_rule");
+
 	for (int i = 0; i < PQntuples(r); i++) {
-		char *q = table_q(r, i, 0), *n;
-		int rule = TRUE_(r, i, 7);
-		const char *en = enable_word(V(r, i, 5)[0]);
+		char *q = table_q(cat, r, i, &tc), *n;
+		int rule = TRUE_(r, i, c_is_rule);
+		const char *en = enable_word(V(r, i, c_enabled)[0]);
 		struct sbuf b = { 0 }, w = { 0 };
 
 		if (!q)
 			continue;
-		n = ident(V(r, i, 3));
-		sbuf_printf(&b, "%s\n", V(r, i, 4));
+		n = ident(V(r, i, c_name));
+		sbuf_printf(&b, "%s\n", V(r, i, c_def));
 		if (en)
 			sbuf_printf(&b, "ALTER TABLE %s %s %s %s;\n", q, en, rule ? "RULE" : "TRIGGER", n);
 		sbuf_printf(&w, "%s %s ON %s", rule ? "RULE" : "TRIGGER", n, q);
-		comment_on(&b, w.s, comment_for(rule ? 2618 : 2620, OID(r, i, 6), 0));
-		post(cat, rule ? P_RULE : P_TRIGGER, rule ? 2618 : 2620, OID(r, i, 6), V(r, i, 1), V(r, i, 3),
+		comment_on(&b, w.s, comment_for(cat, rule ? C_REWRITE : C_TRIGGER, OID(r, i, c_oid), 0));
+		post(cat, rule ? P_RULE : P_TRIGGER, rule ? C_REWRITE : C_TRIGGER, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_name),
 		    rule ? "RULE" : "TRIGGER", &b);
 		sbuf_free(&w);
 		free(n);
@@ -1683,45 +1795,50 @@ load_triggers_rules(struct catalog *cat)
 static void
 load_policies(struct catalog *cat)
 {
-	/* table, schema, table name, name, command, permissive, using, check, oid */
-	PGresult *r = q_rows(C, "select p.polrelid, n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive,"
-	    " pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), p.oid"
+	PGresult *r = rows(cat, "select p.polrelid as relid, n.nspname, c.relname, p.polname, p.polcmd,"
+	    " p.polpermissive, pg_get_expr(p.polqual, p.polrelid) as qual,"
+	    " pg_get_expr(p.polwithcheck, p.polrelid) as withcheck, p.oid"
 	    " from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace"
 	    " order by 1, 4");
-	PGresult *roles = q_rows(C, "select p.oid, case when x.r = 0 then null else pg_get_userbyid(x.r) end"
+	PGresult *roles = rows(cat, "select p.oid, case when x.r = 0 then null else pg_get_userbyid(x.r) end as role"
 	    " from pg_policy p, unnest(p.polroles) with ordinality x(r, k) order by 1, x.k");
+	const struct table_cols tc = table_cols(r);
+	const int c_nspname = tc.nspname, c_polname = pgq_col(r, "polname"), c_cmd = pgq_col(r, "polcmd"),
+	    c_permissive = pgq_col(r, "polpermissive"), c_qual = pgq_col(r, "qual"),
+	    c_withcheck = pgq_col(r, "withcheck"), c_oid = pgq_col(r, "oid");
+	const int o_oid = pgq_col(roles, "oid"), o_role = pgq_col(roles, "role");
 
 	for (int i = 0; i < PQntuples(r); i++) {
-		char *q = table_q(r, i, 0), *n, cmd = V(r, i, 4)[0];
+		char *q = table_q(cat, r, i, &tc), *n, cmd = V(r, i, c_cmd)[0];
 		struct sbuf b = { 0 }, w = { 0 };
 		int lo, hi, pub = 0;
 
 		if (!q)
 			continue;
-		n = ident(V(r, i, 3));
-		sbuf_printf(&b, "CREATE POLICY %s ON %s%s", n, q, TRUE_(r, i, 5) ? "" : " AS RESTRICTIVE");
+		n = ident(V(r, i, c_polname));
+		sbuf_printf(&b, "CREATE POLICY %s ON %s%s", n, q, TRUE_(r, i, c_permissive) ? "" : " AS RESTRICTIVE");
 		if (cmd != '*')
 			sbuf_printf(&b, " FOR %s", cmd == 'r' ? "SELECT" : cmd == 'a' ? "INSERT" :
 			    cmd == 'w' ? "UPDATE" : "DELETE");
-		rows_for(roles, OID(r, i, 8), &lo, &hi);
+		rows_for(roles, o_oid, OID(r, i, c_oid), &lo, &hi);
 		for (int k = lo; k < hi; k++)
-			pub |= NUL(roles, k, 1);
+			pub |= NUL(roles, k, o_role);
 		if (!pub && hi > lo) {
 			sbuf_puts(&b, " TO ");
 			for (int k = lo; k < hi; k++) {
 				if (k > lo)
 					sbuf_puts(&b, ", ");
-				sql_ident(&b, V(roles, k, 1));
+				sql_ident(&b, V(roles, k, o_role));
 			}
 		}
-		if (!NUL(r, i, 6))
-			sbuf_printf(&b, " USING (%s)", V(r, i, 6));
-		if (!NUL(r, i, 7))
-			sbuf_printf(&b, " WITH CHECK (%s)", V(r, i, 7));
+		if (!NUL(r, i, c_qual))
+			sbuf_printf(&b, " USING (%s)", V(r, i, c_qual));
+		if (!NUL(r, i, c_withcheck))
+			sbuf_printf(&b, " WITH CHECK (%s)", V(r, i, c_withcheck));
 		sbuf_puts(&b, ";\n");
 		sbuf_printf(&w, "POLICY %s ON %s", n, q);
-		comment_on(&b, w.s, comment_for(3256, OID(r, i, 8), 0));
-		post(cat, P_POLICY, 3256, OID(r, i, 8), V(r, i, 1), V(r, i, 3), "POLICY", &b);
+		comment_on(&b, w.s, comment_for(cat, C_POLICY, OID(r, i, c_oid), 0));
+		post(cat, P_POLICY, C_POLICY, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_polname), "POLICY", &b);
 		sbuf_free(&w);
 		free(n);
 		free(q);
@@ -1733,25 +1850,27 @@ load_policies(struct catalog *cat)
 static void
 load_statistics(struct catalog *cat)
 {
-	/* table, schema, name, definition, target, owner, oid */
-	PGresult *r = q_rows(C, "select s.stxrelid, n.nspname, s.stxname, pg_get_statisticsobjdef(s.oid),"
-	    " coalesce(s.stxstattarget, -1), pg_get_userbyid(s.stxowner), s.oid"
+	PGresult *r = rows(cat, "select s.stxrelid, n.nspname, s.stxname, pg_get_statisticsobjdef(s.oid) as def,"
+	    " coalesce(s.stxstattarget, -1) as target, pg_get_userbyid(s.stxowner) as owner, s.oid"
 	    " from pg_statistic_ext s join pg_namespace n on n.oid = s.stxnamespace order by 1, 3");
+	const int c_relid = pgq_col(r, "stxrelid"), c_nspname = pgq_col(r, "nspname"), c_stxname = pgq_col(r, "stxname"),
+	    c_def = pgq_col(r, "def"), c_target = pgq_col(r, "target"), c_owner = pgq_col(r, "owner"),
+	    c_oid = pgq_col(r, "oid");
 
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct sbuf b = { 0 }, w = { 0 };
 		char *q;
 
-		if (!oidset_has(&rels, OID(r, i, 0)))
+		if (!oidset_has(&cat->rels, OID(r, i, c_relid)))
 			continue;
-		q = qname(V(r, i, 1), V(r, i, 2));
-		sbuf_printf(&b, "%s;\n", V(r, i, 3));
-		if (atoi(V(r, i, 4)) >= 0)
-			sbuf_printf(&b, "ALTER STATISTICS %s SET STATISTICS %s;\n", q, V(r, i, 4));
-		owner_to(&b, "STATISTICS", q, V(r, i, 5));
+		q = qname(V(r, i, c_nspname), V(r, i, c_stxname));
+		sbuf_printf(&b, "%s;\n", V(r, i, c_def));
+		if (atoi(V(r, i, c_target)) >= 0)
+			sbuf_printf(&b, "ALTER STATISTICS %s SET STATISTICS %s;\n", q, V(r, i, c_target));
+		owner_to(cat, &b, "STATISTICS", q, V(r, i, c_owner));
 		sbuf_printf(&w, "STATISTICS %s", q);
-		comment_on(&b, w.s, comment_for(3381, OID(r, i, 6), 0));
-		post(cat, P_STATS, 3381, OID(r, i, 6), V(r, i, 1), V(r, i, 2), "STATISTICS", &b);
+		comment_on(&b, w.s, comment_for(cat, C_STATS, OID(r, i, c_oid), 0));
+		post(cat, P_STATS, C_STATS, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_stxname), "STATISTICS", &b);
 		sbuf_free(&w);
 		free(q);
 	}
@@ -1763,8 +1882,8 @@ load_statistics(struct catalog *cat)
 static void
 find_unsupported(struct catalog *cat)
 {
-	int whole = O->f.nschemas == 0 && O->f.ntables == 0;
-	PGresult *r = q_rows(C, "select pg_describe_object(x.classid, x.objid, 0), x.nsp from ("
+	int whole = cat->opt->f.nschemas == 0 && cat->opt->f.ntables == 0;
+	PGresult *r = rows(cat, "select pg_describe_object(x.classid, x.objid, 0) as description, x.nsp from ("
 	    " select 'pg_foreign_data_wrapper'::regclass::oid classid, oid objid, 0::oid nsp from pg_foreign_data_wrapper"
 	    " union all select 'pg_foreign_server'::regclass, oid, 0 from pg_foreign_server"
 	    " union all select 'pg_publication'::regclass, oid, 0 from pg_publication"
@@ -1780,27 +1899,29 @@ find_unsupported(struct catalog *cat)
 	    " union all select 'pg_conversion'::regclass, oid, connamespace from pg_conversion"
 	    ") x where x.objid >= 16384 and not exists (select 1 from pg_depend e"
 	    "   where e.classid = x.classid and e.objid = x.objid and e.deptype in ('e','i')) order by 1");
-	PGresult *lo = q_rows(C, "select (select count(*) from pg_largeobject_metadata),"
+	PGresult *lo = rows(cat, "select (select count(*) from pg_largeobject_metadata) as large_objects,"
 	    " (select count(*) from pg_subscription where subdbid ="
-	    "   (select oid from pg_database where datname = current_database()))");
+	    "   (select oid from pg_database where datname = current_database())) as subscriptions");
+	const int c_description = pgq_col(r, "description"), c_nsp = pgq_col(r, "nsp");
+	const int l_large_objects = pgq_col(lo, "large_objects"), l_subscriptions = pgq_col(lo, "subscriptions");
 
 	for (int i = 0; i < PQntuples(r); i++) {
-		Oid nsp = OID(r, i, 1);
+		Oid nsp = OID(r, i, c_nsp);
 
-		if (nsp ? in_schema(nsp) : whole)
-			unsupported(cat, V(r, i, 0));
+		if (nsp ? in_schema(cat, nsp) : whole)
+			unsupported(cat, V(r, i, c_description));
 	}
-	if (whole && atol(V(lo, 0, 0)) > 0) {
+	if (whole && atol(V(lo, 0, l_large_objects)) > 0) {
 		struct sbuf w = { 0 };
 
-		sbuf_printf(&w, "%s large object(s)", V(lo, 0, 0));
+		sbuf_printf(&w, "%s large object(s)", V(lo, 0, l_large_objects));
 		unsupported_data(cat, w.s);
 		sbuf_free(&w);
 	}
-	if (whole && atol(V(lo, 0, 1)) > 0) {
+	if (whole && atol(V(lo, 0, l_subscriptions)) > 0) {
 		struct sbuf w = { 0 };
 
-		sbuf_printf(&w, "%s subscription(s)", V(lo, 0, 1));
+		sbuf_printf(&w, "%s subscription(s)", V(lo, 0, l_subscriptions));
 		unsupported(cat, w.s);
 		sbuf_free(&w);
 	}
@@ -1808,24 +1929,157 @@ find_unsupported(struct catalog *cat)
 	PQclear(lo);
 }
 
-void
-catalog_load(PGconn *c, int version, const struct dumpopt *opt, struct catalog *cat)
+/* The results several loaders share, their columns resolved by name. */
+static void
+shared_rows_load(struct catalog *cat)
 {
+	struct seq_rows *sq = &cat->seqs;
+	struct col_rows *cc = &cat->cols;
+	struct check_rows *ck = &cat->checks;
+	struct inh_rows *ih = &cat->inh;
+	struct sbuf q = { 0 };
+
+	sq->r = rows(cat, "select s.oid, n.nspname, s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax,"
+	    " q.seqcache, q.seqcycle, format_type(q.seqtypid, null) as type, d.refobjid as owner_oid,"
+	    " d.refobjsubid as owner_attnum, d.deptype, tn.nspname as owner_nspname, t.relname as owner_relname,"
+	    " a.attname as owner_attname"
+	    " from pg_class s join pg_namespace n on n.oid = s.relnamespace join pg_sequence q on q.seqrelid = s.oid"
+	    " left join pg_depend d on d.classid = " STR(C_CLASS) " and d.objid = s.oid"
+	    "   and d.refclassid = " STR(C_CLASS) " and d.deptype in ('a','i')"
+	    " left join pg_class t on t.oid = d.refobjid left join pg_namespace tn on tn.oid = t.relnamespace"
+	    " left join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid"
+	    " where s.relkind = 'S' order by 1");
+	sq->oid = pgq_col(sq->r, "oid");
+	sq->nspname = pgq_col(sq->r, "nspname");
+	sq->relname = pgq_col(sq->r, "relname");
+	sq->start = pgq_col(sq->r, "seqstart");
+	sq->increment = pgq_col(sq->r, "seqincrement");
+	sq->min = pgq_col(sq->r, "seqmin");
+	sq->max = pgq_col(sq->r, "seqmax");
+	sq->cache = pgq_col(sq->r, "seqcache");
+	sq->cycle = pgq_col(sq->r, "seqcycle");
+	sq->type = pgq_col(sq->r, "type");
+	sq->owner_oid = pgq_col(sq->r, "owner_oid");
+	sq->owner_attnum = pgq_col(sq->r, "owner_attnum");
+	sq->deptype = pgq_col(sq->r, "deptype");
+	sq->owner_nspname = pgq_col(sq->r, "owner_nspname");
+	sq->owner_relname = pgq_col(sq->r, "owner_relname");
+	sq->owner_attname = pgq_col(sq->r, "owner_attname");
+
+	sbuf_printf(&q, "select a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) as type,"
+	    " a.attnotnull, a.attislocal, a.attinhcount, a.attidentity, a.attgenerated,"
+	    " pg_get_expr(d.adbin, d.adrelid) as def, cn.nspname as collnsp, co.collname, a.attstorage,"
+	    " t.typstorage, a.attstattarget, a.attoptions, %s as compression"
+	    " from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_type t on t.oid = a.atttypid"
+	    " left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum"
+	    " left join pg_collation co on co.oid = a.attcollation and a.attcollation <> t.typcollation"
+	    " left join pg_namespace cn on cn.oid = co.collnamespace"
+	    " where a.attrelid >= 16384 and a.attnum > 0 and not a.attisdropped and c.relkind in ('r','p','v','m')"
+	    " order by 1, 2", cat->server_version >= 140000 ? "a.attcompression" : "null::\"char\"");
+	cc->r = rows(cat, q.s);
+	cc->relid = pgq_col(cc->r, "attrelid");
+	cc->attnum = pgq_col(cc->r, "attnum");
+	cc->attname = pgq_col(cc->r, "attname");
+	cc->type = pgq_col(cc->r, "type");
+	cc->notnull = pgq_col(cc->r, "attnotnull");
+	cc->islocal = pgq_col(cc->r, "attislocal");
+	cc->inhcount = pgq_col(cc->r, "attinhcount");
+	cc->identity = pgq_col(cc->r, "attidentity");
+	cc->generated = pgq_col(cc->r, "attgenerated");
+	cc->def = pgq_col(cc->r, "def");
+	cc->collnsp = pgq_col(cc->r, "collnsp");
+	cc->collname = pgq_col(cc->r, "collname");
+	cc->storage = pgq_col(cc->r, "attstorage");
+	cc->typstorage = pgq_col(cc->r, "typstorage");
+	cc->stattarget = pgq_col(cc->r, "attstattarget");
+	cc->options = pgq_col(cc->r, "attoptions");
+	cc->compression = pgq_col(cc->r, "compression");
+
+	ck->r = rows(cat, "select conrelid, conname, pg_get_constraintdef(oid) as def, convalidated, conislocal, oid"
+	    " from pg_constraint where contype = 'c' and conrelid >= 16384 order by 1, 2");
+	ck->relid = pgq_col(ck->r, "conrelid");
+	ck->conname = pgq_col(ck->r, "conname");
+	ck->def = pgq_col(ck->r, "def");
+	ck->validated = pgq_col(ck->r, "convalidated");
+	ck->islocal = pgq_col(ck->r, "conislocal");
+	ck->oid = pgq_col(ck->r, "oid");
+
+	ih->r = rows(cat, "select h.inhrelid, n.nspname, p.relname, h.inhparent from pg_inherits h"
+	    " join pg_class p on p.oid = h.inhparent join pg_namespace n on n.oid = p.relnamespace"
+	    " where p.relkind in ('r','p') order by 1, h.inhseqno");
+	ih->relid = pgq_col(ih->r, "inhrelid");
+	ih->nspname = pgq_col(ih->r, "nspname");
+	ih->relname = pgq_col(ih->r, "relname");
+	ih->parent = pgq_col(ih->r, "inhparent");
+	sbuf_free(&q);
+}
+
+static void
+shared_rows_free(struct catalog *cat)
+{
+	PQclear(cat->seqs.r);
+	PQclear(cat->cols.r);
+	PQclear(cat->checks.r);
+	PQclear(cat->inh.r);
+	PQclear(cat->comments.r);
+	cat->seqs.r = cat->cols.r = cat->checks.r = cat->inh.r = cat->comments.r = NULL;
+}
+
+/* Privileges of schemas, relations, functions and types as acls_load
+ * reads them: oid, kw, owner, then the grants. */
+static void
+privileges_load(struct catalog *cat)
+{
+	acls_load(cat, C_NAMESPACE, "select x.oid, 'SCHEMA' as kw, pg_get_userbyid(x.nspowner) as owner,"
+	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
+	    " a.is_grantable"
+	    " from pg_namespace x left join lateral aclexplode(x.nspacl) with ordinality a on true"
+	    " where x.nspacl is not null and x.nspacl <> acldefault('n', x.nspowner) order by 1, a.ordinality");
+	acls_load(cat, C_CLASS, "select x.oid, case x.relkind when 'S' then 'SEQUENCE' else 'TABLE' end as kw,"
+	    " pg_get_userbyid(x.relowner) as owner,"
+	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
+	    " a.is_grantable"
+	    " from pg_class x left join lateral aclexplode(x.relacl) with ordinality a on true"
+	    " where x.oid >= 16384 and x.relacl is not null"
+	    " and x.relacl <> acldefault((case x.relkind when 'S' then 's' else 'r' end)::\"char\", x.relowner)"
+	    " order by 1, a.ordinality");
+	acls_load(cat, C_PROC, "select x.oid, case x.prokind when 'p' then 'PROCEDURE' when 'a' then 'ROUTINE'"
+	    " else 'FUNCTION' end as kw, pg_get_userbyid(x.proowner) as owner,"
+	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
+	    " a.is_grantable"
+	    " from pg_proc x left join lateral aclexplode(x.proacl) with ordinality a on true"
+	    " where x.oid >= 16384 and x.proacl is not null and x.proacl <> acldefault('f', x.proowner)"
+	    " order by 1, a.ordinality");
+	acls_load(cat, C_TYPE, "select x.oid, 'TYPE' as kw, pg_get_userbyid(x.typowner) as owner,"
+	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
+	    " a.is_grantable"
+	    " from pg_type x left join lateral aclexplode(x.typacl) with ordinality a on true"
+	    " where x.oid >= 16384 and x.typacl is not null and x.typacl <> acldefault('T', x.typowner)"
+	    " order by 1, a.ordinality");
+	column_acls_load(cat);
+}
+
+void
+catalog_load(struct catalog *cat)
+{
+	const struct dumpopt *opt = cat->opt;
+	struct comment_rows *cm = &cat->comments;
 	struct sbuf q = { 0 };
 	struct oidset nodata = { 0 };
 	PGresult *r;
 
-	C = c;
-	O = opt;
-	server_version = version;
-	comments = q_rows(c, "select objoid, classoid, objsubid, description from pg_description"
+	cm->r = rows(cat, "select objoid, classoid, objsubid, description from pg_description"
 	    " where objoid >= 16384 order by 1");
+	cm->objoid = pgq_col(cm->r, "objoid");
+	cm->classoid = pgq_col(cm->r, "classoid");
+	cm->objsubid = pgq_col(cm->r, "objsubid");
+	cm->description = pgq_col(cm->r, "description");
 	if (opt->f.nxdata) {
 		sbuf_puts(&q, "select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where ");
 		patterns_sql(&q, opt->f.xdata, opt->f.nxdata, "n.nspname", "c.relname");
 		sbuf_puts(&q, " order by 1");
-		r = q_rows(c, q.s);
-		oidset_from(&nodata, r, 0);
+		r = rows(cat, q.s);
+		oidset_from(&nodata, r, pgq_col(r, "oid"));
 		PQclear(r);
 	}
 	load_schemas(cat);
@@ -1836,39 +2090,16 @@ catalog_load(PGconn *c, int version, const struct dumpopt *opt, struct catalog *
 	load_text_search(cat);
 	load_casts(cat);
 
-	seqs = q_rows(c, "select s.oid, n.nspname, s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax,"
-	    " q.seqcache, q.seqcycle, format_type(q.seqtypid, null), d.refobjid, d.refobjsubid, d.deptype,"
-	    " tn.nspname, t.relname, a.attname"
-	    " from pg_class s join pg_namespace n on n.oid = s.relnamespace join pg_sequence q on q.seqrelid = s.oid"
-	    " left join pg_depend d on d.classid = 1259 and d.objid = s.oid and d.refclassid = 1259"
-	    "   and d.deptype in ('a','i')"
-	    " left join pg_class t on t.oid = d.refobjid left join pg_namespace tn on tn.oid = t.relnamespace"
-	    " left join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid"
-	    " where s.relkind = 'S' order by 1");
-	sbuf_reset(&q);
-	sbuf_printf(&q, "select a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-	    " a.attislocal, a.attinhcount, a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid),"
-	    " cn.nspname, co.collname, a.attstorage, t.typstorage, a.attstattarget, a.attoptions, %s"
-	    " from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_type t on t.oid = a.atttypid"
-	    " left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum"
-	    " left join pg_collation co on co.oid = a.attcollation and a.attcollation <> t.typcollation"
-	    " left join pg_namespace cn on cn.oid = co.collnamespace"
-	    " where a.attrelid >= 16384 and a.attnum > 0 and not a.attisdropped and c.relkind in ('r','p','v','m')"
-	    " order by 1, 2", version >= 140000 ? "a.attcompression" : "null::\"char\"");
-	cols = q_rows(c, q.s);
-	checks = q_rows(c, "select conrelid, conname, pg_get_constraintdef(oid), convalidated, conislocal, oid"
-	    " from pg_constraint where contype = 'c' and conrelid >= 16384 order by 1, 2");
-	inh = q_rows(c, "select h.inhrelid, n.nspname, p.relname, h.inhparent from pg_inherits h"
-	    " join pg_class p on p.oid = h.inhparent join pg_namespace n on n.oid = p.relnamespace"
-	    " where p.relkind in ('r','p') order by 1, h.inhseqno");
-	r = q_rows(c, "select c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, pg_get_userbyid(c.relowner),"
-	    " n.oid, c.reloptions, (select reloptions from pg_class where oid = c.reltoastrelid),"
-	    " c.relispartition, pg_get_expr(c.relpartbound, c.oid),"
-	    " case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end,"
-	    " c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.reloftype <> 0,"
-	    " case when c.relam <> 0 and am.amname <> 'heap' then quote_ident(am.amname) end,"
-	    " case when c.relkind in ('v','m') then pg_get_viewdef(c.oid) end, c.relispopulated,"
-	    " (select spcname from pg_tablespace where oid = c.reltablespace)"
+	shared_rows_load(cat);
+	r = rows(cat, "select c.oid, n.nspname, c.relname, c.relkind, c.relpersistence,"
+	    " pg_get_userbyid(c.relowner) as owner, c.reloptions,"
+	    " (select reloptions from pg_class where oid = c.reltoastrelid) as toast_options,"
+	    " c.relispartition, pg_get_expr(c.relpartbound, c.oid) as partbound,"
+	    " case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partkey,"
+	    " c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.reloftype <> 0 as typed,"
+	    " case when c.relam <> 0 and am.amname <> 'heap' then quote_ident(am.amname) end as am,"
+	    " case when c.relkind in ('v','m') then pg_get_viewdef(c.oid) end as viewdef, c.relispopulated,"
+	    " (select spcname from pg_tablespace where oid = c.reltablespace) as tablespace"
 	    " from pg_class c join pg_namespace n on n.oid = c.relnamespace left join pg_am am on am.oid = c.relam"
 	    " where c.oid >= 16384 and c.relkind in ('r','p','v','m','S','f') order by 1");
 	load_sequences(cat, r);
@@ -1883,36 +2114,9 @@ catalog_load(PGconn *c, int version, const struct dumpopt *opt, struct catalog *
 	find_unsupported(cat);
 
 	map_build(cat);
-	if (!opt->no_privileges) {
-		acls_load(cat, C_NAMESPACE, "select x.oid, 'SCHEMA', pg_get_userbyid(x.nspowner),"
-		    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end, a.privilege_type, a.is_grantable"
-		    " from pg_namespace x left join lateral aclexplode(x.nspacl) with ordinality a on true"
-		    " where x.nspacl is not null and x.nspacl <> acldefault('n', x.nspowner) order by 1, a.ordinality");
-		acls_load(cat, C_CLASS, "select x.oid, case x.relkind when 'S' then 'SEQUENCE' else 'TABLE' end,"
-		    " pg_get_userbyid(x.relowner),"
-		    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end, a.privilege_type, a.is_grantable"
-		    " from pg_class x left join lateral aclexplode(x.relacl) with ordinality a on true"
-		    " where x.oid >= 16384 and x.relacl is not null"
-		    " and x.relacl <> acldefault((case x.relkind when 'S' then 's' else 'r' end)::\"char\", x.relowner)"
-		    " order by 1, a.ordinality");
-		acls_load(cat, C_PROC, "select x.oid, case x.prokind when 'p' then 'PROCEDURE' when 'a' then 'ROUTINE'"
-		    " else 'FUNCTION' end, pg_get_userbyid(x.proowner),"
-		    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end, a.privilege_type, a.is_grantable"
-		    " from pg_proc x left join lateral aclexplode(x.proacl) with ordinality a on true"
-		    " where x.oid >= 16384 and x.proacl is not null and x.proacl <> acldefault('f', x.proowner)"
-		    " order by 1, a.ordinality");
-		acls_load(cat, C_TYPE, "select x.oid, 'TYPE', pg_get_userbyid(x.typowner),"
-		    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end, a.privilege_type, a.is_grantable"
-		    " from pg_type x left join lateral aclexplode(x.typacl) with ordinality a on true"
-		    " where x.oid >= 16384 and x.typacl is not null and x.typacl <> acldefault('T', x.typowner)"
-		    " order by 1, a.ordinality");
-		column_acls_load(cat);
-	}
-	PQclear(seqs);
-	PQclear(cols);
-	PQclear(checks);
-	PQclear(inh);
-	PQclear(comments);
+	if (!opt->no_privileges)
+		privileges_load(cat);
+	shared_rows_free(cat);
 	free(nodata.v);
 	sbuf_free(&q);
 }
@@ -1948,10 +2152,11 @@ catalog_free(struct catalog *cat)
 	free(cat->order);
 	free(cat->lock);
 	sbuf_free(&cat->unsupported);
-	free(schemas.v);
-	free(rels.v);
-	free(bymap);
-	free(bykeys);
-	schemas.v = rels.v = bykeys = NULL;
-	bymap = NULL;
+	free(cat->schemas.v);
+	free(cat->rels.v);
+	free(cat->bymap);
+	free(cat->bykeys);
+	shared_rows_free(cat);
+	cat->schemas.v = cat->rels.v = cat->bykeys = NULL;
+	cat->bymap = NULL;
 }

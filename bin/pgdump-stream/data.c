@@ -14,8 +14,9 @@
 #include "sql.h"
 
 void
-data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uint64_t stall_ms)
+data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t stall_ms)
 {
+	struct pgq stall = { pq->pc, stall_ms, EX_UNAVAILABLE };
 	struct sbuf q = { 0 };
 
 	for (int t = 0; t < cat->ndata; t++) {
@@ -27,9 +28,9 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 
 		sbuf_reset(&q);
 		sbuf_printf(&q, "COPY %s %s TO stdout", d->qname, d->copy_cols);
-		r = q_exec(c, q.s, d->qname);
+		r = pgq_exec(pq, q.s, d->qname);
 		if (PQresultStatus(r) != PGRES_COPY_OUT)
-			pg_die(c, r, d->qname);
+			pgq_fail(pq, r, d->qname, NULL);
 		PQclear(r);
 		sbuf_reset(&q);
 		sbuf_printf(&q, "\nCOPY %s %s FROM stdin;\n", d->qname, d->copy_cols);
@@ -38,23 +39,25 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 		/* Rows as they arrive; a server silent for stall_ms is given up
 		 * on, and a signal ends the dump between rows (the server rolls
 		 * the transaction back when the connection closes). */
-		while ((n = pg_copy_get(pc, &row, stall_ms)) > 0) {
+		while ((n = pg_copy_get(pq->pc, &row, stall_ms)) > 0) {
 			out_write(o, row, (size_t)n);
 			rowsum_row(&sum, row, (size_t)n);
 			PQfreemem(row);
 			d->rows++;
 		}
 		/* The COPY's own result, waited for like the rows. */
-		r = n == -2 ? NULL : pg_result_wait(pc, deadline_in(stall_ms));
-		if (!r && errno == EINTR)
-			sig_exit();
-		if (!r && errno == ETIMEDOUT)
-			die(EX_UNAVAILABLE, "COPY %s: %s:%s sent nothing for %llu ms", d->qname, pc->host,
-			    pc->port, (unsigned long long)stall_ms);
+		r = n == -2 ? NULL : pg_result_wait(pq->pc, deadline_in(stall_ms));
 		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+			int err = errno;
+
 			sbuf_reset(&q);
-			sbuf_printf(&q, "COPY %s failed after %llu rows", d->qname, (unsigned long long)d->rows);
-			pg_die(c, r, q.s);
+			if (!r && err == ETIMEDOUT)
+				sbuf_printf(&q, "COPY %s", d->qname);
+			else
+				sbuf_printf(&q, "COPY %s failed after %llu rows", d->qname, (unsigned long long)d->rows);
+			if (!r)
+				pgq_lost(&stall, err, q.s);
+			pgq_fail(pq, r, q.s, NULL);
 		}
 		PQclear(r);
 		n = snprintf(line, sizeof line, "\\.\n-- pgdump-stream: rows %llu sum %016llx\n",
@@ -65,7 +68,7 @@ data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uin
 }
 
 void
-data_sequences(PGconn *c, struct catalog *cat, struct out *o)
+data_sequences(const struct pgq *pq, struct catalog *cat, struct out *o)
 {
 	struct sbuf q = { 0 };
 
@@ -74,7 +77,7 @@ data_sequences(PGconn *c, struct catalog *cat, struct out *o)
 
 		sbuf_reset(&q);
 		sbuf_printf(&q, "select last_value, is_called from %s", cat->seq[i].qname);
-		r = q_rows(c, q.s);
+		r = pgq_rows(pq, q.s, cat->seq[i].qname);
 		sbuf_reset(&q);
 		sbuf_puts(&q, "SELECT pg_catalog.setval(");
 		sql_literal(&q, cat->seq[i].qname);

@@ -102,7 +102,6 @@ static struct {
 } opt = { .level = 0, .lock_wait_ms = 60000, .timeout_ms = 600000 };
 
 static struct dumpopt dopt;
-static struct pg_conn pc;
 
 static void
 push(const char ***v, int *n, const char *s)
@@ -125,62 +124,6 @@ check_patterns(const char **pats, int n, int schema)
 	sbuf_free(&t);
 }
 
-void
-pg_die(PGconn *c, const PGresult *r, const char *what)
-{
-	char err[2048];
-	const char *m = r ? PQresultErrorMessage(r) : "";
-	size_t n;
-
-	if (sig_caught())
-		sig_exit();
-	pg_error_text(&pc, *m ? m : PQerrorMessage(c), err, sizeof err);
-	n = strlen(err);
-	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
-		err[--n] = 0;
-	die(pg_exit_code(r, c), "%s: %s", what, err);
-}
-
-/* The server cancels a query that outlives statement_timeout (--timeout)
- * itself, which exits 75; our own deadline comes this much later, for a
- * server that does not answer at all (69), so the two never race. */
-#define BACKSTOP_MS 2000
-
-PGresult *
-q_exec(PGconn *c, const char *sql, const char *what)
-{
-	PGresult *r = pg_exec(&pc, sql, deadline_in(opt.timeout_ms + BACKSTOP_MS));
-
-	if (r)
-		return r;
-	if (errno == EINTR)
-		sig_exit();
-	if (errno == ETIMEDOUT)
-		die(EX_UNAVAILABLE, "%s: no answer from %s:%s within %llu ms", what, pc.host, pc.port,
-		    (unsigned long long)(opt.timeout_ms + BACKSTOP_MS));
-	pg_die(c, NULL, what);
-}
-
-PGresult *
-q_rows(PGconn *c, const char *sql)
-{
-	PGresult *r = q_exec(c, sql, "catalog query failed");
-
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		pg_die(c, r, "catalog query failed");
-	return r;
-}
-
-static void
-exec(PGconn *c, const char *sql, const char *what)
-{
-	PGresult *r = q_exec(c, sql, what);
-
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		pg_die(c, r, what);
-	PQclear(r);
-}
-
 /* Copy s with control characters made visible, for comment lines. */
 static void
 safe_comment(struct sbuf *b, const char *s)
@@ -193,34 +136,36 @@ safe_comment(struct sbuf *b, const char *s)
  * by lock_timeout: a table being altered makes the dump fail with 75
  * rather than wait forever or dump a table mid-change. */
 static void
-lock_tables(PGconn *c, struct catalog *cat)
+lock_tables(const struct pgq *q, struct catalog *cat)
 {
-	struct sbuf q = { 0 };
+	struct sbuf sql = { 0 };
 
 	for (int i = 0; i < cat->nlock; i += 500) {
 		PGresult *r;
 
-		sbuf_reset(&q);
-		sbuf_puts(&q, "select 'LOCK TABLE ' || string_agg('ONLY ' || x::regclass::text, ', ')"
+		sbuf_reset(&sql);
+		sbuf_puts(&sql, "select 'LOCK TABLE ' || string_agg('ONLY ' || x::regclass::text, ', ')"
 		    " || ' IN ACCESS SHARE MODE' from unnest('{");
 		for (int k = i; k < cat->nlock && k < i + 500; k++)
-			sbuf_printf(&q, "%s%u", k > i ? "," : "", cat->lock[k]);
-		sbuf_puts(&q, "}'::oid[]) x");
-		r = q_rows(c, q.s);
-		exec(c, PQgetvalue(r, 0, 0), "cannot lock the tables to dump");
+			sbuf_printf(&sql, "%s%u", k > i ? "," : "", cat->lock[k]);
+		sbuf_puts(&sql, "}'::oid[]) x");
+		r = pgq_rows(q, sql.s, "cannot name the tables to lock");
+		pgq_cmd(q, PQgetvalue(r, 0, 0), "cannot lock the tables to dump");
 		PQclear(r);
 	}
-	sbuf_free(&q);
+	sbuf_free(&sql);
 }
 
 static void
-session_setup(PGconn *c)
+session_setup(const struct pgq *sq)
 {
+	PGconn *c = sq->pc->conn;
 	struct sbuf q = { 0 };
 	PGresult *r;
 
-	exec(c, "SELECT pg_catalog.set_config('search_path', '', false)", "session setup");
-	r = q_rows(c, "select pg_encoding_to_char(encoding) from pg_database where datname = current_database()");
+	pgq_cmd(sq, "SELECT pg_catalog.set_config('search_path', '', false)", "session setup");
+	r = pgq_rows(sq, "select pg_encoding_to_char(encoding) from pg_database where datname = current_database()",
+	    "session setup");
 	if (PQsetClientEncoding(c, PQgetvalue(r, 0, 0)) != 0)
 		die(EX_SOFTWARE, "cannot set client_encoding to %s", PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -234,21 +179,22 @@ session_setup(PGconn *c)
 	    " SET statement_timeout = %llu; SET lock_timeout = %llu%s",
 	    (unsigned long long)opt.timeout_ms, (unsigned long long)opt.lock_wait_ms,
 	    PQserverVersion(c) >= 140000 ? "; SET idle_session_timeout = 0" : "");
-	exec(c, q.s, "session setup");
-	exec(c, opt.serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE" :
+	pgq_cmd(sq, q.s, "session setup");
+	pgq_cmd(sq, opt.serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE" :
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "cannot start the dump's transaction");
 	if (opt.snapshot) {
 		sbuf_reset(&q);
 		sbuf_puts(&q, "SET TRANSACTION SNAPSHOT ");
 		sql_literal(&q, opt.snapshot);
-		exec(c, q.s, "cannot import the snapshot");
+		pgq_cmd(sq, q.s, "cannot import the snapshot");
 	}
 	sbuf_free(&q);
 }
 
 static void
-header(struct out *o, PGconn *c)
+header(struct out *o, const struct pg_conn *pc)
 {
+	PGconn *c = pc->conn;
 	struct sbuf b = { 0 };
 	char when[32];
 	time_t now = time(NULL);
@@ -257,8 +203,8 @@ header(struct out *o, PGconn *c)
 	sbuf_printf(&b, "--\n-- pgdump-stream %s dump of database ", PGOPS_VERSION);
 	safe_comment(&b, PQdb(c));
 	sbuf_puts(&b, " on ");
-	safe_comment(&b, pc.host);
-	sbuf_printf(&b, ":%s (server %s), started %s\n--\n\n", pc.port, PQparameterStatus(c, "server_version"), when);
+	safe_comment(&b, pc->host);
+	sbuf_printf(&b, ":%s (server %s), started %s\n--\n\n", pc->port, PQparameterStatus(c, "server_version"), when);
 	sbuf_puts(&b, "SET statement_timeout = 0;\nSET lock_timeout = 0;\n"
 	    "SET idle_in_transaction_session_timeout = 0;\nSET client_encoding = ");
 	sql_literal(&b, pg_encoding_to_char(PQclientEncoding(c)));
@@ -320,6 +266,8 @@ int
 main(int argc, char **argv)
 {
 	struct catalog cat = { 0 };
+	struct pg_conn pc;
+	struct pgq q = { &pc, 0, EX_UNAVAILABLE };
 	struct progress prog;
 	struct out *o = xcalloc(1, sizeof *o);
 	char err[2048];
@@ -387,10 +335,16 @@ main(int argc, char **argv)
 	if (PQserverVersion(pc.conn) < 120000)
 		die(EX_CONFIG, "%s:%s runs PostgreSQL %s; pgdump-stream needs 12 or later", pc.host, pc.port,
 		    PQparameterStatus(pc.conn, "server_version"));
-	session_setup(pc.conn);
-	catalog_select_tables(pc.conn, &dopt, &cat);
-	lock_tables(pc.conn, &cat);
-	catalog_load(pc.conn, PQserverVersion(pc.conn), &dopt, &cat);
+	/* The server ends a statement that outlives --timeout itself (75);
+	 * our own deadline is a backstop for one that does not answer (69). */
+	q.timeout_ms = opt.timeout_ms + PGQ_BACKSTOP_MS;
+	session_setup(&q);
+	cat.q = &q;
+	cat.opt = &dopt;
+	cat.server_version = PQserverVersion(pc.conn);
+	catalog_select_tables(&cat);
+	lock_tables(&q, &cat);
+	catalog_load(&cat);
 	if (cat.nunsupported) {
 		if (!opt.skip_unsupported) {
 			log_error("the database holds %d object(s) pgdump-stream cannot dump:", cat.nunsupported);
@@ -403,11 +357,11 @@ main(int argc, char **argv)
 			log_warn("skipped: %s", s);
 		}
 	}
-	order_objects(pc.conn, &cat);
+	order_objects(&cat);
 	for (int i = 0; i < cat.nobj; i++)
 		npre += cat.obj[i].sect == SECT_PRE;
 
-	header(o, pc.conn);
+	header(o, &pc);
 	if (dopt.clean)
 		for (int i = cat.nobj - 1; i >= 0; i--)
 			if (cat.obj[cat.order[i]].drop)
@@ -419,10 +373,10 @@ main(int argc, char **argv)
 		}
 	if (!dopt.schema_only) {
 		/* COPY can run for hours; only the client-side stall limit applies. */
-		exec(pc.conn, "SET statement_timeout = 0", "session setup");
-		data_dump(pc.conn, &pc, &cat, o, opt.timeout_ms);
+		pgq_cmd(&q, "SET statement_timeout = 0", "session setup");
+		data_dump(&q, &cat, o, opt.timeout_ms);
 		out_puts(o, "\n");
-		data_sequences(pc.conn, &cat, o);
+		data_sequences(&q, &cat, o);
 	}
 	if (!dopt.data_only)
 		for (int i = npre; i < cat.nobj; i++) {
@@ -440,7 +394,7 @@ main(int argc, char **argv)
 			if (cat.obj[cat.order[i]].acl)
 				out_puts(o, cat.obj[cat.order[i]].acl);
 	}
-	exec(pc.conn, "COMMIT", "cannot end the dump's transaction");
+	pgq_cmd(&q, "COMMIT", "cannot end the dump's transaction");
 	out_puts(o, "\n");
 	out_finish(o);
 	progress_end(&prog, o->bytes);

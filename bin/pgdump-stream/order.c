@@ -37,12 +37,10 @@ key_find(struct key *v, int n, Oid classid, Oid oid)
 	return n ? bsearch(&k, v, (size_t)n, sizeof *v, key_cmp) : NULL;
 }
 
-static struct catalog *cat_;
-
 static int
-obj_cmp(int a, int b)
+obj_cmp(const struct catalog *cat, int a, int b)
 {
-	const struct dobj *x = &cat_->obj[a], *y = &cat_->obj[b];
+	const struct dobj *x = &cat->obj[a], *y = &cat->obj[b];
 	int c;
 
 	if (x->prio != y->prio)
@@ -54,14 +52,9 @@ obj_cmp(int a, int b)
 	return a < b ? -1 : a > b;
 }
 
-static int
-obj_qcmp(const void *a, const void *b)
-{
-	return obj_cmp(*(const int *)a, *(const int *)b);
-}
-
 /* A binary heap of object indexes, smallest obj_cmp first. */
 struct heap {
+	const struct catalog *cat;
 	int *v, n;
 };
 
@@ -70,7 +63,7 @@ heap_push(struct heap *h, int x)
 {
 	int i = h->n++;
 
-	while (i > 0 && obj_cmp(x, h->v[(i - 1) / 2]) < 0) {
+	while (i > 0 && obj_cmp(h->cat, x, h->v[(i - 1) / 2]) < 0) {
 		h->v[i] = h->v[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
@@ -87,9 +80,9 @@ heap_pop(struct heap *h)
 
 		if (c >= h->n)
 			break;
-		if (c + 1 < h->n && obj_cmp(h->v[c + 1], h->v[c]) < 0)
+		if (c + 1 < h->n && obj_cmp(h->cat, h->v[c + 1], h->v[c]) < 0)
 			c++;
-		if (obj_cmp(x, h->v[c]) <= 0)
+		if (obj_cmp(h->cat, x, h->v[c]) <= 0)
 			break;
 		h->v[i] = h->v[c];
 		i = c;
@@ -149,16 +142,24 @@ to_post(struct catalog *cat, int i)
 	cat->obj[i].prio = P_RULE;
 }
 
+/* An OID column of r by name. */
+static Oid
+oid_at(const PGresult *r, int i, int col)
+{
+	return (Oid)strtoul(PQgetvalue(r, i, col), NULL, 10);
+}
+
 void
-order_objects(PGconn *c, struct catalog *cat)
+order_objects(struct catalog *cat)
 {
 	struct key *objs = xmalloc(((size_t)cat->nobj + 1) * sizeof *objs), *sub;
 	struct key *posts = xmalloc(((size_t)cat->nobj + 1) * sizeof *posts);
 	int nobjs = 0, nsub, npre = 0, npost = 0, nposts = 0, *post;
-	struct heap h = { xmalloc(((size_t)cat->nobj + 1) * sizeof(int)), 0 };
+	struct heap h = { cat, xmalloc(((size_t)cat->nobj + 1) * sizeof(int)), 0 };
+	const char *what = "cannot read the dependencies";
 	PGresult *r;
+	int c_class, c_oid, c_refclass, c_refoid, c_deptype;
 
-	cat_ = cat;
 	for (int i = 0; i < cat->nobj; i++)
 		if (cat->obj[i].sect == SECT_PRE && cat->obj[i].classid) {
 			objs[nobjs].classid = cat->obj[i].classid;
@@ -167,26 +168,37 @@ order_objects(PGconn *c, struct catalog *cat)
 		}
 	qsort(objs, (size_t)nobjs, sizeof *objs, key_cmp);
 
-	r = q_rows(c, "select 2618::oid, r.oid, 1259::oid, r.ev_class from pg_rewrite r where r.oid >= 16384"
-	    " union all select 2604, a.oid, 1259, a.adrelid from pg_attrdef a where a.oid >= 16384"
-	    " union all select 2606, k.oid, case when k.contypid <> 0 then 1247 else 1259 end,"
+	/* Sub-objects and the object the dump creates them with: class and
+	 * OID, then the owner's class and OID. */
+	r = pgq_rows(cat->q, "select 'pg_rewrite'::regclass::oid as classid, r.oid as objid,"
+	    "   'pg_class'::regclass::oid as refclassid, r.ev_class as refobjid from pg_rewrite r where r.oid >= 16384"
+	    " union all select 'pg_attrdef'::regclass::oid, a.oid, 'pg_class'::regclass::oid, a.adrelid from pg_attrdef a"
+	    "   where a.oid >= 16384"
+	    " union all select 'pg_constraint'::regclass::oid, k.oid,"
+	    "   case when k.contypid <> 0 then 'pg_type'::regclass::oid else 'pg_class'::regclass::oid end,"
 	    "   case when k.contypid <> 0 then k.contypid else k.conrelid end from pg_constraint k"
 	    "   where k.contype = 'c' and k.oid >= 16384"
-	    " union all select 1247, t.oid, 1259, t.typrelid from pg_type t join pg_class x on x.oid = t.typrelid"
-	    "   where x.relkind <> 'c' and t.oid >= 16384"
-	    " union all select 1247, a.oid, 1247, e.oid from pg_type e join pg_type a on a.oid = e.typarray"
-	    "   where e.oid >= 16384"
-	    " union all select 1259, x.oid, 1247, x.reltype from pg_class x where x.relkind = 'c' and x.oid >= 16384"
-	    " union all select 1259, d.objid, 1259, d.refobjid from pg_depend d where d.deptype = 'i'"
-	    "   and d.classid = 1259 and d.refclassid = 1259 and d.objid >= 16384"
-	    " union all select d.classid, d.objid, 3079, d.refobjid from pg_depend d where d.deptype = 'e'");
+	    " union all select 'pg_type'::regclass::oid, t.oid, 'pg_class'::regclass::oid, t.typrelid from pg_type t"
+	    "   join pg_class x on x.oid = t.typrelid where x.relkind <> 'c' and t.oid >= 16384"
+	    " union all select 'pg_type'::regclass::oid, a.oid, 'pg_type'::regclass::oid, e.oid from pg_type e"
+	    "   join pg_type a on a.oid = e.typarray where e.oid >= 16384"
+	    " union all select 'pg_class'::regclass::oid, x.oid, 'pg_type'::regclass::oid, x.reltype from pg_class x"
+	    "   where x.relkind = 'c' and x.oid >= 16384"
+	    " union all select d.classid, d.objid, d.refclassid, d.refobjid from pg_depend d where d.deptype = 'i'"
+	    "   and d.classid = 'pg_class'::regclass::oid and d.refclassid = 'pg_class'::regclass::oid and d.objid >= 16384"
+	    " union all select d.classid, d.objid, 'pg_extension'::regclass::oid, d.refobjid from pg_depend d"
+	    "   where d.deptype = 'e'", what);
+	c_class = pgq_col(r, "classid");
+	c_oid = pgq_col(r, "objid");
+	c_refclass = pgq_col(r, "refclassid");
+	c_refoid = pgq_col(r, "refobjid");
 	nsub = PQntuples(r);
 	sub = xmalloc(((size_t)nsub + 1) * sizeof *sub);
 	for (int i = 0; i < nsub; i++) {
-		sub[i].classid = (Oid)strtoul(PQgetvalue(r, i, 0), NULL, 10);
-		sub[i].oid = (Oid)strtoul(PQgetvalue(r, i, 1), NULL, 10);
-		sub[i].tclass = (Oid)strtoul(PQgetvalue(r, i, 2), NULL, 10);
-		sub[i].toid = (Oid)strtoul(PQgetvalue(r, i, 3), NULL, 10);
+		sub[i].classid = oid_at(r, i, c_class);
+		sub[i].oid = oid_at(r, i, c_oid);
+		sub[i].tclass = oid_at(r, i, c_refclass);
+		sub[i].toid = oid_at(r, i, c_refoid);
 	}
 	PQclear(r);
 	qsort(sub, (size_t)nsub, sizeof *sub, key_cmp);
@@ -194,30 +206,32 @@ order_objects(PGconn *c, struct catalog *cat)
 	/* Post-data objects that a pre-data one may need: a view grouping by
 	 * a table's primary key (functional dependency) needs the key. */
 	for (int i = 0; i < cat->nobj; i++)
-		if (cat->obj[i].sect == SECT_POST && cat->obj[i].classid == 2606) {
-			posts[nposts].classid = 2606;
+		if (cat->obj[i].sect == SECT_POST && cat->obj[i].classid == C_CONSTRAINT) {
+			posts[nposts].classid = C_CONSTRAINT;
 			posts[nposts].oid = cat->obj[i].oid;
 			posts[nposts++].idx = i;
 		}
 	qsort(posts, (size_t)nposts, sizeof *posts, key_cmp);
 
-	r = q_rows(c, "select classid, objid, refclassid, refobjid, deptype from pg_depend"
-	    " where deptype in ('n','a') and objid >= 16384 and refobjid >= 16384");
+	r = pgq_rows(cat->q, "select classid, objid, refclassid, refobjid, deptype from pg_depend"
+	    " where deptype in ('n','a') and objid >= 16384 and refobjid >= 16384", what);
+	c_class = pgq_col(r, "classid");
+	c_oid = pgq_col(r, "objid");
+	c_refclass = pgq_col(r, "refclassid");
+	c_refoid = pgq_col(r, "refobjid");
+	c_deptype = pgq_col(r, "deptype");
 	for (int i = 0; i < PQntuples(r); i++) {
-		int from = resolve(objs, nobjs, sub, nsub, (Oid)strtoul(PQgetvalue(r, i, 0), NULL, 10),
-		    (Oid)strtoul(PQgetvalue(r, i, 1), NULL, 10));
-		int to = resolve(objs, nobjs, sub, nsub, (Oid)strtoul(PQgetvalue(r, i, 2), NULL, 10),
-		    (Oid)strtoul(PQgetvalue(r, i, 3), NULL, 10));
-		struct key *k;
+		Oid refclass = oid_at(r, i, c_refclass), refoid = oid_at(r, i, c_refoid);
+		int from = resolve(objs, nobjs, sub, nsub, oid_at(r, i, c_class), oid_at(r, i, c_oid));
+		int to = resolve(objs, nobjs, sub, nsub, refclass, refoid);
 
-		if (from >= 0 && to < 0 && (k = key_find(posts, nposts, (Oid)strtoul(PQgetvalue(r, i, 2), NULL, 10),
-		    (Oid)strtoul(PQgetvalue(r, i, 3), NULL, 10))) != NULL)
+		if (from >= 0 && to < 0 && key_find(posts, nposts, refclass, refoid) != NULL)
 			to_post(cat, from);
 		if (from < 0 || to < 0 || from == to)
 			continue;
 		/* A sequence OWNED BY a table is made before it (the table's
 		 * default calls it); ownership is set afterwards. */
-		if (PQgetvalue(r, i, 4)[0] == 'a' && cat->obj[from].prio == P_SEQUENCE)
+		if (PQgetvalue(r, i, c_deptype)[0] == 'a' && cat->obj[from].prio == P_SEQUENCE)
 			continue;
 		add_dep(cat, from, to);
 	}
@@ -250,7 +264,7 @@ order_objects(PGconn *c, struct catalog *cat)
 
 			for (int i = 0; i < cat->nobj; i++)
 				if (cat->obj[i].sect == SECT_PRE && !cat->obj[i].done &&
-				    (best < 0 || obj_cmp(i, best) < 0))
+				    (best < 0 || obj_cmp(cat, i, best) < 0))
 					best = i;
 			log_warn("dependency loop at %s %s; the dump may not restore in one pass",
 			    cat->obj[best].kind, cat->obj[best].target);
@@ -272,11 +286,14 @@ order_objects(PGconn *c, struct catalog *cat)
 				heap_push(&h, cat->obj[x].rdeps[k]);
 		}
 	}
+	/* Post-data by kind and name: the same heap, emptied in order. */
 	post = cat->order + npre;
+	h.n = 0;
 	for (int i = 0; i < cat->nobj; i++)
 		if (cat->obj[i].sect == SECT_POST)
-			post[npost++] = i;
-	qsort(post, (size_t)npost, sizeof *post, obj_qcmp);
+			heap_push(&h, i);
+	while (h.n)
+		post[npost++] = heap_pop(&h);
 	free(h.v);
 	free(objs);
 	free(posts);

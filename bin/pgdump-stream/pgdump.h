@@ -11,6 +11,7 @@
 #include "gz.h"
 #include "outfile.h"
 #include "pg.h"
+#include "pgq.h"
 #include "progress.h"
 #include "sbuf.h"
 
@@ -79,7 +80,44 @@ struct seqdata {
 	char *qname;
 };
 
+/* Sets of OIDs: sorted arrays searched by bisection. */
+struct oidset {
+	Oid *v;
+	int n;
+};
+
+/* Catalog results that several loaders read, each with its column numbers
+ * resolved by name once (lib/pgq's pgq_col), so that a column added to a
+ * query moves nothing else. */
+struct comment_rows {
+	PGresult *r;
+	int objoid, classoid, objsubid, description;
+};
+struct seq_rows {
+	PGresult *r;
+	int oid, nspname, relname, start, increment, min, max, cache, cycle, type;
+	int owner_oid, owner_attnum, deptype, owner_nspname, owner_relname, owner_attname;
+};
+struct col_rows {
+	PGresult *r;
+	int relid, attnum, attname, type, notnull, islocal, inhcount, identity, generated, def;
+	int collnsp, collname, storage, typstorage, stattarget, options, compression;
+};
+struct check_rows {
+	PGresult *r;
+	int relid, conname, def, validated, islocal, oid;
+};
+struct inh_rows {
+	PGresult *r;
+	int relid, nspname, relname, parent;
+};
+
 struct catalog {
+	/* set by the caller */
+	const struct pgq *q;     /* the dump's session */
+	const struct dumpopt *opt;
+	int server_version;
+	/* what the dump holds */
 	struct dobj *obj;
 	int nobj, cap;
 	struct tdata *data;
@@ -91,6 +129,16 @@ struct catalog {
 	int nunsupported;
 	Oid *lock;              /* tables to lock */
 	int nlock;
+	/* the selection (catalog_select_tables) */
+	struct oidset schemas, rels;
+	/* while loading (catalog_load): objects by OID, and shared results */
+	int *bymap, nbymap;
+	Oid *bykeys;
+	struct comment_rows comments;
+	struct seq_rows seqs;
+	struct col_rows cols;
+	struct check_rows checks;
+	struct inh_rows inh;
 };
 
 struct filter {
@@ -103,32 +151,43 @@ struct dumpopt {
 	struct filter f;
 };
 
-/* Fails with die() on query errors. */
-void catalog_load(PGconn *c, int server_version, const struct dumpopt *opt, struct catalog *cat);
+/* The OIDs of the system catalogs whose rows dump objects stand for; they
+ * are fixed across server versions. Macros, not an enum, so that catalog
+ * queries can spell them (STR in catalog.c). */
+#define C_DEFACL 826
+#define C_TYPE 1247
+#define C_PROC 1255
+#define C_CLASS 1259
+#define C_ATTRDEF 2604
+#define C_CAST 2605
+#define C_CONSTRAINT 2606
+#define C_NAMESPACE 2615
+#define C_REWRITE 2618
+#define C_TRIGGER 2620
+#define C_EXTENSION 3079
+#define C_POLICY 3256
+#define C_STATS 3381
+#define C_COLLATION 3456
+#define C_TSDICT 3600
+#define C_TSCONFIG 3602
+
+/* The tables the selection holds (cat->lock, for LOCK), before the rest is
+ * read; then everything else. cat->q, cat->opt and cat->server_version are
+ * set by the caller. Both fail through lib/pgq on query errors. */
+void catalog_select_tables(struct catalog *cat);
+void catalog_load(struct catalog *cat);
 void catalog_free(struct catalog *cat);
-/* The tables the selection holds (for LOCK), before the rest is read. */
-void catalog_select_tables(PGconn *c, const struct dumpopt *opt, struct catalog *cat);
 
 /* ---- order.c */
 /* Sorts pre-data objects so each comes after what it depends on (edges
  * read from pg_depend), post-data objects by kind and name. */
-void order_objects(PGconn *c, struct catalog *cat);
+void order_objects(struct catalog *cat);
 
 /* ---- data.c */
-/* COPY every table's rows to the stream. */
-void data_dump(PGconn *c, struct pg_conn *pc, struct catalog *cat, struct out *o, uint64_t stall_ms);
+/* COPY every table's rows to the stream; a server silent for stall_ms
+ * while rows flow is given up on. */
+void data_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t stall_ms);
 /* setval() for every dumped sequence. */
-void data_sequences(PGconn *c, struct catalog *cat, struct out *o);
-
-/* ---- main.c helpers used by the parts */
-/* A query through lib/pg's pg_exec, bounded by --timeout; a signal exits
- * 128+N (the query cancelled), other failures die with the server's
- * message prefixed by what. */
-PGresult *q_exec(PGconn *c, const char *sql, const char *what);
-/* Runs a query that must return rows; dies with the server's message. */
-PGresult *q_rows(PGconn *c, const char *sql);
-/* A PostgreSQL error as an exit code: lock timeouts 75, permission 77,
- * lost connections 69, anything else 65. */
-_Noreturn void pg_die(PGconn *c, const PGresult *r, const char *what);
+void data_sequences(const struct pgq *q, struct catalog *cat, struct out *o);
 
 #endif
