@@ -1,5 +1,7 @@
-/* healthprobe's shared parts: options, targets and one probe, used by the
- * probe mode (probe.c) and the sidecar (serve.c). */
+/* healthprobe's parts: the command line and probe mode (main.c), targets
+ * and one probe (probe.c), the sidecar (serve.c) and job reports (job.c).
+ * main.c owns the prober, the options and what they load, and hands it to
+ * the others. */
 #ifndef HEALTHPROBE_H
 #define HEALTHPROBE_H
 
@@ -7,6 +9,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "tls.h"
 
 enum {
 	O_RETRIES = 256, O_INTERVAL, O_WAIT, O_METHOD, O_EXPECT_STATUS, O_EXPECT_BODY, O_CACERT,
@@ -76,17 +79,30 @@ struct target {
 	char why[1100];
 };
 
-extern struct probe_opts opt;
-extern const char *probe_usage;
-/* 0 in the sidecar: a stuck check must not end the process. */
-extern int probe_watchdog;
+/* What probes share, owned by main.c: the options, the TLS material they
+ * load once, and the watchdog's state. */
+struct prober {
+	struct probe_opts opt;
+	struct tls_anchors anchors;
+	struct tls_client_cert client_cert;
+	int tls_loaded, cert_loaded;
+	/* The one wait no deadline of ours bounds is libpq's authentication
+	 * exchange (whole seconds, 2 at least). The watchdog ends the probe as
+	 * failed if an attempt outlives its deadline by more than 2.5 s; it is
+	 * off in the sidecar, where a stuck check must not end the process. */
+	int watchdog;
+	_Atomic uint64_t watchdog_at;
+	const char *_Atomic watchdog_target;
+};
 
-void probe_defaults(void);
+extern const char probe_usage[];
+
+void probe_defaults(struct probe_opts *o);
 /* Cuts argv at "--": returns the COMMAND after it (NULL without "--") and
  * leaves the options before it in *argc. */
 char **probe_split_command(int *argc, char **argv);
-/* Applies an option shared by both modes; -1 when c is not one of them. */
-int probe_option(int c, const char *arg);
+/* Applies an option shared by every mode; -1 when c is not one of them. */
+int probe_option(struct probe_opts *o, int c, const char *arg);
 /* -1 when arg is not a target. */
 int target_init(struct target *t, const char *arg, int from_pg_option);
 /* https targets need trust anchors (and a client certificate if given).
@@ -94,13 +110,15 @@ int target_init(struct target *t, const char *arg, int from_pg_option);
  * includes parsing the CA bundle and a bad file is refused at start-up
  * (78) rather than from the sidecar's check thread. */
 int target_needs_tls(const struct target *t);
-void probe_load_tls(void);
+void probe_load_tls(struct prober *p);
 /* Sets an https client's verification, anchors, client certificate and
  * server name from the options, as probes use them. */
-void probe_http_setup(struct http_client *c);
-/* One attempt, with opt.timeout_ms; sets pass, ms and why. */
-void probe(struct target *t);
-int serve_main(int argc, char **argv);
-int job_main(int argc, char **argv);
+void probe_http_setup(const struct prober *p, struct http_client *c);
+/* Starts the watchdog thread (probe mode). */
+void probe_watchdog_start(struct prober *p);
+/* One attempt, with the options' timeout; sets pass, ms and why. */
+void probe(struct prober *p, struct target *t);
+int serve_main(struct prober *p, int argc, char **argv);
+int job_main(struct prober *p, int argc, char **argv);
 
 #endif

@@ -98,8 +98,9 @@ ping_url(const char *url, const char *suffix, const char *rid)
 /* One POST with retries. Never fatal: a failure is a warning that names the
  * host only, since a ping URL is as good as a credential for its check. */
 static void
-post(const char *what, const char *url, const char *ctype, const char *body, size_t len)
+post(const struct prober *p, const char *what, const char *url, const char *ctype, const char *body, size_t len)
 {
+	const struct probe_opts *o = &p->opt;
 	struct http_client c;
 	struct http_response *r = xmalloc(sizeof *r);
 	/* Receivers answer "OK", or a page of HTML: the answer is not read,
@@ -111,32 +112,32 @@ post(const char *what, const char *url, const char *ctype, const char *body, siz
 
 	snprintf(hdr, sizeof hdr, "Content-Type: %s", ctype);
 	headers[nh++] = hdr;
-	for (int i = 0; i < opt.nheaders; i++)
-		headers[nh++] = opt.headers[i];
+	for (int i = 0; i < o->nheaders; i++)
+		headers[nh++] = o->headers[i];
 	if (http_client_init(&c, url) < 0) {
 		log_warn("%s: not a URL", what);
 		free(r);
 		return;
 	}
-	probe_http_setup(&c);
+	probe_http_setup(p, &c);
 	for (uint64_t attempt = 0;; attempt++) {
 		if (http_request(&c, "POST", c.url.path, headers, nh, body, len, r, answer, sizeof answer,
-		    deadline_in(opt.timeout_ms), err, sizeof err) < 0)
+		    deadline_in(o->timeout_ms), err, sizeof err) < 0)
 			;
 		else if (r->status >= 200 && r->status < 300)
 			break;
 		else
 			snprintf(err, sizeof err, "%s answered %d", c.url.host, r->status);
-		if (attempt >= opt.retries) {
+		if (attempt >= o->retries) {
 			log_warn("%s failed (the job's exit status is kept): %s", what, err);
 			break;
 		}
 		http_client_close(&c);
 		if (http_client_init(&c, url) < 0)
 			break;
-		probe_http_setup(&c);
+		probe_http_setup(p, &c);
 		{
-			struct timespec ts = { (time_t)(opt.interval_ms / 1000), (long)(opt.interval_ms % 1000) * 1000000L };
+			struct timespec ts = { (time_t)(o->interval_ms / 1000), (long)(o->interval_ms % 1000) * 1000000L };
 
 			nanosleep(&ts, NULL);
 		}
@@ -236,7 +237,7 @@ relay(pid_t pid, int out, int err)
 }
 
 static void
-webhook(const char *rid, int code, double secs)
+webhook(const struct prober *p, const char *rid, int code, double secs)
 {
 	struct sbuf b = { 0 }, text = { 0 };
 	char host[256] = "", *t;
@@ -260,7 +261,7 @@ webhook(const char *rid, int code, double secs)
 	sbuf_puts(&b, ",\"log_tail\":");
 	sbuf_json(&b, t);
 	sbuf_puts(&b, "}");
-	post("webhook", jopt.webhook, "application/json", sbuf_str(&b), b.len);
+	post(p, "webhook", jopt.webhook, "application/json", sbuf_str(&b), b.len);
 	sbuf_free(&b);
 	sbuf_free(&text);
 	free(t);
@@ -308,7 +309,7 @@ run_command(char **cmd)
 /* A monitor URL must parse before the job starts; https loads the anchors
  * now so that a bad --cacert is refused (78) before anything runs. */
 static void
-check_url(const char *name, const char *url)
+check_url(struct prober *p, const char *name, const char *url)
 {
 	struct http_url u;
 
@@ -317,25 +318,25 @@ check_url(const char *name, const char *url)
 	if (http_url_parse(url, &u) < 0)
 		opt_usage_error("%s: not an http:// or https:// URL", name);
 	if (u.https)
-		probe_load_tls();
+		probe_load_tls(p);
 }
 
 int
-job_main(int argc, char **argv)
+job_main(struct prober *p, int argc, char **argv)
 {
 	static const struct option longopts[] = { HEALTHPROBE_LONGOPTS };
 	char **cmd = NULL, rid[37];
 	int c, code;
 	uint64_t t0;
 
-	opt.timeout_ms = 10000;
-	opt.retries = 2;
-	opt.interval_ms = 1000;
+	p->opt.timeout_ms = 10000;
+	p->opt.retries = 2;
+	p->opt.interval_ms = 1000;
 	jopt.tail = 10 * 1024;
 	cmd = probe_split_command(&argc, argv);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:H:h", longopts, NULL)) != -1) {
-		if (probe_option(c, optarg) == 0)
+		if (probe_option(&p->opt, c, optarg) == 0)
 			continue;
 		switch (c) {
 		case O_PING: jopt.ping = optarg; break;
@@ -354,8 +355,8 @@ job_main(int argc, char **argv)
 				opt_usage_error("--tail: between 1 and 100KB");
 			break;
 		case O_NAME: jopt.name = optarg; break;
-		case O_RETRIES: opt.retries = opt_uint("--retries", optarg, 0, 100); break;
-		case O_INTERVAL: opt.interval_ms = opt_duration_ms("--interval", optarg); break;
+		case O_RETRIES: p->opt.retries = opt_uint("--retries", optarg, 0, 100); break;
+		case O_INTERVAL: p->opt.interval_ms = opt_duration_ms("--interval", optarg); break;
 		case O_VERSION: opt_version();
 		default: opt_usage_error("healthprobe job: unknown option, or one for probe mode only");
 		}
@@ -366,10 +367,10 @@ job_main(int argc, char **argv)
 		opt_usage_error("healthprobe job needs -- COMMAND [ARG...]");
 	if (!jopt.ping && !jopt.webhook)
 		opt_usage_error("healthprobe job needs --ping URL or --webhook URL");
-	if (opt.timeout_ms == 0)
+	if (p->opt.timeout_ms == 0)
 		opt_usage_error("--timeout must be more than 0");
-	check_url("--ping", jopt.ping);
-	check_url("--webhook", jopt.webhook);
+	check_url(p, "--ping", jopt.ping);
+	check_url(p, "--webhook", jopt.webhook);
 	if (!jopt.name) {
 		const char *s = strrchr(cmd[0], '/');
 
@@ -382,7 +383,7 @@ job_main(int argc, char **argv)
 	if (jopt.ping) {
 		char *u = ping_url(jopt.ping, "start", rid);
 
-		post("ping /start", u, "text/plain", "", 0);
+		post(p, "ping /start", u, "text/plain", "", 0);
 		free(u);
 	}
 	t0 = deadline_now();
@@ -401,12 +402,12 @@ job_main(int argc, char **argv)
 		snprintf(st, sizeof st, "%d", code);
 		u = ping_url(jopt.ping, st, rid);
 		t = tail_text(&tn);
-		post(code == 0 ? "ping /0" : "failure ping", u, "text/plain; charset=utf-8", t, tn);
+		post(p, code == 0 ? "ping /0" : "failure ping", u, "text/plain; charset=utf-8", t, tn);
 		free(u);
 		free(t);
 	}
 	if (jopt.webhook && (code != 0 || jopt.webhook_always))
-		webhook(rid, code, (double)(deadline_now() - t0) / 1000.0);
+		webhook(p, rid, code, (double)(deadline_now() - t0) / 1000.0);
 	free(tail.buf);
 	return code;
 }

@@ -43,6 +43,7 @@ struct check {
 static struct {
 	const char *listen, *service, *version;
 	uint64_t period_ms, drain_ms;
+	uint64_t alive_ms;      /* a check round older than this: not alive */
 } sopt;
 
 static struct check checks[MAX_TARGETS];
@@ -67,7 +68,8 @@ struct conn {
 static void *
 check_loop(void *arg)
 {
-	(void)arg;
+	struct prober *p = arg;
+
 	sig_block_thread();
 	for (;;) {
 		struct timespec ts;
@@ -76,7 +78,7 @@ check_loop(void *arg)
 		for (int i = 0; i < nchecks; i++) {
 			struct target t = checks[i].t;
 
-			probe(&t);
+			probe(p, &t);
 			pthread_mutex_lock(&mu);
 			checks[i].pass = t.pass;
 			checks[i].ms = t.ms;
@@ -106,7 +108,7 @@ check_loop(void *arg)
 static int
 alive(void)
 {
-	uint64_t limit = 3 * sopt.period_ms + (uint64_t)nchecks * (opt.timeout_ms + 2500) + 5000;
+	uint64_t limit = sopt.alive_ms;
 
 	return heartbeat == 0 ? deadline_now() - started_ms < limit : deadline_now() - heartbeat < limit;
 }
@@ -329,7 +331,7 @@ listen_on(const char *spec)
 }
 
 int
-serve_main(int argc, char **argv)
+serve_main(struct prober *p, int argc, char **argv)
 {
 	static const struct option longopts[] = { HEALTHPROBE_LONGOPTS };
 	static struct conn *conns[MAX_CONNS];
@@ -344,7 +346,7 @@ serve_main(int argc, char **argv)
 	sopt.version = "";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:H:h", longopts, NULL)) != -1) {
-		if (probe_option(c, optarg) == 0)
+		if (probe_option(&p->opt, c, optarg) == 0)
 			continue;
 		switch (c) {
 		case O_LISTEN: sopt.listen = optarg; break;
@@ -381,17 +383,18 @@ serve_main(int argc, char **argv)
 	if (nchecks == 0)
 		opt_usage_error("healthprobe serve needs at least one NAME=TARGET");
 
-	probe_watchdog = 0;
+	p->watchdog = 0;
+	sopt.alive_ms = 3 * sopt.period_ms + (uint64_t)nchecks * (p->opt.timeout_ms + 2500) + 5000;
 	for (int i = 0; i < nchecks; i++)
 		if (target_needs_tls(&checks[i].t)) {
-			probe_load_tls();
+			probe_load_tls(p);
 			break;
 		}
 	sig_setup();
 	lfd = listen_on(sopt.listen);
 	started = time(NULL);
 	started_ms = deadline_now();
-	if (pthread_create(&th, NULL, check_loop, NULL) != 0)
+	if (pthread_create(&th, NULL, check_loop, p) != 0)
 		die(EX_SOFTWARE, "cannot start the check thread");
 	log_info("serving /health, /health/ready and /metrics on %s, %d check%s every %llu ms",
 	    sopt.listen, nchecks, nchecks == 1 ? "" : "s", (unsigned long long)sopt.period_ms);
