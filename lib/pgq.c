@@ -72,8 +72,8 @@ pgq_lost(const struct pgq *q, int err, const char *what)
 		sig_exit();
 	}
 	if (err == ETIMEDOUT)
-		die(q->timeout_exit, "%s: no answer from %s:%s within %llu ms; the statement was cancelled", what,
-		    pc->host, pc->port, (unsigned long long)q->timeout_ms);
+		die(q->timeout_exit, "%s: no answer from %s:%s within %llu ms", what, pc->host, pc->port,
+		    (unsigned long long)q->timeout_ms);
 	pgq_fail(q, NULL, what, NULL);
 }
 

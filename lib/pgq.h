@@ -4,8 +4,8 @@
  * pg_exec) and fails the same way:
  *
  *   a signal          the statement cancelled, the session closed, exit 128+N;
- *   the deadline      "WHAT: no answer from HOST:PORT within N ms; the
- *                     statement was cancelled", with the caller's exit code:
+ *   the deadline      "WHAT: no answer from HOST:PORT within N ms" (pg_exec
+ *                     has cancelled the statement), with the caller's exit code:
  *                     69 when the deadline is a backstop behind the server's
  *                     own statement_timeout, or for a bookkeeping query that
  *                     is never slow (the server does not answer at all); 75

@@ -330,15 +330,13 @@ listen_on(const char *spec)
 	return fd;
 }
 
-int
-serve_main(struct prober *p, int argc, char **argv)
+/* The sidecar's options and its NAME=TARGET checks, checked before any
+ * I/O. */
+static void
+serve_args(struct prober *p, int argc, char **argv)
 {
 	static const struct option longopts[] = { HEALTHPROBE_LONGOPTS };
-	static struct conn *conns[MAX_CONNS];
-	static struct pollfd pfd[MAX_CONNS + 1];
-	pthread_t th;
-	uint64_t drain_until = 0;
-	int lfd, c, nconn = 0;
+	int c;
 
 	sopt.period_ms = 10000;
 	sopt.drain_ms = 5000;
@@ -383,6 +381,100 @@ serve_main(struct prober *p, int argc, char **argv)
 	if (nchecks == 0)
 		opt_usage_error("healthprobe serve needs at least one NAME=TARGET");
 
+}
+
+/* New connections, as many as are waiting; when every slot is taken the
+ * newest caller is closed and retries. */
+static void
+accept_all(int lfd, struct conn **conns, int *nconn, uint64_t now)
+{
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (fd < 0)
+			break;
+		if (*nconn == MAX_CONNS) {
+			close(fd);
+			continue;
+		}
+		conns[*nconn] = xcalloc(1, sizeof *conns[*nconn]);
+		conns[*nconn]->fd = fd;
+		conns[*nconn]->since = now;
+		(*nconn)++;
+	}
+}
+
+/* One connection's turn after poll: read, answer, write, time out. Returns
+ * 1 when it is to be dropped. */
+static int
+conn_step(struct conn *cn, short revents, uint64_t now)
+{
+	int drop = 0;
+
+	if (revents & (POLLERR | POLLHUP | POLLNVAL) && !(revents & POLLIN))
+		drop = 1;
+	if (!drop && cn->lingering) {
+		char sink[4096];
+
+		if ((revents & POLLIN) && recv(cn->fd, sink, sizeof sink, 0) <= 0)
+			drop = 1;
+		if (now - cn->since > 2000)
+			drop = 1;
+	} else if (!drop && (revents & POLLIN)) {
+		ssize_t r = recv(cn->fd, cn->in + cn->inlen, sizeof cn->in - cn->inlen, 0);
+
+		if (r <= 0 && !(r < 0 && (errno == EAGAIN || errno == EINTR))) {
+			drop = 1;
+		} else if (r > 0) {
+			if (!cn->reading_head)
+				cn->since = now, cn->reading_head = 1;
+			cn->inlen += (size_t)r;
+			serve_input(cn, now);
+			if (cn->inlen == sizeof cn->in && !cn->close_after) {
+				cn->close_after = 1;
+				respond(cn, 431, "text/plain", "request head too large\n", 23, 0, NULL);
+				cn->inlen = 0;
+			}
+		}
+	}
+	if (!drop && cn->outpos < cn->outlen) {
+		ssize_t w = send(cn->fd, cn->out + cn->outpos, cn->outlen - cn->outpos, MSG_NOSIGNAL);
+
+		if (w > 0) {
+			cn->outpos += (size_t)w;
+			if (cn->outpos == cn->outlen) {
+				cn->outpos = cn->outlen = 0;
+				if (cn->close_after && cn->inlen == 0 && !cn->lingering) {
+					/* Half-close and read what the client still
+					 * sends, so it sees our answer, not a reset. */
+					shutdown(cn->fd, SHUT_WR);
+					cn->lingering = 1;
+					cn->since = now;
+				} else if (cn->close_after) {
+					drop = 1;
+				}
+			}
+		} else if (!(w < 0 && (errno == EAGAIN || errno == EINTR))) {
+			drop = 1;
+		}
+	}
+	/* Slow senders and idle connections never hold a slot long. */
+	if (!drop && !cn->lingering && cn->outlen == 0 &&
+	    now - cn->since > (cn->reading_head ? HEADER_TIMEOUT_MS : IDLE_TIMEOUT_MS))
+		drop = 1;
+	return drop;
+}
+
+int
+serve_main(struct prober *p, int argc, char **argv)
+{
+	static struct conn *conns[MAX_CONNS];
+	static struct pollfd pfd[MAX_CONNS + 1];
+	pthread_t th;
+	uint64_t drain_until = 0;
+	int lfd, nconn = 0;
+
+	serve_args(p, argc, argv);
 	p->watchdog = 0;
 	sopt.alive_ms = 3 * sopt.period_ms + (uint64_t)nchecks * (p->opt.timeout_ms + 2500) + 5000;
 	for (int i = 0; i < nchecks; i++)
@@ -422,80 +514,12 @@ serve_main(struct prober *p, int argc, char **argv)
 		if (poll(pfd, (nfds_t)n, 200) < 0 && errno != EINTR)
 			die_errno(EX_SOFTWARE, "poll");
 		now = deadline_now();
-		if (pfd[0].revents & POLLIN) {
-			for (;;) {
-				int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-				if (fd < 0)
-					break;
-				if (nconn == MAX_CONNS) {
-					close(fd); /* full: the newest caller retries */
-					continue;
-				}
-				conns[nconn] = xcalloc(1, sizeof *conns[nconn]);
-				conns[nconn]->fd = fd;
-				conns[nconn]->since = now;
-				nconn++;
-			}
-		}
+		if (pfd[0].revents & POLLIN)
+			accept_all(lfd, conns, &nconn, now);
 		for (int i = 1; i < n; i++) {
 			struct conn *cn = conns[i - 1];
-			int drop = 0;
 
-			if (!cn)
-				continue;
-			if (pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL) && !(pfd[i].revents & POLLIN))
-				drop = 1;
-			if (!drop && cn->lingering) {
-				char sink[4096];
-
-				if ((pfd[i].revents & POLLIN) && recv(cn->fd, sink, sizeof sink, 0) <= 0)
-					drop = 1;
-				if (now - cn->since > 2000)
-					drop = 1;
-			} else if (!drop && (pfd[i].revents & POLLIN)) {
-				ssize_t r = recv(cn->fd, cn->in + cn->inlen, sizeof cn->in - cn->inlen, 0);
-
-				if (r <= 0 && !(r < 0 && (errno == EAGAIN || errno == EINTR))) {
-					drop = 1;
-				} else if (r > 0) {
-					if (!cn->reading_head)
-						cn->since = now, cn->reading_head = 1;
-					cn->inlen += (size_t)r;
-					serve_input(cn, now);
-					if (cn->inlen == sizeof cn->in && !cn->close_after) {
-						cn->close_after = 1;
-						respond(cn, 431, "text/plain", "request head too large\n", 23, 0, NULL);
-						cn->inlen = 0;
-					}
-				}
-			}
-			if (!drop && cn->outpos < cn->outlen) {
-				ssize_t w = send(cn->fd, cn->out + cn->outpos, cn->outlen - cn->outpos, MSG_NOSIGNAL);
-
-				if (w > 0) {
-					cn->outpos += (size_t)w;
-					if (cn->outpos == cn->outlen) {
-						cn->outpos = cn->outlen = 0;
-						if (cn->close_after && cn->inlen == 0 && !cn->lingering) {
-							/* Half-close and read what the client still
-							 * sends, so it sees our answer, not a reset. */
-							shutdown(cn->fd, SHUT_WR);
-							cn->lingering = 1;
-							cn->since = now;
-						} else if (cn->close_after) {
-							drop = 1;
-						}
-					}
-				} else if (!(w < 0 && (errno == EAGAIN || errno == EINTR))) {
-					drop = 1;
-				}
-			}
-			/* Slow senders and idle connections never hold a slot long. */
-			if (!drop && !cn->lingering && cn->outlen == 0 &&
-			    now - cn->since > (cn->reading_head ? HEADER_TIMEOUT_MS : IDLE_TIMEOUT_MS))
-				drop = 1;
-			if (drop) {
+			if (cn && conn_step(cn, pfd[i].revents, now)) {
 				close(cn->fd);
 				free(cn);
 				conns[i - 1] = NULL;
