@@ -91,7 +91,7 @@ main(int argc, char **argv)
 	s3_conn_init(&c, &s3, u.bucket);
 	res = xmalloc(sizeof *res);
 
-	if (s3_request(&c, "HEAD", u.key, "", NULL, 0, NULL, 0, NULL, 0, res, NULL, 0) < 0) {
+	if (s3_request(&c, &(struct s3_req){ .method = "HEAD", .key = u.key }, res) < 0) {
 		if (sig_caught())
 			sig_exit();
 		die(s3_exit_code(res), "s3://%s/%s: %s", u.bucket, u.key,
@@ -111,7 +111,8 @@ main(int argc, char **argv)
 
 		snprintf(rh, sizeof rh, "Range: bytes=%llu-%llu", (unsigned long long)off,
 		    (unsigned long long)(off + want - 1));
-		if (s3_request(&c, "GET", u.key, "", h, etag[0] ? 2 : 1, NULL, 0, NULL, 0, res, buf, range) < 0) {
+		if (s3_request(&c, &(struct s3_req){ .method = "GET", .key = u.key, .headers = h,
+		    .nheaders = etag[0] ? 2 : 1, .rbuf = buf, .rcap = range }, res) < 0) {
 			if (sig_caught())
 				sig_exit();
 			if (res->status == 412)

@@ -111,7 +111,8 @@ main(int argc, char **argv)
 		s3_query_encode(enc, sizeof enc, token);
 		snprintf(q, 16384, "list-type=2&encoding-type=url%s%s%s%s", u.key[0] ? "&prefix=" : "", pfx,
 		    token[0] ? "&continuation-token=" : "", token[0] ? enc : "");
-		if (s3_request(&c, "GET", "", q, NULL, 0, NULL, 0, NULL, 0, res, body, LIST_MAX - 1) < 0) {
+		if (s3_request(&c, &(struct s3_req){ .method = "GET", .key = "", .query = q, .rbuf = body,
+		    .rcap = LIST_MAX - 1 }, res) < 0) {
 			if (sig_caught())
 				sig_exit();
 			die(s3_exit_code(res), "list s3://%s/%s: %s", u.bucket, u.key, s3_result_text(res, t, sizeof t));

@@ -111,9 +111,7 @@ static struct {
 	const char *file;
 } opt = { .part_size = 16ull << 20, .max_parts = 10000, .concurrency = 4, .s3 = { .retries = -1 } };
 
-static struct s3 s3;
-
-/* The multipart upload shared by the reader and the workers. */
+/* A part in memory, from the read until the server acknowledged it. */
 struct slot {
 	unsigned char *buf;
 	size_t len;
@@ -122,7 +120,15 @@ struct slot {
 	unsigned char md5[16], sha[32];
 };
 
-static struct {
+/* One upload, owned by main and shared with the workers: the store, the
+ * parts in memory and the queue of those waiting for a worker, the checks
+ * on the stream, and the first failure. mu guards what the workers touch. */
+struct upload {
+	struct s3 s3;
+	struct s3_conn conn;        /* the main thread's: HEAD, Create, Complete, Abort */
+	int fd;
+	struct progress pr;
+
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct slot *slots;
@@ -131,32 +137,53 @@ static struct {
 	unsigned qhead, qlen;
 	int eof, stop;
 	int onepass;       /* the reader hashes each part in one pass */
-	unsigned active;   /* workers inside a request */
+	unsigned nparts;
 	char upload_id[1024];
 	char qid[3100];    /* "uploadId=<encoded id>", the query of every part */
 	char (*etags)[72];
 	int err_ex;
 	char err[900];
-} up = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+	/* Everything that checks the stream on its way through. */
+	struct sha256 sha;
+	struct gz_reader gz;
+	struct trailer_tail tr;
+	uint64_t bytes;
+};
+
+/* A worker: its connection and the upload it serves. */
+struct worker {
+	struct upload *u;
+	struct s3_conn conn;
+	pthread_t tid;
+};
 
 /* The first failure wins; it stops everything. */
 static void
-fail(int ex, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+fail(struct upload *u, int ex, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void
-fail(int ex, const char *fmt, ...)
+fail(struct upload *u, int ex, const char *fmt, ...)
 {
 	va_list ap;
 
-	pthread_mutex_lock(&up.mu);
-	if (!up.err_ex) {
-		up.err_ex = ex;
+	pthread_mutex_lock(&u->mu);
+	if (!u->err_ex) {
+		u->err_ex = ex;
 		va_start(ap, fmt);
-		vsnprintf(up.err, sizeof up.err, fmt, ap);
+		vsnprintf(u->err, sizeof u->err, fmt, ap);
 		va_end(ap);
 	}
-	up.stop = 1;
-	pthread_cond_broadcast(&up.cv);
-	pthread_mutex_unlock(&up.mu);
+	u->stop = 1;
+	pthread_cond_broadcast(&u->cv);
+	pthread_mutex_unlock(&u->mu);
+}
+
+static void
+fail_request(struct upload *u, int ex, const char *what, const struct s3_result *res)
+{
+	char t[700];
+
+	fail(u, ex, "%s s3://%s/%s: %s", what, opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
 }
 
 static void
@@ -299,114 +326,118 @@ etag_matches(const char *etag, const char *md5hex)
 	return strcmp(e, md5hex) == 0;
 }
 
+/* The payload hash to sign: UNSIGNED-PAYLOAD where allowed, else the
+ * SHA-256 of the data in hex. */
+static int
+payload_unsigned(const struct s3 *s)
+{
+	return s->unsigned_payload && s->ep.https;
+}
+
+/* Uploads the part in slot sl; a failure stops the upload. */
+static void
+upload_part(struct upload *u, struct s3_conn *c, struct slot *sl, struct s3_result *res)
+{
+	char md5h[33], mdhdr[S3_MD5_HDR], sha[65], q[sizeof u->qid + 32];
+	const char *h[1] = { mdhdr };
+	unsigned char d[32];
+
+	if (sl->hashed) {
+		s3_md5_header(sl->md5, mdhdr, md5h);
+		memcpy(d, sl->sha, 32);
+	} else {
+		s3_content_md5(sl->buf, sl->len, mdhdr, md5h);
+		if (!payload_unsigned(&u->s3))
+			sha256_buf(sl->buf, sl->len, d);
+	}
+	snprintf(q, sizeof q, "partNumber=%u&%s", sl->num, u->qid);
+	if (payload_unsigned(&u->s3))
+		strcpy(sha, "UNSIGNED-PAYLOAD");
+	else
+		hex_encode(sha, d, 32);
+	if (s3_request(c, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .query = q, .headers = h,
+	    .nheaders = 1, .body = sl->buf, .len = sl->len, .payload_hash = sha }, res) < 0) {
+		char what[64];
+
+		snprintf(what, sizeof what, "upload part %u of", sl->num);
+		fail_request(u, s3_exit_code(res), what, res);
+	} else if (!etag_matches(res->etag, md5h)) {
+		fail(u, EX_DATAERR, "upload part %u of s3://%s/%s: the server's ETag %s is not the MD5 of the part (%s)",
+		    sl->num, opt.url.bucket, opt.url.key, res->etag, md5h);
+	} else if (strlen(res->etag) >= sizeof u->etags[0] || !res->etag[0]) {
+		fail(u, EX_DATAERR, "upload part %u of s3://%s/%s: the server's answer has no usable ETag",
+		    sl->num, opt.url.bucket, opt.url.key);
+	} else {
+		strcpy(u->etags[sl->num - 1], res->etag);
+	}
+}
+
 static void *
 worker(void *arg)
 {
-	struct s3_conn *c = arg;
+	struct worker *w = arg;
+	struct upload *u = w->u;
 	struct s3_result *res = xmalloc(sizeof *res);
 
 	sig_block_thread();
 	for (;;) {
-		unsigned si;
 		struct slot *sl;
-		char md5h[33], mdhdr[S3_MD5_HDR], sha[65];
-		const char *h[1];
-		unsigned char d[32];
 
-		pthread_mutex_lock(&up.mu);
-		while (!up.qlen && !up.eof && !up.stop)
-			pthread_cond_wait(&up.cv, &up.mu);
-		if (up.stop || !up.qlen) {
-			pthread_mutex_unlock(&up.mu);
+		pthread_mutex_lock(&u->mu);
+		while (!u->qlen && !u->eof && !u->stop)
+			pthread_cond_wait(&u->cv, &u->mu);
+		if (u->stop || !u->qlen) {
+			pthread_mutex_unlock(&u->mu);
 			break;
 		}
-		si = up.queue[up.qhead];
-		up.qhead = (up.qhead + 1) % up.nslots;
-		up.qlen--;
-		up.active++;
-		pthread_mutex_unlock(&up.mu);
+		sl = &u->slots[u->queue[u->qhead]];
+		u->qhead = (u->qhead + 1) % u->nslots;
+		u->qlen--;
+		pthread_mutex_unlock(&u->mu);
 
-		sl = &up.slots[si];
-		char q[sizeof up.qid + 32];
-
-		if (sl->hashed) {
-			s3_md5_header(sl->md5, mdhdr, md5h);
-			memcpy(d, sl->sha, 32);
-		} else {
-			s3_content_md5(sl->buf, sl->len, mdhdr, md5h);
-			if (!(s3.unsigned_payload && s3.ep.https))
-				sha256_buf(sl->buf, sl->len, d);
-		}
-		h[0] = mdhdr;
-		snprintf(q, sizeof q, "partNumber=%u&%s", sl->num, up.qid);
-		if (s3.unsigned_payload && s3.ep.https)
-			strcpy(sha, "UNSIGNED-PAYLOAD");
-		else
-			hex_encode(sha, d, 32);
-		if (s3_request(c, "PUT", opt.url.key, q, h, 1, sl->buf, sl->len, sha, 0, res, NULL, 0) < 0) {
-			char t[700];
-
-			fail(s3_exit_code(res), "upload part %u of s3://%s/%s: %s", sl->num, opt.url.bucket,
-			    opt.url.key, s3_result_text(res, t, sizeof t));
-		} else if (!etag_matches(res->etag, md5h)) {
-			fail(EX_DATAERR, "upload part %u of s3://%s/%s: the server's ETag %s is not the MD5 of the part (%s)",
-			    sl->num, opt.url.bucket, opt.url.key, res->etag, md5h);
-		} else if (strlen(res->etag) >= sizeof up.etags[0] || !res->etag[0]) {
-			fail(EX_DATAERR, "upload part %u of s3://%s/%s: the server's answer has no usable ETag",
-			    sl->num, opt.url.bucket, opt.url.key);
-		} else {
-			strcpy(up.etags[sl->num - 1], res->etag);
-		}
-		pthread_mutex_lock(&up.mu);
+		upload_part(u, &w->conn, sl, res);
+		pthread_mutex_lock(&u->mu);
 		sl->num = 0;
-		up.active--;
-		pthread_cond_broadcast(&up.cv);
-		pthread_mutex_unlock(&up.mu);
+		pthread_cond_broadcast(&u->cv);
+		pthread_mutex_unlock(&u->mu);
 	}
 	free(res);
 	return NULL;
 }
 
-/* Everything that checks the stream on its way through. */
-static struct {
-	struct sha256 sha;
-	struct gz_reader gz;
-	struct trailer_tail tr;
-	uint64_t bytes;
-} chk;
-
 static int
 trailer_sink(void *arg, const void *buf, size_t n)
 {
-	(void)arg;
-	trailer_feed(&chk.tr, buf, n);
+	struct upload *u = arg;
+
+	trailer_feed(&u->tr, buf, n);
 	return 0;
 }
 
 static void
-check_feed(const unsigned char *buf, size_t n)
+check_feed(struct upload *u, const unsigned char *buf, size_t n)
 {
-	if (!up.onepass)
-		sha256_update(&chk.sha, buf, n);
-	chk.bytes += n;
+	if (!u->onepass)
+		sha256_update(&u->sha, buf, n);
+	u->bytes += n;
 	if (opt.verify_gzip)
-		gz_reader_feed(&chk.gz, buf, n); /* the verdict is read at the end */
+		gz_reader_feed(&u->gz, buf, n); /* the verdict is read at the end */
 	else if (opt.require_trailer)
-		trailer_feed(&chk.tr, buf, n);
+		trailer_feed(&u->tr, buf, n);
 }
 
 /* The verdict on the whole stream: 0, or the exit code with a message. */
 static int
-check_finish(char *msg, size_t cap)
+check_finish(struct upload *u, char *msg, size_t cap)
 {
-	if (opt.verify_gzip && gz_reader_finish(&chk.gz) != GZ_OK) {
-		snprintf(msg, cap, "input is not a valid gzip stream: %s%s", chk.gz.err,
-		    chk.gz.status == GZ_TRUNCATED ? " (truncated)" : "");
+	if (opt.verify_gzip && gz_reader_finish(&u->gz) != GZ_OK) {
+		snprintf(msg, cap, "input is not a valid gzip stream: %s%s", u->gz.err,
+		    u->gz.status == GZ_TRUNCATED ? " (truncated)" : "");
 		return EX_NEGATIVE;
 	}
 	if (opt.require_trailer) {
 		uint64_t claimed = 0;
-		enum trailer_status ts = trailer_check(&chk.tr, &claimed);
+		enum trailer_status ts = trailer_check(&u->tr, &claimed);
 
 		if (ts == TRAILER_MISSING) {
 			snprintf(msg, cap, "input does not end with pgdump-stream's completion trailer");
@@ -414,11 +445,21 @@ check_finish(char *msg, size_t cap)
 		}
 		if (ts == TRAILER_WRONG_SIZE) {
 			snprintf(msg, cap, "input's trailer claims %llu bytes before it, but the dump is %llu",
-			    (unsigned long long)claimed, (unsigned long long)(chk.tr.total - chk.tr.n));
+			    (unsigned long long)claimed, (unsigned long long)(u->tr.total - u->tr.n));
 			return EX_NEGATIVE;
 		}
 	}
 	return 0;
+}
+
+/* The whole object's SHA-256 in hex, once every byte has been fed. */
+static void
+check_sha_hex(struct upload *u, char hex[65])
+{
+	unsigned char d[32];
+
+	sha256_final(&u->sha, d);
+	hex_encode(hex, d, 32);
 }
 
 static void
@@ -448,57 +489,62 @@ print_result(uint64_t bytes, const char *sha, const char *etag)
  * be a multiple of 64 bytes. Otherwise the whole object's hash is fed as
  * the bytes arrive and the workers hash their own parts, in parallel. */
 static void
-part_hash(struct slot *sl)
+part_hash(struct upload *u, struct slot *sl)
 {
-	sl->hashed = up.onepass;
-	if (up.onepass)
-		hash_part(&chk.sha, sl->buf, sl->len, sl->md5, sl->sha);
+	sl->hashed = u->onepass;
+	if (u->onepass)
+		hash_part(&u->sha, sl->buf, sl->len, sl->md5, sl->sha);
 }
 
+/* Reads one part into sl: 1 full, 0 the input ended (sl->len may be 0),
+ * -1 a read error (errno). */
 static int
-read_part(int fd, unsigned char *buf, size_t cap, size_t *got, struct progress *pr)
+read_part(struct upload *u, struct slot *sl)
 {
-	*got = 0;
-	while (*got < cap) {
-		ssize_t r = io_read(fd, buf + *got, cap - *got);
+	if (!sl->buf)
+		sl->buf = xmalloc(opt.part_size);
+	sl->len = 0;
+	while (sl->len < opt.part_size) {
+		ssize_t r = io_read(u->fd, sl->buf + sl->len, opt.part_size - sl->len);
 
 		if (r < 0)
 			return -1;
 		if (r == 0)
 			return 0;
-		check_feed(buf + *got, (size_t)r);
-		*got += (size_t)r;
-		progress_update(pr, chk.bytes);
+		check_feed(u, sl->buf + sl->len, (size_t)r);
+		sl->len += (size_t)r;
+		progress_update(&u->pr, u->bytes);
 	}
 	return 1;
 }
 
 static void
-abort_upload(struct s3_conn *c)
+abort_upload(struct upload *u)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
 	char t[700];
 
 	/* Once, with the connection's own retries off: on the way out after a
 	 * signal, a slow store must not keep the job alive. */
-	if (s3_request(c, "DELETE", opt.url.key, up.qid, NULL, 0, NULL, 0, NULL, S3_NO_RETRY, res, NULL, 0) < 0)
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "DELETE", .key = opt.url.key, .query = u->qid,
+	    .flags = S3_NO_RETRY }, res) < 0)
 		log_warn("abort multipart upload %s of s3://%s/%s: %s (the store keeps its parts until a lifecycle rule removes them)",
-		    up.upload_id, opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
+		    u->upload_id, opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
 	free(res);
 }
 
-static void
-refuse_existing(struct s3_conn *c)
+/* --if-none-match: a HEAD first, so that nothing is read in vain. */
+static int
+refuse_existing(struct upload *u)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	char t[700];
 
-	if (s3_request(c, "HEAD", opt.url.key, "", NULL, 0, NULL, 0, NULL, 0, res, NULL, 0) == 0)
-		die(EX_CANTCREAT, "s3://%s/%s exists and --if-none-match is given", opt.url.bucket, opt.url.key);
-	if (res->status != 404)
-		die(s3_exit_code(res), "HEAD s3://%s/%s: %s", opt.url.bucket, opt.url.key,
-		    s3_result_text(res, t, sizeof t));
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "HEAD", .key = opt.url.key }, res) == 0)
+		fail(u, EX_CANTCREAT, "s3://%s/%s exists and --if-none-match is given", opt.url.bucket, opt.url.key);
+	else if (res->status != 404)
+		fail_request(u, s3_exit_code(res), "HEAD", res);
 	free(res);
+	return u->err_ex ? -1 : 0;
 }
 
 static int
@@ -511,19 +557,17 @@ put_exit(const struct s3_result *res)
 	return s3_exit_code(res);
 }
 
-static _Noreturn void
-single_put(struct s3_conn *c, const struct slot *sl, const char *sha_hex)
+/* The whole input in one part: one PUT. */
+static int
+single_put(struct upload *u, const struct slot *sl)
 {
-	/* Static: the function ends the program, on its die() paths too, and
-	 * the leak checker of the sanitizer build counts a heap copy lost. */
-	static struct s3_result result;
-	struct s3_result *res = &result;
+	struct s3_result *res = xmalloc(sizeof *res);
 	const char *h[MAX_META + 8];
-	char store[MAX_META + 8][600], md5h[33], t[700];
-	size_t n = object_headers(h, store, sha_hex);
-	/* The object is this one part: its payload hash is the object's. */
-	const char *payload = s3.unsigned_payload && s3.ep.https ? NULL : sha_hex;
+	char store[MAX_META + 8][600], md5h[33], sha_hex[65];
+	size_t n;
 
+	check_sha_hex(u, sha_hex);
+	n = object_headers(h, store, sha_hex);
 	if (sl->hashed)
 		s3_md5_header(sl->md5, store[n], md5h);
 	else
@@ -532,20 +576,24 @@ single_put(struct s3_conn *c, const struct slot *sl, const char *sha_hex)
 	n++;
 	if (opt.if_none_match)
 		h[n++] = "If-None-Match: *";
-	if (s3_request(c, "PUT", opt.url.key, "", h, n, sl->buf, sl->len, payload, 0, res, NULL, 0) < 0)
-		die(put_exit(res), "PUT s3://%s/%s: %s", opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
-	if (!etag_matches(res->etag, md5h))
-		die(EX_DATAERR, "PUT s3://%s/%s: the server's ETag %s is not the MD5 of the data (%s)",
+	/* The object is this one part: its payload hash is the object's. */
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .headers = h, .nheaders = n,
+	    .body = sl->buf, .len = sl->len, .payload_hash = payload_unsigned(&u->s3) ? NULL : sha_hex }, res) < 0)
+		fail_request(u, put_exit(res), "PUT", res);
+	else if (!etag_matches(res->etag, md5h))
+		fail(u, EX_DATAERR, "PUT s3://%s/%s: the server's ETag %s is not the MD5 of the data (%s)",
 		    opt.url.bucket, opt.url.key, res->etag, md5h);
-	print_result(sl->len, sha_hex, res->etag);
-	exit(EX_OK);
+	else
+		print_result(sl->len, sha_hex, res->etag);
+	free(res);
+	return u->err_ex ? -1 : 0;
 }
 
 /* A multipart object's checksum cannot be metadata (that is fixed when the
  * upload starts), so it becomes the tag sha256. Stores without tagging
  * (Cloudflare R2) get a warning; the upload itself has succeeded. */
 static void
-tag_sha256(struct s3_conn *c, const char *sha_hex)
+tag_sha256(struct upload *u, const char *sha_hex)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
 	char xml[256], md5h[33], hdr[S3_MD5_HDR], t[700];
@@ -554,210 +602,260 @@ tag_sha256(struct s3_conn *c, const char *sha_hex)
 	    "<Tagging><TagSet><Tag><Key>sha256</Key><Value>%s</Value></Tag></TagSet></Tagging>", sha_hex);
 
 	s3_content_md5(xml, (size_t)n, hdr, md5h);
-	if (s3_request(c, "PUT", opt.url.key, "tagging", h, 1, xml, (size_t)n, NULL, 0, res, NULL, 0) < 0)
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .query = "tagging",
+	    .headers = h, .nheaders = 1, .body = xml, .len = (size_t)n }, res) < 0)
 		log_warn("tag s3://%s/%s with its sha256: %s", opt.url.bucket, opt.url.key,
 		    s3_result_text(res, t, sizeof t));
 	free(res);
 }
 
+/* CreateMultipartUpload: the upload's id, and the query every part sends. */
+static int
+multipart_create(struct upload *u)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	const char *h[MAX_META + 8];
+	char store[MAX_META + 8][600];
+	unsigned char *body = xmalloc(65536);
+	size_t n = object_headers(h, store, NULL), pos = 0;
+
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "POST", .key = opt.url.key, .query = "uploads",
+	    .headers = h, .nheaders = n, .rbuf = body, .rcap = 65536 }, res) < 0) {
+		fail_request(u, put_exit(res), "create multipart upload", res);
+	} else if (xml_next((char *)body, res->bodylen, &pos, "UploadId", u->upload_id, sizeof u->upload_id) != 1) {
+		fail(u, EX_DATAERR, "create multipart upload s3://%s/%s: the answer holds no UploadId",
+		    opt.url.bucket, opt.url.key);
+	} else {
+		memcpy(u->qid, "uploadId=", 9);
+		s3_query_encode(u->qid + 9, sizeof u->qid - 9, u->upload_id);
+	}
+	free(body);
+	free(res);
+	return u->err_ex ? -1 : 0;
+}
+
+/* The reader: hands the first part (in slot 0) over, then reads the rest
+ * into free slots, until the input ends, something fails or a signal. */
+static void
+multipart_read(struct upload *u, int more)
+{
+	for (unsigned si = 0;;) {
+		pthread_mutex_lock(&u->mu);
+		u->slots[si].num = ++u->nparts;
+		u->queue[(u->qhead + u->qlen) % u->nslots] = si;
+		u->qlen++;
+		pthread_cond_broadcast(&u->cv);
+		if (!more) {
+			u->eof = 1;
+			pthread_mutex_unlock(&u->mu);
+			return;
+		}
+		/* A free slot: none is free while all are queued or in flight. */
+		for (;;) {
+			for (si = 0; si < u->nslots && u->slots[si].num; si++)
+				;
+			if (si < u->nslots || u->stop || sig_caught())
+				break;
+			pthread_cond_wait(&u->cv, &u->mu);
+		}
+		pthread_mutex_unlock(&u->mu);
+		if (u->stop || sig_caught())
+			return;
+		more = read_part(u, &u->slots[si]);
+		if (more < 0) {
+			if (!sig_caught())
+				fail(u, EX_IOERR, "read %s: %s", io_name(opt.file), strerror(errno));
+			return;
+		}
+		if (u->slots[si].len == 0) {
+			/* The input ended exactly on a part boundary. */
+			pthread_mutex_lock(&u->mu);
+			u->eof = 1;
+			pthread_cond_broadcast(&u->cv);
+			pthread_mutex_unlock(&u->mu);
+			return;
+		}
+		part_hash(u, &u->slots[si]);
+		if (u->nparts == opt.max_parts) {
+			fail(u, EX_DATAERR, "%s is larger than %u parts of %llu bytes; use --expected-size or a larger --part-size",
+			    io_name(opt.file), opt.max_parts, (unsigned long long)opt.part_size);
+			return;
+		}
+	}
+}
+
+/* CompleteMultipartUpload with every part's ETag; the object's ETag. */
+static int
+multipart_complete(struct upload *u, char *etag, size_t etagcap)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	size_t cap = (size_t)u->nparts * 200 + 128, bl = 0, pos = 0;
+	char *xml = xmalloc(cap);
+	unsigned char *body = xmalloc(65536);
+	const char *h[1] = { "If-None-Match: *" };
+
+	bl += (size_t)snprintf(xml + bl, cap - bl, "<CompleteMultipartUpload>");
+	for (unsigned i = 0; i < u->nparts; i++)
+		bl += (size_t)snprintf(xml + bl, cap - bl, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
+		    i + 1, u->etags[i]);
+	bl += (size_t)snprintf(xml + bl, cap - bl, "</CompleteMultipartUpload>");
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "POST", .key = opt.url.key, .query = u->qid,
+	    .headers = h, .nheaders = opt.if_none_match ? 1 : 0, .body = xml, .len = bl, .flags = S3_ERROR_IN_200,
+	    .rbuf = body, .rcap = 65536 }, res) < 0)
+		fail_request(u, put_exit(res), "complete multipart upload", res);
+	else if (xml_next((char *)body, res->bodylen, &pos, "ETag", etag, etagcap) != 1)
+		snprintf(etag, etagcap, "%s", res->etag);
+	free(xml);
+	free(body);
+	free(res);
+	return u->err_ex ? -1 : 0;
+}
+
+/* Everything after the first part: create, upload in parallel while
+ * reading, then complete, or abort on any failure or signal. */
+static void
+multipart(struct upload *u, int more)
+{
+	struct worker *w;
+	pthread_attr_t attr;
+	char msg[600], etag[128], sha_hex[65];
+	int ex;
+
+	if (multipart_create(u) < 0)
+		return;
+	u->etags = xcalloc(opt.max_parts, sizeof *u->etags);
+	w = xcalloc(opt.concurrency, sizeof *w);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1u << 20);
+	for (unsigned i = 0; i < opt.concurrency; i++) {
+		w[i].u = u;
+		s3_conn_init(&w[i].conn, &u->s3, opt.url.bucket);
+		if (pthread_create(&w[i].tid, &attr, worker, &w[i]) != 0)
+			die(EX_SOFTWARE, "cannot start upload threads");
+	}
+	pthread_attr_destroy(&attr);
+	multipart_read(u, more);
+	if (sig_caught() || u->stop) {
+		pthread_mutex_lock(&u->mu);
+		u->stop = 1;
+		pthread_cond_broadcast(&u->cv);
+		pthread_mutex_unlock(&u->mu);
+	}
+	/* Wait for the workers: after a stop, only for the requests in flight,
+	 * which end by their deadline. */
+	for (unsigned i = 0; i < opt.concurrency; i++) {
+		pthread_join(w[i].tid, NULL);
+		s3_conn_close(&w[i].conn);
+	}
+	free(w);
+	progress_end(&u->pr, u->bytes);
+	if (!u->err_ex && !sig_caught() && (ex = check_finish(u, msg, sizeof msg)) != 0)
+		fail(u, ex, "%s: %s; upload aborted, nothing stored under s3://%s/%s", io_name(opt.file), msg,
+		    opt.url.bucket, opt.url.key);
+	if (u->err_ex || sig_caught() || multipart_complete(u, etag, sizeof etag) < 0) {
+		abort_upload(u);
+		return;
+	}
+	check_sha_hex(u, sha_hex);
+	tag_sha256(u, sha_hex);
+	print_result(u->bytes, sha_hex, etag);
+}
+
+static struct upload *
+upload_new(int fd)
+{
+	struct upload *u = xcalloc(1, sizeof *u);
+	struct stat st;
+
+	u->fd = fd;
+	pthread_mutex_init(&u->mu, NULL);
+	pthread_cond_init(&u->cv, NULL);
+	s3_setup(&u->s3, &opt.s3);
+	s3_conn_init(&u->conn, &u->s3, opt.url.bucket);
+	sha256_init(&u->sha);
+	u->onepass = sha256_accelerated() && opt.part_size % 64 == 0;
+	if (opt.verify_gzip)
+		gz_reader_init(&u->gz, 1, 0, opt.require_trailer ? trailer_sink : NULL, u);
+	trailer_init(&u->tr);
+	progress_init(&u->pr, opt.url.key, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
+	    opt.progress);
+	u->nslots = opt.concurrency + 1;
+	u->slots = xcalloc(u->nslots, sizeof *u->slots);
+	u->queue = xcalloc(u->nslots, sizeof *u->queue);
+	return u;
+}
+
+static void
+upload_free(struct upload *u)
+{
+	s3_conn_close(&u->conn);
+	if (opt.verify_gzip)
+		gz_reader_free(&u->gz);
+	for (unsigned i = 0; i < u->nslots; i++)
+		free(u->slots[i].buf);
+	free(u->slots);
+	free(u->queue);
+	free(u->etags);
+	pthread_mutex_destroy(&u->mu);
+	pthread_cond_destroy(&u->cv);
+	s3_free(&u->s3);
+	free(u);
+}
+
+/* The upload: the first part decides between a single PUT and multipart. */
+static void
+upload_run(struct upload *u)
+{
+	char msg[600];
+	int more, ex;
+
+	if (opt.if_none_match && refuse_existing(u) < 0)
+		return;
+	more = read_part(u, &u->slots[0]);
+	if (more < 0) {
+		if (!sig_caught())
+			fail(u, EX_IOERR, "read %s: %s", io_name(opt.file), strerror(errno));
+		return;
+	}
+	part_hash(u, &u->slots[0]);
+	if (more) {
+		multipart(u, more);
+		return;
+	}
+	if ((ex = check_finish(u, msg, sizeof msg)) != 0) {
+		fail(u, ex, "%s: %s; nothing uploaded", io_name(opt.file), msg);
+		return;
+	}
+	if (sig_caught())
+		return;
+	progress_end(&u->pr, u->bytes);
+	single_put(u, &u->slots[0]);
+}
+
 int
 main(int argc, char **argv)
 {
-	/* Static, as the buffers below: die() on a failed upload ends the
-	 * program from deep inside, and the sanitizer build's leak checker
-	 * must still see them owned. */
-	static struct s3_conn *conns;
-	static pthread_t *tids;
-	static struct s3_conn main_conn;
-	struct progress pr;
-	pthread_attr_t attr;
-	struct stat st;
-	int fd, more;
-	unsigned nparts = 0;
-	char sha_hex[65], msg[600];
-	unsigned char d[32];
+	struct upload *u;
+	char err[sizeof u->err];
+	int fd, ex;
 
 	log_init("s3put");
 	parse_args(argc, argv);
 	sig_setup();
-	if (strcmp(opt.file, "-") == 0) {
+	if (strcmp(opt.file, "-") == 0)
 		fd = 0;
-	} else if ((fd = open(opt.file, O_RDONLY | O_CLOEXEC)) < 0) {
+	else if ((fd = open(opt.file, O_RDONLY | O_CLOEXEC)) < 0)
 		die_errno(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s", opt.file);
-	}
-	s3_setup(&s3, &opt.s3);
-	s3_conn_init(&main_conn, &s3, opt.url.bucket);
-	if (opt.if_none_match)
-		refuse_existing(&main_conn);
-
-	sha256_init(&chk.sha);
-	up.onepass = sha256_accelerated() && opt.part_size % 64 == 0;
-	if (opt.verify_gzip)
-		gz_reader_init(&chk.gz, 1, 0, opt.require_trailer ? trailer_sink : NULL, NULL);
-	trailer_init(&chk.tr);
-	progress_init(&pr, opt.url.key, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
-	    opt.progress);
-
-	up.nslots = opt.concurrency + 1;
-	up.slots = xcalloc(up.nslots, sizeof *up.slots);
-	up.queue = xcalloc(up.nslots, sizeof *up.queue);
-	up.slots[0].buf = xmalloc(opt.part_size);
-
-	/* The first part decides: a short input is one PUT. */
-	more = read_part(fd, up.slots[0].buf, opt.part_size, &up.slots[0].len, &pr);
-	if (more < 0) {
-		if (sig_caught())
-			sig_exit();
-		die_errno(EX_IOERR, "read %s", io_name(opt.file));
-	}
-	part_hash(&up.slots[0]);
-	if (more == 0) {
-		int ex;
-
-		sha256_final(&chk.sha, d);
-		hex_encode(sha_hex, d, 32);
-		if ((ex = check_finish(msg, sizeof msg)) != 0)
-			die(ex, "%s: %s; nothing uploaded", io_name(opt.file), msg);
-		if (sig_caught())
-			sig_exit();
-		progress_end(&pr, chk.bytes);
-		single_put(&main_conn, &up.slots[0], sha_hex);
-	}
-
-	/* Multipart. */
-	{
-		struct s3_result *res = xmalloc(sizeof *res);
-		const char *h[MAX_META + 8];
-		char store[MAX_META + 8][600], t[700];
-		unsigned char *body = xmalloc(65536);
-		size_t n = object_headers(h, store, NULL), pos = 0;
-
-		if (s3_request(&main_conn, "POST", opt.url.key, "uploads", h, n, NULL, 0, NULL, 0, res, body,
-		    65536) < 0)
-			die(put_exit(res), "create multipart upload s3://%s/%s: %s", opt.url.bucket, opt.url.key,
-			    s3_result_text(res, t, sizeof t));
-		if (xml_next((char *)body, res->bodylen, &pos, "UploadId", up.upload_id, sizeof up.upload_id) != 1)
-			die(EX_DATAERR, "create multipart upload s3://%s/%s: the answer holds no UploadId",
-			    opt.url.bucket, opt.url.key);
-		memcpy(up.qid, "uploadId=", 9);
-		s3_query_encode(up.qid + 9, sizeof up.qid - 9, up.upload_id);
-		free(body);
-		free(res);
-	}
-	up.etags = xcalloc(opt.max_parts, sizeof *up.etags);
-	conns = xcalloc(opt.concurrency, sizeof *conns);
-	tids = xcalloc(opt.concurrency, sizeof *tids);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 1u << 20);
-	for (unsigned i = 0; i < opt.concurrency; i++) {
-		s3_conn_init(&conns[i], &s3, opt.url.bucket);
-		if (pthread_create(&tids[i], &attr, worker, &conns[i]) != 0)
-			die(EX_SOFTWARE, "cannot start upload threads");
-	}
-
-	/* Hand the first part over, then read the rest. */
-	for (unsigned si = 0;;) {
-		pthread_mutex_lock(&up.mu);
-		up.slots[si].num = ++nparts;
-		up.queue[(up.qhead + up.qlen) % up.nslots] = si;
-		up.qlen++;
-		pthread_cond_broadcast(&up.cv);
-		if (!more) {
-			up.eof = 1;
-			pthread_mutex_unlock(&up.mu);
-			break;
-		}
-		/* A free slot: none is free while all are queued or in flight. */
-		for (;;) {
-			for (si = 0; si < up.nslots && up.slots[si].num; si++)
-				;
-			if (si < up.nslots || up.stop || sig_caught())
-				break;
-			pthread_cond_wait(&up.cv, &up.mu);
-		}
-		pthread_mutex_unlock(&up.mu);
-		if (up.stop || sig_caught())
-			break;
-		if (!up.slots[si].buf)
-			up.slots[si].buf = xmalloc(opt.part_size);
-		more = read_part(fd, up.slots[si].buf, opt.part_size, &up.slots[si].len, &pr);
-		if (more < 0) {
-			if (!sig_caught())
-				fail(EX_IOERR, "read %s: %s", io_name(opt.file), strerror(errno));
-			break;
-		}
-		if (up.slots[si].len == 0) {
-			/* The input ended exactly on a part boundary. */
-			pthread_mutex_lock(&up.mu);
-			up.eof = 1;
-			pthread_cond_broadcast(&up.cv);
-			pthread_mutex_unlock(&up.mu);
-			break;
-		}
-		part_hash(&up.slots[si]);
-		if (nparts == opt.max_parts) {
-			fail(EX_DATAERR, "%s is larger than %u parts of %llu bytes; use --expected-size or a larger --part-size",
-			    io_name(opt.file), opt.max_parts, (unsigned long long)opt.part_size);
-			break;
-		}
-	}
-	if (sig_caught() || up.stop) {
-		pthread_mutex_lock(&up.mu);
-		up.stop = 1;
-		pthread_cond_broadcast(&up.cv);
-		pthread_mutex_unlock(&up.mu);
-	}
-	/* Wait for the workers: after a stop, only for the requests in flight,
-	 * which end by their deadline. */
-	for (unsigned i = 0; i < opt.concurrency; i++)
-		pthread_join(tids[i], NULL);
-	progress_end(&pr, chk.bytes);
-	if (!up.err_ex && !sig_caught()) {
-		int ex = check_finish(msg, sizeof msg);
-
-		if (ex)
-			fail(ex, "%s: %s; upload aborted, nothing stored under s3://%s/%s", io_name(opt.file), msg,
-			    opt.url.bucket, opt.url.key);
-	}
-	if (up.err_ex || sig_caught()) {
-		abort_upload(&main_conn);
-		if (sig_caught())
-			sig_exit();
-		die(up.err_ex, "%s", up.err);
-	}
-
-	/* Complete. */
-	{
-		static struct s3_result *res;
-		static char *xml;
-		static unsigned char *body;
-		size_t cap = (size_t)nparts * 200 + 128, bl = 0, pos = 0;
-		char t[700], etag[128];
-		const char *h[1] = { "If-None-Match: *" };
-
-		res = xmalloc(sizeof *res);
-		xml = xmalloc(cap);
-		body = xmalloc(65536);
-
-		bl += (size_t)snprintf(xml + bl, cap - bl, "<CompleteMultipartUpload>");
-		for (unsigned i = 0; i < nparts; i++)
-			bl += (size_t)snprintf(xml + bl, cap - bl, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
-			    i + 1, up.etags[i]);
-		bl += (size_t)snprintf(xml + bl, cap - bl, "</CompleteMultipartUpload>");
-		if (s3_request(&main_conn, "POST", opt.url.key, up.qid, h, opt.if_none_match ? 1 : 0, xml, bl, NULL,
-		    S3_ERROR_IN_200, res, body, 65536) < 0) {
-			abort_upload(&main_conn);
-			if (sig_caught())
-				sig_exit();
-			die(put_exit(res), "complete multipart upload s3://%s/%s: %s", opt.url.bucket, opt.url.key,
-			    s3_result_text(res, t, sizeof t));
-		}
-		if (xml_next((char *)body, res->bodylen, &pos, "ETag", etag, sizeof etag) != 1)
-			snprintf(etag, sizeof etag, "%s", res->etag);
-		sha256_final(&chk.sha, d);
-		hex_encode(sha_hex, d, 32);
-		tag_sha256(&main_conn, sha_hex);
-		print_result(chk.bytes, sha_hex, etag);
-	}
+	u = upload_new(fd);
+	upload_run(u);
+	ex = u->err_ex;
+	memcpy(err, u->err, sizeof err);
+	upload_free(u);
+	if (fd > 0)
+		close(fd);
+	if (sig_caught())
+		sig_exit();
+	if (ex)
+		die(ex, "%s", err);
 	return EX_OK;
 }

@@ -119,7 +119,8 @@ flush_batch(void)
 	}
 	bl += (size_t)snprintf(xml + bl, cap - bl, "</Delete>");
 	s3_content_md5(xml, bl, hdr, md5h);
-	if (s3_request(&c, "POST", "", "delete", h, 1, xml, bl, NULL, 0, res, body, (1u << 20) - 1) < 0) {
+	if (s3_request(&c, &(struct s3_req){ .method = "POST", .key = "", .query = "delete", .headers = h,
+	    .nheaders = 1, .body = xml, .len = bl, .rbuf = body, .rcap = (1u << 20) - 1 }, res) < 0) {
 		if (sig_caught())
 			sig_exit();
 		die(s3_exit_code(res), "delete %zu keys from s3://%s/: %s", nbatch, u.bucket,

@@ -140,6 +140,16 @@ s3_conn_close(struct s3_conn *c)
 	http_client_close(&c->http);
 }
 
+void
+s3_free(struct s3 *s)
+{
+	if (s->have_anchors)
+		tls_anchors_free(&s->anchors);
+	s->have_anchors = 0;
+	explicit_bzero(&s->creds, sizeof s->creds);
+	pthread_mutex_destroy(&s->lock);
+}
+
 /* Full jitter: a random wait between 0 and min(cap, base * 2^attempt), in
  * short slices so that a signal ends it at once. */
 static void
@@ -220,164 +230,207 @@ refresh_creds(struct s3 *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* The request's path: /BUCKET/KEY in path style, /KEY otherwise, the key
+ * encoded. Bucket operations in path style go to "/BUCKET", as botocore
+ * sends them; some stores sign "/BUCKET/" differently. */
+static char *
+request_path(const struct s3_conn *c, const char *key)
+{
+	size_t kl = strlen(key), cap = 3 * kl + S3_BUCKET_MAX + 4;
+	char *path = xmalloc(cap), *enc = xmalloc(3 * kl + 1);
+
+	sigv4_uri_encode(enc, 3 * kl + 1, key, kl, 1);
+	if (c->s3->path_style && c->bucket[0] && !key[0])
+		snprintf(path, cap, "/%s", c->bucket);
+	else if (c->s3->path_style && c->bucket[0])
+		snprintf(path, cap, "/%s/%s", c->bucket, enc);
+	else
+		snprintf(path, cap, "/%s", enc);
+	free(enc);
+	return path;
+}
+
+/* One attempt's signed headers: the date changes from one to the next,
+ * and so may the credentials. */
+struct signed_hdrs {
+	char amzdate[20], host[320], date[40], sha[100], auth[SIGV4_AUTH_MAX + 32];
+	char *token;
+	const char **sh;    /* the signed headers, Host first */
+	const char **sent;  /* what is sent: all but Host (the client's own), and Authorization */
+	size_t nsent;
+};
+
+static void
+signed_hdrs_init(struct signed_hdrs *h, const struct s3_req *q)
+{
+	memset(h, 0, sizeof *h);
+	h->sh = xcalloc(q->nheaders + 4, sizeof *h->sh);
+	h->sent = xcalloc(q->nheaders + 5, sizeof *h->sent);
+}
+
+static void
+signed_hdrs_free(struct signed_hdrs *h)
+{
+	free(h->token);
+	free(h->sh);
+	free(h->sent);
+}
+
+/* Signs q for path at the server's present time: 0, or -1 when a header
+ * is too long to sign. */
+static int
+sign(struct s3 *s, const struct s3_req *q, const char *path, const char *host, const char *hash,
+    struct signed_hdrs *h)
+{
+	struct sigv4_request sr;
+	time_t now = (time_t)s3_now(s);
+	struct tm tm;
+	size_t n = 0;
+	int rc;
+
+	gmtime_r(&now, &tm);
+	strftime(h->amzdate, sizeof h->amzdate, "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(h->host, sizeof h->host, "Host: %s", host);
+	snprintf(h->date, sizeof h->date, "x-amz-date: %s", h->amzdate);
+	snprintf(h->sha, sizeof h->sha, "x-amz-content-sha256: %s", hash);
+	h->sh[n++] = h->host;
+	h->sh[n++] = h->date;
+	h->sh[n++] = h->sha;
+	pthread_mutex_lock(&s->lock);
+	free(h->token);
+	h->token = NULL;
+	if (s->creds.token[0]) {
+		size_t tl = strlen(s->creds.token) + 32;
+
+		h->token = xmalloc(tl);
+		snprintf(h->token, tl, "x-amz-security-token: %s", s->creds.token);
+		h->sh[n++] = h->token;
+	}
+	for (size_t i = 0; i < q->nheaders; i++)
+		h->sh[n++] = q->headers[i];
+	sr = (struct sigv4_request){ .method = q->method, .path = path, .query = q->query ? q->query : "",
+		.headers = h->sh, .nheaders = n, .payload_hash = hash, .amzdate = h->amzdate,
+		.region = s->region, .service = "s3" };
+	memcpy(h->auth, "Authorization: ", 15);
+	rc = sigv4_authorization(&sr, s->creds.access, s->creds.secret, h->auth + 15, sizeof h->auth - 15);
+	pthread_mutex_unlock(&s->lock);
+	if (rc < 0)
+		return -1;
+	h->nsent = 0;
+	for (size_t i = 1; i < n; i++)
+		h->sent[h->nsent++] = h->sh[i];
+	h->sent[h->nsent++] = h->auth;
+	return 0;
+}
+
+/* What an answer means: 0 success, 1 a failure worth retrying, -1 a
+ * failure that is final. Fills res's status, code, message and ETag. */
+static int
+judge(struct s3 *s, const struct s3_req *q, struct s3_result *res, const unsigned char *rbuf)
+{
+	const char *et = http_header(&res->resp, "ETag");
+
+	res->status = res->resp.status;
+	res->bodylen = res->resp.bodylen;
+	res->code[0] = res->message[0] = 0;
+	snprintf(res->etag, sizeof res->etag, "%s", et ? et : "");
+	if (res->status >= 200 && res->status < 300) {
+		size_t pos = 0, es, el;
+
+		if (!(q->flags & S3_ERROR_IN_200) ||
+		    xml_span((const char *)rbuf, res->bodylen, &pos, "Error", &es, &el) == 0)
+			return 0;
+		/* A 200 whose body is an <Error>: the request failed after the
+		 * server had started answering. */
+		error_fields(res, rbuf);
+		if (!res->code[0])
+			snprintf(res->code, sizeof res->code, "InternalError");
+		return 1;
+	}
+	error_fields(res, rbuf);
+	if (strcmp(res->code, "RequestTimeTooSkewed") == 0)
+		learn_skew(s, &res->resp);
+	if (strcmp(res->code, "ExpiredToken") == 0) {
+		pthread_mutex_lock(&s->lock);
+		s->creds.expires = 1; /* forces the refresh before the retry */
+		pthread_mutex_unlock(&s->lock);
+	}
+	return res->status == 500 || res->status == 502 || res->status == 503 || res->status == 504 ||
+	    retryable_code(res->code) ? 1 : -1;
+}
+
 int
-s3_request(struct s3_conn *c, const char *method, const char *key, const char *query,
-    const char *const *headers, size_t nheaders, const void *body, size_t len,
-    const char *payload_hash, unsigned flags, struct s3_result *res, unsigned char *rbuf, size_t rcap)
+s3_request(struct s3_conn *c, const struct s3_req *q, struct s3_result *res)
 {
 	struct s3 *s = c->s3;
-	char phash[65], *path, *enc, host[300], amzdate[20], auth[SIGV4_AUTH_MAX + 32];
-	char datehdr[40], shahdr[100], *tokhdr = NULL;
-	const char **sh = xcalloc(nheaders + 4, sizeof *sh), **sent = xcalloc(nheaders + 5, sizeof *sent);
-	unsigned char *ebuf = NULL;
-	size_t pathcap = 3 * strlen(key) + S3_BUCKET_MAX + 4;
+	struct signed_hdrs h;
+	const char *hash = q->payload_hash, *query = q->query ? q->query : "";
+	char phash[65], host[300], *path = request_path(c, q->key), *target;
+	unsigned char *ebuf = NULL, *rbuf = q->rbuf;
+	size_t rcap = q->rcap, tl;
+	uint64_t limit = (q->flags & S3_NO_RETRY) && s->timeout_ms > 10000 ? 10000 : s->timeout_ms;
 	int rc = -1;
 
 	memset(res, 0, sizeof *res);
-	if (!payload_hash) {
-		if (s->unsigned_payload && s->ep.https) {
-			payload_hash = "UNSIGNED-PAYLOAD";
-		} else {
-			unsigned char d[32];
+	if (!hash && s->unsigned_payload && s->ep.https) {
+		hash = "UNSIGNED-PAYLOAD";
+	} else if (!hash) {
+		unsigned char d[32];
 
-			sha256_buf(body, len, d);
-			hex_encode(phash, d, 32);
-			payload_hash = phash;
-		}
+		sha256_buf(q->body, q->len, d);
+		hex_encode(phash, d, 32);
+		hash = phash;
 	}
-	path = xmalloc(pathcap);
-	enc = xmalloc(3 * strlen(key) + 1);
-	sigv4_uri_encode(enc, 3 * strlen(key) + 1, key, strlen(key), 1);
-	/* Bucket operations in path style go to "/BUCKET", as botocore sends
-	 * them; some stores sign "/BUCKET/" differently. */
-	if (s->path_style && c->bucket[0] && !key[0])
-		snprintf(path, pathcap, "/%s", c->bucket);
-	else if (s->path_style && c->bucket[0])
-		snprintf(path, pathcap, "/%s/%s", c->bucket, enc);
-	else
-		snprintf(path, pathcap, "/%s", enc);
 	http_host_header(&c->http.url, host, sizeof host);
 	if (!rbuf) {
 		ebuf = xmalloc(ERRBODY_MAX);
 		rbuf = ebuf;
 		rcap = ERRBODY_MAX;
 	}
-
+	tl = strlen(path) + strlen(query) + 2;
+	target = xmalloc(tl);
+	snprintf(target, tl, "%s%s%s", path, *query ? "?" : "", query);
+	signed_hdrs_init(&h, q);
 	for (unsigned attempt = 0;; attempt++) {
-		struct sigv4_request sr;
-		char hosthdr[320], err[512], *target;
-		size_t n = 0, m = 0;
-		time_t now;
-		struct tm tm;
-		int retry = 0;
+		char err[512];
+		int verdict;
 
 		if (attempt) {
 			backoff(attempt - 1);
 			refresh_creds(s);
 		}
-		if (sig_caught() && !(flags & S3_NO_RETRY)) {
+		if (sig_caught() && !(q->flags & S3_NO_RETRY)) {
 			snprintf(res->message, sizeof res->message, "interrupted");
 			break;
 		}
 		res->attempts = attempt + 1;
-		now = (time_t)s3_now(s);
-		gmtime_r(&now, &tm);
-		strftime(amzdate, sizeof amzdate, "%Y%m%dT%H%M%SZ", &tm);
-		snprintf(hosthdr, sizeof hosthdr, "Host: %s", host);
-		snprintf(datehdr, sizeof datehdr, "x-amz-date: %s", amzdate);
-		snprintf(shahdr, sizeof shahdr, "x-amz-content-sha256: %s", payload_hash);
-		sh[n++] = hosthdr;
-		sh[n++] = datehdr;
-		sh[n++] = shahdr;
-		pthread_mutex_lock(&s->lock);
-		free(tokhdr);
-		tokhdr = NULL;
-		if (s->creds.token[0]) {
-			size_t tl = strlen(s->creds.token) + 32;
-
-			tokhdr = xmalloc(tl);
-			snprintf(tokhdr, tl, "x-amz-security-token: %s", s->creds.token);
-			sh[n++] = tokhdr;
-		}
-		for (size_t i = 0; i < nheaders; i++)
-			sh[n++] = headers[i];
-		sr = (struct sigv4_request){ .method = method, .path = path, .query = query ? query : "",
-			.headers = sh, .nheaders = n, .payload_hash = payload_hash, .amzdate = amzdate,
-			.region = s->region, .service = "s3" };
-		memcpy(auth, "Authorization: ", 15);
-		if (sigv4_authorization(&sr, s->creds.access, s->creds.secret, auth + 15, sizeof auth - 15) < 0) {
-			pthread_mutex_unlock(&s->lock);
+		if (sign(s, q, path, host, hash, &h) < 0) {
 			snprintf(res->message, sizeof res->message, "cannot sign the request (a header too long?)");
 			break;
 		}
-		pthread_mutex_unlock(&s->lock);
-		for (size_t i = 1; i < n; i++) /* Host is the client's own */
-			sent[m++] = sh[i];
-		sent[m++] = auth;
-		{
-			size_t tl = strlen(path) + (query ? strlen(query) : 0) + 2;
-
-			target = xmalloc(tl);
-			snprintf(target, tl, "%s%s%s", path, query && *query ? "?" : "", query ? query : "");
-		}
-		if (http_request(&c->http, method, target, sent, m, body, len, &res->resp, rbuf, rcap,
-		    deadline_in((flags & S3_NO_RETRY) && s->timeout_ms > 10000 ? 10000 : s->timeout_ms),
-		    err, sizeof err) < 0) {
-			free(target);
+		if (http_request(&c->http, q->method, target, h.sent, h.nsent, q->body, q->len, &res->resp, rbuf,
+		    rcap, deadline_in(limit), err, sizeof err) < 0) {
 			res->status = 0;
 			res->code[0] = 0;
 			snprintf(res->message, sizeof res->message, "%s", err);
 			if (sig_caught() || attempt >= s->retries)
 				break;
-			log_warn("%s %s: %s; retrying", method, key, err);
+			log_warn("%s %s: %s; retrying", q->method, q->key, err);
 			continue;
 		}
-		free(target);
-		res->status = res->resp.status;
-		res->bodylen = res->resp.bodylen;
-		res->code[0] = res->message[0] = 0;
-		{
-			const char *et = http_header(&res->resp, "ETag");
-
-			snprintf(res->etag, sizeof res->etag, "%s", et ? et : "");
-		}
-		if (res->status >= 200 && res->status < 300) {
-			size_t pos = 0, es, el;
-
-			if (!(flags & S3_ERROR_IN_200) ||
-			    xml_span((const char *)rbuf, res->bodylen, &pos, "Error", &es, &el) == 0) {
-				rc = 0;
-				break;
-			}
-			/* A 200 whose body is an <Error>: the request failed after
-			 * the server had started answering. */
-			error_fields(res, rbuf);
-			if (!res->code[0])
-				snprintf(res->code, sizeof res->code, "InternalError");
-			retry = 1;
-		} else {
-			error_fields(res, rbuf);
-			if (strcmp(res->code, "RequestTimeTooSkewed") == 0)
-				learn_skew(s, &res->resp);
-			if (strcmp(res->code, "ExpiredToken") == 0) {
-				pthread_mutex_lock(&s->lock);
-				s->creds.expires = 1; /* forces the refresh before the retry */
-				pthread_mutex_unlock(&s->lock);
-			}
-			retry = res->status == 500 || res->status == 502 || res->status == 503 ||
-			    res->status == 504 || retryable_code(res->code);
-		}
-		if (!retry || (flags & S3_NO_RETRY) || attempt >= s->retries)
+		if ((verdict = judge(s, q, res, rbuf)) == 0) {
+			rc = 0;
 			break;
-		log_warn("%s %s: %d %s; retrying", method, key, res->status, res->code[0] ? res->code : "");
+		}
+		if (verdict < 0 || (q->flags & S3_NO_RETRY) || attempt >= s->retries)
+			break;
+		log_warn("%s %s: %d %s; retrying", q->method, q->key, res->status, res->code[0] ? res->code : "");
 		http_client_close(&c->http);
 	}
-	free(tokhdr);
+	signed_hdrs_free(&h);
+	free(target);
 	free(ebuf);
 	free(path);
-	free(enc);
-	free(sh);
-	free(sent);
 	return rc;
 }
 

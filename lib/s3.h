@@ -99,6 +99,8 @@ void s3_opts_check(const struct s3_opts *o);
 /* Resolves configuration and credentials; dies with 64/77/78 and a clear
  * message when something is missing or wrong. */
 void s3_setup(struct s3 *s, const struct s3_opts *o);
+/* Frees what s3_setup loaded and wipes the credentials. */
+void s3_free(struct s3 *s);
 
 /* One worker's connection to one bucket. */
 struct s3_conn {
@@ -125,14 +127,26 @@ enum {
 	                      * most 10 s, sent even after SIGINT/SIGTERM */
 };
 
-/* One signed request for KEY (encoded here) in the connection's bucket;
- * query is already encoded ("uploadId=..&partNumber=3", "" for none).
- * headers are extra "Name: value" lines, all of them signed. payload_hash is
- * the body's hex SHA-256, or NULL to compute it here. The answer's body goes
- * to rbuf (capacity rcap). Returns 0 for a 2xx answer, -1 otherwise. */
-int s3_request(struct s3_conn *c, const char *method, const char *key, const char *query,
-    const char *const *headers, size_t nheaders, const void *body, size_t len,
-    const char *payload_hash, unsigned flags, struct s3_result *res, unsigned char *rbuf, size_t rcap);
+/* One request: what to send, and where the answer's body goes. Members
+ * not set (designated initializers) mean none. */
+struct s3_req {
+	const char *method;
+	const char *key;              /* encoded here; "" for the bucket itself */
+	const char *query;            /* already encoded ("uploadId=..&partNumber=3"); NULL: none */
+	const char *const *headers;   /* extra "Name: value" lines, all of them signed */
+	size_t nheaders;
+	const void *body;
+	size_t len;
+	const char *payload_hash;     /* the body's hex SHA-256; NULL: computed here */
+	unsigned flags;               /* S3_ERROR_IN_200, S3_NO_RETRY */
+	unsigned char *rbuf;          /* the answer's body (capacity rcap); NULL: not kept */
+	size_t rcap;
+};
+
+/* Sends q, signed with SigV4, in the connection's bucket, retried as the
+ * header comment says. Returns 0 for a 2xx answer, -1 otherwise; res says
+ * what came back. */
+int s3_request(struct s3_conn *c, const struct s3_req *q, struct s3_result *res);
 
 /* The exit code that fits a failed request: 77 refused credentials or
  * permissions, 66 no such bucket or key, 69 no answer, 75 throttling or
