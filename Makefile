@@ -24,7 +24,7 @@ OPT = -O2
 LDOPT = -static -s
 endif
 
-CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -Ilib -Itests -I$(DEPS)/include -MMD -MP
+CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -Ilib -I$(DEPS)/include -MMD -MP
 LIBS = -L$(DEPS)/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 
 LIBSRC = $(wildcard lib/*.c)
@@ -83,9 +83,12 @@ $(OUT)/bin/%: $(OUT)/obj/bin/%.o $(OUT)/libpgops.a
 	@mkdir -p $(@D)
 	$(CC) $(LDOPT) -o $@ $< $(OUT)/libpgops.a $(LIBS)
 
-$(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/obj/tests/tap.o $(OUT)/libpgops.a
+# Unit tests: TAP helpers from tests/support, for them alone.
+$(OUT)/obj/tests/unit/%.o $(OUT)/obj/tests/support/%.o: CFLAGS += -Itests/support
+
+$(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/obj/tests/support/tap.o $(OUT)/libpgops.a
 	@mkdir -p $(@D)
-	$(CC) $(LDOPT) -o $@ $< $(OUT)/obj/tests/tap.o $(OUT)/libpgops.a $(LIBS)
+	$(CC) $(LDOPT) -o $@ $< $(OUT)/obj/tests/support/tap.o $(OUT)/libpgops.a $(LIBS)
 
 $(OUT)/tests/%: $(OUT)/obj/tests/helpers/%.o $(OUT)/libpgops.a
 	@mkdir -p $(@D)
@@ -155,4 +158,4 @@ distclean:
 .PHONY: all tests check demo fuzz bench fidelity install clean distclean
 .SECONDARY:
 
--include $(LIBOBJ:.o=.d) $(wildcard $(OUT)/obj/bin/*.d $(OUT)/obj/bin/*/*.d $(OUT)/obj/tests/*/*.d $(OUT)/obj/tests/*.d)
+-include $(LIBOBJ:.o=.d) $(wildcard $(OUT)/obj/bin/*.d $(OUT)/obj/bin/*/*.d $(OUT)/obj/tests/*/*.d)

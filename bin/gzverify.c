@@ -134,7 +134,7 @@ load_sums(const char *path)
 		sums[nsums++].name = xstrdup(name);
 	}
 	if (ferror(f))
-		die_errno(EX_IOERR, "read error: %s", path);
+		die_errno(EX_IOERR, "read %s", path);
 	fclose(f);
 	if (nsums == 0)
 		die(EX_DATAERR, "%s: no checksums in it", path);
@@ -212,7 +212,7 @@ verify_one(const char *path, int ninputs, struct verdict *v, struct gz_reader *r
 		if (sig_caught())
 			sig_exit();
 		if (got < 0) {
-			set(v, EX_IOERR, "io_error", "read error: %s: %s", name, strerror(errno));
+			set(v, EX_IOERR, "io_error", "read %s: %s", name, strerror(errno));
 			break;
 		}
 		if (got == 0) {
@@ -224,7 +224,7 @@ verify_one(const char *path, int ninputs, struct verdict *v, struct gz_reader *r
 		if (gz_reader_feed(r, buf, (size_t)got) != GZ_OK)
 			break;
 		if (opt.tee && io_write_all(1, buf, (size_t)got) < 0) {
-			set(v, EX_IOERR, "io_error", "write error: stdout: %s", strerror(errno));
+			set(v, EX_IOERR, "io_error", "write to stdout: %s", strerror(errno));
 			break;
 		}
 		progress_update(&prog, r->in_bytes);
@@ -235,7 +235,7 @@ verify_one(const char *path, int ninputs, struct verdict *v, struct gz_reader *r
 		progress_end(&prog, r->in_bytes);
 
 	if (v->code == 0 && r->status == GZ_SINK_ERROR)
-		set(v, EX_IOERR, "io_error", "write error: stdout: %s", strerror(r->sink_errno));
+		set(v, EX_IOERR, "io_error", "write to stdout: %s", strerror(r->sink_errno));
 	else if (v->code == 0 && r->status != GZ_OK) {
 		const char *hint = strstr(r->err, "trailing garbage") ?
 		    " (--allow-trailing-garbage accepts it)" : "";
@@ -297,7 +297,7 @@ report(const char *path, const struct verdict *v, const struct gz_reader *r, FIL
 	if (v->code && !opt.quiet)
 		log_error("%s", v->msg);
 	if (v->code == 0 && opt.sha256 && fprintf(sumout, "%s  %s\n", hex, path) < 0)
-		die_errno(EX_IOERR, "write error: %s", opt.sha256_file ? opt.sha256_file : "stdout");
+		die_errno(EX_IOERR, "write to %s", opt.sha256_file ? opt.sha256_file : "stdout");
 	if (opt.verbose && v->code == 0) {
 		progress_human(human_in, sizeof human_in, r->in_bytes);
 		progress_human(human_out, sizeof human_out, r->out_bytes);
@@ -326,7 +326,7 @@ report(const char *path, const struct verdict *v, const struct gz_reader *r, FIL
 		else
 			printf("}\n");
 		if (fflush(stdout) == EOF)
-			die_errno(EX_IOERR, "write error: stdout");
+			die_errno(EX_IOERR, "write to stdout");
 	}
 }
 
@@ -399,17 +399,17 @@ main(int argc, char **argv)
 	}
 	if (opt.sha256_file) {
 		if (fflush(sumout) == EOF)
-			die_errno(EX_IOERR, "write error: %s", opt.sha256_file);
+			die_errno(EX_IOERR, "write to %s", opt.sha256_file);
 		if (worst) {
 			outfile_abort(&sumfile);
 		} else {
 			sumfile.fd = dup(fileno(sumout));
 			fclose(sumout);
 			if (outfile_commit(&sumfile) < 0)
-				die_errno(EX_IOERR, "cannot write %s", opt.sha256_file);
+				die_errno(EX_IOERR, "write to %s", opt.sha256_file);
 		}
 	} else if (opt.sha256 && fflush(stdout) == EOF) {
-		die_errno(EX_IOERR, "write error: stdout");
+		die_errno(EX_IOERR, "write to stdout");
 	}
 	return worst;
 }

@@ -238,7 +238,7 @@ read_stdin(void)
 	if (r < 0) {
 		if (sig_caught())
 			sig_exit();
-		die_errno(EX_IOERR, "read error: stdin");
+		die_errno(EX_IOERR, "read stdin");
 	}
 	if (memchr(buf, 0, len))
 		die(EX_DATAERR, "stdin: contains a NUL byte");
@@ -645,7 +645,7 @@ main(int argc, char **argv)
 		json_out(refused);
 	if (refused) {
 		if (fflush(stdout) == EOF)
-			die_errno(EX_IOERR, "write error: stdout");
+			die_errno(EX_IOERR, "write to stdout");
 		die(EX_NEGATIVE, "%s; nothing deleted", refused);
 	}
 	if (opt.delete) {
@@ -663,7 +663,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))
-		die_errno(EX_IOERR, "write error: stdout");
+		die_errno(EX_IOERR, "write to stdout");
 	if (failed)
 		die(EX_IOERR, "%d of %zu deletions failed", failed, ndel);
 	if (opt.check && ndel)

@@ -233,7 +233,7 @@ main(int argc, char **argv)
 			add_key(line);
 		}
 		if (ferror(stdin))
-			die_errno(EX_IOERR, "read standard input");
+			die_errno(EX_IOERR, "read stdin");
 		free(line);
 	}
 	flush_batch();

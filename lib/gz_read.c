@@ -119,7 +119,7 @@ emit(struct gz_reader *r, const void *buf, size_t n)
 	r->out_bytes += n;
 	if (s->sink && n && s->sink(s->sink_arg, buf, n) < 0) {
 		r->sink_errno = errno;
-		fail(r, GZ_SINK_ERROR, s->member, s->pos, "write error: %s", strerror(errno));
+		fail(r, GZ_SINK_ERROR, s->member, s->pos, "write to the output: %s", strerror(errno));
 	}
 }
 

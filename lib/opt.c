@@ -11,7 +11,7 @@ void
 opt_help(const char *usage)
 {
 	if (fputs(usage, stdout) == EOF || fflush(stdout) == EOF)
-		die_errno(EX_IOERR, "write error: stdout");
+		die_errno(EX_IOERR, "write to stdout");
 	exit(EX_OK);
 }
 
@@ -19,7 +19,7 @@ void
 opt_version(void)
 {
 	if (printf("%s (pgops) %s\n", log_prog, PGOPS_VERSION) < 0 || fflush(stdout) == EOF)
-		die_errno(EX_IOERR, "write error: stdout");
+		die_errno(EX_IOERR, "write to stdout");
 	exit(EX_OK);
 }
 

@@ -38,7 +38,7 @@ interrupted() {
 }
 trap 'interrupted 130' INT
 trap 'interrupted 143' TERM HUP
-. "$TOP/tests/servers.sh"
+. "$TOP/tests/support/servers.sh"
 
 bold=
 plain=

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The build's promises: static binaries, and a second make does nothing.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 progs=$(cd "$PGOPS_BIN" && ls)
 plan $(($(echo "$progs" | wc -w) + 1))
 for p in $progs; do

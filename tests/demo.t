@@ -4,7 +4,7 @@
 # behind; and once interrupted by Ctrl-C (SIGINT to its process group, as a
 # terminal sends it) in the middle of the backups, which must clean up all
 # the same.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 17
 mkdir -p "$T/tmp"
 chmod 755 "$T/tmp"

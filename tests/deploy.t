@@ -1,15 +1,15 @@
 #!/bin/sh
 # The deployment examples: the Kubernetes YAML parses and its workloads have
 # the settings operators rely on; every command a container or probe runs is
-# one of our programs with options it has (tests/kubernetes.py); the
+# one of our programs with options it has (tests/support/kubernetes.py); the
 # migration init container's command, taken from the YAML, applies the
 # migrations from a ConfigMap-style mount (..data symlinks) against a real
 # server, and the Job's command then finds nothing to do; the crontab's jobs
 # run our programs with options they have.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 EX=$TOP/share/examples
 
-python3 "$TOP/tests/kubernetes.py" "$PGOPS_BIN" "$EX" >"$T/k8s" 2>&1
+python3 "$TOP/tests/support/kubernetes.py" "$PGOPS_BIN" "$EX" >"$T/k8s" 2>&1
 n=$(grep -c '' "$T/k8s")
 plan $((n + 9))
 while IFS= read -r l; do

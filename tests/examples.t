@@ -4,7 +4,7 @@
 # restore-drill.sh on the newest backup, and each script's failures: a
 # failing stage anywhere in a pipeline fails the script with that stage's
 # status and publishes or prunes nothing.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 53
 EX=$TOP/share/examples
 pg_start

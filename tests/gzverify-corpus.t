@@ -6,8 +6,8 @@
 # garbage ignored", where gzverify calls the file corrupt (exit 1) unless
 # --allow-trailing-garbage. Each file is checked with -j1 (inline) and -j2
 # (parallel path for indexed members).
-. "$(dirname "$0")/lib.sh"
-python3 "$TOP/tests/gzcorpus.py" "$T/c" "$PGOPS_TESTBIN/gzwrite" || exit 1
+. "$(dirname "$0")/support/lib.sh"
+python3 "$TOP/tests/support/gzcorpus.py" "$T/c" "$PGOPS_TESTBIN/gzwrite" || exit 1
 plan $(($(wc -l <"$T/c/MANIFEST") + 2))
 
 garbage=0

@@ -1,7 +1,7 @@
 #!/bin/sh
 # gzverify as a user runs it: options, every exit code, messages, pass-through
 # modes, checksums, the dump trailer, signals and closed pipes.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 65
 
 seq 1 200000 >"$T/data"
@@ -46,7 +46,7 @@ is "$rc" 66 "a directory is exit 66"
 if [ -r /proc/self/mem ]; then
 	run gzverify /proc/self/mem
 	is "$rc" 74 "read error is exit 74"
-	like "$T/err" 'read error: /proc/self/mem: ' "and says read error"
+	like "$T/err" 'read /proc/self/mem: ' "and says what it could not read"
 else
 	skip "no /proc/self/mem"; skip "no /proc/self/mem"
 fi
@@ -88,7 +88,7 @@ run gzverify --tee <"$T/cut.gz"
 is "$rc" 1 "--tee on truncated input exits 1"
 sh -c 'gzverify -c "$1"; echo $? >"$2"' sh "$T/a.gz" "$T/rc" 2>"$T/err" | head -c 10 >/dev/null
 is "$(cat "$T/rc")" 74 "stdout closed early: exit 74"
-like "$T/err" 'write error: stdout: Broken pipe' "and says so"
+like "$T/err" 'write to stdout: Broken pipe' "and says so"
 
 # Checksums.
 run gzverify --sha256 "$T/a.gz" "$T/ours.gz"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The test harness itself: PostgreSQL 15 and the signature-checking S3 server
 # start on loopback, answer, and are stopped on every exit path.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 10
 
 pg_start
@@ -23,7 +23,7 @@ like "$T/out" 'SignatureDoesNotMatch' "with SignatureDoesNotMatch"
 
 # A child test that starts both servers, then is killed: nothing survives.
 cat >"$T/child.t" <<CHILD
-. "$TOP/tests/lib.sh"
+. "$TOP/tests/support/lib.sh"
 pg_start && s3_start b
 echo "\$(pg_pid) \$S3_PID" >"$T/child.pids"
 sleep 600 >/dev/null 2>&1 & wait \$!

@@ -4,8 +4,8 @@
 # run id, the exit status and the output's tail; the job's own output and
 # exit status pass through unchanged, and no monitor failure (refused,
 # 500, stalled) changes them.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/tests/pki.sh"
+. "$(dirname "$0")/support/lib.sh"
+. "$TOP/tests/support/pki.sh"
 plan 56
 
 pki_make "$T/pki"

@@ -3,7 +3,7 @@
 # bodies, every status code, readiness following the database down and up
 # within a period, wrk load with flat memory, idle connections that must not
 # block anyone, and SIGTERM's drain.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 32
 https_start web
 pg_start

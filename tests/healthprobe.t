@@ -3,8 +3,8 @@
 # TCP and Unix sockets, PostgreSQL up, stopped, rejecting connections,
 # with a wrong password, and as primary and streaming standby, and backup
 # freshness on real files; retries, --wait, -- COMMAND, JSON, exit codes.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/tests/pki.sh"
+. "$(dirname "$0")/support/lib.sh"
+. "$TOP/tests/support/pki.sh"
 plan 57
 pki_make "$T/pki"
 P=$T/pki

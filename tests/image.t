@@ -5,8 +5,8 @@
 # chroot as the image's user (nobody), against the loopback servers, with an
 # empty environment apart from the job's settings. That no file outside the
 # tree is needed (no libc, no /etc, no CA bundle) is what this proves.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/tests/pki.sh"
+. "$(dirname "$0")/support/lib.sh"
+. "$TOP/tests/support/pki.sh"
 plan 19
 EX=$TOP/share/examples
 # The image holds static binaries; the sanitizer build's are dynamic.

@@ -4,7 +4,7 @@
 # parses as one JSON object with the same fields: time (RFC 3339 UTC with
 # milliseconds), prog (the program), level (error, warn or info) and msg,
 # and nothing else; hostile bytes in a message stay inside the string.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 progs=$(cd "$PGOPS_BIN" && ls)
 nprogs=$(echo "$progs" | wc -w)
 plan $((nprogs + 5))

@@ -2,7 +2,7 @@
 # Every program has a man page that lints clean, whose SYNOPSIS and whose
 # option list (.It Fl entries) each hold exactly the options its usage()
 # lists, and that documents exit status, environment and examples.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 progs=$(cd "$PGOPS_BIN" && ls)
 plan $(($(echo "$progs" | wc -w) * 5))
 

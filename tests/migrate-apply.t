@@ -3,7 +3,7 @@
 # command, every exit code; drift; no-transaction files resumed; the lock
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 115
 pg_start || exit 1
 cd "$T" || exit 1

@@ -4,7 +4,7 @@
 # file): every migration applied exactly once, every runner exits 0, none
 # deadlocks. The wall time of the race and of a single run are printed for
 # comparison, not asserted (the machines are shared).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 6
 pg_start || exit 1
 cd "$T" || exit 1

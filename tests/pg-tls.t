@@ -4,8 +4,8 @@
 # cancel requests, several hosts, the PG* variables and DATABASE_URL, and
 # error messages that name the real server and never the tunnel or a
 # password.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/tests/pki.sh"
+. "$(dirname "$0")/support/lib.sh"
+. "$TOP/tests/support/pki.sh"
 plan 39
 pki_make "$T/pki"
 P=$T/pki

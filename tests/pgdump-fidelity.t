@@ -5,7 +5,7 @@
 # same: pg_dump --schema-only of source and copy differ by no more than
 # pg_dump's own dump/restore round trip makes them differ, and every table
 # has the same rows (ordered checksums) and every sequence the same state.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 pg_start || exit 1
 . "$TOP/tests/pgdump/fidelity.sh"
 plan $(( $(echo $FIXTURES | wc -w) * 7 + 3 ))

@@ -5,7 +5,7 @@
 # terminated mid-COPY, the reader gone, a full disk, SIGTERM, a server gone
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 81
 pg_start || exit 1
 F=$TOP/tests/pgdump

@@ -5,7 +5,7 @@
 # own round trip through psql (pg_dump --schema-only of source and copy
 # differ by the same lines; every table's rows and every sequence's state
 # are the same), and the restore drill passes on each of them.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 pg_start || exit 1
 . "$TOP/tests/pgdump/fidelity.sh"
 plan $(( $(echo $FIXTURES | wc -w) * 8 + 1 ))

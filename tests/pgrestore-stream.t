@@ -3,7 +3,7 @@
 # with SQLSTATE and dump line, meta-commands refused, truncated and corrupt
 # dumps never restored silently, the drill catching a tampered dump,
 # SIGTERM and input stalls, stats and JSON.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 79
 pg_start || exit 1
 cd "$T" || exit 1

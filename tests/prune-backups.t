@@ -2,7 +2,7 @@
 # prune-backups as operators run it: on a directory of real files (symlinks,
 # subdirectories, hostile names, permission errors, files vanishing), on
 # s3ls-style stdin, and every safety rule, output and exit code.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 67
 NOW=--now=2026-11-22T12:00:00Z
 B=$T/b

@@ -6,10 +6,10 @@
 # later keep the oldest backup when a rule still has room, marked "oldest"),
 # so where restic 0.14 drops the oldest and prune-backups keeps it for that
 # reason, the test accepts exactly that and says so.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 12
 export TZ=UTC RESTIC_PASSWORD=pgops-test RESTIC_REPOSITORY=$T/repo RESTIC_CACHE_DIR=$T/cache
-python3 "$TOP/tests/prune-calendar.py" >"$T/times"
+python3 "$TOP/tests/support/prune-calendar.py" >"$T/times"
 restic init -q >/dev/null 2>&1
 echo data >"$T/file"
 # restic spends most of its time deriving its key; four at a time.

@@ -3,7 +3,7 @@
 # and config files (profiles), web identity through STS, the container
 # endpoint and IMDSv2, each against local servers, each proven by an upload
 # the signature-checking server accepts; and the order between them.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 16
 s3_start bkt
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_CONFIG_FILE \

@@ -4,8 +4,8 @@
 # Complete, stalls past the deadline, clock skew, permanent failures and
 # SIGTERM. Every upload either completes byte-identical or exits non-zero
 # with nothing under KEY. Then TLS to the server with the test CA.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/tests/pki.sh"
+. "$(dirname "$0")/support/lib.sh"
+. "$TOP/tests/support/pki.sh"
 plan 43
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \

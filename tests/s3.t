@@ -3,7 +3,7 @@
 # server: sizes around the part boundary, a 300 MB stream, metadata read
 # back by botocore, 2,500 keys listed and deleted in batches, odd keys,
 # verification that refuses to publish, exit codes and messages.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 plan 62
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \

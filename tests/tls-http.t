@@ -3,8 +3,8 @@
 # CA made at test time: chain and host name checks (DNS and IP), expiry,
 # wrong CA, --insecure, client certificates, chunked bodies, bodies to the
 # end of the connection, keep-alive reuse, deadlines.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/tests/pki.sh"
+. "$(dirname "$0")/support/lib.sh"
+. "$TOP/tests/support/pki.sh"
 plan 29
 pki_make "$T/pki"
 P=$T/pki

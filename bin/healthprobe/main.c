@@ -201,11 +201,11 @@ main(int argc, char **argv)
 			if (!targets[i].pass && !o->verbose)
 				log_error("%s: %s", targets[i].shown, targets[i].why);
 		if (fflush(stdout) == EOF)
-			die_errno(EX_IOERR, "write error: stdout");
+			die_errno(EX_IOERR, "write to stdout");
 		return EX_NEGATIVE;
 	}
 	if (fflush(stdout) == EOF)
-		die_errno(EX_IOERR, "write error: stdout");
+		die_errno(EX_IOERR, "write to stdout");
 	if (cmd) {
 		execvp(cmd[0], cmd);
 		die_errno(errno == ENOENT ? 127 : 126, "cannot execute %s", cmd[0]);

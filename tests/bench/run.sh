@@ -90,8 +90,8 @@ fi
 # The TLS tunnel under libpq: COPY TO STDOUT of a ~400 MB table through
 # BearSSL and the relay thread, against libpq's own plain TCP, same server.
 tunnel_bench() {
-	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
-	. "$top/tests/pki.sh"
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
+	. "$top/tests/support/pki.sh"
 	pki_make "$T/pki"
 	pg_init
 	cp "$T/pki/server.crt" "$T/pki/server.key" "$PGDATA/"
@@ -175,7 +175,7 @@ section prune && prune_bench
 # healthprobe: one probe as HEALTHCHECK runs it, against curl for HTTP and
 # pg_isready for PostgreSQL; 200 sequential probes, per-probe times.
 healthprobe_bench() {
-	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
 	https_start web
 	pg_start
 	n=200
@@ -206,7 +206,7 @@ section healthprobe && ( healthprobe_bench )
 # taking turns round by round so that drift in the machine's state does not
 # favour one. Five rounds: pg_dump -Z6 alone takes about 40 s a run here.
 pgdump_bench() {
-	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
 	pg_start
 	echo "bench: loading the dump into PostgreSQL" >&2
 	pg_sql -c "create database benchdb" >/dev/null
@@ -262,7 +262,7 @@ section pgdump && ( pgdump_bench )
 # into a fresh database of the same server, taking turns round by round;
 # and the gzip dump, pgrestore-stream reading it against zcat | psql.
 pgrestore_bench() {
-	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
 	pg_start
 	CONN="host=$PGHOST port=$PGPORT user=postgres"
 	fresh() { pg_sql -q -c "drop database if exists restored" -c "create database restored" >/dev/null 2>&1; }
@@ -303,7 +303,7 @@ section pgrestore && ( pgrestore_bench )
 # the run that finds everything applied, which init containers pay on every
 # pod start.
 migrate_bench() {
-	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
 	pg_start
 	m=$d/migrations
 	s=$d/sqitch
@@ -374,7 +374,7 @@ section migrate && ( migrate_bench )
 # every byte to disk, so wall times carry its cost too; CPU and RSS are the
 # tools' own.
 s3put_bench() {
-	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/lib.sh"
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
 	s3_start bkt
 	unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE
 	export AWS_EC2_METADATA_DISABLED=true

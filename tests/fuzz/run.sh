@@ -25,7 +25,7 @@ for name in "$@"; do
 		# Test-PKI certificates and keys made with openssl, PEM and DER.
 		k=$top/build/fuzz/pki
 		if [ ! -s "$k/server.crt" ]; then
-			(. "$top/tests/pki.sh" && pki_make "$k")
+			(. "$top/tests/support/pki.sh" && pki_make "$k")
 		fi
 		cp "$k/server.crt" "$k/ca.crt" "$k/client-ec.key" "$corpus/"
 		openssl x509 -in "$k/server.crt" -outform DER -out "$corpus/server.der" 2>/dev/null

@@ -10,7 +10,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 : "${PGOPS_BIN:=$top/build/bin}" "${PGOPS_TESTBIN:=$top/build/tests}"
 export PGOPS_BIN PGOPS_TESTBIN PGOPS_TOP=$top
-. "$top/tests/lib.sh"
+. "$top/tests/support/lib.sh"
 out=$top/build/fidelity
 src=$out/postgresql
 mkdir -p "$out"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reads share/examples/kubernetes/*.yaml and checks what tests/kubernetes.t
+"""Reads share/examples/kubernetes/*.yaml and checks what tests/deploy.t
 asks: the workload settings operators rely on, and that every command a
 container or probe runs is one of our programs (or sh running one of our
 scripts) with options its --help lists. Prints one TAP-free line per

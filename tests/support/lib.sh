@@ -2,7 +2,7 @@
 # temporary directory, and the real servers (PostgreSQL 15, the
 # signature-checking S3 server) started on loopback and always stopped.
 #
-# Source it from a test: . "$(dirname "$0")/lib.sh"
+# Source it from a test: . "$(dirname "$0")/support/lib.sh"
 set -u
 : "${PGOPS_BIN:?run the tests through make check}"
 : "${PGOPS_TESTBIN:?run the tests through make check}"
@@ -59,7 +59,7 @@ skip() { _n=$((_n + 1)); echo "ok $_n # skip $1"; }
 done_testing() { [ "$_failed" = 0 ]; exit $?; }
 
 # The servers (PostgreSQL, S3, web) and their helpers, shared with make demo.
-. "$TOP/tests/servers.sh"
+. "$TOP/tests/support/servers.sh"
 
 # pg_standby NAME on|off: a streaming standby of the pg_start cluster, made
 # with pg_basebackup, on its own free port (hot_standby on or off; off keeps
