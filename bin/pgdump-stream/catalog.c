@@ -1355,210 +1355,282 @@ column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k)
 	}
 }
 
+/* The columns of catalog_load's relation rows, resolved once. */
+struct rel_cols {
+	int oid, nspname, relname, relkind, persistence, owner, options, toast_options, partition, bound,
+	    partkey, rowsecurity, forcerowsecurity, replident, typed, am, viewdef, populated, tablespace;
+};
+
+static struct rel_cols
+rel_cols(const PGresult *r)
+{
+	struct rel_cols c = {
+		pgq_col(r, "oid"), pgq_col(r, "nspname"), pgq_col(r, "relname"), pgq_col(r, "relkind"),
+		pgq_col(r, "relpersistence"), pgq_col(r, "owner"), pgq_col(r, "reloptions"),
+		pgq_col(r, "toast_options"), pgq_col(r, "relispartition"), pgq_col(r, "partbound"),
+		pgq_col(r, "partkey"), pgq_col(r, "relrowsecurity"), pgq_col(r, "relforcerowsecurity"),
+		pgq_col(r, "relreplident"), pgq_col(r, "typed"), pgq_col(r, "am"), pgq_col(r, "viewdef"),
+		pgq_col(r, "relispopulated"), pgq_col(r, "tablespace")
+	};
+
+	return c;
+}
+
+/* One relation row being made into dump objects. */
+struct rel {
+	const PGresult *r;
+	const struct rel_cols *c;
+	int i;
+	Oid oid;
+	const char *schema, *name, *word;
+	char kind;
+	char *q;             /* its quoted name */
+	int lo, hi;          /* its rows in cat->cols */
+};
+
+/* Kinds pgdump-stream cannot dump: listed, and 1 to skip the relation. */
+static int
+rel_unsupported(struct catalog *cat, const struct rel *x)
+{
+	struct sbuf w = { 0 };
+
+	if (x->kind == 'f')
+		sbuf_printf(&w, "FOREIGN TABLE %s", x->q);
+	else if (TRUE_(x->r, x->i, x->c->typed))
+		sbuf_printf(&w, "TABLE %s: a typed table (OF type)", x->q);
+	else if (!NUL(x->r, x->i, x->c->tablespace))
+		sbuf_printf(&w, "%s %s: in tablespace %s", x->word, x->q, V(x->r, x->i, x->c->tablespace));
+	else
+		return 0;
+	/* A foreign table's rows live elsewhere; the others' would be lost. */
+	if (x->kind == 'f')
+		unsupported(cat, w.s);
+	else
+		unsupported_data(cat, w.s);
+	sbuf_free(&w);
+	return 1;
+}
+
+/* CREATE VIEW or CREATE MATERIALIZED VIEW ... WITH NO DATA, the refresh
+ * of a populated one after the data, and the columns' extras. */
+static void
+view_create(struct catalog *cat, const struct rel *x, struct dobj *d, struct sbuf *b)
+{
+	const PGresult *r = x->r;
+	const char *def = V(r, x->i, x->c->viewdef), *check = NULL;
+	size_t dl = strlen(def);
+	int first = 1;
+
+	while (dl && (def[dl - 1] == ';' || def[dl - 1] == ' ' || def[dl - 1] == '\n'))
+		dl--;
+	sbuf_printf(b, "CREATE %s %s", x->word, x->q);
+	if (x->kind == 'm' && !NUL(r, x->i, x->c->am))
+		sbuf_printf(b, " USING %s", V(r, x->i, x->c->am));
+	if (!NUL(r, x->i, x->c->options)) {
+		const char *opts = V(r, x->i, x->c->options);
+		struct sbuf o = { 0 };
+
+		/* check_option is a clause, not an option, in CREATE VIEW. */
+		reloptions(&o, opts, "", &first, "check_option");
+		check = strstr(opts, "check_option=cascaded") ? "CASCADED" :
+		    strstr(opts, "check_option=local") ? "LOCAL" : NULL;
+		if (o.len)
+			sbuf_printf(b, " WITH (%s)", o.s);
+		sbuf_free(&o);
+	}
+	sbuf_puts(b, " AS\n");
+	sbuf_add(b, def, dl);
+	if (x->kind == 'm')
+		sbuf_puts(b, "\n  WITH NO DATA");
+	if (check)
+		sbuf_printf(b, "\n  WITH %s CHECK OPTION", check);
+	sbuf_puts(b, ";\n");
+	if (x->kind == 'm' && TRUE_(r, x->i, x->c->populated) && !cat->opt->schema_only) {
+		struct sbuf rb = { 0 };
+
+		sbuf_printf(&rb, "REFRESH MATERIALIZED VIEW %s;\n", x->q);
+		d->refresh = sbuf_take(&rb);
+	}
+	column_extras(cat, b, x->oid, x->q, x->kind == 'v', x->lo, x->hi);
+}
+
+/* The column list of CREATE TABLE: local columns (none for a partition,
+ * which takes its parent's) and local, validated CHECK constraints. */
+static void
+table_columns(const struct catalog *cat, const struct rel *x, int partition, struct sbuf *cl)
+{
+	const struct col_rows *cc = &cat->cols;
+	const struct check_rows *ck = &cat->checks;
+	int a, z, ncols = 0;
+
+	for (int k = x->lo; k < x->hi && !partition; k++) {
+		if (!TRUE_(cc->r, k, cc->islocal))
+			continue;
+		sbuf_puts(cl, ncols++ ? ",\n    " : "\n    ");
+		column_def(cat, cl, x->oid, k);
+	}
+	rows_for(ck->r, ck->relid, x->oid, &a, &z);
+	for (int k = a; k < z; k++) {
+		if (!TRUE_(ck->r, k, ck->islocal) || !TRUE_(ck->r, k, ck->validated))
+			continue;
+		sbuf_puts(cl, ncols++ ? ",\n    CONSTRAINT " : "\n    CONSTRAINT ");
+		sql_ident(cl, V(ck->r, k, ck->conname));
+		sbuf_printf(cl, " %s", V(ck->r, k, ck->def));
+	}
+}
+
+/* CREATE TABLE itself: columns, PARTITION OF or INHERITS, PARTITION BY,
+ * USING, WITH (options). */
+static void
+table_statement(const struct catalog *cat, const struct rel *x, struct sbuf *b)
+{
+	const struct inh_rows *ih = &cat->inh;
+	const PGresult *r = x->r;
+	int partition = TRUE_(r, x->i, x->c->partition), clo, chi, ninh, first = 1;
+	struct sbuf cl = { 0 };
+
+	rows_for(ih->r, ih->relid, x->oid, &clo, &chi);
+	ninh = chi - clo;
+	sbuf_printf(b, "CREATE %sTABLE %s", V(r, x->i, x->c->persistence)[0] == 'u' ? "UNLOGGED " : "", x->q);
+	if (partition && ninh == 1) {
+		sbuf_puts(b, " PARTITION OF ");
+		sql_qualified(b, V(ih->r, clo, ih->nspname), V(ih->r, clo, ih->relname));
+	}
+	table_columns(cat, x, partition, &cl);
+	if (!partition || cl.len)
+		sbuf_printf(b, " (%s\n)", sbuf_str(&cl));
+	if (partition && ninh == 1)
+		sbuf_printf(b, "\n%s", V(r, x->i, x->c->bound));
+	else if (ninh) {
+		sbuf_puts(b, "\nINHERITS (");
+		for (int k = clo; k < chi; k++) {
+			if (k > clo)
+				sbuf_puts(b, ", ");
+			sql_qualified(b, V(ih->r, k, ih->nspname), V(ih->r, k, ih->relname));
+		}
+		sbuf_putc(b, ')');
+	}
+	if (x->kind == 'p')
+		sbuf_printf(b, "\nPARTITION BY %s", V(r, x->i, x->c->partkey));
+	if (!NUL(r, x->i, x->c->am))
+		sbuf_printf(b, "\nUSING %s", V(r, x->i, x->c->am));
+	if (!NUL(r, x->i, x->c->options) || !NUL(r, x->i, x->c->toast_options)) {
+		sbuf_puts(b, "\nWITH (");
+		if (!NUL(r, x->i, x->c->options))
+			reloptions(b, V(r, x->i, x->c->options), "", &first, NULL);
+		if (!NUL(r, x->i, x->c->toast_options))
+			reloptions(b, V(r, x->i, x->c->toast_options), "toast.", &first, NULL);
+		sbuf_putc(b, ')');
+	}
+	sbuf_puts(b, ";\n");
+	sbuf_free(&cl);
+}
+
+/* A table: CREATE TABLE and what follows it (column extras, comments on
+ * its inline CHECKs, replica identity), and its row security as an object
+ * of its own. */
+static void
+table_create(struct catalog *cat, const struct rel *x, struct sbuf *b)
+{
+	const struct check_rows *ck = &cat->checks;
+	const PGresult *r = x->r;
+	char ri = V(r, x->i, x->c->replident)[0];
+	int a, z;
+
+	table_statement(cat, x, b);
+	column_extras(cat, b, x->oid, x->q, 0, x->lo, x->hi);
+	rows_for(ck->r, ck->relid, x->oid, &a, &z);
+	for (int k = a; k < z; k++) {
+		struct sbuf w = { 0 };
+		char *cn = ident(V(ck->r, k, ck->conname));
+
+		sbuf_printf(&w, "CONSTRAINT %s ON %s", cn, x->q);
+		if (TRUE_(ck->r, k, ck->islocal) && TRUE_(ck->r, k, ck->validated))
+			comment_on(b, w.s, comment_for(cat, C_CONSTRAINT, OID(ck->r, k, ck->oid), 0));
+		sbuf_free(&w);
+		free(cn);
+	}
+	if (ri == 'f')
+		sbuf_printf(b, "ALTER TABLE ONLY %s REPLICA IDENTITY FULL;\n", x->q);
+	else if (ri == 'n')
+		sbuf_printf(b, "ALTER TABLE ONLY %s REPLICA IDENTITY NOTHING;\n", x->q);
+	if (TRUE_(r, x->i, x->c->rowsecurity) || TRUE_(r, x->i, x->c->forcerowsecurity)) {
+		struct sbuf rb = { 0 };
+
+		if (TRUE_(r, x->i, x->c->rowsecurity))
+			sbuf_printf(&rb, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\n", x->q);
+		if (TRUE_(r, x->i, x->c->forcerowsecurity))
+			sbuf_printf(&rb, "ALTER TABLE ONLY %s FORCE ROW LEVEL SECURITY;\n", x->q);
+		add(cat, P_POLICY, 0, x->oid, x->schema, x->name, "ROW SECURITY")->create = sbuf_take(&rb);
+	}
+}
+
+/* The table's rows go into the dump: COPY of every column but the
+ * generated ones (computed again on restore). */
+static void
+table_data_add(struct catalog *cat, const struct rel *x)
+{
+	const struct col_rows *cc = &cat->cols;
+	struct sbuf cl = { 0 };
+	struct tdata *t;
+	int nc = 0;
+
+	cat->data = xrealloc(cat->data, ((size_t)cat->ndata + 1) * sizeof *cat->data);
+	t = &cat->data[cat->ndata++];
+	memset(t, 0, sizeof *t);
+	t->qname = xstrdup(x->q);
+	t->schema = xstrdup(x->schema);
+	t->name = xstrdup(x->name);
+	t->oid = x->oid;
+	for (int k = x->lo; k < x->hi; k++) {
+		if (V(cc->r, k, cc->generated)[0])
+			continue;
+		sbuf_puts(&cl, nc++ ? ", " : "(");
+		sql_ident(&cl, V(cc->r, k, cc->attname));
+	}
+	if (nc)
+		sbuf_putc(&cl, ')');
+	t->copy_cols = sbuf_take(&cl);
+}
+
 /* The tables, views and materialized views of the relation rows r (see
  * catalog_load), with their columns and CHECK constraints. */
 static void
 load_relations(struct catalog *cat, const PGresult *r, const struct oidset *nodata)
 {
-	const struct col_rows *cc = &cat->cols;
-	const struct check_rows *ck = &cat->checks;
-	const struct inh_rows *ih = &cat->inh;
-	const int c_oid = pgq_col(r, "oid"), c_nspname = pgq_col(r, "nspname"), c_relname = pgq_col(r, "relname"),
-	    c_relkind = pgq_col(r, "relkind"), c_persistence = pgq_col(r, "relpersistence"),
-	    c_owner = pgq_col(r, "owner"), c_options = pgq_col(r, "reloptions"),
-	    c_toast_options = pgq_col(r, "toast_options"), c_partition = pgq_col(r, "relispartition"),
-	    c_bound = pgq_col(r, "partbound"), c_partkey = pgq_col(r, "partkey"),
-	    c_rowsecurity = pgq_col(r, "relrowsecurity"), c_forcerowsecurity = pgq_col(r, "relforcerowsecurity"),
-	    c_replident = pgq_col(r, "relreplident"), c_typed = pgq_col(r, "typed"), c_am = pgq_col(r, "am"),
-	    c_viewdef = pgq_col(r, "viewdef"), c_populated = pgq_col(r, "relispopulated"),
-	    c_tablespace = pgq_col(r, "tablespace");
+	const struct rel_cols c = rel_cols(r);
 
 	for (int i = 0; i < PQntuples(r); i++) {
-		Oid oid = OID(r, i, c_oid);
-		const char *schema = V(r, i, c_nspname), *name = V(r, i, c_relname);
-		char kind = V(r, i, c_relkind)[0];
-		const char *word = kind == 'v' ? "VIEW" : kind == 'm' ? "MATERIALIZED VIEW" : "TABLE";
-		struct sbuf b = { 0 }, w = { 0 }, cl = { 0 };
-		struct dobj *d;
-		int lo, hi, clo, chi, first = 1, ncols = 0;
-		char *q;
+		struct rel x = { r, &c, i, OID(r, i, c.oid), V(r, i, c.nspname), V(r, i, c.relname), NULL,
+			V(r, i, c.relkind)[0], NULL, 0, 0 };
+		struct sbuf b = { 0 }, w = { 0 };
+		int di;
 
-		if (kind == 'S' || !oidset_has(&cat->rels, oid))
+		if (x.kind == 'S' || !oidset_has(&cat->rels, x.oid))
 			continue;
-		q = qname(schema, name);
-		if (kind == 'f' || TRUE_(r, i, c_typed) || !NUL(r, i, c_tablespace)) {
-			if (kind == 'f')
-				sbuf_printf(&w, "FOREIGN TABLE %s", q);
-			else if (TRUE_(r, i, c_typed))
-				sbuf_printf(&w, "TABLE %s: a typed table (OF type)", q);
-			else
-				sbuf_printf(&w, "%s %s: in tablespace %s", word, q, V(r, i, c_tablespace));
-			/* A foreign table's rows live elsewhere; the others' would be lost. */
-			if (kind == 'f')
-				unsupported(cat, w.s);
-			else
-				unsupported_data(cat, w.s);
-			sbuf_free(&w);
-			free(q);
+		x.word = x.kind == 'v' ? "VIEW" : x.kind == 'm' ? "MATERIALIZED VIEW" : "TABLE";
+		x.q = qname(x.schema, x.name);
+		if (rel_unsupported(cat, &x)) {
+			free(x.q);
 			continue;
 		}
-		int di = cat->nobj;
-
-		d = add(cat, kind == 'r' || kind == 'p' ? P_TABLE : P_VIEW, C_CLASS, oid, schema, name, word);
-		rows_for(cc->r, cc->relid, oid, &lo, &hi);
-		if (kind == 'v' || kind == 'm') {
-			const char *def = V(r, i, c_viewdef);
-			size_t dl = strlen(def);
-			const char *check = NULL;
-
-			while (dl && (def[dl - 1] == ';' || def[dl - 1] == ' ' || def[dl - 1] == '\n'))
-				dl--;
-			sbuf_printf(&b, "CREATE %s %s", word, q);
-			if (kind == 'm' && !NUL(r, i, c_am))
-				sbuf_printf(&b, " USING %s", V(r, i, c_am));
-			if (!NUL(r, i, c_options)) {
-				struct sbuf o = { 0 };
-
-				/* check_option is a clause, not an option, in CREATE VIEW. */
-				reloptions(&o, V(r, i, c_options), "", &first, "check_option");
-				check = strstr(V(r, i, c_options), "check_option=cascaded") ? "CASCADED" :
-				    strstr(V(r, i, c_options), "check_option=local") ? "LOCAL" : NULL;
-				if (o.len)
-					sbuf_printf(&b, " WITH (%s)", o.s);
-				sbuf_free(&o);
-			}
-			sbuf_puts(&b, " AS\n");
-			sbuf_add(&b, def, dl);
-			if (kind == 'm')
-				sbuf_puts(&b, "\n  WITH NO DATA");
-			if (check)
-				sbuf_printf(&b, "\n  WITH %s CHECK OPTION", check);
-			sbuf_puts(&b, ";\n");
-			if (kind == 'm' && TRUE_(r, i, c_populated) && !cat->opt->schema_only) {
-				struct sbuf rb = { 0 };
-
-				sbuf_printf(&rb, "REFRESH MATERIALIZED VIEW %s;\n", q);
-				d->refresh = sbuf_take(&rb);
-			}
-			column_extras(cat, &b, oid, q, kind == 'v', lo, hi);
-		} else {
-			int partition = TRUE_(r, i, c_partition), ninh;
-
-			rows_for(ih->r, ih->relid, oid, &clo, &chi);
-			ninh = chi - clo;
-			sbuf_printf(&b, "CREATE %sTABLE %s", V(r, i, c_persistence)[0] == 'u' ? "UNLOGGED " : "", q);
-			if (partition && ninh == 1) {
-				sbuf_puts(&b, " PARTITION OF ");
-				sql_qualified(&b, V(ih->r, clo, ih->nspname), V(ih->r, clo, ih->relname));
-			}
-			/* Local columns (and local CHECK constraints) in the column list. */
-			for (int k = lo; k < hi && !partition; k++) {
-				if (!TRUE_(cc->r, k, cc->islocal))
-					continue;
-				sbuf_puts(&cl, ncols++ ? ",\n    " : "\n    ");
-				column_def(cat, &cl, oid, k);
-			}
-			{
-				int a, z;
-
-				rows_for(ck->r, ck->relid, oid, &a, &z);
-				for (int k = a; k < z; k++) {
-					if (!TRUE_(ck->r, k, ck->islocal) || !TRUE_(ck->r, k, ck->validated))
-						continue;
-					sbuf_puts(&cl, ncols++ ? ",\n    CONSTRAINT " : "\n    CONSTRAINT ");
-					sql_ident(&cl, V(ck->r, k, ck->conname));
-					sbuf_printf(&cl, " %s", V(ck->r, k, ck->def));
-				}
-			}
-			if (!partition || ncols)
-				sbuf_printf(&b, " (%s\n)", sbuf_str(&cl));
-			if (partition && ninh == 1)
-				sbuf_printf(&b, "\n%s", V(r, i, c_bound));
-			else if (ninh) {
-				sbuf_puts(&b, "\nINHERITS (");
-				for (int k = clo; k < chi; k++) {
-					if (k > clo)
-						sbuf_puts(&b, ", ");
-					sql_qualified(&b, V(ih->r, k, ih->nspname), V(ih->r, k, ih->relname));
-				}
-				sbuf_putc(&b, ')');
-			}
-			if (kind == 'p')
-				sbuf_printf(&b, "\nPARTITION BY %s", V(r, i, c_partkey));
-			if (!NUL(r, i, c_am))
-				sbuf_printf(&b, "\nUSING %s", V(r, i, c_am));
-			if (!NUL(r, i, c_options) || !NUL(r, i, c_toast_options)) {
-				sbuf_puts(&b, "\nWITH (");
-				if (!NUL(r, i, c_options))
-					reloptions(&b, V(r, i, c_options), "", &first, NULL);
-				if (!NUL(r, i, c_toast_options))
-					reloptions(&b, V(r, i, c_toast_options), "toast.", &first, NULL);
-				sbuf_putc(&b, ')');
-			}
-			sbuf_puts(&b, ";\n");
-			column_extras(cat, &b, oid, q, 0, lo, hi);
-			{
-				int a, z;
-
-				rows_for(ck->r, ck->relid, oid, &a, &z);
-				for (int k = a; k < z; k++) {
-					char *cn = ident(V(ck->r, k, ck->conname));
-
-					sbuf_reset(&w);
-					sbuf_printf(&w, "CONSTRAINT %s ON %s", cn, q);
-					if (TRUE_(ck->r, k, ck->islocal) && TRUE_(ck->r, k, ck->validated))
-						comment_on(&b, w.s, comment_for(cat, C_CONSTRAINT, OID(ck->r, k, ck->oid), 0));
-					free(cn);
-				}
-			}
-			if (V(r, i, c_replident)[0] == 'f')
-				sbuf_printf(&b, "ALTER TABLE ONLY %s REPLICA IDENTITY FULL;\n", q);
-			else if (V(r, i, c_replident)[0] == 'n')
-				sbuf_printf(&b, "ALTER TABLE ONLY %s REPLICA IDENTITY NOTHING;\n", q);
-			if (TRUE_(r, i, c_rowsecurity) || TRUE_(r, i, c_forcerowsecurity)) {
-				struct dobj *rs;
-				struct sbuf rb = { 0 };
-
-				if (TRUE_(r, i, c_rowsecurity))
-					sbuf_printf(&rb, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\n", q);
-				if (TRUE_(r, i, c_forcerowsecurity))
-					sbuf_printf(&rb, "ALTER TABLE ONLY %s FORCE ROW LEVEL SECURITY;\n", q);
-				rs = add(cat, P_POLICY, 0, oid, schema, name, "ROW SECURITY");
-				rs->create = sbuf_take(&rb);
-				d = &cat->obj[di];
-			}
-			if (kind == 'r' && !cat->opt->schema_only && !oidset_has(nodata, oid)) {
-				struct tdata *t;
-				int nc = 0;
-
-				cat->data = xrealloc(cat->data, ((size_t)cat->ndata + 1) * sizeof *cat->data);
-				t = &cat->data[cat->ndata++];
-				memset(t, 0, sizeof *t);
-				t->qname = xstrdup(q);
-				t->schema = xstrdup(schema);
-				t->name = xstrdup(name);
-				t->oid = oid;
-				sbuf_reset(&cl);
-				for (int k = lo; k < hi; k++) {
-					if (V(cc->r, k, cc->generated)[0])
-						continue; /* generated: computed again on restore */
-					sbuf_puts(&cl, nc++ ? ", " : "(");
-					sql_ident(&cl, V(cc->r, k, cc->attname));
-				}
-				if (nc)
-					sbuf_putc(&cl, ')');
-				t->copy_cols = sbuf_take(&cl);
-			}
-		}
-		owner_to(cat, &b, word, q, V(r, i, c_owner));
-		sbuf_reset(&w);
-		sbuf_printf(&w, "%s %s", word, q);
-		comment_on(&b, w.s, comment_for(cat, C_CLASS, oid, 0));
-		d->create = sbuf_take(&b);
-		drop_stmt(cat, d, word, q);
+		/* An index, not a pointer: the helpers add objects. */
+		di = cat->nobj;
+		add(cat, x.kind == 'r' || x.kind == 'p' ? P_TABLE : P_VIEW, C_CLASS, x.oid, x.schema, x.name, x.word);
+		rows_for(cat->cols.r, cat->cols.relid, x.oid, &x.lo, &x.hi);
+		if (x.kind == 'v' || x.kind == 'm')
+			view_create(cat, &x, &cat->obj[di], &b);
+		else
+			table_create(cat, &x, &b);
+		if (x.kind == 'r' && !cat->opt->schema_only && !oidset_has(nodata, x.oid))
+			table_data_add(cat, &x);
+		owner_to(cat, &b, x.word, x.q, V(r, i, c.owner));
+		sbuf_printf(&w, "%s %s", x.word, x.q);
+		comment_on(&b, w.s, comment_for(cat, C_CLASS, x.oid, 0));
+		cat->obj[di].create = sbuf_take(&b);
+		drop_stmt(cat, &cat->obj[di], x.word, x.q);
 		sbuf_free(&w);
-		sbuf_free(&cl);
-		free(q);
+		free(x.q);
 	}
 }
 
