@@ -808,13 +808,13 @@ coll_clause(struct sbuf *b, const PGresult *r, int i, int nsp, int name)
 	sql_qualified(b, V(r, i, nsp), V(r, i, name));
 }
 
+/* The user's types (not a table's row type, not an array type): one row
+ * each, with what every kind needs (a domain's base type, default and
+ * collation; a range's options). */
 static void
-load_types(struct catalog *cat)
+types_sql(const struct catalog *cat, struct sbuf *q)
 {
-	struct sbuf q = { 0 };
-	PGresult *r, *lab, *att, *con;
-
-	sbuf_puts(&q, "select t.oid, n.nspname, t.typname, t.typtype, pg_get_userbyid(t.typowner) as owner,"
+	sbuf_puts(q, "select t.oid, n.nspname, t.typname, t.typtype, pg_get_userbyid(t.typowner) as owner,"
 	    " n.oid as nspoid, format_type(t.typbasetype, t.typtypmod) as basetype, t.typnotnull,"
 	    " pg_get_expr(t.typdefaultbin, 0) as typdefault, cn.nspname as collnsp, co.collname,"
 	    " format_type(rg.rngsubtype, null) as subtype,"
@@ -824,11 +824,11 @@ load_types(struct catalog *cat)
 	    " case when rg.rngcanonical <> 0 then rg.rngcanonical::regproc::text end as canonical,"
 	    " case when rg.rngsubdiff <> 0 then rg.rngsubdiff::regproc::text end as subdiff,");
 	if (cat->server_version >= 140000)
-		sbuf_puts(&q, " (select format('%I.%I', mn.nspname, m.typname) from pg_type m"
+		sbuf_puts(q, " (select format('%I.%I', mn.nspname, m.typname) from pg_type m"
 		    "   join pg_namespace mn on mn.oid = m.typnamespace where m.oid = rg.rngmultitypid) as multirange,");
 	else
-		sbuf_puts(&q, " null as multirange,");
-	sbuf_puts(&q, " (select quote_ident(rn.nspname) || '.' || quote_ident(rc.collname) from pg_collation rc"
+		sbuf_puts(q, " null as multirange,");
+	sbuf_puts(q, " (select quote_ident(rn.nspname) || '.' || quote_ident(rc.collname) from pg_collation rc"
 	    "   join pg_namespace rn on rn.oid = rc.collnamespace where rc.oid = rg.rngcollation"
 	    "   and rg.rngcollation <> (select typcollation from pg_type where oid = rg.rngsubtype)) as rangecoll,"
 	    " t.typrelid"
@@ -840,6 +840,58 @@ load_types(struct catalog *cat)
 	    " where t.oid >= 16384 and (t.typrelid = 0 or (select relkind from pg_class where oid = t.typrelid) = 'c')"
 	    " and not exists (select 1 from pg_type a where a.typarray = t.oid)"
 	    NOT_EXT(C_TYPE, "t.oid") " order by 1");
+}
+
+/* The columns of a domain's constraint rows. */
+struct con_cols {
+	int typid, conname, def, validated, oid;
+};
+
+/* A domain's CHECK constraints (rows [lo, hi) of con): the valid ones in
+ * CREATE DOMAIN (ending the statement in b), the NOT VALID ones after the
+ * data, as pg_dump does; their comments. */
+static void
+domain_constraints(struct catalog *cat, const PGresult *con, const struct con_cols *k, int lo, int hi,
+    const char *q, const char *schema, struct sbuf *b)
+{
+	struct sbuf w = { 0 };
+
+	for (int j = lo; j < hi; j++) {
+		if (!TRUE_(con, j, k->validated))
+			continue;
+		sbuf_puts(b, "\n    CONSTRAINT ");
+		sql_ident(b, V(con, j, k->conname));
+		sbuf_printf(b, " %s", V(con, j, k->def));
+	}
+	sbuf_puts(b, ";\n");
+	for (int j = lo; j < hi; j++) {
+		char *cn = ident(V(con, j, k->conname));
+		Oid oid = OID(con, j, k->oid);
+
+		sbuf_reset(&w);
+		sbuf_printf(&w, "CONSTRAINT %s ON DOMAIN %s", cn, q);
+		if (!TRUE_(con, j, k->validated)) {
+			struct sbuf pb = { 0 };
+
+			sbuf_printf(&pb, "ALTER DOMAIN %s ADD CONSTRAINT %s %s;\n", q, cn, V(con, j, k->def));
+			comment_on(&pb, w.s, comment_for(cat, C_CONSTRAINT, oid, 0));
+			add(cat, P_CONSTRAINT, C_CONSTRAINT, oid, schema, V(con, j, k->conname), "DOMAIN CONSTRAINT")->create =
+			    sbuf_take(&pb);
+		} else {
+			comment_on(b, w.s, comment_for(cat, C_CONSTRAINT, oid, 0));
+		}
+		free(cn);
+	}
+	sbuf_free(&w);
+}
+
+static void
+load_types(struct catalog *cat)
+{
+	struct sbuf q = { 0 };
+	PGresult *r, *lab, *att, *con;
+
+	types_sql(cat, &q);
 	r = rows(cat, q.s);
 	lab = rows(cat, "select enumtypid, enumlabel from pg_enum order by 1, enumsortorder");
 	att = rows(cat, "select t.oid, a.attname, format_type(a.atttypid, a.atttypmod) as type, cn.nspname as collnsp,"
@@ -862,8 +914,8 @@ load_types(struct catalog *cat)
 	const int l_typid = pgq_col(lab, "enumtypid"), l_label = pgq_col(lab, "enumlabel");
 	const int a_oid = pgq_col(att, "oid"), a_attname = pgq_col(att, "attname"), a_type = pgq_col(att, "type"),
 	    a_collnsp = pgq_col(att, "collnsp"), a_collname = pgq_col(att, "collname"), a_attnum = pgq_col(att, "attnum");
-	const int k_typid = pgq_col(con, "contypid"), k_conname = pgq_col(con, "conname"), k_def = pgq_col(con, "def"),
-	    k_validated = pgq_col(con, "convalidated"), k_oid = pgq_col(con, "oid");
+	const struct con_cols k = { pgq_col(con, "contypid"), pgq_col(con, "conname"), pgq_col(con, "def"),
+		pgq_col(con, "convalidated"), pgq_col(con, "oid") };
 	for (int i = 0; i < PQntuples(r); i++) {
 		Oid oid = OID(r, i, c_oid);
 		const char *schema = V(r, i, c_nspname), *name = V(r, i, c_typname), *cm;
@@ -924,34 +976,9 @@ load_types(struct catalog *cat)
 				sbuf_printf(&b, " DEFAULT %s", V(r, i, c_default));
 			if (TRUE_(r, i, c_notnull))
 				sbuf_puts(&b, " NOT NULL");
-			rows_for(con, k_typid, oid, &lo, &hi);
-			for (int k = lo; k < hi; k++) {
-				if (!TRUE_(con, k, k_validated))
-					continue;
-				sbuf_puts(&b, "\n    CONSTRAINT ");
-				sql_ident(&b, V(con, k, k_conname));
-				sbuf_printf(&b, " %s", V(con, k, k_def));
-			}
-			sbuf_puts(&b, ";\n");
-			for (int k = lo; k < hi; k++) {
-				char *cn = ident(V(con, k, k_conname));
-
-				sbuf_reset(&w);
-				sbuf_printf(&w, "CONSTRAINT %s ON DOMAIN %s", cn, q);
-				if (!TRUE_(con, k, k_validated)) {
-					/* NOT VALID: after the data, as pg_dump does. */
-					struct dobj *p = add(cat, P_CONSTRAINT, C_CONSTRAINT, OID(con, k, k_oid), schema,
-					    V(con, k, k_conname), "DOMAIN CONSTRAINT");
-					struct sbuf pb = { 0 };
-
-					sbuf_printf(&pb, "ALTER DOMAIN %s ADD CONSTRAINT %s %s;\n", q, cn, V(con, k, k_def));
-					comment_on(&pb, w.s, comment_for(cat, C_CONSTRAINT, OID(con, k, k_oid), 0));
-					p->create = sbuf_take(&pb);
-					d = &cat->obj[di];
-				} else
-					comment_on(&b, w.s, comment_for(cat, C_CONSTRAINT, OID(con, k, k_oid), 0));
-				free(cn);
-			}
+			rows_for(con, k.typid, oid, &lo, &hi);
+			domain_constraints(cat, con, &k, lo, hi, q, schema, &b);
+			d = &cat->obj[di];
 		}
 		owner_to(cat, &b, tt == 'd' ? "DOMAIN" : "TYPE", q, V(r, i, c_owner));
 		sbuf_reset(&w);

@@ -149,24 +149,15 @@ oid_at(const PGresult *r, int i, int col)
 	return (Oid)strtoul(PQgetvalue(r, i, col), NULL, 10);
 }
 
-void
-order_objects(struct catalog *cat)
+/* Sub-objects (a view's rewrite rule, a default, a CHECK constraint, a
+ * row or array type, an extension's members), each keyed to the object
+ * the dump creates it with, sorted. */
+static struct key *
+sub_objects(const struct catalog *cat, int *nsub)
 {
-	struct key *objs = xmalloc(((size_t)cat->nobj + 1) * sizeof *objs), *sub;
-	struct key *posts = xmalloc(((size_t)cat->nobj + 1) * sizeof *posts);
-	int nobjs = 0, nsub, npre = 0, npost = 0, nposts = 0, *post;
-	struct heap h = { cat, xmalloc(((size_t)cat->nobj + 1) * sizeof(int)), 0 };
-	const char *what = "cannot read the dependencies";
 	PGresult *r;
-	int c_class, c_oid, c_refclass, c_refoid, c_deptype;
-
-	for (int i = 0; i < cat->nobj; i++)
-		if (cat->obj[i].sect == SECT_PRE && cat->obj[i].classid) {
-			objs[nobjs].classid = cat->obj[i].classid;
-			objs[nobjs].oid = cat->obj[i].oid;
-			objs[nobjs++].idx = i;
-		}
-	qsort(objs, (size_t)nobjs, sizeof *objs, key_cmp);
+	struct key *sub;
+	int c_class, c_oid, c_refclass, c_refoid;
 
 	/* Sub-objects and the object the dump creates them with: class and
 	 * OID, then the owner's class and OID. */
@@ -187,34 +178,36 @@ order_objects(struct catalog *cat)
 	    " union all select d.classid, d.objid, d.refclassid, d.refobjid from pg_depend d where d.deptype = 'i'"
 	    "   and d.classid = 'pg_class'::regclass::oid and d.refclassid = 'pg_class'::regclass::oid and d.objid >= 16384"
 	    " union all select d.classid, d.objid, 'pg_extension'::regclass::oid, d.refobjid from pg_depend d"
-	    "   where d.deptype = 'e'", what);
+	    "   where d.deptype = 'e'", "cannot read the dependencies");
 	c_class = pgq_col(r, "classid");
 	c_oid = pgq_col(r, "objid");
 	c_refclass = pgq_col(r, "refclassid");
 	c_refoid = pgq_col(r, "refobjid");
-	nsub = PQntuples(r);
-	sub = xmalloc(((size_t)nsub + 1) * sizeof *sub);
-	for (int i = 0; i < nsub; i++) {
+	*nsub = PQntuples(r);
+	sub = xmalloc(((size_t)*nsub + 1) * sizeof *sub);
+	for (int i = 0; i < *nsub; i++) {
 		sub[i].classid = oid_at(r, i, c_class);
 		sub[i].oid = oid_at(r, i, c_oid);
 		sub[i].tclass = oid_at(r, i, c_refclass);
 		sub[i].toid = oid_at(r, i, c_refoid);
 	}
 	PQclear(r);
-	qsort(sub, (size_t)nsub, sizeof *sub, key_cmp);
+	qsort(sub, (size_t)*nsub, sizeof *sub, key_cmp);
+	return sub;
+}
 
-	/* Post-data objects that a pre-data one may need: a view grouping by
-	 * a table's primary key (functional dependency) needs the key. */
-	for (int i = 0; i < cat->nobj; i++)
-		if (cat->obj[i].sect == SECT_POST && cat->obj[i].classid == C_CONSTRAINT) {
-			posts[nposts].classid = C_CONSTRAINT;
-			posts[nposts].oid = cat->obj[i].oid;
-			posts[nposts++].idx = i;
-		}
-	qsort(posts, (size_t)nposts, sizeof *posts, key_cmp);
+/* pg_depend's edges between dumped pre-data objects (sub-objects mapped
+ * to their owners); an object that needs a post-data constraint moves
+ * after the data. */
+static void
+deps_load(struct catalog *cat, struct key *objs, int nobjs, struct key *sub, int nsub, struct key *posts,
+    int nposts)
+{
+	PGresult *r;
+	int c_class, c_oid, c_refclass, c_refoid, c_deptype;
 
 	r = pgq_rows(cat->q, "select classid, objid, refclassid, refobjid, deptype from pg_depend"
-	    " where deptype in ('n','a') and objid >= 16384 and refobjid >= 16384", what);
+	    " where deptype in ('n','a') and objid >= 16384 and refobjid >= 16384", "cannot read the dependencies");
 	c_class = pgq_col(r, "classid");
 	c_oid = pgq_col(r, "objid");
 	c_refclass = pgq_col(r, "refclassid");
@@ -236,6 +229,36 @@ order_objects(struct catalog *cat)
 		add_dep(cat, from, to);
 	}
 	PQclear(r);
+}
+
+void
+order_objects(struct catalog *cat)
+{
+	struct key *objs = xmalloc(((size_t)cat->nobj + 1) * sizeof *objs), *sub;
+	struct key *posts = xmalloc(((size_t)cat->nobj + 1) * sizeof *posts);
+	int nobjs = 0, nsub, npre = 0, npost = 0, nposts = 0, *post;
+	struct heap h = { cat, xmalloc(((size_t)cat->nobj + 1) * sizeof(int)), 0 };
+	for (int i = 0; i < cat->nobj; i++)
+		if (cat->obj[i].sect == SECT_PRE && cat->obj[i].classid) {
+			objs[nobjs].classid = cat->obj[i].classid;
+			objs[nobjs].oid = cat->obj[i].oid;
+			objs[nobjs++].idx = i;
+		}
+	qsort(objs, (size_t)nobjs, sizeof *objs, key_cmp);
+
+	sub = sub_objects(cat, &nsub);
+
+	/* Post-data objects that a pre-data one may need: a view grouping by
+	 * a table's primary key (functional dependency) needs the key. */
+	for (int i = 0; i < cat->nobj; i++)
+		if (cat->obj[i].sect == SECT_POST && cat->obj[i].classid == C_CONSTRAINT) {
+			posts[nposts].classid = C_CONSTRAINT;
+			posts[nposts].oid = cat->obj[i].oid;
+			posts[nposts++].idx = i;
+		}
+	qsort(posts, (size_t)nposts, sizeof *posts, key_cmp);
+
+	deps_load(cat, objs, nobjs, sub, nsub, posts, nposts);
 	/* Whatever needs an object moved after the data moves with it. */
 	for (int moved = 1; moved;) {
 		moved = 0;
