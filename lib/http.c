@@ -113,22 +113,15 @@ io_error(struct http_client *c, const char *what, char *err, size_t errlen)
 	    errno == ETIMEDOUT ? "timed out" : errno == EPROTO ? "TLS error" : strerror(errno));
 }
 
-/* One attempt on the current (or a new) connection. Returns 0, -1 error,
- * or -2 when a reused connection turned out closed before any answer. */
+/* The request head and body: 0, -2 when a reused connection turns out to
+ * be closed (the caller retries on a new one), -1 with a message. */
 static int
-attempt(struct http_client *c, const char *method, const char *path, const char *const *headers,
-    size_t nheaders, const void *reqbody, size_t reqlen, struct http_response *resp,
-    unsigned char *body, size_t cap, uint64_t deadline, char *err, size_t errlen)
+send_request(struct http_client *c, const char *method, const char *path, const char *const *headers,
+    size_t nheaders, const void *reqbody, size_t reqlen, int reused, uint64_t deadline, char *err, size_t errlen)
 {
-	char *req;
-	size_t rl = 0, rcap = 1024 + strlen(path);
-	int reused = c->fd >= 0, is_head = strcmp(method, "HEAD") == 0;
-	int hl = 0;
-	ssize_t got;
-	char host[300];
+	size_t rl, rcap = 1024 + strlen(path);
+	char *req, host[300];
 
-	if (!reused && open_conn(c, deadline, err, errlen) < 0)
-		return -1;
 	for (size_t i = 0; i < nheaders; i++)
 		rcap += strlen(headers[i]) + 2;
 	req = xmalloc(rcap);
@@ -149,114 +142,131 @@ attempt(struct http_client *c, const char *method, const char *path, const char 
 	}
 	free(req);
 	c->requests++;
+	return 0;
+}
 
-	/* The head: accumulate until the empty line. */
-	{
-		char head[HTTP_HEAD_MAX];
-		size_t hn = 0;
+/* The answer's head, accumulated until the empty line; what follows it
+ * stays in rbuf. 0, -2 (a reused connection closed before answering), or
+ * -1 with a message. */
+static int
+read_head(struct http_client *c, struct http_response *resp, int reused, uint64_t deadline, char *err,
+    size_t errlen)
+{
+	char head[HTTP_HEAD_MAX];
+	size_t hn = 0;
 
-		for (;;) {
-			size_t k;
+	for (;;) {
+		ssize_t got = conn_fill(c, deadline);
+		size_t k;
+		int hl;
 
-			got = conn_fill(c, deadline);
-			if (got <= 0) {
-				if (reused && hn == 0 && (got == 0 || errno == ECONNRESET || errno == EPIPE))
-					return -2;
-				if (got == 0)
-					snprintf(err, errlen, "%s:%s closed the connection before answering",
-					    c->url.host, c->url.port);
-				else
-					io_error(c, "receive from", err, errlen);
-				return -1;
-			}
-			k = c->rlen - c->rpos;
-			if (k > sizeof head - hn)
-				k = sizeof head - hn;
-			memcpy(head + hn, c->rbuf + c->rpos, k);
-			hn += k;
-			hl = http_parse_head(resp, head, hn);
-			if (hl < 0) {
-				snprintf(err, errlen, "%s:%s sent a malformed HTTP response head", c->url.host, c->url.port);
-				return -1;
-			}
-			if (hl > 0) {
-				/* Leave what follows the head in rbuf. */
-				c->rpos += k - (hn - (size_t)hl);
-				break;
-			}
-			c->rpos += k;
-		}
-	}
-
-	/* The body. */
-	resp->bodylen = 0;
-	if (is_head || resp->status == 204 || resp->status == 304 || resp->status < 200)
-		return 0;
-	if (resp->chunked) {
-		struct http_chunked ch = { 0 };
-		int done = 0;
-
-		while (!done) {
-			size_t produced;
-			long used;
-
-			got = conn_fill(c, deadline);
-			if (got <= 0) {
+		if (got <= 0) {
+			if (reused && hn == 0 && (got == 0 || errno == ECONNRESET || errno == EPIPE))
+				return -2;
+			if (got == 0)
+				snprintf(err, errlen, "%s:%s closed the connection before answering",
+				    c->url.host, c->url.port);
+			else
 				io_error(c, "receive from", err, errlen);
-				if (got == 0)
-					snprintf(err, errlen, "%s:%s closed the connection inside a chunked body",
-					    c->url.host, c->url.port);
-				return -1;
-			}
-			used = http_chunked_feed(&ch, c->rbuf + c->rpos, c->rlen - c->rpos, body + resp->bodylen,
-			    cap - resp->bodylen, &produced, &done);
-			if (used < 0) {
-				snprintf(err, errlen, "%s:%s sent malformed chunked data", c->url.host, c->url.port);
-				return -1;
-			}
-			resp->bodylen += produced;
-			c->rpos += (size_t)used;
-			if (!done && used == 0 && resp->bodylen == cap) {
-				snprintf(err, errlen, "response body from %s:%s is larger than %zu bytes",
-				    c->url.host, c->url.port, cap);
-				return -1;
-			}
-		}
-		return 0;
-	}
-	if (resp->length >= 0) {
-		if ((uint64_t)resp->length > cap) {
-			snprintf(err, errlen, "response body from %s:%s is %lld bytes, more than %zu allowed",
-			    c->url.host, c->url.port, (long long)resp->length, cap);
 			return -1;
 		}
-		while (resp->bodylen < (size_t)resp->length) {
-			size_t k;
-
-			got = conn_fill(c, deadline);
-			if (got <= 0) {
-				if (got == 0)
-					snprintf(err, errlen, "%s:%s closed the connection after %zu of %lld body bytes",
-					    c->url.host, c->url.port, resp->bodylen, (long long)resp->length);
-				else
-					io_error(c, "receive from", err, errlen);
-				return -1;
-			}
-			k = c->rlen - c->rpos;
-			if (k > (size_t)resp->length - resp->bodylen)
-				k = (size_t)resp->length - resp->bodylen;
-			memcpy(body + resp->bodylen, c->rbuf + c->rpos, k);
-			resp->bodylen += k;
-			c->rpos += k;
+		k = c->rlen - c->rpos;
+		if (k > sizeof head - hn)
+			k = sizeof head - hn;
+		memcpy(head + hn, c->rbuf + c->rpos, k);
+		hn += k;
+		hl = http_parse_head(resp, head, hn);
+		if (hl < 0) {
+			snprintf(err, errlen, "%s:%s sent a malformed HTTP response head", c->url.host, c->url.port);
+			return -1;
 		}
-		return 0;
+		if (hl > 0) {
+			c->rpos += k - (hn - (size_t)hl);
+			return 0;
+		}
+		c->rpos += k;
 	}
-	/* No length: the body runs to the end of the connection. */
-	resp->keepalive = 0;
-	for (;;) {
+}
+
+/* A chunked body into body (capacity cap). */
+static int
+read_chunked(struct http_client *c, struct http_response *resp, unsigned char *body, size_t cap,
+    uint64_t deadline, char *err, size_t errlen)
+{
+	struct http_chunked ch = { 0 };
+	int done = 0;
+
+	while (!done) {
+		ssize_t got = conn_fill(c, deadline);
+		size_t produced;
+		long used;
+
+		if (got <= 0) {
+			io_error(c, "receive from", err, errlen);
+			if (got == 0)
+				snprintf(err, errlen, "%s:%s closed the connection inside a chunked body",
+				    c->url.host, c->url.port);
+			return -1;
+		}
+		used = http_chunked_feed(&ch, c->rbuf + c->rpos, c->rlen - c->rpos, body + resp->bodylen,
+		    cap - resp->bodylen, &produced, &done);
+		if (used < 0) {
+			snprintf(err, errlen, "%s:%s sent malformed chunked data", c->url.host, c->url.port);
+			return -1;
+		}
+		resp->bodylen += produced;
+		c->rpos += (size_t)used;
+		if (!done && used == 0 && resp->bodylen == cap) {
+			snprintf(err, errlen, "response body from %s:%s is larger than %zu bytes",
+			    c->url.host, c->url.port, cap);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A body of Content-Length bytes. */
+static int
+read_sized(struct http_client *c, struct http_response *resp, unsigned char *body, size_t cap,
+    uint64_t deadline, char *err, size_t errlen)
+{
+	if ((uint64_t)resp->length > cap) {
+		snprintf(err, errlen, "response body from %s:%s is %lld bytes, more than %zu allowed",
+		    c->url.host, c->url.port, (long long)resp->length, cap);
+		return -1;
+	}
+	while (resp->bodylen < (size_t)resp->length) {
+		ssize_t got = conn_fill(c, deadline);
 		size_t k;
 
-		got = conn_fill(c, deadline);
+		if (got <= 0) {
+			if (got == 0)
+				snprintf(err, errlen, "%s:%s closed the connection after %zu of %lld body bytes",
+				    c->url.host, c->url.port, resp->bodylen, (long long)resp->length);
+			else
+				io_error(c, "receive from", err, errlen);
+			return -1;
+		}
+		k = c->rlen - c->rpos;
+		if (k > (size_t)resp->length - resp->bodylen)
+			k = (size_t)resp->length - resp->bodylen;
+		memcpy(body + resp->bodylen, c->rbuf + c->rpos, k);
+		resp->bodylen += k;
+		c->rpos += k;
+	}
+	return 0;
+}
+
+/* No length: the body runs to the end of the connection. */
+static int
+read_to_close(struct http_client *c, struct http_response *resp, unsigned char *body, size_t cap,
+    uint64_t deadline, char *err, size_t errlen)
+{
+	resp->keepalive = 0;
+	for (;;) {
+		ssize_t got = conn_fill(c, deadline);
+		size_t k;
+
 		if (got == 0)
 			return 0;
 		if (got < 0) {
@@ -273,6 +283,31 @@ attempt(struct http_client *c, const char *method, const char *path, const char 
 		resp->bodylen += k;
 		c->rpos += k;
 	}
+}
+
+/* One attempt on the current (or a new) connection. Returns 0, -1 error,
+ * or -2 when a reused connection turned out closed before any answer. */
+static int
+attempt(struct http_client *c, const char *method, const char *path, const char *const *headers,
+    size_t nheaders, const void *reqbody, size_t reqlen, struct http_response *resp,
+    unsigned char *body, size_t cap, uint64_t deadline, char *err, size_t errlen)
+{
+	int reused = c->fd >= 0, rc;
+
+	if (!reused && open_conn(c, deadline, err, errlen) < 0)
+		return -1;
+	if ((rc = send_request(c, method, path, headers, nheaders, reqbody, reqlen, reused, deadline, err, errlen)) < 0)
+		return rc;
+	if ((rc = read_head(c, resp, reused, deadline, err, errlen)) < 0)
+		return rc;
+	resp->bodylen = 0;
+	if (strcmp(method, "HEAD") == 0 || resp->status == 204 || resp->status == 304 || resp->status < 200)
+		return 0;
+	if (resp->chunked)
+		return read_chunked(c, resp, body, cap, deadline, err, errlen);
+	if (resp->length >= 0)
+		return read_sized(c, resp, body, cap, deadline, err, errlen);
+	return read_to_close(c, resp, body, cap, deadline, err, errlen);
 }
 
 int
