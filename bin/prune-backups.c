@@ -537,16 +537,13 @@ delete_planned(int dfd)
 	return failed;
 }
 
-int
-main(int argc, char **argv)
+/* Options and operands, all checked before any I/O. */
+static void
+parse_args(int argc, char **argv)
 {
 	struct retention_policy *p = &opt.policy;
-	char refbuf[256];
-	const char *refused;
-	int c, dfd = -1, failed = 0;
-	size_t ndel = 0, nfuture = 0, notime = 0;
+	int c;
 
-	log_init(argv[0]);
 	opt.pattern = "*";
 	opt.min_keep = 1;
 	opt.now = (int64_t)time(NULL);
@@ -618,6 +615,18 @@ main(int argc, char **argv)
 		opt_usage_error("--use-mtime works on a DIR only");
 	if (opt.time_format && !strchr(opt.time_format, '%'))
 		opt_usage_error("--time-format: '%s' has no %% field", opt.time_format);
+}
+
+int
+main(int argc, char **argv)
+{
+	char refbuf[256];
+	const char *refused;
+	int dfd = -1, failed = 0;
+	size_t ndel = 0, nfuture = 0, notime = 0;
+
+	log_init(argv[0]);
+	parse_args(argc, argv);
 
 	sig_setup();
 	if (opt.dir)

@@ -1016,6 +1016,64 @@ modify_word(char c)
 	return c == 's' ? "SHAREABLE" : c == 'w' ? "READ_WRITE" : "READ_ONLY";
 }
 
+/* The columns of the aggregates' rows. */
+struct agg_cols {
+	int oid, args, kind, sfunc, stype, sspace, finalfunc, finalextra, finalmodify, combinefunc, serialfunc, deserialfunc, initcond, msfunc, minvfunc, mstype, msspace, mfinalfunc, mfinalextra, mfinalmodify, minitcond, sortop, parallel;
+};
+
+/* CREATE AGGREGATE from row lo of the aggregates' rows. */
+static void
+aggregate_create(struct sbuf *b, const PGresult *ag, const struct agg_cols *g, int lo, const char *q)
+{
+	const char *args = V(ag, lo, g->args);
+
+	sbuf_printf(b, "CREATE AGGREGATE %s(%s) (\n    SFUNC = %s,\n    STYPE = %s", q,
+	    *args ? args : "*", V(ag, lo, g->sfunc), V(ag, lo, g->stype));
+	if (atoi(V(ag, lo, g->sspace)))
+		sbuf_printf(b, ",\n    SSPACE = %s", V(ag, lo, g->sspace));
+	if (!NUL(ag, lo, g->finalfunc)) {
+		sbuf_printf(b, ",\n    FINALFUNC = %s", V(ag, lo, g->finalfunc));
+		if (TRUE_(ag, lo, g->finalextra))
+			sbuf_puts(b, ",\n    FINALFUNC_EXTRA");
+		sbuf_printf(b, ",\n    FINALFUNC_MODIFY = %s", modify_word(V(ag, lo, g->finalmodify)[0]));
+	}
+	if (!NUL(ag, lo, g->combinefunc))
+		sbuf_printf(b, ",\n    COMBINEFUNC = %s", V(ag, lo, g->combinefunc));
+	if (!NUL(ag, lo, g->serialfunc))
+		sbuf_printf(b, ",\n    SERIALFUNC = %s", V(ag, lo, g->serialfunc));
+	if (!NUL(ag, lo, g->deserialfunc))
+		sbuf_printf(b, ",\n    DESERIALFUNC = %s", V(ag, lo, g->deserialfunc));
+	if (!NUL(ag, lo, g->initcond)) {
+		sbuf_puts(b, ",\n    INITCOND = ");
+		sql_literal(b, V(ag, lo, g->initcond));
+	}
+	if (!NUL(ag, lo, g->msfunc)) {
+		sbuf_printf(b, ",\n    MSFUNC = %s,\n    MINVFUNC = %s,\n    MSTYPE = %s",
+		    V(ag, lo, g->msfunc), V(ag, lo, g->minvfunc), V(ag, lo, g->mstype));
+		if (atoi(V(ag, lo, g->msspace)))
+			sbuf_printf(b, ",\n    MSSPACE = %s", V(ag, lo, g->msspace));
+		if (!NUL(ag, lo, g->mfinalfunc)) {
+			sbuf_printf(b, ",\n    MFINALFUNC = %s", V(ag, lo, g->mfinalfunc));
+			if (TRUE_(ag, lo, g->mfinalextra))
+				sbuf_puts(b, ",\n    MFINALFUNC_EXTRA");
+			sbuf_printf(b, ",\n    MFINALFUNC_MODIFY = %s", modify_word(V(ag, lo, g->mfinalmodify)[0]));
+		}
+		if (!NUL(ag, lo, g->minitcond)) {
+			sbuf_puts(b, ",\n    MINITCOND = ");
+			sql_literal(b, V(ag, lo, g->minitcond));
+		}
+	}
+	if (!NUL(ag, lo, g->sortop))
+		sbuf_printf(b, ",\n    SORTOP = %s", V(ag, lo, g->sortop));
+	if (V(ag, lo, g->parallel)[0] == 's')
+		sbuf_puts(b, ",\n    PARALLEL = safe");
+	else if (V(ag, lo, g->parallel)[0] == 'r')
+		sbuf_puts(b, ",\n    PARALLEL = restricted");
+	if (V(ag, lo, g->kind)[0] == 'h')
+		sbuf_puts(b, ",\n    HYPOTHETICAL");
+	sbuf_puts(b, "\n);\n");
+}
+
 static void
 load_functions(struct catalog *cat)
 {
@@ -1046,16 +1104,9 @@ load_functions(struct catalog *cat)
 	const int c_oid = pgq_col(r, "oid"), c_nspname = pgq_col(r, "nspname"), c_proname = pgq_col(r, "proname"),
 	    c_prokind = pgq_col(r, "prokind"), c_owner = pgq_col(r, "owner"), c_nspoid = pgq_col(r, "nspoid"),
 	    c_args = pgq_col(r, "identity_args"), c_def = pgq_col(r, "def");
-	const int g_oid = pgq_col(ag, "oid"), g_args = pgq_col(ag, "args"), g_kind = pgq_col(ag, "aggkind"),
-	    g_sfunc = pgq_col(ag, "sfunc"), g_stype = pgq_col(ag, "stype"), g_sspace = pgq_col(ag, "aggtransspace"),
-	    g_finalfunc = pgq_col(ag, "finalfunc"), g_finalextra = pgq_col(ag, "aggfinalextra"),
-	    g_finalmodify = pgq_col(ag, "aggfinalmodify"), g_combinefunc = pgq_col(ag, "combinefunc"),
-	    g_serialfunc = pgq_col(ag, "serialfunc"), g_deserialfunc = pgq_col(ag, "deserialfunc"),
-	    g_initcond = pgq_col(ag, "agginitval"), g_msfunc = pgq_col(ag, "msfunc"), g_minvfunc = pgq_col(ag, "minvfunc"),
-	    g_mstype = pgq_col(ag, "mstype"), g_msspace = pgq_col(ag, "aggmtransspace"),
-	    g_mfinalfunc = pgq_col(ag, "mfinalfunc"), g_mfinalextra = pgq_col(ag, "aggmfinalextra"),
-	    g_mfinalmodify = pgq_col(ag, "aggmfinalmodify"), g_minitcond = pgq_col(ag, "aggminitval"),
-	    g_sortop = pgq_col(ag, "sortop"), g_parallel = pgq_col(ag, "proparallel");
+	const struct agg_cols g = {
+		pgq_col(ag, "oid"), pgq_col(ag, "args"), pgq_col(ag, "aggkind"), pgq_col(ag, "sfunc"), pgq_col(ag, "stype"), pgq_col(ag, "aggtransspace"), pgq_col(ag, "finalfunc"), pgq_col(ag, "aggfinalextra"), pgq_col(ag, "aggfinalmodify"), pgq_col(ag, "combinefunc"), pgq_col(ag, "serialfunc"), pgq_col(ag, "deserialfunc"), pgq_col(ag, "agginitval"), pgq_col(ag, "msfunc"), pgq_col(ag, "minvfunc"), pgq_col(ag, "mstype"), pgq_col(ag, "aggmtransspace"), pgq_col(ag, "mfinalfunc"), pgq_col(ag, "aggmfinalextra"), pgq_col(ag, "aggmfinalmodify"), pgq_col(ag, "aggminitval"), pgq_col(ag, "sortop"), pgq_col(ag, "proparallel")
+	};
 	for (int i = 0; i < PQntuples(r); i++) {
 		Oid oid = OID(r, i, c_oid);
 		char kind = V(r, i, c_prokind)[0];
@@ -1076,55 +1127,10 @@ load_functions(struct catalog *cat)
 			sbuf_puts(&b, V(r, i, c_def));
 			sbuf_puts(&b, ";\n");
 		} else {
-			rows_for(ag, g_oid, oid, &lo, &hi);
+			rows_for(ag, g.oid, oid, &lo, &hi);
 			if (lo == hi)
 				die(EX_SOFTWARE, "aggregate %s: no pg_aggregate row", sig.s);
-			const char *args = V(ag, lo, g_args);
-			sbuf_printf(&b, "CREATE AGGREGATE %s(%s) (\n    SFUNC = %s,\n    STYPE = %s", q,
-			    *args ? args : "*", V(ag, lo, g_sfunc), V(ag, lo, g_stype));
-			if (atoi(V(ag, lo, g_sspace)))
-				sbuf_printf(&b, ",\n    SSPACE = %s", V(ag, lo, g_sspace));
-			if (!NUL(ag, lo, g_finalfunc)) {
-				sbuf_printf(&b, ",\n    FINALFUNC = %s", V(ag, lo, g_finalfunc));
-				if (TRUE_(ag, lo, g_finalextra))
-					sbuf_puts(&b, ",\n    FINALFUNC_EXTRA");
-				sbuf_printf(&b, ",\n    FINALFUNC_MODIFY = %s", modify_word(V(ag, lo, g_finalmodify)[0]));
-			}
-			if (!NUL(ag, lo, g_combinefunc))
-				sbuf_printf(&b, ",\n    COMBINEFUNC = %s", V(ag, lo, g_combinefunc));
-			if (!NUL(ag, lo, g_serialfunc))
-				sbuf_printf(&b, ",\n    SERIALFUNC = %s", V(ag, lo, g_serialfunc));
-			if (!NUL(ag, lo, g_deserialfunc))
-				sbuf_printf(&b, ",\n    DESERIALFUNC = %s", V(ag, lo, g_deserialfunc));
-			if (!NUL(ag, lo, g_initcond)) {
-				sbuf_puts(&b, ",\n    INITCOND = ");
-				sql_literal(&b, V(ag, lo, g_initcond));
-			}
-			if (!NUL(ag, lo, g_msfunc)) {
-				sbuf_printf(&b, ",\n    MSFUNC = %s,\n    MINVFUNC = %s,\n    MSTYPE = %s",
-				    V(ag, lo, g_msfunc), V(ag, lo, g_minvfunc), V(ag, lo, g_mstype));
-				if (atoi(V(ag, lo, g_msspace)))
-					sbuf_printf(&b, ",\n    MSSPACE = %s", V(ag, lo, g_msspace));
-				if (!NUL(ag, lo, g_mfinalfunc)) {
-					sbuf_printf(&b, ",\n    MFINALFUNC = %s", V(ag, lo, g_mfinalfunc));
-					if (TRUE_(ag, lo, g_mfinalextra))
-						sbuf_puts(&b, ",\n    MFINALFUNC_EXTRA");
-					sbuf_printf(&b, ",\n    MFINALFUNC_MODIFY = %s", modify_word(V(ag, lo, g_mfinalmodify)[0]));
-				}
-				if (!NUL(ag, lo, g_minitcond)) {
-					sbuf_puts(&b, ",\n    MINITCOND = ");
-					sql_literal(&b, V(ag, lo, g_minitcond));
-				}
-			}
-			if (!NUL(ag, lo, g_sortop))
-				sbuf_printf(&b, ",\n    SORTOP = %s", V(ag, lo, g_sortop));
-			if (V(ag, lo, g_parallel)[0] == 's')
-				sbuf_puts(&b, ",\n    PARALLEL = safe");
-			else if (V(ag, lo, g_parallel)[0] == 'r')
-				sbuf_puts(&b, ",\n    PARALLEL = restricted");
-			if (V(ag, lo, g_kind)[0] == 'h')
-				sbuf_puts(&b, ",\n    HYPOTHETICAL");
-			sbuf_puts(&b, "\n);\n");
+			aggregate_create(&b, ag, &g, lo, q);
 		}
 		owner_to(cat, &b, word, sig.s, V(r, i, c_owner));
 		sbuf_printf(&w, "%s %s", word, sig.s);

@@ -262,19 +262,12 @@ write_stats(const struct catalog *cat, const struct out *o, double seconds)
 	sbuf_free(&b);
 }
 
-int
-main(int argc, char **argv)
+/* Options and operands, all checked before any I/O. */
+static void
+parse_args(int argc, char **argv)
 {
-	struct catalog cat = { 0 };
-	struct pg_conn pc;
-	struct pgq q = { &pc, 0, EX_UNAVAILABLE };
-	struct progress prog;
-	struct out *o = xcalloc(1, sizeof *o);
-	char err[2048];
-	int c, code, npre = 0;
-	uint64_t start = deadline_now();
+	int c;
 
-	log_init("pgdump-stream");
 	opt.jobs = pool_cpus();
 	while ((c = getopt_long(argc, argv, "f:Z:j:n:N:t:T:saOxch", longopts, NULL)) != -1) {
 		switch (c) {
@@ -324,6 +317,22 @@ main(int argc, char **argv)
 		opt_usage_error("timeouts must be longer than 0");
 	if (!opt.file && isatty(1) && opt.level > 0)
 		opt_usage_error("will not write compressed data to a terminal (use -f FILE or a pipe)");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct catalog cat = { 0 };
+	struct pg_conn pc;
+	struct pgq q = { &pc, 0, EX_UNAVAILABLE };
+	struct progress prog;
+	struct out *o = xcalloc(1, sizeof *o);
+	char err[2048];
+	int code, npre = 0;
+	uint64_t start = deadline_now();
+
+	log_init("pgdump-stream");
+	parse_args(argc, argv);
 
 	sig_setup();
 	/* The output first: a FILE that cannot be created fails before any

@@ -247,19 +247,12 @@ looks_like_conninfo(const char *s)
 	return strchr(s, '=') || strstr(s, "://");
 }
 
-int
-main(int argc, char **argv)
+/* Options and operands, all checked before any I/O. */
+static void
+parse_args(int argc, char **argv)
 {
-	struct restore r = { 0 };
-	struct progress prog;
-	struct sbuf json = { 0 };
-	char err[2048], drill_name[64];
-	const char *why = NULL;
-	int c, code, complete, drill_bad = 0;
-	uint64_t start = deadline_now();
-	double secs;
+	int c;
 
-	log_init("pgrestore-stream");
 	while ((c = getopt_long(argc, argv, "1ch", longopts, NULL)) != -1) {
 		switch (c) {
 		case '1': opt.single = 1; break;
@@ -304,6 +297,22 @@ main(int argc, char **argv)
 		opt_usage_error("--drill-db and --keep go with --drill");
 	if (opt.drill_db && !*opt.drill_db)
 		opt_usage_error("--drill-db needs a name");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct restore r = { 0 };
+	struct progress prog;
+	struct sbuf json = { 0 };
+	char err[2048], drill_name[64];
+	const char *why = NULL;
+	int code, complete, drill_bad = 0;
+	uint64_t start = deadline_now();
+	double secs;
+
+	log_init("pgrestore-stream");
+	parse_args(argc, argv);
 
 	sig_setup();
 	if (opt.file && strcmp(opt.file, "-") != 0 && access(opt.file, R_OK) != 0)
