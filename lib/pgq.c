@@ -61,20 +61,28 @@ pgq_fail(const struct pgq *q, const PGresult *r, const char *what, const char *a
 }
 
 void
-pgq_lost(const struct pgq *q, int err, const char *what)
+pgq_lost_text(const struct pgq *q, int err, struct sbuf *b)
 {
-	struct pg_conn *pc = q->pc;
-
 	if (err == EINTR) {
 		/* pg_exec cancelled the statement; ending the session rolls
 		 * back its transaction and frees its locks before we exit. */
-		pg_close(pc);
+		pg_close(q->pc);
 		sig_exit();
 	}
 	if (err == ETIMEDOUT)
-		die(q->timeout_exit, "%s: no answer from %s:%s within %llu ms", what, pc->host, pc->port,
+		sbuf_printf(b, "no answer from %s:%s within %llu ms", q->pc->host, q->pc->port,
 		    (unsigned long long)q->timeout_ms);
-	pgq_fail(q, NULL, what, NULL);
+	else
+		pgq_error_text(q, b, NULL);
+}
+
+void
+pgq_lost(const struct pgq *q, int err, const char *what)
+{
+	struct sbuf b = { 0 };
+
+	pgq_lost_text(q, err, &b);
+	die(err == ETIMEDOUT ? q->timeout_exit : pg_exit_code(NULL, q->pc->conn), "%s: %s", what, b.s);
 }
 
 PGresult *

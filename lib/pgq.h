@@ -51,6 +51,10 @@ void pgq_cmd(const struct pgq *q, const char *sql, const char *what);
  * errno-style err (EINTR, ETIMEDOUT, anything else: the connection). */
 _Noreturn void pgq_fail(const struct pgq *q, const PGresult *r, const char *what, const char *after);
 _Noreturn void pgq_lost(const struct pgq *q, int err, const char *what);
+/* For callers that report a failed statement instead of dying (a probe,
+ * the drill's read-back): pgq_lost's message without "WHAT: ", appended to
+ * b, for err other than EINTR (a signal still exits as above). */
+void pgq_lost_text(const struct pgq *q, int err, struct sbuf *b);
 /* r's error on one line: "SEVERITY SQLSTATE: message (DETAIL: ...; HINT:
  * ...)", or libpq's own text for an error the client made. */
 void pgq_error_text(const struct pgq *q, struct sbuf *b, const PGresult *r);

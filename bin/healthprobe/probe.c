@@ -25,6 +25,7 @@
 #include "outfile.h"
 #include "parse.h"
 #include "pg.h"
+#include "pgq.h"
 #include "sig.h"
 #include "tls.h"
 #include "xmem.h"
@@ -216,38 +217,25 @@ probe_unix(struct target *t)
 	return 1;
 }
 
-/* One query with the deadline: PQsendQuery, then poll and consume. */
+/* One query with the deadline (cancelled on the server when it passes);
+ * NULL with lib/pgq's words for why in err. */
 static PGresult *
-query(struct pg_conn *pc, const char *sql, uint64_t deadline, char *err, size_t errlen)
+query(struct pg_conn *pc, const char *sql, uint64_t deadline, uint64_t timeout_ms, char *err, size_t errlen)
 {
-	PGresult *r, *last = NULL;
+	struct pgq q = { pc, timeout_ms, EX_NEGATIVE };
+	PGresult *r = pg_exec(pc, sql, deadline);
+	struct sbuf b = { 0 };
 
-	if (!PQsendQuery(pc->conn, sql)) {
-		pg_error_text(pc, PQerrorMessage(pc->conn), err, errlen);
-		return NULL;
-	}
-	while (PQisBusy(pc->conn)) {
-		int p = deadline_poll(PQsocket(pc->conn), POLLIN, deadline);
-
-		if (p <= 0) {
-			snprintf(err, errlen, "query timed out");
-			return NULL;
-		}
-		if (!PQconsumeInput(pc->conn)) {
-			pg_error_text(pc, PQerrorMessage(pc->conn), err, errlen);
-			return NULL;
-		}
-	}
-	while ((r = PQgetResult(pc->conn))) {
-		PQclear(last);
-		last = r;
-	}
-	if (!last || PQresultStatus(last) != PGRES_TUPLES_OK) {
-		pg_error_text(pc, PQerrorMessage(pc->conn), err, errlen);
-		PQclear(last);
-		return NULL;
-	}
-	return last;
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+		return r;
+	if (r)
+		pgq_error_text(&q, &b, r);
+	else
+		pgq_lost_text(&q, errno, &b);
+	snprintf(err, errlen, "%s", b.s);
+	sbuf_free(&b);
+	PQclear(r);
+	return NULL;
 }
 
 static int
@@ -278,14 +266,14 @@ probe_pg(const struct probe_opts *o, struct target *t, uint64_t deadline)
 	}
 	switch (o->level) {
 	case L_QUERY:
-		if ((r = query(&pc, "SELECT 1", deadline, err, sizeof err))) {
+		if ((r = query(&pc, "SELECT 1", deadline, o->timeout_ms, err, sizeof err))) {
 			ok = 1;
 			snprintf(t->why, sizeof t->why, "query ok");
 		}
 		break;
 	case L_PRIMARY:
 	case L_STANDBY:
-		if ((r = query(&pc, "SELECT pg_is_in_recovery()", deadline, err, sizeof err))) {
+		if ((r = query(&pc, "SELECT pg_is_in_recovery()", deadline, o->timeout_ms, err, sizeof err))) {
 			int standby = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 
 			ok = standby == (o->level == L_STANDBY);
@@ -300,7 +288,7 @@ probe_pg(const struct probe_opts *o, struct target *t, uint64_t deadline)
 		    "coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint, "
 		    "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 ELSE "
 		    "coalesce((extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::bigint, 0) END",
-		    deadline, err, sizeof err))) {
+		    deadline, o->timeout_ms, err, sizeof err))) {
 			long long bytes = atoll(PQgetvalue(r, 0, 1)), ms = atoll(PQgetvalue(r, 0, 2));
 
 			if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {

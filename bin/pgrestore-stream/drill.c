@@ -120,14 +120,18 @@ drill_end(void)
 	drill.created = 0;
 }
 
-/* The server's message for a failed step of the read-back. */
+/* Why a step of the read-back failed: the server's error, or no answer
+ * (res NULL, errno says why), as lib/pgq words it. */
 static int
 failed(struct restore *r, PGresult *res, char *err, size_t errlen)
 {
 	struct pgq q = restore_q(r);
 	struct sbuf b = { 0 };
 
-	pgq_error_text(&q, &b, res);
+	if (res)
+		pgq_error_text(&q, &b, res);
+	else
+		pgq_lost_text(&q, errno, &b);
 	snprintf(err, errlen, "%s", b.s);
 	sbuf_free(&b);
 	PQclear(res);
@@ -144,26 +148,16 @@ read_back(struct restore *r, const struct rtable *t, struct rowsum *sum, char *e
 	int n;
 
 	rowsum_init(sum);
-	if (!res && errno == EINTR)
-		sig_exit();
-	if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {
+	if (!res || PQresultStatus(res) != PGRES_COPY_OUT)
 		return failed(r, res, err, errlen);
-	}
 	PQclear(res);
 	while ((n = pg_copy_get(r->pc, &row, r->timeout_ms)) > 0) {
 		rowsum_row(sum, row, (size_t)n);
 		PQfreemem(row);
 	}
-	if (n == -2) {
-		if (errno == EINTR)
-			sig_exit();
-		snprintf(err, errlen, "%s", errno == ETIMEDOUT ? "no answer within --timeout" : "connection lost");
-		return -1;
-	}
-	res = pg_result_wait(r->pc, deadline_in(r->timeout_ms));
-	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+	res = n == -2 ? NULL : pg_result_wait(r->pc, deadline_in(r->timeout_ms));
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
 		return failed(r, res, err, errlen);
-	}
 	PQclear(res);
 	return 0;
 }
