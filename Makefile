@@ -105,6 +105,13 @@ check: tests
 	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests PGOPS_SANITIZE=$(SANITIZE) \
 		prove -j2 --timer $(UNITBINS) tests/*.t
 
+# The fixture round trips on every supported server version, 13 to 18, and
+# the upgrade paths (make check runs them on 13 and 18).
+check-versions: tests
+	@sh ci/prereqs.sh test
+	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests PGOPS_SANITIZE=$(SANITIZE) \
+		PGOPS_VERSIONS="13 14 15 16 17 18" prove --timer tests/pgdump-versions.t
+
 # The whole life of a service database on throwaway local servers.
 demo: all
 	@sh ci/prereqs.sh test
@@ -155,7 +162,7 @@ clean:
 distclean:
 	rm -rf build
 
-.PHONY: all tests check demo fuzz bench fidelity install clean distclean
+.PHONY: all tests check check-versions demo fuzz bench fidelity install clean distclean
 .SECONDARY:
 
 -include $(LIBOBJ:.o=.d) $(wildcard $(OUT)/obj/bin/*.d $(OUT)/obj/bin/*/*.d $(OUT)/obj/tests/*/*.d)

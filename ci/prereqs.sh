@@ -45,9 +45,24 @@ need_s3rver() {
 	touch "$d/.stamp"
 }
 
+# PostgreSQL 13, 14, 16, 17 and 18 servers (15 is Debian's), pinned by
+# tests/pgversions/package-lock.json, installed under build/npm-pg.
+need_pgversions() {
+	d="$top/build/npm-pg"
+	if [ -f "$d/.stamp" ] && cmp -s "$d/package-lock.json" "$top/tests/pgversions/package-lock.json"; then
+		return 0
+	fi
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$top/tests/pgversions/package.json" "$top/tests/pgversions/package-lock.json" "$d/"
+	echo "prereqs: npm ci (tests/pgversions/package-lock.json) into build/npm-pg" >&2
+	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	touch "$d/.stamp"
+}
+
 case ${1:-} in
 build) need_debs $debs_build ;;
-test) need_debs $debs_test; need_s3rver ;;
+test) need_debs $debs_test; need_s3rver; need_pgversions ;;
 fuzz) need_debs $debs_build $debs_fuzz ;;
 bench) need_debs $debs_test $debs_bench; need_s3rver ;;
 *) echo "usage: ci/prereqs.sh build|test|fuzz|bench" >&2; exit 64 ;;

@@ -1,5 +1,6 @@
 /* Statements with one failure path: see pgq.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,19 @@ pgq_lost_text(const struct pgq *q, int err, struct sbuf *b)
 		    (unsigned long long)q->timeout_ms);
 	else
 		pgq_error_text(q, b, NULL);
+}
+
+void
+pgq_why(const struct pgq *q, const PGresult *r, int err, char *out, size_t cap)
+{
+	struct sbuf b = { 0 };
+
+	if (r)
+		pgq_error_text(q, &b, r);
+	else
+		pgq_lost_text(q, err, &b);
+	snprintf(out, cap, "%s", b.s);
+	sbuf_free(&b);
 }
 
 void

@@ -55,6 +55,9 @@ _Noreturn void pgq_lost(const struct pgq *q, int err, const char *what);
  * the drill's read-back): pgq_lost's message without "WHAT: ", appended to
  * b, for err other than EINTR (a signal still exits as above). */
 void pgq_lost_text(const struct pgq *q, int err, struct sbuf *b);
+/* Why a statement failed, into out: r's error, or with r NULL the lost
+ * answer (err as pgq_lost_text takes it). */
+void pgq_why(const struct pgq *q, const PGresult *r, int err, char *out, size_t cap);
 /* r's error on one line: "SEVERITY SQLSTATE: message (DETAIL: ...; HINT:
  * ...)", or libpq's own text for an error the client made. */
 void pgq_error_text(const struct pgq *q, struct sbuf *b, const PGresult *r);

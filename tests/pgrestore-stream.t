@@ -190,7 +190,7 @@ run pgrestore-stream --drill "$C dbname=postgres" lost2.sql
 is "$rc" 1 "with the trailer made to fit, the drill catches the lost row (exit 1)"
 like "$T/err" "drill: public.webhook_events \(line $L\): the dump recorded [0-9]+ rows" "naming the table"
 run pgrestore-stream --drill --drill-db kept --keep "$C dbname=postgres" app.sql
-is "$rc $($PSQL -d kept -Atc 'select count(*) from public.users')" "0 $(grep '^-- pgdump-stream: rows' app.sql | head -n 1 | cut -d' ' -f4)" "--keep keeps the drill database, restored"
+is "$rc $($PSQL -d kept -Atc 'select count(*) from public.users')" "0 $(awk '/^COPY public.users /{f=1} f && /^-- pgdump-stream: rows/{print $4; exit}' app.sql)" "--keep keeps the drill database, restored"
 run pgrestore-stream --drill --drill-db kept "$C dbname=postgres" app.sql
 is "$rc" 73 "a drill database that exists is not reused (73)"
 like "$T/err" 'cannot create the drill database kept: .*already exists' "saying so"

@@ -223,16 +223,10 @@ query(struct pg_conn *pc, const char *sql, uint64_t deadline, uint64_t timeout_m
 {
 	struct pgq q = { pc, timeout_ms, EX_NEGATIVE };
 	PGresult *r = pg_exec(pc, sql, deadline);
-	struct sbuf b = { 0 };
 
 	if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
 		return r;
-	if (r)
-		pgq_error_text(&q, &b, r);
-	else
-		pgq_lost_text(&q, errno, &b);
-	snprintf(err, errlen, "%s", b.s);
-	sbuf_free(&b);
+	pgq_why(&q, r, errno, err, errlen);
 	PQclear(r);
 	return NULL;
 }

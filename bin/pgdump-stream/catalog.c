@@ -901,8 +901,10 @@ load_types(struct catalog *cat)
 	    " left join pg_collation co on co.oid = a.attcollation and a.attcollation <> at.typcollation"
 	    " left join pg_namespace cn on cn.oid = co.collnamespace"
 	    " where t.typtype = 'c' and t.oid >= 16384 and a.attnum > 0 and not a.attisdropped order by 1, a.attnum");
+	/* CHECK constraints only: 17 keeps a domain's NOT NULL as a constraint
+	 * row too (contype 'n'), which typnotnull already gives. */
 	con = rows(cat, "select contypid, conname, pg_get_constraintdef(oid) as def, convalidated, oid from pg_constraint"
-	    " where contypid <> 0 order by 1, conname");
+	    " where contypid <> 0 and contype = 'c' order by 1, conname");
 	const int c_oid = pgq_col(r, "oid"), c_nspname = pgq_col(r, "nspname"), c_typname = pgq_col(r, "typname"),
 	    c_typtype = pgq_col(r, "typtype"), c_owner = pgq_col(r, "owner"), c_nspoid = pgq_col(r, "nspoid"),
 	    c_basetype = pgq_col(r, "basetype"), c_notnull = pgq_col(r, "typnotnull"),
@@ -1336,11 +1338,17 @@ column_extras(const struct catalog *cat, struct sbuf *b, Oid oid, const char *q,
 				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET STORAGE %s;\n", q, cn,
 				    storage_word(V(cc->r, k, cc->storage)[0]));
 			if (!NUL(cc->r, k, cc->options)) {
+				struct sbuf o = { 0 };
 				int first = 1;
 
-				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET (", q, cn);
-				reloptions(b, V(cc->r, k, cc->options), "", &first, NULL);
-				sbuf_puts(b, ");\n");
+				/* Debian's 15.20 server keeps a pg_attver entry in every
+				 * column's options that no other server accepts (and
+				 * pg_dump leaves out): dumped, it would make the dump
+				 * restore nowhere else. */
+				reloptions(&o, V(cc->r, k, cc->options), "", &first, "pg_attver");
+				if (o.len)
+					sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET (%s);\n", q, cn, o.s);
+				sbuf_free(&o);
 			}
 			if (!NUL(cc->r, k, cc->compression) && V(cc->r, k, cc->compression)[0])
 				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET COMPRESSION %s;\n", q, cn,
@@ -2034,6 +2042,21 @@ find_unsupported(struct catalog *cat)
 	PQclear(lo);
 }
 
+static int
+tdata_cmp(const void *a, const void *b)
+{
+	const struct tdata *x = a, *y = b;
+	int c = strcmp(x->schema, y->schema);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static int
+seqdata_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct seqdata *)a)->qname, ((const struct seqdata *)b)->qname);
+}
+
 /* The results several loaders share, their columns resolved by name. */
 static void
 shared_rows_load(struct catalog *cat)
@@ -2210,6 +2233,11 @@ catalog_load(struct catalog *cat)
 	load_sequences(cat, r);
 	load_relations(cat, r, &nodata);
 	PQclear(r);
+	/* Rows and sequence values in the order of their names, as pg_dump
+	 * writes them: the same database dumps the same wherever its OIDs
+	 * fell. */
+	qsort(cat->data, (size_t)cat->ndata, sizeof *cat->data, tdata_cmp);
+	qsort(cat->seq, (size_t)cat->nseq, sizeof *cat->seq, seqdata_cmp);
 	load_constraints(cat);
 	load_indexes(cat);
 	load_triggers_rules(cat);

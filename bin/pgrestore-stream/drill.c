@@ -126,14 +126,8 @@ static int
 failed(struct restore *r, PGresult *res, char *err, size_t errlen)
 {
 	struct pgq q = restore_q(r);
-	struct sbuf b = { 0 };
 
-	if (res)
-		pgq_error_text(&q, &b, res);
-	else
-		pgq_lost_text(&q, errno, &b);
-	snprintf(err, errlen, "%s", b.s);
-	sbuf_free(&b);
+	pgq_why(&q, res, errno, err, errlen);
 	PQclear(res);
 	return -1;
 }

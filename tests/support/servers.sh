@@ -48,6 +48,29 @@ pg_run() {
 	PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
 	export PGHOST PGPORT PGUSER PGDATABASE PG_URL
 }
+# pgv_bindir V: the server programs of PostgreSQL V (13 to 18; 15 is
+# Debian's, the others come from build/npm-pg, see ci/prereqs.sh).
+pgv_bindir() {
+	if [ "$1" = 15 ]; then echo "$PG_BINDIR"; else echo "$TOP/build/npm-pg/node_modules/pg$1/native/bin"; fi
+}
+# pgv_start V: a fresh cluster of PostgreSQL V in $T/pg$V on a free loopback
+# port, its socket in $T/pgsock beside the main cluster's. Sets PGV_PORT.
+pgv_start() {
+	_v=$1
+	_b=$(pgv_bindir "$_v")
+	_d="$T/pg$_v"
+	[ -x "$_b/postgres" ] || { diag "no PostgreSQL $_v server in $_b (ci/prereqs.sh test installs it)"; return 1; }
+	mkdir -p "$_d" "$T/pgsock"
+	[ "$(id -u)" = 0 ] && chown postgres "$_d" "$T/pgsock"
+	PGV_PORT=$(free_port)
+	_as_pg "$_b/initdb" -D "$_d/data" -U postgres -A trust --no-sync -E UTF8 --locale=C \
+		>"$_d.initdb.log" 2>&1 || { diag "initdb $_v failed:"; sed 's/^/#   /' "$_d.initdb.log"; return 1; }
+	eval "pgv_stop_$_v() { _as_pg \"$_b/pg_ctl\" -D \"$_d/data\" -m immediate -w -t 30 stop; }"
+	on_exit "pgv_stop_$_v"
+	_as_pg "$_b/pg_ctl" -D "$_d/data" -l "$_d/log" -w -t 60 \
+		-o "-p $PGV_PORT -k $T/pgsock -c listen_addresses=127.0.0.1 -c fsync=off" start \
+		>/dev/null 2>&1 || { diag "pg_ctl start ($_v) failed:"; sed 's/^/#   /' "$_d/log"; return 1; }
+}
 # pg_start [initdb options...]: a fresh cluster in $T/pg on a free loopback
 # port. Sets PGHOST (socket dir), PGPORT, PGUSER, PGDATABASE and PG_URL.
 pg_start() { pg_init "$@" && pg_run; }
