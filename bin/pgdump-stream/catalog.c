@@ -2236,8 +2236,10 @@ catalog_load(struct catalog *cat)
 	/* Rows and sequence values in the order of their names, as pg_dump
 	 * writes them: the same database dumps the same wherever its OIDs
 	 * fell. */
-	qsort(cat->data, (size_t)cat->ndata, sizeof *cat->data, tdata_cmp);
-	qsort(cat->seq, (size_t)cat->nseq, sizeof *cat->seq, seqdata_cmp);
+	if (cat->ndata > 1)
+		qsort(cat->data, (size_t)cat->ndata, sizeof *cat->data, tdata_cmp);
+	if (cat->nseq > 1)
+		qsort(cat->seq, (size_t)cat->nseq, sizeof *cat->seq, seqdata_cmp);
 	load_constraints(cat);
 	load_indexes(cat);
 	load_triggers_rules(cat);
