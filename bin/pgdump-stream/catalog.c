@@ -294,11 +294,9 @@ comment_for(const struct catalog *cat, Oid classid, Oid oid, int subid)
 	return NULL;
 }
 
-/* Privileges that differ from the defaults: revoke the defaults, then
- * grant what the ACL holds, grantee by grantee. The queries give, ordered
- * by object: oid, kw (the GRANT keyword: TABLE, SEQUENCE, ...), owner, then
- * per privilege the grantee (NULL: PUBLIC), privilege_type and is_grantable
- * (a row of NULLs for an ACL emptied by REVOKE). */
+/* GRANT statements from rows that give, one privilege a row, the grantee
+ * (NULL: PUBLIC), privilege_type and is_grantable; rows without a privilege
+ * (a revoke, an ACL emptied by REVOKE) are passed over. */
 static int find_main(const struct catalog *cat, Oid oid);
 
 /* The grant columns of such a result. */
@@ -359,11 +357,22 @@ acl_append(struct dobj *d, struct sbuf *b)
 		d->acl = sbuf_take(b);
 }
 
+/* Privileges as pg_dump writes them: the difference between the object's
+ * ACL and the default ACL for its kind and owner (acldefault). ACL items of
+ * the default that the object lacks are revoked (REVOKE ALL ... FROM their
+ * grantee), items it has beyond the default are granted. An object whose
+ * ACL is the default gets nothing, so a restore keeps the target server's
+ * defaults: a 15 dump restored on 17 leaves its tables' owners the MAINTAIN
+ * privilege that 17 gives them. For an object the server made at initdb
+ * (schema public) the base is its initial ACL (pg_init_privs), as pg_dump
+ * takes it. The query (acl_sql) gives per object its
+ * oid, kw and, step 1, each grantee to revoke from, then, step 2, the
+ * grants one privilege a row (grantee NULL: PUBLIC). */
 static void
 acls_load(struct catalog *cat, Oid classid, const char *sql)
 {
 	PGresult *r = rows(cat, sql);
-	const int c_oid = pgq_col(r, "oid"), c_kw = pgq_col(r, "kw"), c_owner = pgq_col(r, "owner");
+	const int c_oid = pgq_col(r, "oid"), c_kw = pgq_col(r, "kw"), c_step = pgq_col(r, "step");
 	const struct grant_cols g = grant_cols(r);
 	int n = PQntuples(r);
 
@@ -378,14 +387,48 @@ acls_load(struct catalog *cat, Oid classid, const char *sql)
 		if (k < 0 || cat->obj[k].classid != classid)
 			continue;
 		d = &cat->obj[k];
-		sbuf_printf(&b, "REVOKE ALL ON %s %s FROM PUBLIC;\n", V(r, i, c_kw), d->target);
-		sbuf_printf(&b, "REVOKE ALL ON %s %s FROM ", V(r, i, c_kw), d->target);
-		sql_ident(&b, V(r, i, c_owner));
-		sbuf_puts(&b, ";\n");
+		for (int e = i; e < j && V(r, e, c_step)[0] == '1'; e++) {
+			sbuf_printf(&b, "REVOKE ALL ON %s %s FROM ", V(r, e, c_kw), d->target);
+			if (NUL(r, e, g.grantee))
+				sbuf_puts(&b, "PUBLIC");
+			else
+				sql_ident(&b, V(r, e, g.grantee));
+			sbuf_puts(&b, ";\n");
+		}
 		grant_rows(&b, r, &g, i, j, "", "%s", "", V(r, i, c_kw), d->target);
-		acl_append(d, &b);
+		if (b.len)
+			acl_append(d, &b);
+		sbuf_free(&b);
 	}
 	PQclear(r);
+}
+
+/* The query acls_load reads for one catalog: its ACL, owner and kind (the
+ * letter acldefault takes) columns, the GRANT keyword, and which rows. */
+static char *
+acl_sql(const char *catalog, const char *acl, const char *owner, const char *kind, const char *kw,
+    const char *where)
+{
+	struct sbuf q = { 0 };
+
+	sbuf_printf(&q, "select x.oid, %s as kw, d.step,"
+	    " case when d.grantee = 0 then null else pg_get_userbyid(d.grantee) end as grantee,"
+	    " d.privilege_type, d.is_grantable"
+	    " from %s x, lateral (select x.%s as acl, coalesce((select p.initprivs from pg_init_privs p"
+	    "     where p.objoid = x.oid and p.classoid = '%s'::regclass and p.objsubid = 0),"
+	    "   acldefault(%s, x.%s)) as base) z,"
+	    " lateral (select 1 as step, r.grantee, null::text as privilege_type, null::boolean as is_grantable,"
+	    "     0::bigint as item, 0::bigint as ord"
+	    "   from (select distinct (aclexplode(array[i])).grantee from unnest(z.base) i"
+	    "     where not i = any(z.acl)) r"
+	    "   union all select 2, e.grantee, e.privilege_type, e.is_grantable, u.k, e.ord"
+	    "   from unnest(z.acl) with ordinality u(i, k), lateral aclexplode(array[u.i]) with ordinality"
+	    "     e(grantor, grantee, privilege_type, is_grantable, ord)"
+	    "   where not u.i = any(z.base)) d"
+	    " where %s and x.%s is not null and x.%s <> z.base"
+	    " order by 1, d.step, d.item, d.ord, 4",
+	    kw, catalog, acl, catalog, kind, owner, where, acl, acl);
+	return sbuf_take(&q);
 }
 
 /* Column privileges: the table, the column's name, then as above. */
@@ -2158,32 +2201,26 @@ shared_rows_free(struct catalog *cat)
 static void
 privileges_load(struct catalog *cat)
 {
-	acls_load(cat, C_NAMESPACE, "select x.oid, 'SCHEMA' as kw, pg_get_userbyid(x.nspowner) as owner,"
-	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
-	    " a.is_grantable"
-	    " from pg_namespace x left join lateral aclexplode(x.nspacl) with ordinality a on true"
-	    " where x.nspacl is not null and x.nspacl <> acldefault('n', x.nspowner) order by 1, a.ordinality");
-	acls_load(cat, C_CLASS, "select x.oid, case x.relkind when 'S' then 'SEQUENCE' else 'TABLE' end as kw,"
-	    " pg_get_userbyid(x.relowner) as owner,"
-	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
-	    " a.is_grantable"
-	    " from pg_class x left join lateral aclexplode(x.relacl) with ordinality a on true"
-	    " where x.oid >= 16384 and x.relacl is not null"
-	    " and x.relacl <> acldefault((case x.relkind when 'S' then 's' else 'r' end)::\"char\", x.relowner)"
-	    " order by 1, a.ordinality");
-	acls_load(cat, C_PROC, "select x.oid, case x.prokind when 'p' then 'PROCEDURE' when 'a' then 'ROUTINE'"
-	    " else 'FUNCTION' end as kw, pg_get_userbyid(x.proowner) as owner,"
-	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
-	    " a.is_grantable"
-	    " from pg_proc x left join lateral aclexplode(x.proacl) with ordinality a on true"
-	    " where x.oid >= 16384 and x.proacl is not null and x.proacl <> acldefault('f', x.proowner)"
-	    " order by 1, a.ordinality");
-	acls_load(cat, C_TYPE, "select x.oid, 'TYPE' as kw, pg_get_userbyid(x.typowner) as owner,"
-	    " case when a.grantee = 0 then null else pg_get_userbyid(a.grantee) end as grantee, a.privilege_type,"
-	    " a.is_grantable"
-	    " from pg_type x left join lateral aclexplode(x.typacl) with ordinality a on true"
-	    " where x.oid >= 16384 and x.typacl is not null and x.typacl <> acldefault('T', x.typowner)"
-	    " order by 1, a.ordinality");
+	static const struct {
+		Oid classid;
+		const char *catalog, *acl, *owner, *kind, *kw, *where;
+	} k[] = {
+		{ C_NAMESPACE, "pg_namespace", "nspacl", "nspowner", "'n'", "'SCHEMA'", "true" },
+		{ C_CLASS, "pg_class", "relacl", "relowner",
+		  "(case x.relkind when 'S' then 's' else 'r' end)::\"char\"",
+		  "case x.relkind when 'S' then 'SEQUENCE' else 'TABLE' end", "x.oid >= 16384" },
+		{ C_PROC, "pg_proc", "proacl", "proowner", "'f'",
+		  "case x.prokind when 'p' then 'PROCEDURE' when 'a' then 'ROUTINE' else 'FUNCTION' end",
+		  "x.oid >= 16384" },
+		{ C_TYPE, "pg_type", "typacl", "typowner", "'T'", "'TYPE'", "x.oid >= 16384" },
+	};
+
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		char *sql = acl_sql(k[i].catalog, k[i].acl, k[i].owner, k[i].kind, k[i].kw, k[i].where);
+
+		acls_load(cat, k[i].classid, sql);
+		free(sql);
+	}
 	column_acls_load(cat);
 }
 
