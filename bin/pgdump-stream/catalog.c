@@ -546,10 +546,13 @@ load_schemas(struct catalog *cat)
 		if (strcmp(name, "public") != 0 || strcmp(owner, "pg_database_owner") != 0)
 			owner_to(cat, &b, "SCHEMA", q, owner);
 		cm = comment_for(cat, C_NAMESPACE, oid, 0);
-		if (cm && !(strcmp(name, "public") == 0 && strcmp(cm, "standard public schema") == 0)) {
-			sbuf_printf(&w, "SCHEMA %s", q);
+		sbuf_printf(&w, "SCHEMA %s", q);
+		if (strcmp(name, "public") != 0)
 			comment_on(&b, w.s, cm);
-		}
+		else if (!cm) /* a new database's public has one: remove it, as pg_dump does */
+			comment_on(&b, w.s, "");
+		else if (strcmp(cm, "standard public schema") != 0)
+			comment_on(&b, w.s, cm);
 		d->create = sbuf_take(&b);
 		sbuf_free(&w);
 		free(q);
@@ -1281,8 +1284,12 @@ load_sequences(struct catalog *cat, const PGresult *r)
 			cat->seq[cat->nseq++].qname = xstrdup(q);
 		}
 		if (!NUL(sq->r, i, sq->deptype) && V(sq->r, i, sq->deptype)[0] == 'i') {
+			/* Made by its identity column; an object without statements
+			 * of its own holds its privileges (privileges_load). */
+			add(cat, P_SEQUENCE, C_CLASS, oid, V(sq->r, i, sq->nspname), V(sq->r, i, sq->relname),
+			    "SEQUENCE");
 			free(q);
-			continue; /* made by its identity column */
+			continue;
 		}
 		d = add(cat, P_SEQUENCE, C_CLASS, oid, V(sq->r, i, sq->nspname), V(sq->r, i, sq->relname), "SEQUENCE");
 		sbuf_printf(&b, "CREATE %sSEQUENCE %s\n    AS %s\n",
@@ -1948,6 +1955,39 @@ load_triggers_rules(struct catalog *cat)
 	sbuf_free(&sql);
 }
 
+/* A trigger on a partitioned table is cloned onto every partition (13+:
+ * tgparentid); a partition's clone whose enabled state differs from its
+ * parent's gets it back, after the parent's trigger exists. */
+static void
+load_trigger_states(struct catalog *cat)
+{
+	PGresult *r;
+
+	if (cat->server_version < 130000)
+		return;
+	r = rows(cat, "select t.tgrelid as relid, n.nspname, c.relname, t.tgname, t.tgenabled, t.oid"
+	    " from pg_trigger t join pg_trigger p on p.oid = t.tgparentid"
+	    " join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace"
+	    " where t.tgenabled <> p.tgenabled order by 1, 4");
+	const struct table_cols tc = table_cols(r);
+	const int c_tgname = pgq_col(r, "tgname"), c_enabled = pgq_col(r, "tgenabled"), c_oid = pgq_col(r, "oid");
+
+	for (int i = 0; i < PQntuples(r); i++) {
+		char e = V(r, i, c_enabled)[0], *q = table_q(cat, r, i, &tc), *n;
+		struct sbuf b = { 0 };
+
+		if (!q)
+			continue;
+		n = ident(V(r, i, c_tgname));
+		sbuf_printf(&b, "ALTER TABLE %s %s TRIGGER %s;\n", q, e == 'O' ? "ENABLE" : enable_word(e), n);
+		post(cat, P_TRIGGER_STATE, 0, OID(r, i, c_oid), V(r, i, tc.nspname), V(r, i, c_tgname),
+		    "TRIGGER STATE", &b);
+		free(n);
+		free(q);
+	}
+	PQclear(r);
+}
+
 static void
 load_policies(struct catalog *cat)
 {
@@ -2233,8 +2273,10 @@ catalog_load(struct catalog *cat)
 	struct oidset nodata = { 0 };
 	PGresult *r;
 
+	/* The user's objects', and every schema's (public was made by initdb,
+	 * and its comment is dumped when it is not the one initdb gave it). */
 	cm->r = rows(cat, "select objoid, classoid, objsubid, description from pg_description"
-	    " where objoid >= 16384 order by 1");
+	    " where objoid >= 16384 or classoid = " STR(C_NAMESPACE) " order by 1");
 	cm->objoid = pgq_col(cm->r, "objoid");
 	cm->classoid = pgq_col(cm->r, "classoid");
 	cm->objsubid = pgq_col(cm->r, "objsubid");
@@ -2280,6 +2322,7 @@ catalog_load(struct catalog *cat)
 	load_constraints(cat);
 	load_indexes(cat);
 	load_triggers_rules(cat);
+	load_trigger_states(cat);
 	load_policies(cat);
 	load_statistics(cat);
 	load_default_acls(cat);

@@ -377,6 +377,8 @@ main(int argc, char **argv)
 				out_puts(o, cat.obj[cat.order[i]].drop);
 	if (!dopt.data_only)
 		for (int i = 0; i < npre; i++) {
+			if (!cat.obj[cat.order[i]].create)
+				continue; /* made by another object (an identity sequence) */
 			out_puts(o, "\n");
 			out_puts(o, cat.obj[cat.order[i]].create);
 		}

@@ -46,7 +46,7 @@ enum prio {
 	P_SEQUENCE,
 	P_TABLE, P_VIEW, P_SEQ_OWNED,
 	/* post-data */
-	P_CONSTRAINT = 20, P_INDEX, P_INDEX_ATTACH, P_STATS, P_RULE, P_TRIGGER, P_FK,
+	P_CONSTRAINT = 20, P_INDEX, P_INDEX_ATTACH, P_STATS, P_RULE, P_TRIGGER, P_TRIGGER_STATE, P_FK,
 	P_POLICY, P_DEFAULT_ACL
 };
 
@@ -58,7 +58,7 @@ struct dobj {
 	char *kind;             /* "TABLE", "FUNCTION", ... */
 	char *target;           /* its quoted name in ALTER, COMMENT, GRANT */
 	char *refresh;          /* REFRESH MATERIALIZED VIEW, for populated ones */
-	char *create;           /* the statements that make it */
+	char *create;           /* the statements that make it; NULL: made by another */
 	char *drop;             /* for --clean, or NULL */
 	char *acl;              /* GRANT/REVOKE statements, emitted last, or NULL */
 	/* order.c */

@@ -52,3 +52,10 @@ CREATE TABLE public.idx_p2 PARTITION OF public.idx_parent FOR VALUES FROM (10) T
 CREATE INDEX idx_parent_a ON ONLY public.idx_parent (a);
 CREATE INDEX idx_p1_a ON public.idx_p1 (a);
 ALTER INDEX public.idx_parent_a ATTACH PARTITION public.idx_p1_a;
+-- A trigger on a partitioned table is cloned onto each partition; a
+-- partition's own enabled state (disabled, replica, always) differs from
+-- the parent's and must survive.
+CREATE FUNCTION public.measure_touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER measure_touch BEFORE UPDATE ON public.measurement FOR EACH ROW EXECUTE FUNCTION public.measure_touch();
+ALTER TABLE public.measurement_2024 DISABLE TRIGGER measure_touch;
+ALTER TABLE public.measurement_2025 ENABLE REPLICA TRIGGER measure_touch;
