@@ -372,9 +372,10 @@ static void
 acls_load(struct catalog *cat, Oid classid, const char *sql)
 {
 	PGresult *r = rows(cat, sql);
-	const int c_oid = pgq_col(r, "oid"), c_kw = pgq_col(r, "kw"), c_step = pgq_col(r, "step");
+	const int c_oid = pgq_col(r, "oid"), c_kw = pgq_col(r, "kw"), c_step = pgq_col(r, "step"),
+	    c_target = pgq_col(r, "target"), c_holder = pgq_col(r, "holder");
 	const struct grant_cols g = grant_cols(r);
-	int n = PQntuples(r);
+	int n = PQntuples(r), whole = cat->opt->f.nschemas == 0 && cat->opt->f.ntables == 0;
 
 	for (int i = 0, j; i < n; i = j) {
 		Oid oid = OID(r, i, c_oid);
@@ -384,9 +385,17 @@ acls_load(struct catalog *cat, Oid classid, const char *sql)
 
 		for (j = i; j < n && OID(r, j, c_oid) == oid; j++)
 			;
-		if (k < 0 || cat->obj[k].classid != classid)
+		if (k < 0 && whole && TRUE_(r, i, c_holder)) {
+			/* pg_catalog's or an extension's, so not dumped itself: an
+			 * object without statements holds its privileges. */
+			d = add(cat, P_DEFAULT_ACL, classid, oid, "", V(r, i, c_target), V(r, i, c_kw));
+			free(d->target);
+			d->target = xstrdup(V(r, i, c_target));
+		} else if (k < 0 || cat->obj[k].classid != classid) {
 			continue;
-		d = &cat->obj[k];
+		} else {
+			d = &cat->obj[k];
+		}
 		for (int e = i; e < j && V(r, e, c_step)[0] == '1'; e++) {
 			sbuf_printf(&b, "REVOKE ALL ON %s %s FROM ", V(r, e, c_kw), d->target);
 			if (NUL(r, e, g.grantee))
@@ -404,14 +413,19 @@ acls_load(struct catalog *cat, Oid classid, const char *sql)
 }
 
 /* The query acls_load reads for one catalog: its ACL, owner and kind (the
- * letter acldefault takes) columns, the GRANT keyword, and which rows. */
+ * letter acldefault takes) columns, the GRANT keyword, the object's name in
+ * GRANT (target), and whether it is one of pg_catalog's (system: what
+ * tells) or an extension's (holder), whose privileges pg_dump dumps when
+ * they differ from their initial ones though it dumps not the object. */
 static char *
 acl_sql(const char *catalog, const char *acl, const char *owner, const char *kind, const char *kw,
-    const char *where)
+    const char *target, const char *system)
 {
 	struct sbuf q = { 0 };
 
-	sbuf_printf(&q, "select x.oid, %s as kw, d.step,"
+	sbuf_printf(&q, "select x.oid, %s as kw, %s as target, d.step,"
+	    " (%s or exists (select 1 from pg_depend e where e.classid = '%s'::regclass"
+	    "   and e.objid = x.oid and e.deptype = 'e')) as holder,"
 	    " case when d.grantee = 0 then null else pg_get_userbyid(d.grantee) end as grantee,"
 	    " d.privilege_type, d.is_grantable"
 	    " from %s x, lateral (select x.%s as acl, coalesce((select p.initprivs from pg_init_privs p"
@@ -425,9 +439,9 @@ acl_sql(const char *catalog, const char *acl, const char *owner, const char *kin
 	    "   from unnest(z.acl) with ordinality u(i, k), lateral aclexplode(array[u.i]) with ordinality"
 	    "     e(grantor, grantee, privilege_type, is_grantable, ord)"
 	    "   where not u.i = any(z.base)) d"
-	    " where %s and x.%s is not null and x.%s <> z.base"
-	    " order by 1, d.step, d.item, d.ord, 4",
-	    kw, catalog, acl, catalog, kind, owner, where, acl, acl);
+	    " where x.%s is not null and x.%s <> z.base"
+	    " order by 1, d.step, d.item, d.ord, 6",
+	    kw, target, system, catalog, catalog, acl, catalog, kind, owner, acl, acl);
 	return sbuf_take(&q);
 }
 
@@ -2243,20 +2257,28 @@ privileges_load(struct catalog *cat)
 {
 	static const struct {
 		Oid classid;
-		const char *catalog, *acl, *owner, *kind, *kw, *where;
+		const char *catalog, *acl, *owner, *kind, *kw, *target, *system;
 	} k[] = {
-		{ C_NAMESPACE, "pg_namespace", "nspacl", "nspowner", "'n'", "'SCHEMA'", "true" },
+		{ C_NAMESPACE, "pg_namespace", "nspacl", "nspowner", "'n'", "'SCHEMA'", "quote_ident(x.nspname)",
+		  "x.nspname = 'pg_catalog'" },
 		{ C_CLASS, "pg_class", "relacl", "relowner",
 		  "(case x.relkind when 'S' then 's' else 'r' end)::\"char\"",
-		  "case x.relkind when 'S' then 'SEQUENCE' else 'TABLE' end", "x.oid >= 16384" },
+		  "case x.relkind when 'S' then 'SEQUENCE' else 'TABLE' end",
+		  "(select quote_ident(n.nspname) from pg_namespace n where n.oid = x.relnamespace) || '.' ||"
+		  " quote_ident(x.relname)", "x.relnamespace = 'pg_catalog'::regnamespace" },
 		{ C_PROC, "pg_proc", "proacl", "proowner", "'f'",
 		  "case x.prokind when 'p' then 'PROCEDURE' when 'a' then 'ROUTINE' else 'FUNCTION' end",
-		  "x.oid >= 16384" },
-		{ C_TYPE, "pg_type", "typacl", "typowner", "'T'", "'TYPE'", "x.oid >= 16384" },
+		  "(select quote_ident(n.nspname) from pg_namespace n where n.oid = x.pronamespace) || '.' ||"
+		  " quote_ident(x.proname) || '(' || pg_get_function_identity_arguments(x.oid) || ')'",
+		  "x.pronamespace = 'pg_catalog'::regnamespace" },
+		{ C_TYPE, "pg_type", "typacl", "typowner", "'T'", "'TYPE'", "format_type(x.oid, null)",
+		  "x.typnamespace = 'pg_catalog'::regnamespace" },
+		{ C_LANGUAGE, "pg_language", "lanacl", "lanowner", "'l'", "'LANGUAGE'", "quote_ident(x.lanname)",
+		  "false" },
 	};
 
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
-		char *sql = acl_sql(k[i].catalog, k[i].acl, k[i].owner, k[i].kind, k[i].kw, k[i].where);
+		char *sql = acl_sql(k[i].catalog, k[i].acl, k[i].owner, k[i].kind, k[i].kw, k[i].target, k[i].system);
 
 		acls_load(cat, k[i].classid, sql);
 		free(sql);

@@ -391,6 +391,8 @@ main(int argc, char **argv)
 	}
 	if (!dopt.data_only)
 		for (int i = npre; i < cat.nobj; i++) {
+			if (!cat.obj[cat.order[i]].create)
+				continue; /* holds privileges only (pg_catalog's, an extension's) */
 			out_puts(o, "\n");
 			out_puts(o, cat.obj[cat.order[i]].create);
 		}

@@ -162,6 +162,7 @@ struct dumpopt {
 #define C_CAST 2605
 #define C_CONSTRAINT 2606
 #define C_NAMESPACE 2615
+#define C_LANGUAGE 2612
 #define C_REWRITE 2618
 #define C_TRIGGER 2620
 #define C_EXTENSION 3079

@@ -17,3 +17,11 @@ COMMENT ON TEXT SEARCH CONFIGURATION public.my_search IS 'site search';
 CREATE TABLE public.docs (body text, tsv tsvector GENERATED ALWAYS AS (to_tsvector('public.my_search', body)) STORED);
 CREATE INDEX docs_fts ON public.docs USING gin (to_tsvector('public.my_search'::regconfig, body));
 INSERT INTO public.docs (body) VALUES ('The quick brown foxes jumped'), ('Über straße');
+-- Privileges changed on what initdb or an extension made (pg_dump compares
+-- them with pg_init_privs): a pg_catalog function, a language, an
+-- extension's function.
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_file(text) TO app_reader;
+REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC;
+GRANT USAGE ON LANGUAGE plpgsql TO app_writer;
+REVOKE EXECUTE ON FUNCTION public.similarity(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.similarity(text, text) TO app_reader;
