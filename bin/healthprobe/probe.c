@@ -226,7 +226,12 @@ query(struct pg_conn *pc, const char *sql, uint64_t deadline, uint64_t timeout_m
 
 	if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
 		return r;
-	pgq_why(&q, r, errno, err, errlen);
+	/* A signal ends the probe, never the program: the sidecar keeps
+	 * answering while it drains after SIGTERM. */
+	if (!r && errno == EINTR)
+		snprintf(err, errlen, "interrupted");
+	else
+		pgq_why(&q, r, errno, err, errlen);
 	PQclear(r);
 	return NULL;
 }
