@@ -68,7 +68,7 @@ like "$T/ls" '^app/app-20261130T021500Z\.sql\.gz	' "the backup is in the bucket"
 in_image $JOB AWS_CA_BUNDLE=/run/secrets/s3-ca.crt DRILL_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres" \
 	$CHROOT /bin/sh /usr/share/pgops/restore-drill.sh
 is "$rc" 0 "restore-drill.sh runs in the image: the backup restores and matches"
-like "$T/err" 'restored 20 statements and 5000 rows of 1 tables.*' "the drill restored the table"
+like "$T/err" 'restored [0-9]+ statements and 5000 rows of 1 tables' "the drill restored the table"
 like "$T/err" 'drill: all 1 tables match the dump' "and its rows and checksum match the dump's"
 
 # No CA bundle in the image: the programs carry one.

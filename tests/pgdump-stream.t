@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/support/lib.sh"
-plan 81
+plan 91
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -127,6 +127,34 @@ $PSQL -d odd -c "select lo_from_bytea(0, 'large')" >/dev/null
 run pgdump-stream -a "$C dbname=odd"
 is "$rc" 65 "-a: a large object is data it cannot dump: exit 65"
 like "$T/err" "^1 large object\(s\)$" "and says so"
+
+# ---- --no-comments, --no-tablespaces, --no-table-access-method
+mkdir "$T/ts"
+[ "$(id -u)" = 0 ] && chown postgres "$T/ts"
+$PSQL -d postgres -c "create database spaced" -c "create tablespace pgops_ts location '$T/ts'" >/dev/null
+$PSQL -d spaced -c "create table t (x int) tablespace pgops_ts; insert into t values (1), (2);
+	create index t_x on t (x) tablespace pgops_ts; comment on table t is 'in a tablespace';
+	create table t2 (x int); insert into t2 values (4); create index t2_x on t2 (x) tablespace pgops_ts;
+	create access method heap2 type table handler heap_tableam_handler;
+	create table h (y int) using heap2; insert into h values (3); comment on table h is 'heap2'" >/dev/null
+run pgdump-stream "$C dbname=spaced"
+is "$rc" 65 "a table in a tablespace is refused: exit 65"
+like "$T/err" "^TABLE public.t: in tablespace pgops_ts$" "naming the table and its tablespace"
+like "$T/err" "^INDEX public.t2_x: in a tablespace$" "and an index in one on a table that is not"
+run pgdump-stream --skip-unsupported "$C dbname=spaced"
+like "$T/out" "^USING heap2;$" "a table's access method is dumped"
+like "$T/out" "^COMMENT ON TABLE public.h IS 'heap2';$" "and comments are"
+unlike "$T/out" "public\.t\b" "the skipped table's index and comment are left out with it"
+run pgdump-stream --no-tablespaces --no-table-access-method --no-comments --skip-unsupported "$C dbname=spaced"
+is "$rc $(trailer "$T/out")" "0 1" "--no-tablespaces --no-table-access-method --no-comments: a complete dump"
+unlike "$T/out" "heap2|TABLESPACE|pgops_ts|^COMMENT ON" "with no tablespace, no access method, no comment"
+like "$T/err" "skipped: access method heap2" "the access method itself is skipped and named"
+$PSQL -d postgres -c "create database spaced2" >/dev/null
+$PSQL -d spaced2 -f "$T/out" >/dev/null 2>"$T/restore.err"
+is "$?:$($PSQL -d spaced2 -Atc "select (select count(*) from t) || ' ' || (select count(*) from h) || ' ' ||
+	(select count(*) from pg_indexes where indexname in ('t_x', 't2_x') and tablespace is null)")" "0:2 1 2" \
+	"it restores: the tables' rows, both indexes, all in the default tablespace and access method"
+$PSQL -d postgres -c "drop database spaced" -c "drop database spaced2" -c "drop tablespace pgops_ts" >/dev/null
 
 # ---- permissions and locks
 $PSQL -d big -c "create role reader login; grant select on z_small to reader" >/dev/null

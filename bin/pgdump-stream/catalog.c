@@ -52,6 +52,17 @@ oidset_from(struct oidset *s, const PGresult *r, int col)
 	qsort(s->v, (size_t)s->n, sizeof *s->v, oid_cmp);
 }
 
+static void
+oidset_remove(struct oidset *s, Oid o)
+{
+	Oid *p = s->n ? bsearch(&o, s->v, (size_t)s->n, sizeof o, oid_cmp) : NULL;
+
+	if (p) {
+		memmove(p, p + 1, (size_t)(s->v + s->n - (p + 1)) * sizeof *p);
+		s->n--;
+	}
+}
+
 static int
 oidset_has(const struct oidset *s, Oid o)
 {
@@ -281,12 +292,15 @@ catalog_select_tables(struct catalog *cat)
 
 /* ---- comments and privileges */
 
+/* An object's comment, or NULL (always with --no-comments). */
 static const char *
 comment_for(const struct catalog *cat, Oid classid, Oid oid, int subid)
 {
 	const struct comment_rows *cm = &cat->comments;
 	int lo, hi;
 
+	if (cat->opt->no_comments)
+		return NULL;
 	rows_for(cm->r, cm->objoid, oid, &lo, &hi);
 	for (int i = lo; i < hi; i++)
 		if (OID(cm->r, i, cm->classoid) == classid && atoi(V(cm->r, i, cm->objsubid)) == subid)
@@ -563,9 +577,9 @@ load_schemas(struct catalog *cat)
 		sbuf_printf(&w, "SCHEMA %s", q);
 		if (strcmp(name, "public") != 0)
 			comment_on(&b, w.s, cm);
-		else if (!cm) /* a new database's public has one: remove it, as pg_dump does */
+		else if (!cm && !cat->opt->no_comments) /* a new database's public has one: remove it, as pg_dump does */
 			comment_on(&b, w.s, "");
-		else if (strcmp(cm, "standard public schema") != 0)
+		else if (cm && strcmp(cm, "standard public schema") != 0)
 			comment_on(&b, w.s, cm);
 		d->create = sbuf_take(&b);
 		sbuf_free(&w);
@@ -1503,7 +1517,7 @@ rel_unsupported(struct catalog *cat, const struct rel *x)
 		sbuf_printf(&w, "FOREIGN TABLE %s", x->q);
 	else if (TRUE_(x->r, x->i, x->c->typed))
 		sbuf_printf(&w, "TABLE %s: a typed table (OF type)", x->q);
-	else if (!NUL(x->r, x->i, x->c->tablespace))
+	else if (!NUL(x->r, x->i, x->c->tablespace) && !cat->opt->no_tablespaces)
 		sbuf_printf(&w, "%s %s: in tablespace %s", x->word, x->q, V(x->r, x->i, x->c->tablespace));
 	else
 		return 0;
@@ -1513,6 +1527,10 @@ rel_unsupported(struct catalog *cat, const struct rel *x)
 	else
 		unsupported_data(cat, w.s);
 	sbuf_free(&w);
+	/* Out of the selection: what belongs to it (indexes, constraints,
+	 * triggers, policies) is left out with it, so that a dump made with
+	 * --skip-unsupported restores. */
+	oidset_remove(&cat->rels, x->oid);
 	return 1;
 }
 
@@ -1529,7 +1547,7 @@ view_create(struct catalog *cat, const struct rel *x, struct dobj *d, struct sbu
 	while (dl && (def[dl - 1] == ';' || def[dl - 1] == ' ' || def[dl - 1] == '\n'))
 		dl--;
 	sbuf_printf(b, "CREATE %s %s", x->word, x->q);
-	if (x->kind == 'm' && !NUL(r, x->i, x->c->am))
+	if (x->kind == 'm' && !NUL(r, x->i, x->c->am) && !cat->opt->no_table_am)
 		sbuf_printf(b, " USING %s", V(r, x->i, x->c->am));
 	if (!NUL(r, x->i, x->c->options)) {
 		const char *opts = V(r, x->i, x->c->options);
@@ -1617,7 +1635,7 @@ table_statement(const struct catalog *cat, const struct rel *x, struct sbuf *b)
 	}
 	if (x->kind == 'p')
 		sbuf_printf(b, "\nPARTITION BY %s", V(r, x->i, x->c->partkey));
-	if (!NUL(r, x->i, x->c->am))
+	if (!NUL(r, x->i, x->c->am) && !cat->opt->no_table_am)
 		sbuf_printf(b, "\nUSING %s", V(r, x->i, x->c->am));
 	if (!NUL(r, x->i, x->c->options) || !NUL(r, x->i, x->c->toast_options)) {
 		sbuf_puts(b, "\nWITH (");
@@ -1857,10 +1875,13 @@ load_indexes(struct catalog *cat)
 		if (!q)
 			continue;
 		iq = qname(V(r, i, c_nspname), V(r, i, c_indexname));
-		if (TRUE_(r, i, c_tablespace)) {
+		if (TRUE_(r, i, c_tablespace) && !cat->opt->no_tablespaces) {
 			sbuf_printf(&w, "INDEX %s: in a tablespace", iq);
 			unsupported(cat, w.s);
-			sbuf_reset(&w);
+			sbuf_free(&w);
+			free(iq);
+			free(q);
+			continue;
 		}
 		if (!TRUE_(r, i, c_constraint)) {
 			if (!TRUE_(r, i, c_valid) && !TRUE_(r, i, c_partitioned)) {

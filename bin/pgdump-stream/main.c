@@ -44,6 +44,9 @@ static const char usage[] =
 "  -a, --data-only                rows and sequence values only\n"
 "  -O, --no-owner                 no ALTER ... OWNER TO\n"
 "  -x, --no-privileges            no GRANT or REVOKE\n"
+"      --no-comments              no COMMENT ON\n"
+"      --no-tablespaces           no tablespaces: objects in one go to the default\n"
+"      --no-table-access-method   no USING for tables: they get the default method\n"
 "  -c, --clean                    DROP each object before creating it\n"
 "      --if-exists                with -c: DROP ... IF EXISTS\n"
 "      --serializable-deferrable  wait for a snapshot free of serialization anomalies\n"
@@ -64,7 +67,8 @@ static const char usage[] =
 
 enum {
 	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
-	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION
+	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_NO_COMMENTS, O_NO_TABLESPACES,
+	O_NO_TABLE_AM
 };
 
 static const struct option longopts[] = {
@@ -86,6 +90,9 @@ static const struct option longopts[] = {
 	{ "snapshot", required_argument, NULL, O_SNAPSHOT },
 	{ "lock-wait-timeout", required_argument, NULL, O_LOCK_WAIT },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "no-comments", no_argument, NULL, O_NO_COMMENTS },
+	{ "no-tablespaces", no_argument, NULL, O_NO_TABLESPACES },
+	{ "no-table-access-method", no_argument, NULL, O_NO_TABLE_AM },
 	{ "skip-unsupported", no_argument, NULL, O_SKIP_UNSUPPORTED },
 	{ "stats", required_argument, NULL, O_STATS },
 	{ "progress", no_argument, NULL, O_PROGRESS },
@@ -283,6 +290,9 @@ parse_args(int argc, char **argv)
 		case 'a': dopt.data_only = 1; break;
 		case 'O': dopt.no_owner = 1; break;
 		case 'x': dopt.no_privileges = 1; break;
+		case O_NO_COMMENTS: dopt.no_comments = 1; break;
+		case O_NO_TABLESPACES: dopt.no_tablespaces = 1; break;
+		case O_NO_TABLE_AM: dopt.no_table_am = 1; break;
 		case 'c': dopt.clean = 1; break;
 		case O_IF_EXISTS: dopt.if_exists = 1; break;
 		case O_SERIALIZABLE: opt.serializable = 1; break;

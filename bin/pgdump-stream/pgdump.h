@@ -148,6 +148,7 @@ struct filter {
 
 struct dumpopt {
 	int schema_only, data_only, no_owner, no_privileges, clean, if_exists;
+	int no_comments, no_tablespaces, no_table_am;
 	struct filter f;
 };
 
