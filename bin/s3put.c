@@ -142,7 +142,7 @@ struct upload {
 	char qid[3100];    /* "uploadId=<encoded id>", the query of every part */
 	char (*etags)[72];
 	int err_ex;
-	char err[900];
+	char err[4096];     /* the first failure: room for a 1024-byte key and the store's message */
 
 	/* Everything that checks the stream on its way through. */
 	struct sha256 sha;
