@@ -326,14 +326,6 @@ etag_matches(const char *etag, const char *md5hex)
 	return strcmp(e, md5hex) == 0;
 }
 
-/* The payload hash to sign: UNSIGNED-PAYLOAD where allowed, else the
- * SHA-256 of the data in hex. */
-static int
-payload_unsigned(const struct s3 *s)
-{
-	return s->unsigned_payload && s->ep.https;
-}
-
 /* Uploads the part in slot sl; a failure stops the upload. */
 static void
 upload_part(struct upload *u, struct s3_conn *c, struct slot *sl, struct s3_result *res)
@@ -341,22 +333,22 @@ upload_part(struct upload *u, struct s3_conn *c, struct slot *sl, struct s3_resu
 	char md5h[33], mdhdr[S3_MD5_HDR], sha[65], q[sizeof u->qid + 32];
 	const char *h[1] = { mdhdr };
 	unsigned char d[32];
+	int unsig = s3_unsigned_payload(&u->s3);
 
 	if (sl->hashed) {
 		s3_md5_header(sl->md5, mdhdr, md5h);
 		memcpy(d, sl->sha, 32);
 	} else {
 		s3_content_md5(sl->buf, sl->len, mdhdr, md5h);
-		if (!payload_unsigned(&u->s3))
+		if (!unsig)
 			sha256_buf(sl->buf, sl->len, d);
 	}
 	snprintf(q, sizeof q, "partNumber=%u&%s", sl->num, u->qid);
-	if (payload_unsigned(&u->s3))
-		strcpy(sha, "UNSIGNED-PAYLOAD");
-	else
+	if (!unsig)
 		hex_encode(sha, d, 32);
+	/* No payload hash given: lib/s3 signs UNSIGNED-PAYLOAD. */
 	if (s3_request(c, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .query = q, .headers = h,
-	    .nheaders = 1, .body = sl->buf, .len = sl->len, .payload_hash = sha }, res) < 0) {
+	    .nheaders = 1, .body = sl->buf, .len = sl->len, .payload_hash = unsig ? NULL : sha }, res) < 0) {
 		char what[64];
 
 		snprintf(what, sizeof what, "upload part %u of", sl->num);
@@ -578,7 +570,7 @@ single_put(struct upload *u, const struct slot *sl)
 		h[n++] = "If-None-Match: *";
 	/* The object is this one part: its payload hash is the object's. */
 	if (s3_request(&u->conn, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .headers = h, .nheaders = n,
-	    .body = sl->buf, .len = sl->len, .payload_hash = payload_unsigned(&u->s3) ? NULL : sha_hex }, res) < 0)
+	    .body = sl->buf, .len = sl->len, .payload_hash = s3_unsigned_payload(&u->s3) ? NULL : sha_hex }, res) < 0)
 		fail_request(u, put_exit(res), "PUT", res);
 	else if (!etag_matches(res->etag, md5h))
 		fail(u, EX_DATAERR, "PUT s3://%s/%s: the server's ETag %s is not the MD5 of the data (%s)",

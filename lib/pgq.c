@@ -9,7 +9,8 @@
 #include "pgq.h"
 #include "sig.h"
 
-uint64_t
+/* The deadline (lib/deadline) for a statement started now; 0 for none. */
+static uint64_t
 pgq_deadline(const struct pgq *q)
 {
 	if (!q->timeout_ms)
@@ -61,7 +62,8 @@ pgq_fail(const struct pgq *q, const PGresult *r, const char *what, const char *a
 	die(pg_exit_code(r, q->pc->conn), "%s: %s%s", what, b.s, after ? after : "");
 }
 
-void
+/* pgq_lost's message without "WHAT: ", appended to b; a signal exits. */
+static void
 pgq_lost_text(const struct pgq *q, int err, struct sbuf *b)
 {
 	if (err == EINTR) {

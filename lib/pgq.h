@@ -35,8 +35,6 @@ struct pgq {
 	int timeout_exit;    /* the exit code when that passes: 69 or 75, above */
 };
 
-/* The deadline (lib/deadline) for a statement started now; 0 for none. */
-uint64_t pgq_deadline(const struct pgq *q);
 /* Run sql and return its last result, whatever its status (a COPY's start
  * included); dies as above when there is none. */
 PGresult *pgq_exec(const struct pgq *q, const char *sql, const char *what);
@@ -52,11 +50,9 @@ void pgq_cmd(const struct pgq *q, const char *sql, const char *what);
 _Noreturn void pgq_fail(const struct pgq *q, const PGresult *r, const char *what, const char *after);
 _Noreturn void pgq_lost(const struct pgq *q, int err, const char *what);
 /* For callers that report a failed statement instead of dying (a probe,
- * the drill's read-back): pgq_lost's message without "WHAT: ", appended to
- * b, for err other than EINTR (a signal still exits as above). */
-void pgq_lost_text(const struct pgq *q, int err, struct sbuf *b);
-/* Why a statement failed, into out: r's error, or with r NULL the lost
- * answer (err as pgq_lost_text takes it). */
+ * the drill's read-back): why it failed, into out, without "WHAT: ": r's
+ * error, or with r NULL the lost answer (err as pgq_lost takes it; a
+ * signal still exits as above). */
 void pgq_why(const struct pgq *q, const PGresult *r, int err, char *out, size_t cap);
 /* r's error on one line: "SEVERITY SQLSTATE: message (DETAIL: ...; HINT:
  * ...)", or libpq's own text for an error the client made. */

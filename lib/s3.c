@@ -140,6 +140,12 @@ s3_conn_close(struct s3_conn *c)
 	http_client_close(&c->http);
 }
 
+int
+s3_unsigned_payload(const struct s3 *s)
+{
+	return s->unsigned_payload && s->ep.https;
+}
+
 void
 s3_free(struct s3 *s)
 {
@@ -372,7 +378,7 @@ s3_request(struct s3_conn *c, const struct s3_req *q, struct s3_result *res)
 	int rc = -1;
 
 	memset(res, 0, sizeof *res);
-	if (!hash && s->unsigned_payload && s->ep.https) {
+	if (!hash && s3_unsigned_payload(s)) {
 		hash = "UNSIGNED-PAYLOAD";
 	} else if (!hash) {
 		unsigned char d[32];

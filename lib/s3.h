@@ -101,6 +101,9 @@ void s3_opts_check(const struct s3_opts *o);
 void s3_setup(struct s3 *s, const struct s3_opts *o);
 /* Frees what s3_setup loaded and wipes the credentials. */
 void s3_free(struct s3 *s);
+/* 1 when requests sign UNSIGNED-PAYLOAD instead of the body's SHA-256
+ * (--unsigned-payload, and only over https). */
+int s3_unsigned_payload(const struct s3 *s);
 
 /* One worker's connection to one bucket. */
 struct s3_conn {

@@ -6,7 +6,7 @@
 # with nothing under KEY. Then TLS to the server with the test CA.
 . "$(dirname "$0")/support/lib.sh"
 . "$TOP/tests/support/pki.sh"
-plan 43
+plan 45
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
@@ -141,4 +141,7 @@ is "$rc" 69 "an untrusted certificate: 69"
 like "$T/err" 'certificate' "naming the certificate problem"
 run s3put --endpoint "$TLSE" --insecure --unsigned-payload s3://bkt/tls3 "$T/in"
 is "$rc" 0 "--insecure --unsigned-payload over https"
+run s3put --endpoint "$TLSE" --insecure --unsigned-payload --part-size 5MiB s3://bkt/tls4 "$T/in"
+is "$rc" 0 "--unsigned-payload in parts over https"
+is "$(s3cat --endpoint "$TLSE" --insecure s3://bkt/tls4 | sha256sum | cut -d' ' -f1)" "$want" "read back byte-identical"
 done_testing

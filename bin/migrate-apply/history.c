@@ -44,22 +44,20 @@ history_init(struct history *h, const char *spec)
 	sbuf_free(&q);
 }
 
-/* Bookkeeping queries are short: a minute without an answer means a
+/* Bookkeeping statements are short: a minute without an answer means a
  * server that does not answer at all (69). */
-static PGresult *
-query(struct pg_conn *pc, const char *sql, const char *what)
+static struct pgq
+book_q(struct pg_conn *pc)
 {
 	struct pgq q = { pc, 60000, EX_UNAVAILABLE };
-	PGresult *r = pgq_exec(&q, sql, what);
 
-	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
-		pgq_fail(&q, r, what, NULL);
-	return r;
+	return q;
 }
 
 int
 history_exists(struct pg_conn *pc, const struct history *h)
 {
+	const struct pgq bq = book_q(pc);
 	struct sbuf q = { 0 };
 	PGresult *r;
 	int yes;
@@ -67,7 +65,7 @@ history_exists(struct pg_conn *pc, const struct history *h)
 	sbuf_puts(&q, "select pg_catalog.to_regclass(");
 	sql_literal(&q, h->qname);
 	sbuf_puts(&q, ") is not null");
-	r = query(pc, q.s, "cannot look for the history table");
+	r = pgq_rows(&bq, q.s, "cannot look for the history table");
 	yes = PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);
 	sbuf_free(&q);
@@ -77,6 +75,7 @@ history_exists(struct pg_conn *pc, const struct history *h)
 void
 history_create(struct pg_conn *pc, const struct history *h)
 {
+	const struct pgq bq = book_q(pc);
 	struct sbuf q = { 0 };
 
 	PGresult *r;
@@ -87,7 +86,7 @@ history_create(struct pg_conn *pc, const struct history *h)
 	 * NOTICE, on every first run. */
 	sbuf_puts(&q, "select count(*) from pg_catalog.pg_namespace where nspname = ");
 	sql_literal(&q, h->schema);
-	r = query(pc, q.s, "cannot look for the history table's schema");
+	r = pgq_rows(&bq, q.s, "cannot look for the history table's schema");
 	sbuf_reset(&q);
 	if (strcmp(PQgetvalue(r, 0, 0), "0") == 0) {
 		sbuf_puts(&q, "CREATE SCHEMA IF NOT EXISTS ");
@@ -103,7 +102,7 @@ history_create(struct pg_conn *pc, const struct history *h)
 	    " started_at timestamptz NOT NULL DEFAULT pg_catalog.now(), finished_at timestamptz,"
 	    " duration_ms bigint, applied_by text NOT NULL DEFAULT CURRENT_USER,"
 	    " tool_version text NOT NULL, error text)", h->qname);
-	PQclear(query(pc, q.s, "cannot create the history table"));
+	pgq_cmd(&bq, q.s, "cannot create the history table");
 	sbuf_free(&q);
 }
 
@@ -117,7 +116,7 @@ int
 history_load(struct pg_conn *pc, const struct history *h, struct hrow **rows)
 {
 	const char *what = "cannot read the history table";
-	struct pgq hq = { pc, 60000, EX_UNAVAILABLE };
+	struct pgq hq = book_q(pc);
 	struct sbuf q = { 0 };
 	PGresult *r;
 	int n;
@@ -195,6 +194,7 @@ history_find(struct hrow *rows, int n, const char *version)
 static void
 holder(struct pg_conn *pc, const struct history *h, char *out, size_t outlen, int *pid)
 {
+	const struct pgq bq = book_q(pc);
 	struct sbuf q = { 0 };
 	PGresult *r;
 	uint64_t k = (uint64_t)h->lock_key;
@@ -206,7 +206,7 @@ holder(struct pg_conn *pc, const struct history *h, char *out, size_t outlen, in
 	    " where l.locktype = 'advisory' and l.granted and l.classid = %u and l.objid = %u and l.objsubid = 1"
 	    " and l.database = (select oid from pg_catalog.pg_database where datname = pg_catalog.current_database())",
 	    (unsigned)(k >> 32), (unsigned)(k & 0xffffffffu));
-	r = query(pc, q.s, "cannot look for the lock's holder");
+	r = pgq_rows(&bq, q.s, "cannot look for the lock's holder");
 	if (PQntuples(r) > 0) {
 		const char *app = PQgetvalue(r, 0, pgq_col(r, "app")), *pidv = PQgetvalue(r, 0, pgq_col(r, "pid"));
 
@@ -224,13 +224,14 @@ holder(struct pg_conn *pc, const struct history *h, char *out, size_t outlen, in
 int
 history_lock(struct pg_conn *pc, const struct history *h, uint64_t timeout_ms, int (*needed)(void))
 {
+	const struct pgq bq = book_q(pc);
 	char sql[96], who[512] = "";
 	uint64_t deadline = deadline_in(timeout_ms), wait = 50;
 	int last_pid = -1;
 
 	snprintf(sql, sizeof sql, "select pg_catalog.pg_try_advisory_lock(%lld)", (long long)h->lock_key);
 	for (;;) {
-		PGresult *r = query(pc, sql, "cannot take the migration lock");
+		PGresult *r = pgq_rows(&bq, sql, "cannot take the migration lock");
 		int got = PQgetvalue(r, 0, 0)[0] == 't';
 		int pid;
 
@@ -265,6 +266,7 @@ history_lock(struct pg_conn *pc, const struct history *h, uint64_t timeout_ms, i
 void
 history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists)
 {
+	const struct pgq bq = book_q(pc);
 	struct sbuf q = { 0 };
 
 	if (exists) {
@@ -284,17 +286,18 @@ history_mark(struct pg_conn *pc, const struct history *h, const struct migration
 		sbuf_printf(&q, ", %s, 'applied', %d, '%s', pg_catalog.now(), 0, 'marked applied by hand')",
 		    m->up.tx ? "true" : "false", m->up.nst, PGOPS_VERSION);
 	}
-	PQclear(query(pc, q.s, "cannot record the migration in the history table"));
+	pgq_cmd(&bq, q.s, "cannot record the migration in the history table");
 	sbuf_free(&q);
 }
 
 void
 history_forget(struct pg_conn *pc, const struct history *h, const char *version)
 {
+	const struct pgq bq = book_q(pc);
 	struct sbuf q = { 0 };
 
 	sbuf_printf(&q, "DELETE FROM %s WHERE version = ", h->qname);
 	sql_literal(&q, version);
-	PQclear(query(pc, q.s, "cannot remove the migration from the history table"));
+	pgq_cmd(&bq, q.s, "cannot remove the migration from the history table");
 	sbuf_free(&q);
 }

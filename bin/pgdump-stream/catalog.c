@@ -1282,13 +1282,32 @@ reloptions(struct sbuf *b, const char *arr, const char *prefix, int *first, cons
 	}
 }
 
+/* The columns of catalog_load's relation rows, resolved once. */
+struct rel_cols {
+	int oid, nspname, relname, relkind, persistence, owner, options, toast_options, partition, bound,
+	    partkey, rowsecurity, forcerowsecurity, replident, typed, am, viewdef, populated, tablespace;
+};
+
+static struct rel_cols
+rel_cols(const PGresult *r)
+{
+	struct rel_cols c = {
+		pgq_col(r, "oid"), pgq_col(r, "nspname"), pgq_col(r, "relname"), pgq_col(r, "relkind"),
+		pgq_col(r, "relpersistence"), pgq_col(r, "owner"), pgq_col(r, "reloptions"),
+		pgq_col(r, "toast_options"), pgq_col(r, "relispartition"), pgq_col(r, "partbound"),
+		pgq_col(r, "partkey"), pgq_col(r, "relrowsecurity"), pgq_col(r, "relforcerowsecurity"),
+		pgq_col(r, "relreplident"), pgq_col(r, "typed"), pgq_col(r, "am"), pgq_col(r, "viewdef"),
+		pgq_col(r, "relispopulated"), pgq_col(r, "tablespace")
+	};
+
+	return c;
+}
+
 /* The sequences, with what the relation rows r say of them. */
 static void
-load_sequences(struct catalog *cat, const PGresult *r)
+load_sequences(struct catalog *cat, const PGresult *r, const struct rel_cols *c)
 {
 	const struct seq_rows *sq = &cat->seqs;
-	const int c_oid = pgq_col(r, "oid"), c_persistence = pgq_col(r, "relpersistence"),
-	    c_owner = pgq_col(r, "owner");
 
 	for (int i = 0; i < PQntuples(sq->r); i++) {
 		Oid oid = OID(sq->r, i, sq->oid);
@@ -1302,7 +1321,7 @@ load_sequences(struct catalog *cat, const PGresult *r)
 		{
 			int lo, hi;
 
-			rows_for(r, c_oid, oid, &lo, &hi);
+			rows_for(r, c->oid, oid, &lo, &hi);
 			if (lo < hi)
 				ri = lo;
 		}
@@ -1321,11 +1340,11 @@ load_sequences(struct catalog *cat, const PGresult *r)
 		}
 		d = add(cat, P_SEQUENCE, C_CLASS, oid, V(sq->r, i, sq->nspname), V(sq->r, i, sq->relname), "SEQUENCE");
 		sbuf_printf(&b, "CREATE %sSEQUENCE %s\n    AS %s\n",
-		    ri >= 0 && V(r, ri, c_persistence)[0] == 'u' ? "UNLOGGED " : "", q, V(sq->r, i, sq->type));
+		    ri >= 0 && V(r, ri, c->persistence)[0] == 'u' ? "UNLOGGED " : "", q, V(sq->r, i, sq->type));
 		seq_options(cat, &b, i);
 		sbuf_puts(&b, ";\n");
 		if (ri >= 0)
-			owner_to(cat, &b, "SEQUENCE", q, V(r, ri, c_owner));
+			owner_to(cat, &b, "SEQUENCE", q, V(r, ri, c->owner));
 		sbuf_printf(&w, "SEQUENCE %s", q);
 		comment_on(&b, w.s, comment_for(cat, C_CLASS, oid, 0));
 		d->create = sbuf_take(&b);
@@ -1472,27 +1491,6 @@ column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k)
 			sbuf_puts(b, "\n)");
 		}
 	}
-}
-
-/* The columns of catalog_load's relation rows, resolved once. */
-struct rel_cols {
-	int oid, nspname, relname, relkind, persistence, owner, options, toast_options, partition, bound,
-	    partkey, rowsecurity, forcerowsecurity, replident, typed, am, viewdef, populated, tablespace;
-};
-
-static struct rel_cols
-rel_cols(const PGresult *r)
-{
-	struct rel_cols c = {
-		pgq_col(r, "oid"), pgq_col(r, "nspname"), pgq_col(r, "relname"), pgq_col(r, "relkind"),
-		pgq_col(r, "relpersistence"), pgq_col(r, "owner"), pgq_col(r, "reloptions"),
-		pgq_col(r, "toast_options"), pgq_col(r, "relispartition"), pgq_col(r, "partbound"),
-		pgq_col(r, "partkey"), pgq_col(r, "relrowsecurity"), pgq_col(r, "relforcerowsecurity"),
-		pgq_col(r, "relreplident"), pgq_col(r, "typed"), pgq_col(r, "am"), pgq_col(r, "viewdef"),
-		pgq_col(r, "relispopulated"), pgq_col(r, "tablespace")
-	};
-
-	return c;
 }
 
 /* One relation row being made into dump objects. */
@@ -1719,13 +1717,11 @@ table_data_add(struct catalog *cat, const struct rel *x)
 /* The tables, views and materialized views of the relation rows r (see
  * catalog_load), with their columns and CHECK constraints. */
 static void
-load_relations(struct catalog *cat, const PGresult *r, const struct oidset *nodata)
+load_relations(struct catalog *cat, const PGresult *r, const struct rel_cols *c, const struct oidset *nodata)
 {
-	const struct rel_cols c = rel_cols(r);
-
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct rel x = { r, &c, i, OID(r, i, c.oid), V(r, i, c.nspname), V(r, i, c.relname), NULL,
-			V(r, i, c.relkind)[0], NULL, 0, 0 };
+		struct rel x = { r, c, i, OID(r, i, c->oid), V(r, i, c->nspname), V(r, i, c->relname), NULL,
+			V(r, i, c->relkind)[0], NULL, 0, 0 };
 		struct sbuf b = { 0 }, w = { 0 };
 		int di;
 
@@ -1747,7 +1743,7 @@ load_relations(struct catalog *cat, const PGresult *r, const struct oidset *noda
 			table_create(cat, &x, &b);
 		if (x.kind == 'r' && !cat->opt->schema_only && !oidset_has(nodata, x.oid))
 			table_data_add(cat, &x);
-		owner_to(cat, &b, x.word, x.q, V(r, i, c.owner));
+		owner_to(cat, &b, x.word, x.q, V(r, i, c->owner));
 		sbuf_printf(&w, "%s %s", x.word, x.q);
 		comment_on(&b, w.s, comment_for(cat, C_CLASS, x.oid, 0));
 		cat->obj[di].create = sbuf_take(&b);
@@ -2314,6 +2310,7 @@ catalog_load(struct catalog *cat)
 	struct comment_rows *cm = &cat->comments;
 	struct sbuf q = { 0 };
 	struct oidset nodata = { 0 };
+	struct rel_cols rc;
 	PGresult *r;
 
 	/* The user's objects', and every schema's (public was made by initdb,
@@ -2352,8 +2349,9 @@ catalog_load(struct catalog *cat)
 	    " (select spcname from pg_tablespace where oid = c.reltablespace) as tablespace"
 	    " from pg_class c join pg_namespace n on n.oid = c.relnamespace left join pg_am am on am.oid = c.relam"
 	    " where c.oid >= 16384 and c.relkind in ('r','p','v','m','S','f') order by 1");
-	load_sequences(cat, r);
-	load_relations(cat, r, &nodata);
+	rc = rel_cols(r);
+	load_sequences(cat, r, &rc);
+	load_relations(cat, r, &rc, &nodata);
 	PQclear(r);
 	/* Rows and sequence values in the order of their names, as pg_dump
 	 * writes them: the same database dumps the same wherever its OIDs
