@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/support/lib.sh"
-plan 91
+plan 96
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -93,6 +93,23 @@ run pgdump-stream -n keep "$C dbname=sch"
 is "$(grep -E '^CREATE (SCHEMA|TABLE)' "$T/out" | tr '\n' ' ')" "CREATE SCHEMA keep; CREATE TABLE keep.t ( " "-n keep: that schema only"
 run pgdump-stream -N skip "$C dbname=sch"
 is "$(grep -E '^CREATE (SCHEMA|TABLE)' "$T/out" | tr '\n' ' ')" "CREATE SCHEMA keep; CREATE TABLE keep.t ( " "-N skip: all but that schema"
+# Extensions: all of them in a whole dump; with -n only those -e names.
+$PSQL -d sch -c "create extension citext; create extension hstore" >/dev/null
+run pgdump-stream -e citext "$C dbname=sch"
+is "$rc $(grep -E '^CREATE (EXTENSION|SCHEMA)' "$T/out" | tr '\n' ' ')" \
+	"0 CREATE SCHEMA keep; CREATE SCHEMA skip; CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public; " \
+	"-e citext: of the extensions that one only (schemas as without -e, as pg_dump does)"
+run pgdump-stream -n keep -e 'h*' "$C dbname=sch"
+is "$(grep -E '^CREATE (EXTENSION|SCHEMA|TABLE)' "$T/out" | tr '\n' ' ')" \
+	"CREATE SCHEMA keep; CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public; CREATE TABLE keep.t ( " \
+	"-n keep -e 'h*': the schema and the extensions matching the pattern"
+run pgdump-stream --exclude-extension citext -N skip "$C dbname=sch"
+is "$(grep -E '^CREATE EXTENSION' "$T/out" | tr '\n' ' ')" "CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public; " \
+	"--exclude-extension citext: every extension but that one"
+run pgdump-stream -n keep "$C dbname=sch"
+is "$(grep -c '^CREATE EXTENSION' "$T/out")" 0 "-n without -e: no extension"
+run pgdump-stream -e 'a.b' "$C dbname=sch"
+is "$rc" 64 "-e with a dotted pattern: usage error"
 # -c --if-exists restores over an existing copy; the copy is then the same.
 $PSQL -d postgres -c "create database app2" >/dev/null
 pgdump-stream "$C dbname=app" | $PSQL -d app2 >/dev/null 2>&1

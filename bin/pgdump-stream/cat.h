@@ -51,8 +51,8 @@ const char *cat_opt_val(const PGresult *r, int i, int j);
 void cat_drop_stmt(const struct catalog *cat, struct dobj *d, const char *kind, const char *q);
 /* An object with a name in a schema that the selection holds? */
 int cat_in_schema(const struct catalog *cat, Oid nsp);
-/* A whole-database dump (no -n, no -t)? Objects outside schemas are
- * dumped only then. */
+/* A whole-database dump (no -n, -t or -e)? Objects outside schemas
+ * (casts, languages, large objects, ...) are dumped only then. */
 int cat_whole(const struct catalog *cat);
 /* Something the dump would lose: a definition (cat_unsupported, not a
  * loss under -a) or rows (cat_unsupported_data, always a loss). */
@@ -65,6 +65,9 @@ int cat_find(const struct catalog *cat, Oid oid);
 /* ---- the loaders, in catalog_load's order */
 void schemas_load(struct catalog *cat);    /* schemas.c */
 void extensions_load(struct catalog *cat);
+/* The rows of the extensions' configuration tables and the values of
+ * their configuration sequences (after relations_load: cat->cols). */
+void extension_data_load(struct catalog *cat, const struct oidset *nodata);
 void collations_load(struct catalog *cat); /* types.c */
 void types_load(struct catalog *cat);
 void functions_load(struct catalog *cat);  /* functions.c */
@@ -73,6 +76,8 @@ void text_search_load(struct catalog *cat); /* textsearch.c */
 /* relations.c: sequences, tables, views; rows of tables in nodata are
  * not dumped (--exclude-table-data). */
 void relations_load(struct catalog *cat, const struct oidset *nodata);
+/* A table whose rows are dumped (cat->data), its columns from cat->cols. */
+struct tdata *tdata_add(struct catalog *cat, Oid oid, const char *schema, const char *name);
 /* "COLLATE schema.name" from a row's collation columns, when set. */
 void coll_clause(struct sbuf *b, const PGresult *r, int i, int nsp, int name);
 void constraints_load(struct catalog *cat); /* postdata.c */

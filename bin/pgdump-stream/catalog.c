@@ -174,7 +174,7 @@ cat_in_schema(const struct catalog *cat, Oid nsp)
 int
 cat_whole(const struct catalog *cat)
 {
-	return cat->opt->f.nschemas == 0 && cat->opt->f.ntables == 0;
+	return cat->opt->f.nschemas == 0 && cat->opt->f.ntables == 0 && cat->opt->f.nexts == 0;
 }
 
 /* Something the dump would lose: a definition (not a loss under -a, which
@@ -241,6 +241,54 @@ schema_filter(struct sbuf *b, const struct dumpopt *opt)
 	}
 }
 
+/* The extensions dumped: with -e those named, else all of a whole-database
+ * dump; --exclude-extension takes some away. Then the configuration tables
+ * of those whose rows pg_dump dumps too: the rows the extension's filter
+ * (extcondition) selects, as an extension marks with
+ * pg_extension_config_dump; -t, -T and --exclude-table-data apply. */
+static void
+extensions_select(struct catalog *cat)
+{
+	const struct filter *f = &cat->opt->f;
+	struct sbuf q = { 0 };
+	PGresult *r;
+
+	sbuf_puts(&q, "select x.oid from pg_extension x where x.oid >= 16384");
+	if (f->nexts) {
+		sbuf_puts(&q, " and ");
+		patterns_sql(&q, f->exts, f->nexts, "x.extname", NULL);
+	} else if (!cat_whole(cat))
+		sbuf_puts(&q, " and false");
+	if (f->nxexts) {
+		sbuf_puts(&q, " and not ");
+		patterns_sql(&q, f->xexts, f->nxexts, "x.extname", NULL);
+	}
+	sbuf_puts(&q, " order by 1");
+	r = cat_rows(cat, q.s);
+	oidset_from(&cat->exts, r, pgq_col(r, "oid"));
+	PQclear(r);
+
+	sbuf_reset(&q);
+	sbuf_puts(&q, "select c.oid, c.relkind, n.nspname, c.relname, coalesce(u.cond, '') as cond, x.oid as extoid"
+	    " from pg_extension x cross join lateral unnest(x.extconfig, x.extcondition) u(rel, cond)"
+	    " join pg_class c on c.oid = u.rel join pg_namespace n on n.oid = c.relnamespace"
+	    " where c.relkind in ('r','S') and x.oid = any('{");
+	for (int i = 0; i < cat->exts.n; i++)
+		sbuf_printf(&q, "%s%u", i ? "," : "", cat->exts.v[i]);
+	sbuf_puts(&q, "}'::oid[])");
+	if (f->ntables) {
+		sbuf_puts(&q, " and ");
+		patterns_sql(&q, f->tables, f->ntables, "n.nspname", "c.relname");
+	}
+	if (f->nxtables) {
+		sbuf_puts(&q, " and not ");
+		patterns_sql(&q, f->xtables, f->nxtables, "n.nspname", "c.relname");
+	}
+	sbuf_puts(&q, " order by 1");
+	cat->extcfg = cat_rows(cat, q.s);
+	sbuf_free(&q);
+}
+
 void
 catalog_select_tables(struct catalog *cat)
 {
@@ -285,10 +333,14 @@ catalog_select_tables(struct catalog *cat)
 	const int c_oid = pgq_col(r, "oid"), c_relkind = pgq_col(r, "relkind");
 
 	oidset_from(&cat->rels, r, c_oid);
-	cat->lock = xmalloc(((size_t)PQntuples(r) + 1) * sizeof *cat->lock);
+	extensions_select(cat);
+	cat->lock = xmalloc(((size_t)PQntuples(r) + (size_t)PQntuples(cat->extcfg) + 1) * sizeof *cat->lock);
 	for (int i = 0; i < PQntuples(r); i++)
 		if (strchr("rp", V(r, i, c_relkind)[0]))
 			cat->lock[cat->nlock++] = OID(r, i, c_oid);
+	for (int i = 0; i < PQntuples(cat->extcfg); i++)
+		if (strchr("rp", V(cat->extcfg, i, pgq_col(cat->extcfg, "relkind"))[0]))
+			cat->lock[cat->nlock++] = OID(cat->extcfg, i, pgq_col(cat->extcfg, "oid"));
 	PQclear(r);
 	sbuf_free(&q);
 }
@@ -420,7 +472,7 @@ static int
 tdata_cmp(const void *a, const void *b)
 {
 	const struct tdata *x = a, *y = b;
-	int c = strcmp(x->schema, y->schema);
+	int c = x->rank != y->rank ? (x->rank < y->rank ? -1 : 1) : strcmp(x->schema, y->schema);
 
 	return c ? c : strcmp(x->name, y->name);
 }
@@ -563,9 +615,10 @@ catalog_load(struct catalog *cat)
 
 	shared_rows_load(cat);
 	relations_load(cat, &nodata);
+	extension_data_load(cat, &nodata);
 	/* Rows and sequence values in the order of their names, as pg_dump
 	 * writes them: the same database dumps the same wherever its OIDs
-	 * fell. */
+	 * fell; extensions' configuration tables first (their rank). */
 	if (cat->ndata > 1)
 		qsort(cat->data, (size_t)cat->ndata, sizeof *cat->data, tdata_cmp);
 	if (cat->nseq > 1)
@@ -609,6 +662,7 @@ catalog_free(struct catalog *cat)
 		free(cat->data[i].copy_cols);
 		free(cat->data[i].schema);
 		free(cat->data[i].name);
+		free(cat->data[i].where);
 	}
 	for (int i = 0; i < cat->nseq; i++)
 		free(cat->seq[i].qname);
@@ -620,10 +674,13 @@ catalog_free(struct catalog *cat)
 	sbuf_free(&cat->unsupported);
 	free(cat->schemas.v);
 	free(cat->rels.v);
+	free(cat->exts.v);
+	PQclear(cat->extcfg);
+	cat->extcfg = NULL;
 	free(cat->bymap);
 	free(cat->bykeys);
 	shared_rows_free(cat);
-	cat->schemas.v = cat->rels.v = cat->bykeys = NULL;
+	cat->schemas.v = cat->rels.v = cat->exts.v = cat->bykeys = NULL;
 	cat->bymap = NULL;
 }
 

@@ -27,7 +27,20 @@ data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t sta
 		int n;
 
 		sbuf_reset(&q);
-		sbuf_printf(&q, "COPY %s %s TO stdout", d->qname, d->copy_cols);
+		/* An extension's configuration table: only the rows its filter
+		 * selects (the others are the extension's own, which CREATE
+		 * EXTENSION makes again). */
+		if (d->where) {
+			size_t n = strlen(d->copy_cols);
+
+			sbuf_puts(&q, "COPY (SELECT ");
+			if (n > 2)
+				sbuf_add(&q, d->copy_cols + 1, n - 2);
+			else
+				sbuf_puts(&q, "*");
+			sbuf_printf(&q, " FROM %s %s) TO stdout", d->qname, d->where);
+		} else
+			sbuf_printf(&q, "COPY %s %s TO stdout", d->qname, d->copy_cols);
 		r = pgq_exec(pq, q.s, d->qname);
 		if (PQresultStatus(r) != PGRES_COPY_OUT)
 			pgq_fail(pq, r, d->qname, NULL);

@@ -39,6 +39,8 @@ static const char usage[] =
 "  -N, --exclude-schema PATTERN   not schemas matching PATTERN (repeatable)\n"
 "  -t, --table PATTERN            only tables, views, sequences matching PATTERN\n"
 "  -T, --exclude-table PATTERN    not tables matching PATTERN (repeatable)\n"
+"  -e, --extension PATTERN        only extensions matching PATTERN (repeatable)\n"
+"      --exclude-extension PATTERN  not extensions matching PATTERN (repeatable)\n"
 "      --exclude-table-data PATTERN  the table's definition but not its rows\n"
 "  -s, --schema-only              definitions only, no rows\n"
 "  -a, --data-only                rows and sequence values only\n"
@@ -68,7 +70,7 @@ static const char usage[] =
 enum {
 	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
 	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_NO_COMMENTS, O_NO_TABLESPACES,
-	O_NO_TABLE_AM
+	O_NO_TABLE_AM, O_EXCLUDE_EXTENSION
 };
 
 static const struct option longopts[] = {
@@ -79,6 +81,8 @@ static const struct option longopts[] = {
 	{ "exclude-schema", required_argument, NULL, 'N' },
 	{ "table", required_argument, NULL, 't' },
 	{ "exclude-table", required_argument, NULL, 'T' },
+	{ "extension", required_argument, NULL, 'e' },
+	{ "exclude-extension", required_argument, NULL, O_EXCLUDE_EXTENSION },
 	{ "exclude-table-data", required_argument, NULL, O_EXCLUDE_DATA },
 	{ "schema-only", no_argument, NULL, 's' },
 	{ "data-only", no_argument, NULL, 'a' },
@@ -276,7 +280,7 @@ parse_args(int argc, char **argv)
 	int c;
 
 	opt.jobs = pool_cpus();
-	while ((c = getopt_long(argc, argv, "f:Z:j:n:N:t:T:saOxch", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:Z:j:n:N:t:T:e:saOxch", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': opt.file = optarg; break;
 		case 'Z': opt.level = (int)opt_uint("-Z", optarg, 0, 12); break;
@@ -285,6 +289,8 @@ parse_args(int argc, char **argv)
 		case 'N': push(&dopt.f.xschemas, &dopt.f.nxschemas, optarg); break;
 		case 't': push(&dopt.f.tables, &dopt.f.ntables, optarg); break;
 		case 'T': push(&dopt.f.xtables, &dopt.f.nxtables, optarg); break;
+		case 'e': push(&dopt.f.exts, &dopt.f.nexts, optarg); break;
+		case O_EXCLUDE_EXTENSION: push(&dopt.f.xexts, &dopt.f.nxexts, optarg); break;
 		case O_EXCLUDE_DATA: push(&dopt.f.xdata, &dopt.f.nxdata, optarg); break;
 		case 's': dopt.schema_only = 1; break;
 		case 'a': dopt.data_only = 1; break;
@@ -315,6 +321,8 @@ parse_args(int argc, char **argv)
 	check_patterns(dopt.f.tables, dopt.f.ntables, 0);
 	check_patterns(dopt.f.xtables, dopt.f.nxtables, 0);
 	check_patterns(dopt.f.xdata, dopt.f.nxdata, 0);
+	check_patterns(dopt.f.exts, dopt.f.nexts, 1);
+	check_patterns(dopt.f.xexts, dopt.f.nxexts, 1);
 	if (dopt.schema_only && dopt.data_only)
 		opt_usage_error("-s/--schema-only and -a/--data-only cannot be used together");
 	if (dopt.clean && dopt.data_only)

@@ -72,6 +72,9 @@ struct tdata {
 	char *qname;            /* quoted schema.name */
 	char *copy_cols;        /* "(a, b)" without generated columns */
 	char *schema, *name;
+	char *where;            /* an extension configuration table's filter ("WHERE ..."), or NULL */
+	int rank;               /* the order of loading before the names': configuration
+	                         * tables first, each after those it references */
 	Oid oid;
 	uint64_t rows;
 };
@@ -129,8 +132,11 @@ struct catalog {
 	int nunsupported;
 	Oid *lock;              /* tables to lock */
 	int nlock;
-	/* the selection (catalog_select_tables) */
-	struct oidset schemas, rels;
+	/* the selection (catalog_select_tables): schemas, relations,
+	 * extensions, and the extensions' configuration tables whose rows
+	 * are dumped (oid, relkind, nspname, relname, cond, extoid) */
+	struct oidset schemas, rels, exts;
+	PGresult *extcfg;
 	/* while loading (catalog_load): objects by OID, and shared results */
 	int *bymap, nbymap;
 	Oid *bykeys;
@@ -142,8 +148,8 @@ struct catalog {
 };
 
 struct filter {
-	const char **schemas, **xschemas, **tables, **xtables, **xdata;
-	int nschemas, nxschemas, ntables, nxtables, nxdata;
+	const char **schemas, **xschemas, **tables, **xtables, **xdata, **exts, **xexts;
+	int nschemas, nxschemas, ntables, nxtables, nxdata, nexts, nxexts;
 };
 
 struct dumpopt {

@@ -477,22 +477,24 @@ table_create(struct catalog *cat, const struct rel *x, struct sbuf *b)
 
 /* The table's rows go into the dump: COPY of every column but the
  * generated ones (computed again on restore). */
-static void
-table_data_add(struct catalog *cat, const struct rel *x)
+struct tdata *
+tdata_add(struct catalog *cat, Oid oid, const char *schema, const char *name)
 {
 	const struct col_rows *cc = &cat->cols;
 	struct sbuf cl = { 0 };
 	struct tdata *t;
-	int nc = 0;
+	int nc = 0, lo, hi;
 
 	cat->data = xrealloc(cat->data, ((size_t)cat->ndata + 1) * sizeof *cat->data);
 	t = &cat->data[cat->ndata++];
 	memset(t, 0, sizeof *t);
-	t->qname = xstrdup(x->q);
-	t->schema = xstrdup(x->schema);
-	t->name = xstrdup(x->name);
-	t->oid = x->oid;
-	for (int k = x->lo; k < x->hi; k++) {
+	t->qname = cat_qname(schema, name);
+	t->schema = xstrdup(schema);
+	t->name = xstrdup(name);
+	t->oid = oid;
+	t->rank = 1 << 30;
+	cat_rows_for(cc->r, cc->relid, oid, &lo, &hi);
+	for (int k = lo; k < hi; k++) {
 		if (V(cc->r, k, cc->generated)[0])
 			continue;
 		sbuf_puts(&cl, nc++ ? ", " : "(");
@@ -501,6 +503,7 @@ table_data_add(struct catalog *cat, const struct rel *x)
 	if (nc)
 		sbuf_putc(&cl, ')');
 	t->copy_cols = sbuf_take(&cl);
+	return t;
 }
 
 /* The tables, views and materialized views of the relation rows r (see
@@ -531,7 +534,7 @@ tables_load(struct catalog *cat, const PGresult *r, const struct rel_cols *c, co
 		else
 			table_create(cat, &x, &b);
 		if (x.kind == 'r' && !cat->opt->schema_only && !oidset_has(nodata, x.oid))
-			table_data_add(cat, &x);
+			tdata_add(cat, x.oid, x.schema, x.name);
 		cat_owner_to(cat, &b, x.word, x.q, V(r, i, c->owner));
 		sbuf_printf(&w, "%s %s", x.word, x.q);
 		cat_comment_on(&b, w.s, cat_comment_for(cat, C_CLASS, x.oid, 0));

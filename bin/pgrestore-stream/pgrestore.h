@@ -19,6 +19,7 @@
 struct rtable {
 	char *name;           /* the COPY statement's target, for messages */
 	char *copy_out;       /* COPY ... TO STDOUT for the drill, or NULL */
+	char *cols;           /* its column list, "(a, b)", or NULL */
 	uint64_t line;
 	uint64_t rows, sum;   /* what the block held */
 	int recorded;         /* the dump recorded rows (and sum) after it */

@@ -41,6 +41,7 @@ restore_free(struct restore *r)
 	for (size_t i = 0; i < r->ntab; i++) {
 		free(r->tab[i].name);
 		free(r->tab[i].copy_out);
+		free(r->tab[i].cols);
 	}
 	free(r->tab);
 	sqlscan_free(&r->sc);
@@ -149,8 +150,15 @@ copy_table(struct restore *r)
 	for (const char *q = p; q < end; q++) {
 		if (*q == '"')
 			quoted = !quoted;
-		if (!quoted && *q == '(')
+		if (!quoted && *q == '(') {
+			const char *e = end;
+
+			while (e > q && e[-1] != ')')
+				e--;
+			if (e > q)
+				t->cols = xstrndup(q, (size_t)(e - q));
 			break;
+		}
 		sbuf_putc(&b, *q);
 	}
 	while (b.len && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\n'))
