@@ -161,38 +161,6 @@ acl_sql(const char *catalog, const char *acl, const char *owner, const char *kin
 	return sbuf_take(&q);
 }
 
-/* Column privileges: the table, the column's name, then as above. */
-static void
-column_acls_load(struct catalog *cat)
-{
-	PGresult *r = cat_rows(cat, "select a.attrelid, a.attname,"
-	    " case when g.grantee = 0 then null else pg_get_userbyid(g.grantee) end as grantee, g.privilege_type,"
-	    " g.is_grantable"
-	    " from pg_attribute a, aclexplode(a.attacl) with ordinality g"
-	    " where a.attacl is not null and a.attrelid >= 16384 order by 1, a.attnum, g.ordinality");
-	const int c_relid = pgq_col(r, "attrelid"), c_attname = pgq_col(r, "attname");
-	const struct grant_cols g = grant_cols(r);
-	int n = PQntuples(r);
-
-	for (int i = 0, j; i < n; i = j) {
-		Oid oid = OID(r, i, c_relid);
-		int k = cat_find(cat, oid);
-		struct sbuf b = { 0 }, col = { 0 };
-
-		for (j = i; j < n && OID(r, j, c_relid) == oid && strcmp(V(r, j, c_attname), V(r, i, c_attname)) == 0; j++)
-			;
-		if (k < 0 || cat->obj[k].classid != C_CLASS)
-			continue;
-		sbuf_puts(&col, " (");
-		sql_ident(&col, V(r, i, c_attname));
-		sbuf_putc(&col, ')');
-		grant_rows(&b, r, &g, i, j, "", "%s%s", col.s, "TABLE", cat->obj[k].target);
-		acl_append(&cat->obj[k], &b);
-		sbuf_free(&col);
-	}
-	PQclear(r);
-}
-
 /* ---- default privileges: ALTER DEFAULT PRIVILEGES, after all else. A
  * global entry replaces the built-in defaults (revoke them, grant what it
  * holds); an entry for one schema can only add to them. */
@@ -244,8 +212,55 @@ default_acls_load(struct catalog *cat)
 	PQclear(r);
 }
 
-/* Privileges of schemas, relations, functions and types as acls_load
- * reads them: oid, kw, owner, then the grants. */
+/* Column privileges: the table, the column's name, then as above; on
+ * pg_catalog's tables only those beyond their initial ones (pg_init_privs),
+ * held by an object of their own as acls_load's are. */
+static void
+column_acls_load(struct catalog *cat)
+{
+	PGresult *r = cat_rows(cat, "select a.attrelid, a.attname,"
+	    " case when g.grantee = 0 then null else pg_get_userbyid(g.grantee) end as grantee, g.privilege_type,"
+	    " g.is_grantable, a.attrelid < 16384 as system,"
+	    " quote_ident(n.nspname) || '.' || quote_ident(c.relname) as target"
+	    " from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace"
+	    " cross join lateral (select u.i from unnest(a.attacl) with ordinality u(i, k)"
+	    "   where a.attrelid >= 16384 or not u.i = any(coalesce((select p.initprivs from pg_init_privs p"
+	    "     where p.objoid = a.attrelid and p.classoid = " STR(C_CLASS) " and p.objsubid = a.attnum),"
+	    "     '{}'::aclitem[])) order by u.k) x"
+	    " cross join lateral aclexplode(array[x.i]) with ordinality g"
+	    " where a.attacl is not null and (a.attrelid >= 16384 or n.nspname = 'pg_catalog')"
+	    " order by 1, a.attnum, g.ordinality");
+	const int c_relid = pgq_col(r, "attrelid"), c_attname = pgq_col(r, "attname"), c_system = pgq_col(r, "system"),
+	    c_target = pgq_col(r, "target");
+	const struct grant_cols g = grant_cols(r);
+	int n = PQntuples(r);
+
+	for (int i = 0, j; i < n; i = j) {
+		Oid oid = OID(r, i, c_relid);
+		int k = cat_find(cat, oid);
+		struct sbuf b = { 0 }, col = { 0 };
+		struct dobj *d;
+
+		for (j = i; j < n && OID(r, j, c_relid) == oid && strcmp(V(r, j, c_attname), V(r, i, c_attname)) == 0; j++)
+			;
+		if (k < 0 && TRUE_(r, i, c_system) && cat_whole(cat)) {
+			d = cat_add(cat, P_DEFAULT_ACL, C_CLASS, oid, "", V(r, i, c_target), "TABLE");
+			free(d->target);
+			d->target = xstrdup(V(r, i, c_target));
+		} else if (k < 0 || cat->obj[k].classid != C_CLASS)
+			continue;
+		else
+			d = &cat->obj[k];
+		sbuf_puts(&col, " (");
+		sql_ident(&col, V(r, i, c_attname));
+		sbuf_putc(&col, ')');
+		grant_rows(&b, r, &g, i, j, "", "%s%s", col.s, "TABLE", d->target);
+		acl_append(d, &b);
+		sbuf_free(&col);
+	}
+	PQclear(r);
+}
+
 void
 privileges_load(struct catalog *cat)
 {

@@ -73,6 +73,10 @@ void types_load(struct catalog *cat);
 void functions_load(struct catalog *cat);  /* functions.c */
 void casts_load(struct catalog *cat);
 void text_search_load(struct catalog *cat); /* textsearch.c */
+void access_methods_load(struct catalog *cat); /* operators.c */
+void operators_load(struct catalog *cat);
+void opfamilies_load(struct catalog *cat);
+void opclasses_load(struct catalog *cat);
 /* relations.c: sequences, tables, views; rows of tables in nodata are
  * not dumped (--exclude-table-data). */
 void relations_load(struct catalog *cat, const struct oidset *nodata);

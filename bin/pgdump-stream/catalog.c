@@ -429,10 +429,6 @@ find_unsupported(struct catalog *cat)
 	    " union all select 'pg_event_trigger'::regclass, oid, 0 from pg_event_trigger"
 	    " union all select 'pg_language'::regclass, oid, 0 from pg_language"
 	    " union all select 'pg_transform'::regclass, oid, 0 from pg_transform"
-	    " union all select 'pg_am'::regclass, oid, 0 from pg_am"
-	    " union all select 'pg_operator'::regclass, oid, oprnamespace from pg_operator"
-	    " union all select 'pg_opclass'::regclass, oid, opcnamespace from pg_opclass"
-	    " union all select 'pg_opfamily'::regclass, oid, opfnamespace from pg_opfamily"
 	    " union all select 'pg_ts_parser'::regclass, oid, prsnamespace from pg_ts_parser"
 	    " union all select 'pg_ts_template'::regclass, oid, tmplnamespace from pg_ts_template"
 	    " union all select 'pg_conversion'::regclass, oid, connamespace from pg_conversion"
@@ -496,7 +492,7 @@ shared_rows_load(struct catalog *cat)
 	sq->r = cat_rows(cat, "select s.oid, n.nspname, s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax,"
 	    " q.seqcache, q.seqcycle, format_type(q.seqtypid, null) as type, d.refobjid as owner_oid,"
 	    " d.refobjsubid as owner_attnum, d.deptype, tn.nspname as owner_nspname, t.relname as owner_relname,"
-	    " a.attname as owner_attname"
+	    " a.attname as owner_attname, s.relpersistence as persistence, t.relpersistence as owner_persistence"
 	    " from pg_class s join pg_namespace n on n.oid = s.relnamespace join pg_sequence q on q.seqrelid = s.oid"
 	    " left join pg_depend d on d.classid = " STR(C_CLASS) " and d.objid = s.oid"
 	    "   and d.refclassid = " STR(C_CLASS) " and d.deptype in ('a','i')"
@@ -519,6 +515,8 @@ shared_rows_load(struct catalog *cat)
 	sq->owner_nspname = pgq_col(sq->r, "owner_nspname");
 	sq->owner_relname = pgq_col(sq->r, "owner_relname");
 	sq->owner_attname = pgq_col(sq->r, "owner_attname");
+	sq->persistence = pgq_col(sq->r, "persistence");
+	sq->owner_persistence = pgq_col(sq->r, "owner_persistence");
 
 	sbuf_printf(&q, "select a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) as type,"
 	    " a.attnotnull, a.attislocal, a.attinhcount, a.attidentity, a.attgenerated,"
@@ -549,12 +547,19 @@ shared_rows_load(struct catalog *cat)
 	cc->options = pgq_col(cc->r, "attoptions");
 	cc->compression = pgq_col(cc->r, "compression");
 
-	ck->r = cat_rows(cat, "select conrelid, conname, pg_get_constraintdef(oid) as def, convalidated, conislocal, oid"
-	    " from pg_constraint where contype = 'c' and conrelid >= 16384 order by 1, 2");
+	/* separate: a CHECK calling a function that takes the table's own
+	 * row type, which cannot exist before the table: added after it. */
+	ck->r = cat_rows(cat, "select k.conrelid, k.conname, pg_get_constraintdef(k.oid) as def, k.convalidated,"
+	    " k.conislocal, k.oid, exists (select 1 from pg_depend d join pg_depend d2 on d2.classid = " STR(C_PROC)
+	    "   and d2.objid = d.refobjid and d2.refclassid = " STR(C_TYPE)
+	    "   and d2.refobjid = (select reltype from pg_class where oid = k.conrelid)"
+	    "   where d.classid = " STR(C_CONSTRAINT) " and d.objid = k.oid and d.refclassid = " STR(C_PROC) ") as separate"
+	    " from pg_constraint k where k.contype = 'c' and k.conrelid >= 16384 order by 1, 2");
 	ck->relid = pgq_col(ck->r, "conrelid");
 	ck->conname = pgq_col(ck->r, "conname");
 	ck->def = pgq_col(ck->r, "def");
 	ck->validated = pgq_col(ck->r, "convalidated");
+	ck->separate = pgq_col(ck->r, "separate");
 	ck->islocal = pgq_col(ck->r, "conislocal");
 	ck->oid = pgq_col(ck->r, "oid");
 
@@ -611,6 +616,10 @@ catalog_load(struct catalog *cat)
 	types_load(cat);
 	functions_load(cat);
 	text_search_load(cat);
+	access_methods_load(cat);
+	operators_load(cat);
+	opfamilies_load(cat);
+	opclasses_load(cat);
 	casts_load(cat);
 
 	shared_rows_load(cat);

@@ -150,7 +150,8 @@ oid_at(const PGresult *r, int i, int col)
 }
 
 /* Sub-objects (a view's rewrite rule, a default, a CHECK constraint, a
- * row or array type, an extension's members), each keyed to the object
+ * row or array type, an extension's members, an operator class's or
+ * family's operators and functions), each keyed to the object
  * the dump creates it with, sorted. */
 static struct key *
 sub_objects(const struct catalog *cat, int *nsub)
@@ -178,7 +179,11 @@ sub_objects(const struct catalog *cat, int *nsub)
 	    " union all select d.classid, d.objid, d.refclassid, d.refobjid from pg_depend d where d.deptype = 'i'"
 	    "   and d.classid = 'pg_class'::regclass::oid and d.refclassid = 'pg_class'::regclass::oid and d.objid >= 16384"
 	    " union all select d.classid, d.objid, 'pg_extension'::regclass::oid, d.refobjid from pg_depend d"
-	    "   where d.deptype = 'e'", "cannot read the dependencies");
+	    "   where d.deptype = 'e'"
+	    " union all select d.classid, d.objid, d.refclassid, d.refobjid from pg_depend d"
+	    "   where d.classid in ('pg_amop'::regclass, 'pg_amproc'::regclass) and d.deptype in ('i','a')"
+	    "   and d.refclassid in ('pg_opclass'::regclass, 'pg_opfamily'::regclass) and d.objid >= 16384",
+	    "cannot read the dependencies");
 	c_class = pgq_col(r, "classid");
 	c_oid = pgq_col(r, "objid");
 	c_refclass = pgq_col(r, "refclassid");
@@ -213,10 +218,22 @@ deps_load(struct catalog *cat, struct key *objs, int nobjs, struct key *sub, int
 	c_refclass = pgq_col(r, "refclassid");
 	c_refoid = pgq_col(r, "refobjid");
 	c_deptype = pgq_col(r, "deptype");
+	/* A base type names its I/O functions, which take or return it: those
+	 * functions need only its shell (pg_dump's way out of the loop). */
+	for (int i = 0; i < PQntuples(r); i++) {
+		int from = resolve(objs, nobjs, sub, nsub, oid_at(r, i, c_class), oid_at(r, i, c_oid));
+		int to = resolve(objs, nobjs, sub, nsub, oid_at(r, i, c_refclass), oid_at(r, i, c_refoid));
+
+		if (from >= 0 && to >= 0 && cat->obj[from].shell && cat->obj[to].classid == C_PROC)
+			cat->obj[to].io_of = from + 1;
+	}
 	for (int i = 0; i < PQntuples(r); i++) {
 		Oid refclass = oid_at(r, i, c_refclass), refoid = oid_at(r, i, c_refoid);
 		int from = resolve(objs, nobjs, sub, nsub, oid_at(r, i, c_class), oid_at(r, i, c_oid));
 		int to = resolve(objs, nobjs, sub, nsub, refclass, refoid);
+
+		if (from >= 0 && to >= 0 && cat->obj[from].io_of == to + 1)
+			to = cat->obj[to].shell - 1;
 
 		if (from >= 0 && to < 0 && key_find(posts, nposts, refclass, refoid) != NULL)
 			to_post(cat, from);
@@ -259,6 +276,13 @@ order_objects(struct catalog *cat)
 	qsort(posts, (size_t)nposts, sizeof *posts, key_cmp);
 
 	deps_load(cat, objs, nobjs, sub, nsub, posts, nposts);
+	for (int i = 0; i < cat->nobj; i++)
+		for (int k = 0; k < 2; k++) {
+			struct key *t = cat->obj[i].after[k] ? key_find(objs, nobjs, C_CLASS, cat->obj[i].after[k]) : NULL;
+
+			if (t && t->idx != i)
+				add_dep(cat, i, t->idx);
+		}
 	/* Whatever needs an object moved after the data moves with it. */
 	for (int moved = 1; moved;) {
 		moved = 0;

@@ -42,12 +42,13 @@ enum section { SECT_PRE, SECT_POST };
 /* Priorities: the order of kinds in a dump, as pg_dump's; dependencies
  * (order.c) move objects later than their kind's place when needed. */
 enum prio {
-	P_SCHEMA = 1, P_EXTENSION, P_COLLATION, P_TYPE, P_FUNCTION, P_AGGREGATE, P_CAST, P_TSDICT, P_TSCONFIG,
-	P_SEQUENCE,
-	P_TABLE, P_VIEW, P_SEQ_OWNED,
+	P_SCHEMA = 1, P_LANGUAGE, P_EXTENSION, P_COLLATION, P_TRANSFORM, P_TYPE, P_FUNCTION, P_AGGREGATE, P_CAST,
+	P_ACCESS_METHOD, P_OPERATOR, P_OPFAMILY, P_OPCLASS, P_CONVERSION, P_TSPARSER, P_TSTEMPLATE, P_TSDICT,
+	P_TSCONFIG, P_FDW, P_SERVER, P_USER_MAPPING, P_SEQUENCE,
+	P_TABLE, P_TABLE_ATTACH, P_VIEW, P_SEQ_OWNED, P_LARGE_OBJECT,
 	/* post-data */
-	P_CONSTRAINT = 20, P_INDEX, P_INDEX_ATTACH, P_STATS, P_RULE, P_TRIGGER, P_TRIGGER_STATE, P_FK,
-	P_POLICY, P_DEFAULT_ACL
+	P_CONSTRAINT = 40, P_INDEX, P_INDEX_ATTACH, P_STATS, P_RULE, P_TRIGGER, P_TRIGGER_STATE, P_FK,
+	P_POLICY, P_PUBLICATION, P_PUBLICATION_REL, P_SUBSCRIPTION, P_DEFAULT_ACL, P_EVENT_TRIGGER
 };
 
 struct dobj {
@@ -61,6 +62,9 @@ struct dobj {
 	char *create;           /* the statements that make it; NULL: made by another */
 	char *drop;             /* for --clean, or NULL */
 	char *acl;              /* GRANT/REVOKE statements, emitted last, or NULL */
+	int shell;              /* a base type's shell object: its index + 1, or 0 */
+	int io_of;              /* a base type's I/O function: the type's index + 1, or 0 */
+	Oid after[2];           /* relations (pg_class OIDs) it must follow, beyond pg_depend's */
 	/* order.c */
 	int *deps, ndeps, ndepcap;
 	int nwait, *rdeps, nrdeps, nrdepcap;
@@ -99,7 +103,8 @@ struct comment_rows {
 struct seq_rows {
 	PGresult *r;
 	int oid, nspname, relname, start, increment, min, max, cache, cycle, type;
-	int owner_oid, owner_attnum, deptype, owner_nspname, owner_relname, owner_attname;
+	int owner_oid, owner_attnum, deptype, owner_nspname, owner_relname, owner_attname, persistence,
+	    owner_persistence;
 };
 struct col_rows {
 	PGresult *r;
@@ -108,7 +113,7 @@ struct col_rows {
 };
 struct check_rows {
 	PGresult *r;
-	int relid, conname, def, validated, islocal, oid;
+	int relid, conname, def, validated, islocal, oid, separate;
 };
 struct inh_rows {
 	PGresult *r;
@@ -162,6 +167,26 @@ struct dumpopt {
  * are fixed across server versions. Macros, not an enum, so that catalog
  * queries can spell them (STR in catalog.c). */
 #define C_DEFACL 826
+#define C_LARGEOBJECT 2613
+#define C_AM 2601
+#define C_AMOP 2602
+#define C_AMPROC 2603
+#define C_OPCLASS 2616
+#define C_OPERATOR 2617
+#define C_OPFAMILY 2753
+#define C_CONVERSION 2607
+#define C_TSPARSER 3601
+#define C_TSTEMPLATE 3764
+#define C_FDW 2328
+#define C_SERVER 1417
+#define C_USER_MAPPING 1418
+#define C_FOREIGN_TABLE 3118
+#define C_EVENT_TRIGGER 3466
+#define C_PUBLICATION 6104
+#define C_PUBLICATION_REL 6106
+#define C_PUBLICATION_NAMESPACE 6237
+#define C_SUBSCRIPTION 6100
+#define C_TRANSFORM 3576
 #define C_TYPE 1247
 #define C_PROC 1255
 #define C_CLASS 1259

@@ -74,7 +74,7 @@ reloptions(struct sbuf *b, const char *arr, const char *prefix, int *first, cons
 /* The columns of catalog_load's relation rows, resolved once. */
 struct rel_cols {
 	int oid, nspname, relname, relkind, persistence, owner, options, toast_options, partition, bound,
-	    partkey, rowsecurity, forcerowsecurity, replident, typed, am, viewdef, populated, tablespace;
+	    partkey, rowsecurity, forcerowsecurity, replident, oftype, am, viewdef, populated, tablespace;
 };
 
 static struct rel_cols
@@ -85,7 +85,7 @@ rel_cols(const PGresult *r)
 		pgq_col(r, "relpersistence"), pgq_col(r, "owner"), pgq_col(r, "reloptions"),
 		pgq_col(r, "toast_options"), pgq_col(r, "relispartition"), pgq_col(r, "partbound"),
 		pgq_col(r, "partkey"), pgq_col(r, "relrowsecurity"), pgq_col(r, "relforcerowsecurity"),
-		pgq_col(r, "relreplident"), pgq_col(r, "typed"), pgq_col(r, "am"), pgq_col(r, "viewdef"),
+		pgq_col(r, "relreplident"), pgq_col(r, "oftype"), pgq_col(r, "am"), pgq_col(r, "viewdef"),
 		pgq_col(r, "relispopulated"), pgq_col(r, "tablespace")
 	};
 
@@ -192,6 +192,25 @@ inherited_same(const struct catalog *cat, Oid table, const char *name, const cha
 	return 0;
 }
 
+/* Does some parent of table have column name generated? Its expression
+ * is then the parent's, which PostgreSQL refuses to see repeated. */
+static int
+inherited_generated(const struct catalog *cat, Oid table, const char *name)
+{
+	const struct col_rows *cc = &cat->cols;
+	const struct inh_rows *ih = &cat->inh;
+	int lo, hi;
+
+	cat_rows_for(ih->r, ih->relid, table, &lo, &hi);
+	for (int k = lo; k < hi; k++) {
+		int c = parent_col(cat, OID(ih->r, k, ih->parent), name);
+
+		if (c >= 0 && V(cc->r, c, cc->generated)[0] == 's')
+			return 1;
+	}
+	return 0;
+}
+
 static const char *
 storage_word(char c)
 {
@@ -248,7 +267,7 @@ column_extras(const struct catalog *cat, struct sbuf *b, Oid oid, const char *q,
 }
 
 static void
-column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k)
+column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k, int partition)
 {
 	const struct col_rows *cc = &cat->cols;
 	const struct seq_rows *sq = &cat->seqs;
@@ -260,7 +279,7 @@ column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k)
 	coll_clause(b, cc->r, k, cc->collnsp, cc->collname);
 	/* An inherited generated column takes its expression from the parent,
 	 * which PostgreSQL refuses to see repeated. */
-	if (gen == 's' && def && atoi(V(cc->r, k, cc->inhcount)) > 0)
+	if (gen == 's' && def && !partition && inherited_generated(cat, oid, V(cc->r, k, cc->attname)))
 		;
 	else if (gen == 's' && def)
 		sbuf_printf(b, " GENERATED ALWAYS AS (%s) STORED", def);
@@ -268,7 +287,9 @@ column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k)
 		sbuf_printf(b, " DEFAULT %s", def);
 	if (TRUE_(cc->r, k, cc->notnull))
 		sbuf_puts(b, " NOT NULL");
-	if (ident_kind == 'a' || ident_kind == 'd') {
+	/* A partition's identity is its parent's (17 and later), which
+	 * ATTACH gives it. */
+	if ((ident_kind == 'a' || ident_kind == 'd') && !partition) {
 		int s = identity_seq(cat, oid, atoi(V(cc->r, k, cc->attnum)));
 
 		sbuf_printf(b, " GENERATED %s AS IDENTITY", ident_kind == 'a' ? "ALWAYS" : "BY DEFAULT");
@@ -276,6 +297,9 @@ column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k)
 			sbuf_puts(b, " (\n    SEQUENCE NAME ");
 			sql_qualified(b, V(sq->r, s, sq->nspname), V(sq->r, s, sq->relname));
 			sbuf_putc(b, '\n');
+			/* 15 and later: a sequence logged or not apart from its table. */
+			if (V(sq->r, s, sq->persistence)[0] != V(sq->r, s, sq->owner_persistence)[0])
+				sbuf_puts(b, V(sq->r, s, sq->persistence)[0] == 'u' ? "    UNLOGGED\n" : "    LOGGED\n");
 			seq_options(cat, b, s);
 			sbuf_puts(b, "\n)");
 		}
@@ -302,8 +326,6 @@ rel_unsupported(struct catalog *cat, const struct rel *x)
 
 	if (x->kind == 'f')
 		sbuf_printf(&w, "FOREIGN TABLE %s", x->q);
-	else if (TRUE_(x->r, x->i, x->c->typed))
-		sbuf_printf(&w, "TABLE %s: a typed table (OF type)", x->q);
 	else if (!NUL(x->r, x->i, x->c->tablespace) && !cat->opt->no_tablespaces)
 		sbuf_printf(&w, "%s %s: in tablespace %s", x->word, x->q, V(x->r, x->i, x->c->tablespace));
 	else
@@ -364,8 +386,11 @@ view_create(struct catalog *cat, const struct rel *x, struct dobj *d, struct sbu
 	column_extras(cat, b, x->oid, x->q, x->kind == 'v', x->lo, x->hi);
 }
 
-/* The column list of CREATE TABLE: local columns (none for a partition,
- * which takes its parent's) and local, validated CHECK constraints. */
+/* The column list of CREATE TABLE: local columns and local, validated
+ * CHECK constraints. A partition is made as a table of its own and
+ * attached afterwards, as pg_dump does, so it lists every column (its
+ * order and defaults may differ from its parent's) and the parent's
+ * CHECKs, which ATTACH PARTITION expects it to have. */
 static void
 table_columns(const struct catalog *cat, const struct rel *x, int partition, struct sbuf *cl)
 {
@@ -373,15 +398,30 @@ table_columns(const struct catalog *cat, const struct rel *x, int partition, str
 	const struct check_rows *ck = &cat->checks;
 	int a, z, ncols = 0;
 
-	for (int k = x->lo; k < x->hi && !partition; k++) {
-		if (!TRUE_(cc->r, k, cc->islocal))
+	for (int k = x->lo; k < x->hi; k++) {
+		if (!TRUE_(cc->r, k, cc->islocal) && !partition)
 			continue;
+		/* A typed table's columns are its type's: only their defaults
+		 * and NOT NULL are its own. */
+		if (!NUL(x->r, x->i, x->c->oftype)) {
+			if (NUL(cc->r, k, cc->def) && !TRUE_(cc->r, k, cc->notnull))
+				continue;
+			sbuf_puts(cl, ncols++ ? ",\n    " : "\n    ");
+			sql_ident(cl, V(cc->r, k, cc->attname));
+			sbuf_puts(cl, " WITH OPTIONS");
+			if (!NUL(cc->r, k, cc->def))
+				sbuf_printf(cl, " DEFAULT %s", V(cc->r, k, cc->def));
+			if (TRUE_(cc->r, k, cc->notnull))
+				sbuf_puts(cl, " NOT NULL");
+			continue;
+		}
 		sbuf_puts(cl, ncols++ ? ",\n    " : "\n    ");
-		column_def(cat, cl, x->oid, k);
+		column_def(cat, cl, x->oid, k, partition);
 	}
 	cat_rows_for(ck->r, ck->relid, x->oid, &a, &z);
 	for (int k = a; k < z; k++) {
-		if (!TRUE_(ck->r, k, ck->islocal) || !TRUE_(ck->r, k, ck->validated))
+		if ((!TRUE_(ck->r, k, ck->islocal) && !partition) || !TRUE_(ck->r, k, ck->validated) ||
+		    TRUE_(ck->r, k, ck->separate))
 			continue;
 		sbuf_puts(cl, ncols++ ? ",\n    CONSTRAINT " : "\n    CONSTRAINT ");
 		sql_ident(cl, V(ck->r, k, ck->conname));
@@ -389,10 +429,28 @@ table_columns(const struct catalog *cat, const struct rel *x, int partition, str
 	}
 }
 
-/* CREATE TABLE itself: columns, PARTITION OF or INHERITS, PARTITION BY,
- * USING, WITH (options). */
+/* ALTER TABLE ONLY parent ATTACH PARTITION q FOR VALUES ...: after both
+ * tables, before the data. */
 static void
-table_statement(const struct catalog *cat, const struct rel *x, struct sbuf *b)
+partition_attach(struct catalog *cat, const struct rel *x, const char *parent_nsp, const char *parent,
+    Oid parent_oid)
+{
+	struct sbuf b = { 0 };
+	struct dobj *d;
+
+	sbuf_puts(&b, "ALTER TABLE ONLY ");
+	sql_qualified(&b, parent_nsp, parent);
+	sbuf_printf(&b, " ATTACH PARTITION %s %s;\n", x->q, V(x->r, x->i, x->c->bound));
+	d = cat_add(cat, P_TABLE_ATTACH, 0, x->oid, x->schema, x->name, "TABLE ATTACH");
+	d->create = sbuf_take(&b);
+	d->after[0] = x->oid;
+	d->after[1] = parent_oid;
+}
+
+/* CREATE TABLE itself: columns, INHERITS, PARTITION BY, USING, WITH
+ * (options); a partition's ATTACH as an object of its own. */
+static void
+table_statement(struct catalog *cat, const struct rel *x, struct sbuf *b)
 {
 	const struct inh_rows *ih = &cat->inh;
 	const PGresult *r = x->r;
@@ -401,16 +459,17 @@ table_statement(const struct catalog *cat, const struct rel *x, struct sbuf *b)
 
 	cat_rows_for(ih->r, ih->relid, x->oid, &clo, &chi);
 	ninh = chi - clo;
+	if (partition && ninh != 1)
+		partition = 0;
 	sbuf_printf(b, "CREATE %sTABLE %s", V(r, x->i, x->c->persistence)[0] == 'u' ? "UNLOGGED " : "", x->q);
-	if (partition && ninh == 1) {
-		sbuf_puts(b, " PARTITION OF ");
-		sql_qualified(b, V(ih->r, clo, ih->nspname), V(ih->r, clo, ih->relname));
-	}
+	if (!NUL(r, x->i, x->c->oftype))
+		sbuf_printf(b, " OF %s", V(r, x->i, x->c->oftype));
 	table_columns(cat, x, partition, &cl);
-	if (!partition || cl.len)
+	if (NUL(r, x->i, x->c->oftype) || cl.len)
 		sbuf_printf(b, " (%s\n)", sbuf_str(&cl));
-	if (partition && ninh == 1)
-		sbuf_printf(b, "\n%s", V(r, x->i, x->c->bound));
+	if (partition)
+		partition_attach(cat, x, V(ih->r, clo, ih->nspname), V(ih->r, clo, ih->relname),
+		    OID(ih->r, clo, ih->parent));
 	else if (ninh) {
 		sbuf_puts(b, "\nINHERITS (");
 		for (int k = clo; k < chi; k++) {
@@ -455,7 +514,14 @@ table_create(struct catalog *cat, const struct rel *x, struct sbuf *b)
 		char *cn = cat_ident(V(ck->r, k, ck->conname));
 
 		sbuf_printf(&w, "CONSTRAINT %s ON %s", cn, x->q);
-		if (TRUE_(ck->r, k, ck->islocal) && TRUE_(ck->r, k, ck->validated))
+		if (TRUE_(ck->r, k, ck->islocal) && TRUE_(ck->r, k, ck->validated) && TRUE_(ck->r, k, ck->separate)) {
+			struct sbuf cb = { 0 };
+
+			sbuf_printf(&cb, "ALTER TABLE %s\n    ADD CONSTRAINT %s %s;\n", x->q, cn, V(ck->r, k, ck->def));
+			cat_comment_on(&cb, w.s, cat_comment_for(cat, C_CONSTRAINT, OID(ck->r, k, ck->oid), 0));
+			cat_add(cat, P_TABLE, C_CONSTRAINT, OID(ck->r, k, ck->oid), x->schema, V(ck->r, k, ck->conname),
+			    "CHECK CONSTRAINT")->create = sbuf_take(&cb);
+		} else if (TRUE_(ck->r, k, ck->islocal) && TRUE_(ck->r, k, ck->validated))
 			cat_comment_on(b, w.s, cat_comment_for(cat, C_CONSTRAINT, OID(ck->r, k, ck->oid), 0));
 		sbuf_free(&w);
 		free(cn);
@@ -558,7 +624,8 @@ relations_load(struct catalog *cat, const struct oidset *nodata)
 	    " (select reloptions from pg_class where oid = c.reltoastrelid) as toast_options,"
 	    " c.relispartition, pg_get_expr(c.relpartbound, c.oid) as partbound,"
 	    " case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partkey,"
-	    " c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.reloftype <> 0 as typed,"
+	    " c.relrowsecurity, c.relforcerowsecurity, c.relreplident,"
+	    " case when c.reloftype <> 0 then format_type(c.reloftype, null) end as oftype,"
 	    " case when c.relam <> 0 and am.amname <> 'heap' then quote_ident(am.amname) end as am,"
 	    " case when c.relkind in ('v','m') then pg_get_viewdef(c.oid) end as viewdef, c.relispopulated,"
 	    " (select spcname from pg_tablespace where oid = c.reltablespace) as tablespace"

@@ -100,6 +100,19 @@ types_sql(const struct catalog *cat, struct sbuf *q)
 		    "   join pg_namespace mn on mn.oid = m.typnamespace where m.oid = rg.rngmultitypid) as multirange,");
 	else
 		sbuf_puts(q, " null as multirange,");
+	/* A base type's definition (its functions as regproc prints them:
+	 * qualified unless in pg_catalog). */
+	sbuf_printf(q, " t.typlen, t.typinput::regproc::text as input, t.typoutput::regproc::text as output,"
+	    " case when t.typreceive <> 0 then t.typreceive::regproc::text end as receive,"
+	    " case when t.typsend <> 0 then t.typsend::regproc::text end as send,"
+	    " case when t.typmodin <> 0 then t.typmodin::regproc::text end as modin,"
+	    " case when t.typmodout <> 0 then t.typmodout::regproc::text end as modout,"
+	    " case when t.typanalyze <> 0 then t.typanalyze::regproc::text end as analyze,"
+	    " %s as subscript, t.typcollation <> 0 as collatable, t.typdefault as typdefault_text,"
+	    " case when t.typelem <> 0 then format_type(t.typelem, null) end as element, t.typcategory,"
+	    " t.typispreferred, t.typdelim, t.typalign, t.typstorage, t.typbyval,",
+	    cat->server_version >= 140000 ? "case when t.typsubscript <> 0 then t.typsubscript::regproc::text end" :
+	    "null::text");
 	sbuf_puts(q, " (select quote_ident(rn.nspname) || '.' || quote_ident(rc.collname) from pg_collation rc"
 	    "   join pg_namespace rn on rn.oid = rc.collnamespace where rc.oid = rg.rngcollation"
 	    "   and rg.rngcollation <> (select typcollation from pg_type where oid = rg.rngsubtype)) as rangecoll,"
@@ -157,6 +170,76 @@ domain_constraints(struct catalog *cat, const PGresult *con, const struct con_co
 	sbuf_free(&w);
 }
 
+/* The columns of a base type's definition. */
+struct base_cols {
+	int len, input, output, receive, send, modin, modout, analyze, subscript, collatable, def, def_text,
+	    element, category, preferred, delim, align, storage, byval;
+};
+
+static struct base_cols
+base_cols(const PGresult *r)
+{
+	struct base_cols c = {
+		pgq_col(r, "typlen"), pgq_col(r, "input"), pgq_col(r, "output"), pgq_col(r, "receive"),
+		pgq_col(r, "send"), pgq_col(r, "modin"), pgq_col(r, "modout"), pgq_col(r, "analyze"),
+		pgq_col(r, "subscript"), pgq_col(r, "collatable"), pgq_col(r, "typdefault"),
+		pgq_col(r, "typdefault_text"), pgq_col(r, "element"), pgq_col(r, "typcategory"),
+		pgq_col(r, "typispreferred"), pgq_col(r, "typdelim"), pgq_col(r, "typalign"),
+		pgq_col(r, "typstorage"), pgq_col(r, "typbyval")
+	};
+
+	return c;
+}
+
+/* CREATE TYPE q (...) for a base type, as pg_dump writes it. Its I/O
+ * functions take or return the type, and the type names them: a shell
+ * (CREATE TYPE q;) comes first, the functions after it, the type after
+ * them (order.c redirects the functions to the shell). */
+static void
+base_create(const PGresult *r, int i, const struct base_cols *c, const char *q, struct sbuf *b)
+{
+	const struct { int col; const char *kw; } opt[] = {
+		{ c->receive, "RECEIVE" }, { c->send, "SEND" }, { c->modin, "TYPMOD_IN" },
+		{ c->modout, "TYPMOD_OUT" }, { c->analyze, "ANALYZE" },
+	};
+	char align = V(r, i, c->align)[0], storage = V(r, i, c->storage)[0];
+
+	sbuf_printf(b, "CREATE TYPE %s (\n    INTERNALLENGTH = %s,\n    INPUT = %s,\n    OUTPUT = %s", q,
+	    strcmp(V(r, i, c->len), "-1") == 0 ? "variable" : V(r, i, c->len), V(r, i, c->input), V(r, i, c->output));
+	for (size_t k = 0; k < sizeof opt / sizeof opt[0]; k++)
+		if (!NUL(r, i, opt[k].col))
+			sbuf_printf(b, ",\n    %s = %s", opt[k].kw, V(r, i, opt[k].col));
+	if (TRUE_(r, i, c->collatable))
+		sbuf_puts(b, ",\n    COLLATABLE = true");
+	if (!NUL(r, i, c->def))
+		sbuf_printf(b, ",\n    DEFAULT = %s", V(r, i, c->def));
+	else if (!NUL(r, i, c->def_text)) {
+		sbuf_puts(b, ",\n    DEFAULT = ");
+		sql_literal(b, V(r, i, c->def_text));
+	}
+	if (!NUL(r, i, c->subscript))
+		sbuf_printf(b, ",\n    SUBSCRIPT = %s", V(r, i, c->subscript));
+	if (!NUL(r, i, c->element))
+		sbuf_printf(b, ",\n    ELEMENT = %s", V(r, i, c->element));
+	if (strcmp(V(r, i, c->category), "U") != 0) {
+		sbuf_puts(b, ",\n    CATEGORY = ");
+		sql_literal(b, V(r, i, c->category));
+	}
+	if (TRUE_(r, i, c->preferred))
+		sbuf_puts(b, ",\n    PREFERRED = true");
+	if (strcmp(V(r, i, c->delim), ",") != 0) {
+		sbuf_puts(b, ",\n    DELIMITER = ");
+		sql_literal(b, V(r, i, c->delim));
+	}
+	sbuf_printf(b, ",\n    ALIGNMENT = %s", align == 'c' ? "char" : align == 's' ? "int2" : align == 'i' ? "int4" :
+	    "double");
+	sbuf_printf(b, ",\n    STORAGE = %s", storage == 'p' ? "plain" : storage == 'e' ? "external" :
+	    storage == 'x' ? "extended" : "main");
+	if (TRUE_(r, i, c->byval))
+		sbuf_puts(b, ",\n    PASSEDBYVALUE");
+	sbuf_puts(b, "\n);\n");
+}
+
 void
 types_load(struct catalog *cat)
 {
@@ -190,6 +273,8 @@ types_load(struct catalog *cat)
 	    a_collnsp = pgq_col(att, "collnsp"), a_collname = pgq_col(att, "collname"), a_attnum = pgq_col(att, "attnum");
 	const struct con_cols k = { pgq_col(con, "contypid"), pgq_col(con, "conname"), pgq_col(con, "def"),
 		pgq_col(con, "convalidated"), pgq_col(con, "oid") };
+	const struct base_cols bc = base_cols(r);
+
 	for (int i = 0; i < PQntuples(r); i++) {
 		Oid oid = OID(r, i, c_oid);
 		const char *schema = V(r, i, c_nspname), *name = V(r, i, c_typname), *cm;
@@ -201,18 +286,27 @@ types_load(struct catalog *cat)
 		if (!cat_in_schema(cat, OID(r, i, c_nspoid)))
 			continue;
 		q = cat_qname(schema, name);
-		if (tt != 'e' && tt != 'c' && tt != 'r' && tt != 'd') {
-			sbuf_printf(&w, "TYPE %s: %s type", q, tt == 'p' ? "shell" : tt == 'm' ? "multirange" : "base");
-			if (tt != 'm')
-				cat_unsupported(cat, w.s);
-			sbuf_free(&w);
+		/* A multirange is made with its range. */
+		if (tt == 'm') {
 			free(q);
 			continue;
 		}
 		int di = cat->nobj;
 
 		d = cat_add(cat, P_TYPE, C_TYPE, oid, schema, name, tt == 'd' ? "DOMAIN" : "TYPE");
-		if (tt == 'e') {
+		if (tt == 'b') {
+			struct sbuf sh = { 0 };
+			struct dobj *s;
+
+			sbuf_printf(&sh, "CREATE TYPE %s;\n", q);
+			s = cat_add(cat, P_TYPE, 0, oid, schema, name, "SHELL TYPE");
+			s->create = sbuf_take(&sh);
+			d = &cat->obj[di];
+			d->shell = cat->nobj;
+			base_create(r, i, &bc, q, &b);
+		} else if (tt == 'p') {
+			sbuf_printf(&b, "CREATE TYPE %s;\n", q);
+		} else if (tt == 'e') {
 			sbuf_printf(&b, "CREATE TYPE %s AS ENUM (", q);
 			cat_rows_for(lab, l_typid, oid, &lo, &hi);
 			for (int k = lo; k < hi; k++) {
@@ -271,7 +365,15 @@ types_load(struct catalog *cat)
 			}
 		}
 		d->create = sbuf_take(&b);
+		/* A base type and its I/O functions need each other: only
+		 * CASCADE drops them. */
 		cat_drop_stmt(cat, d, tt == 'd' ? "DOMAIN" : "TYPE", q);
+		if (tt == 'b' && d->drop) {
+			free(d->drop);
+			sbuf_reset(&w);
+			sbuf_printf(&w, "DROP TYPE %s%s CASCADE;\n", cat->opt->if_exists ? "IF EXISTS " : "", q);
+			d->drop = sbuf_take(&w);
+		}
 		sbuf_free(&w);
 		free(q);
 	}
