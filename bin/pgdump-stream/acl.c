@@ -286,6 +286,15 @@ privileges_load(struct catalog *cat)
 		  "false" },
 	};
 
+	/* Large objects' privileges, when they are dumped: each one with
+	 * privileges of its own gets an object that holds them. */
+	if (cat_whole(cat) && !cat->opt->schema_only) {
+		char *sql = acl_sql("pg_largeobject_metadata", "lomacl", "lomowner", "'L'", "'LARGE OBJECT'", "x.oid::text",
+		    "true");
+
+		acls_load(cat, C_LARGEOBJECT, sql);
+		free(sql);
+	}
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
 		char *sql = acl_sql(k[i].catalog, k[i].acl, k[i].owner, k[i].kind, k[i].kw, k[i].target, k[i].system);
 

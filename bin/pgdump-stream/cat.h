@@ -72,11 +72,20 @@ void collations_load(struct catalog *cat); /* types.c */
 void types_load(struct catalog *cat);
 void functions_load(struct catalog *cat);  /* functions.c */
 void casts_load(struct catalog *cat);
-void text_search_load(struct catalog *cat); /* textsearch.c */
+void text_search_parsers_load(struct catalog *cat); /* textsearch.c */
+void text_search_load(struct catalog *cat);
 void access_methods_load(struct catalog *cat); /* operators.c */
 void operators_load(struct catalog *cat);
 void opfamilies_load(struct catalog *cat);
 void opclasses_load(struct catalog *cat);
+void fdws_load(struct catalog *cat);          /* foreign.c */
+void servers_load(struct catalog *cat);
+void languages_load(struct catalog *cat);     /* languages.c */
+void transforms_load(struct catalog *cat);
+void event_triggers_load(struct catalog *cat);
+void conversions_load(struct catalog *cat);
+void publications_load(struct catalog *cat);  /* publications.c */
+void subscriptions_load(struct catalog *cat);
 /* relations.c: sequences, tables, views; rows of tables in nodata are
  * not dumped (--exclude-table-data). */
 void relations_load(struct catalog *cat, const struct oidset *nodata);

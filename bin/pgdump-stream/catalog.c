@@ -416,54 +416,6 @@ cat_find(const struct catalog *cat, Oid oid)
 	return a < cat->nbymap && cat->bykeys[a] == oid ? cat->bymap[a] : -1;
 }
 
-/* ---- what pgdump-stream does not dump: every user object of these kinds
- * is listed, so that a dump never loses one silently. */
-static void
-find_unsupported(struct catalog *cat)
-{
-	int whole = cat_whole(cat);
-	PGresult *r = cat_rows(cat, "select pg_describe_object(x.classid, x.objid, 0) as description, x.nsp from ("
-	    " select 'pg_foreign_data_wrapper'::regclass::oid classid, oid objid, 0::oid nsp from pg_foreign_data_wrapper"
-	    " union all select 'pg_foreign_server'::regclass, oid, 0 from pg_foreign_server"
-	    " union all select 'pg_publication'::regclass, oid, 0 from pg_publication"
-	    " union all select 'pg_event_trigger'::regclass, oid, 0 from pg_event_trigger"
-	    " union all select 'pg_language'::regclass, oid, 0 from pg_language"
-	    " union all select 'pg_transform'::regclass, oid, 0 from pg_transform"
-	    " union all select 'pg_ts_parser'::regclass, oid, prsnamespace from pg_ts_parser"
-	    " union all select 'pg_ts_template'::regclass, oid, tmplnamespace from pg_ts_template"
-	    " union all select 'pg_conversion'::regclass, oid, connamespace from pg_conversion"
-	    ") x where x.objid >= 16384 and not exists (select 1 from pg_depend e"
-	    "   where e.classid = x.classid and e.objid = x.objid and e.deptype in ('e','i')) order by 1");
-	PGresult *lo = cat_rows(cat, "select (select count(*) from pg_largeobject_metadata) as large_objects,"
-	    " (select count(*) from pg_subscription where subdbid ="
-	    "   (select oid from pg_database where datname = current_database())) as subscriptions");
-	const int c_description = pgq_col(r, "description"), c_nsp = pgq_col(r, "nsp");
-	const int l_large_objects = pgq_col(lo, "large_objects"), l_subscriptions = pgq_col(lo, "subscriptions");
-
-	for (int i = 0; i < PQntuples(r); i++) {
-		Oid nsp = OID(r, i, c_nsp);
-
-		if (nsp ? cat_in_schema(cat, nsp) : whole)
-			cat_unsupported(cat, V(r, i, c_description));
-	}
-	if (whole && atol(V(lo, 0, l_large_objects)) > 0) {
-		struct sbuf w = { 0 };
-
-		sbuf_printf(&w, "%s large object(s)", V(lo, 0, l_large_objects));
-		cat_unsupported_data(cat, w.s);
-		sbuf_free(&w);
-	}
-	if (whole && atol(V(lo, 0, l_subscriptions)) > 0) {
-		struct sbuf w = { 0 };
-
-		sbuf_printf(&w, "%s subscription(s)", V(lo, 0, l_subscriptions));
-		cat_unsupported(cat, w.s);
-		sbuf_free(&w);
-	}
-	PQclear(r);
-	PQclear(lo);
-}
-
 static int
 tdata_cmp(const void *a, const void *b)
 {
@@ -521,12 +473,14 @@ shared_rows_load(struct catalog *cat)
 	sbuf_printf(&q, "select a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) as type,"
 	    " a.attnotnull, a.attislocal, a.attinhcount, a.attidentity, a.attgenerated,"
 	    " pg_get_expr(d.adbin, d.adrelid) as def, cn.nspname as collnsp, co.collname, a.attstorage,"
-	    " t.typstorage, a.attstattarget, a.attoptions, %s as compression"
+	    " t.typstorage, a.attstattarget, a.attoptions, %s as compression,"
+	    " (select string_agg(quote_ident(o.option_name) || ' ' || quote_literal(o.option_value), ', ')"
+	    "   from pg_options_to_table(a.attfdwoptions) o) as fdwoptions"
 	    " from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_type t on t.oid = a.atttypid"
 	    " left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum"
 	    " left join pg_collation co on co.oid = a.attcollation and a.attcollation <> t.typcollation"
 	    " left join pg_namespace cn on cn.oid = co.collnamespace"
-	    " where a.attrelid >= 16384 and a.attnum > 0 and not a.attisdropped and c.relkind in ('r','p','v','m')"
+	    " where a.attrelid >= 16384 and a.attnum > 0 and not a.attisdropped and c.relkind in ('r','p','v','m','f')"
 	    " order by 1, 2", cat->server_version >= 140000 ? "a.attcompression" : "null::\"char\"");
 	cc->r = cat_rows(cat, q.s);
 	cc->relid = pgq_col(cc->r, "attrelid");
@@ -546,6 +500,7 @@ shared_rows_load(struct catalog *cat)
 	cc->stattarget = pgq_col(cc->r, "attstattarget");
 	cc->options = pgq_col(cc->r, "attoptions");
 	cc->compression = pgq_col(cc->r, "compression");
+	cc->fdwoptions = pgq_col(cc->r, "fdwoptions");
 
 	/* separate: a CHECK calling a function that takes the table's own
 	 * row type, which cannot exist before the table: added after it. */
@@ -597,7 +552,9 @@ catalog_load(struct catalog *cat)
 	/* The user's objects', and every schema's (public was made by initdb,
 	 * and its comment is dumped when it is not the one initdb gave it). */
 	cm->r = cat_rows(cat, "select objoid, classoid, objsubid, description from pg_description"
-	    " where objoid >= 16384 or classoid = " STR(C_NAMESPACE) " order by 1");
+	    " where objoid >= 16384 or classoid = " STR(C_NAMESPACE)
+	    " union all select objoid, classoid, 0, description from pg_shdescription"
+	    " where classoid = " STR(C_SUBSCRIPTION) " order by 1");
 	cm->objoid = pgq_col(cm->r, "objoid");
 	cm->classoid = pgq_col(cm->r, "classoid");
 	cm->objsubid = pgq_col(cm->r, "objsubid");
@@ -611,12 +568,18 @@ catalog_load(struct catalog *cat)
 		PQclear(r);
 	}
 	schemas_load(cat);
+	languages_load(cat);
 	extensions_load(cat);
 	collations_load(cat);
 	types_load(cat);
 	functions_load(cat);
+	transforms_load(cat);
+	conversions_load(cat);
+	text_search_parsers_load(cat);
 	text_search_load(cat);
 	access_methods_load(cat);
+	fdws_load(cat);
+	servers_load(cat);
 	operators_load(cat);
 	opfamilies_load(cat);
 	opclasses_load(cat);
@@ -639,7 +602,9 @@ catalog_load(struct catalog *cat)
 	policies_load(cat);
 	statistics_load(cat);
 	default_acls_load(cat);
-	find_unsupported(cat);
+	publications_load(cat);
+	subscriptions_load(cat);
+	event_triggers_load(cat);
 
 	map_build(cat);
 	if (!opt->no_privileges)

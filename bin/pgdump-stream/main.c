@@ -406,6 +406,10 @@ main(int argc, char **argv)
 		data_dump(&q, &cat, o, opt.timeout_ms);
 		out_puts(o, "\n");
 		data_sequences(&q, &cat, o);
+		/* Large objects belong to the whole database (pg_dump leaves
+		 * them out with -n, -t or -e too). */
+		if (!dopt.f.nschemas && !dopt.f.ntables && !dopt.f.nexts)
+			data_large_objects(&q, &cat, o);
 	}
 	if (!dopt.data_only)
 		for (int i = npre; i < cat.nobj; i++) {

@@ -109,7 +109,7 @@ struct seq_rows {
 struct col_rows {
 	PGresult *r;
 	int relid, attnum, attname, type, notnull, islocal, inhcount, identity, generated, def;
-	int collnsp, collname, storage, typstorage, stattarget, options, compression;
+	int collnsp, collname, storage, typstorage, stattarget, options, compression, fdwoptions;
 };
 struct check_rows {
 	PGresult *r;
@@ -159,7 +159,7 @@ struct filter {
 
 struct dumpopt {
 	int schema_only, data_only, no_owner, no_privileges, clean, if_exists;
-	int no_comments, no_tablespaces, no_table_am;
+	int no_comments, no_tablespaces, no_table_am, no_publications, no_subscriptions, no_security_labels;
 	struct filter f;
 };
 
@@ -222,5 +222,9 @@ void order_objects(struct catalog *cat);
 void data_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t stall_ms);
 /* setval() for every dumped sequence. */
 void data_sequences(const struct pgq *q, struct catalog *cat, struct out *o);
+
+/* ---- largeobjects.c */
+/* Every large object, created and written; returns how many. */
+unsigned long long data_large_objects(const struct pgq *q, const struct catalog *cat, struct out *o);
 
 #endif

@@ -74,7 +74,8 @@ reloptions(struct sbuf *b, const char *arr, const char *prefix, int *first, cons
 /* The columns of catalog_load's relation rows, resolved once. */
 struct rel_cols {
 	int oid, nspname, relname, relkind, persistence, owner, options, toast_options, partition, bound,
-	    partkey, rowsecurity, forcerowsecurity, replident, oftype, am, viewdef, populated, tablespace;
+	    partkey, rowsecurity, forcerowsecurity, replident, oftype, am, viewdef, populated, tablespace, ftserver,
+	    ftoptions;
 };
 
 static struct rel_cols
@@ -86,7 +87,7 @@ rel_cols(const PGresult *r)
 		pgq_col(r, "toast_options"), pgq_col(r, "relispartition"), pgq_col(r, "partbound"),
 		pgq_col(r, "partkey"), pgq_col(r, "relrowsecurity"), pgq_col(r, "relforcerowsecurity"),
 		pgq_col(r, "relreplident"), pgq_col(r, "oftype"), pgq_col(r, "am"), pgq_col(r, "viewdef"),
-		pgq_col(r, "relispopulated"), pgq_col(r, "tablespace")
+		pgq_col(r, "relispopulated"), pgq_col(r, "tablespace"), pgq_col(r, "ftserver"), pgq_col(r, "ftoptions")
 	};
 
 	return c;
@@ -221,14 +222,15 @@ storage_word(char c)
  * defaults and NOT NULL of inherited columns, statistics, storage,
  * options, compression, comments. */
 static void
-column_extras(const struct catalog *cat, struct sbuf *b, Oid oid, const char *q, int is_view, int lo, int hi)
+column_extras(const struct catalog *cat, struct sbuf *b, Oid oid, const char *q, int is_view, int all_local, int lo,
+    int hi)
 {
 	const struct col_rows *cc = &cat->cols;
 	const char *alter = is_view ? "ALTER VIEW" : "ALTER TABLE ONLY";
 
 	for (int k = lo; k < hi; k++) {
 		char *cn = cat_ident(V(cc->r, k, cc->attname));
-		int local = TRUE_(cc->r, k, cc->islocal) && !is_view;
+		int local = (TRUE_(cc->r, k, cc->islocal) || all_local) && !is_view;
 		const char *def = cat_opt_val(cc->r, k, cc->def);
 		struct sbuf w = { 0 };
 
@@ -255,6 +257,9 @@ column_extras(const struct catalog *cat, struct sbuf *b, Oid oid, const char *q,
 					sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET (%s);\n", q, cn, o.s);
 				sbuf_free(&o);
 			}
+			if (!NUL(cc->r, k, cc->fdwoptions))
+				sbuf_printf(b, "ALTER FOREIGN TABLE ONLY %s ALTER COLUMN %s OPTIONS (\n    %s\n);\n", q, cn,
+				    V(cc->r, k, cc->fdwoptions));
 			if (!NUL(cc->r, k, cc->compression) && V(cc->r, k, cc->compression)[0])
 				sbuf_printf(b, "ALTER TABLE ONLY %s ALTER COLUMN %s SET COMPRESSION %s;\n", q, cn,
 				    V(cc->r, k, cc->compression)[0] == 'l' ? "lz4" : "pglz");
@@ -324,17 +329,11 @@ rel_unsupported(struct catalog *cat, const struct rel *x)
 {
 	struct sbuf w = { 0 };
 
-	if (x->kind == 'f')
-		sbuf_printf(&w, "FOREIGN TABLE %s", x->q);
-	else if (!NUL(x->r, x->i, x->c->tablespace) && !cat->opt->no_tablespaces)
+	if (!NUL(x->r, x->i, x->c->tablespace) && !cat->opt->no_tablespaces)
 		sbuf_printf(&w, "%s %s: in tablespace %s", x->word, x->q, V(x->r, x->i, x->c->tablespace));
 	else
 		return 0;
-	/* A foreign table's rows live elsewhere; the others' would be lost. */
-	if (x->kind == 'f')
-		cat_unsupported(cat, w.s);
-	else
-		cat_unsupported_data(cat, w.s);
+	cat_unsupported_data(cat, w.s);
 	sbuf_free(&w);
 	/* Out of the selection: what belongs to it (indexes, constraints,
 	 * triggers, policies) is left out with it, so that a dump made with
@@ -383,7 +382,7 @@ view_create(struct catalog *cat, const struct rel *x, struct dobj *d, struct sbu
 		sbuf_printf(&rb, "REFRESH MATERIALIZED VIEW %s;\n", x->q);
 		d->refresh = sbuf_take(&rb);
 	}
-	column_extras(cat, b, x->oid, x->q, x->kind == 'v', x->lo, x->hi);
+	column_extras(cat, b, x->oid, x->q, x->kind == 'v', 0, x->lo, x->hi);
 }
 
 /* The column list of CREATE TABLE: local columns and local, validated
@@ -461,7 +460,7 @@ table_statement(struct catalog *cat, const struct rel *x, struct sbuf *b)
 	ninh = chi - clo;
 	if (partition && ninh != 1)
 		partition = 0;
-	sbuf_printf(b, "CREATE %sTABLE %s", V(r, x->i, x->c->persistence)[0] == 'u' ? "UNLOGGED " : "", x->q);
+	sbuf_printf(b, "CREATE %s%s %s", V(r, x->i, x->c->persistence)[0] == 'u' ? "UNLOGGED " : "", x->word, x->q);
 	if (!NUL(r, x->i, x->c->oftype))
 		sbuf_printf(b, " OF %s", V(r, x->i, x->c->oftype));
 	table_columns(cat, x, partition, &cl);
@@ -481,6 +480,11 @@ table_statement(struct catalog *cat, const struct rel *x, struct sbuf *b)
 	}
 	if (x->kind == 'p')
 		sbuf_printf(b, "\nPARTITION BY %s", V(r, x->i, x->c->partkey));
+	if (x->kind == 'f') {
+		sbuf_printf(b, "\nSERVER %s", V(r, x->i, x->c->ftserver));
+		if (!NUL(r, x->i, x->c->ftoptions))
+			sbuf_printf(b, "\nOPTIONS (\n    %s\n)", V(r, x->i, x->c->ftoptions));
+	}
 	if (!NUL(r, x->i, x->c->am) && !cat->opt->no_table_am)
 		sbuf_printf(b, "\nUSING %s", V(r, x->i, x->c->am));
 	if (!NUL(r, x->i, x->c->options) || !NUL(r, x->i, x->c->toast_options)) {
@@ -507,7 +511,7 @@ table_create(struct catalog *cat, const struct rel *x, struct sbuf *b)
 	int a, z;
 
 	table_statement(cat, x, b);
-	column_extras(cat, b, x->oid, x->q, 0, x->lo, x->hi);
+	column_extras(cat, b, x->oid, x->q, 0, TRUE_(r, x->i, x->c->partition), x->lo, x->hi);
 	cat_rows_for(ck->r, ck->relid, x->oid, &a, &z);
 	for (int k = a; k < z; k++) {
 		struct sbuf w = { 0 };
@@ -585,7 +589,8 @@ tables_load(struct catalog *cat, const PGresult *r, const struct rel_cols *c, co
 
 		if (x.kind == 'S' || !oidset_has(&cat->rels, x.oid))
 			continue;
-		x.word = x.kind == 'v' ? "VIEW" : x.kind == 'm' ? "MATERIALIZED VIEW" : "TABLE";
+		x.word = x.kind == 'v' ? "VIEW" : x.kind == 'm' ? "MATERIALIZED VIEW" : x.kind == 'f' ? "FOREIGN TABLE" :
+		    "TABLE";
 		x.q = cat_qname(x.schema, x.name);
 		if (rel_unsupported(cat, &x)) {
 			free(x.q);
@@ -593,7 +598,7 @@ tables_load(struct catalog *cat, const PGresult *r, const struct rel_cols *c, co
 		}
 		/* An index, not a pointer: the helpers add objects. */
 		di = cat->nobj;
-		cat_add(cat, x.kind == 'r' || x.kind == 'p' ? P_TABLE : P_VIEW, C_CLASS, x.oid, x.schema, x.name, x.word);
+		cat_add(cat, x.kind == 'r' || x.kind == 'p' || x.kind == 'f' ? P_TABLE : P_VIEW, C_CLASS, x.oid, x.schema, x.name, x.word);
 		cat_rows_for(cat->cols.r, cat->cols.relid, x.oid, &x.lo, &x.hi);
 		if (x.kind == 'v' || x.kind == 'm')
 			view_create(cat, &x, &cat->obj[di], &b);
@@ -628,7 +633,11 @@ relations_load(struct catalog *cat, const struct oidset *nodata)
 	    " case when c.reloftype <> 0 then format_type(c.reloftype, null) end as oftype,"
 	    " case when c.relam <> 0 and am.amname <> 'heap' then quote_ident(am.amname) end as am,"
 	    " case when c.relkind in ('v','m') then pg_get_viewdef(c.oid) end as viewdef, c.relispopulated,"
-	    " (select spcname from pg_tablespace where oid = c.reltablespace) as tablespace"
+	    " (select spcname from pg_tablespace where oid = c.reltablespace) as tablespace,"
+	    " (select quote_ident(s.srvname) from pg_foreign_table ft join pg_foreign_server s on s.oid = ft.ftserver"
+	    "   where ft.ftrelid = c.oid) as ftserver,"
+	    " (select string_agg(quote_ident(o.option_name) || ' ' || quote_literal(o.option_value), ', ')"
+	    "   from pg_foreign_table ft, pg_options_to_table(ft.ftoptions) o where ft.ftrelid = c.oid) as ftoptions"
 	    " from pg_class c join pg_namespace n on n.oid = c.relnamespace left join pg_am am on am.oid = c.relam"
 	    " where c.oid >= 16384 and c.relkind in ('r','p','v','m','S','f') order by 1");
 	rc = rel_cols(r);

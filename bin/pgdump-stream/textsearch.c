@@ -1,4 +1,4 @@
-/* Text search dictionaries and configurations. */
+/* Text search parsers, templates, dictionaries and configurations. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +10,68 @@
 #include "xmem.h"
 #include "cat.h"
 
-/* ---- text search dictionaries and configurations (their parsers and
- * templates are C code, and not dumped) */
+/* Parsers and templates: C functions named in a definition; they have
+ * no owner. */
+void
+text_search_parsers_load(struct catalog *cat)
+{
+	PGresult *r = cat_rows(cat, "select p.oid, p.prsnamespace, n.nspname, p.prsname,"
+	    " p.prsstart::regproc::text as start, p.prstoken::regproc::text as gettoken, p.prsend::regproc::text as end_,"
+	    " case when p.prsheadline <> 0 then p.prsheadline::regproc::text end as headline,"
+	    " p.prslextype::regproc::text as lextypes"
+	    " from pg_ts_parser p join pg_namespace n on n.oid = p.prsnamespace"
+	    " where p.oid >= 16384" NOT_EXT(C_TSPARSER, "p.oid") " order by 1");
+	PGresult *t = cat_rows(cat, "select t.oid, t.tmplnamespace, n.nspname, t.tmplname,"
+	    " case when t.tmplinit <> 0 then t.tmplinit::regproc::text end as init, t.tmpllexize::regproc::text as lexize"
+	    " from pg_ts_template t join pg_namespace n on n.oid = t.tmplnamespace"
+	    " where t.oid >= 16384" NOT_EXT(C_TSTEMPLATE, "t.oid") " order by 1");
+	const int c_oid = pgq_col(r, "oid"), c_nsp = pgq_col(r, "prsnamespace"), c_nspname = pgq_col(r, "nspname"),
+	    c_name = pgq_col(r, "prsname"), c_start = pgq_col(r, "start"), c_token = pgq_col(r, "gettoken"),
+	    c_end = pgq_col(r, "end_"), c_headline = pgq_col(r, "headline"), c_lextypes = pgq_col(r, "lextypes");
+	const int t_oid = pgq_col(t, "oid"), t_nsp = pgq_col(t, "tmplnamespace"), t_nspname = pgq_col(t, "nspname"),
+	    t_name = pgq_col(t, "tmplname"), t_init = pgq_col(t, "init"), t_lexize = pgq_col(t, "lexize");
+
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct sbuf b = { 0 }, w = { 0 };
+		struct dobj *d;
+
+		if (!cat_in_schema(cat, OID(r, i, c_nsp)))
+			continue;
+		d = cat_add(cat, P_TSPARSER, C_TSPARSER, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_name),
+		    "TEXT SEARCH PARSER");
+		sbuf_printf(&b, "CREATE TEXT SEARCH PARSER %s (\n    START = %s,\n    GETTOKEN = %s,\n    END = %s,\n"
+		    "    LEXTYPES = %s", d->target, V(r, i, c_start), V(r, i, c_token), V(r, i, c_end),
+		    V(r, i, c_lextypes));
+		if (!NUL(r, i, c_headline))
+			sbuf_printf(&b, ",\n    HEADLINE = %s", V(r, i, c_headline));
+		sbuf_puts(&b, " );\n");
+		sbuf_printf(&w, "TEXT SEARCH PARSER %s", d->target);
+		cat_comment_on(&b, w.s, cat_comment_for(cat, C_TSPARSER, d->oid, 0));
+		d->create = sbuf_take(&b);
+		cat_drop_stmt(cat, d, "TEXT SEARCH PARSER", d->target);
+		sbuf_free(&w);
+	}
+	for (int i = 0; i < PQntuples(t); i++) {
+		struct sbuf b = { 0 }, w = { 0 };
+		struct dobj *d;
+
+		if (!cat_in_schema(cat, OID(t, i, t_nsp)))
+			continue;
+		d = cat_add(cat, P_TSTEMPLATE, C_TSTEMPLATE, OID(t, i, t_oid), V(t, i, t_nspname), V(t, i, t_name),
+		    "TEXT SEARCH TEMPLATE");
+		sbuf_printf(&b, "CREATE TEXT SEARCH TEMPLATE %s (\n", d->target);
+		if (!NUL(t, i, t_init))
+			sbuf_printf(&b, "    INIT = %s,\n", V(t, i, t_init));
+		sbuf_printf(&b, "    LEXIZE = %s );\n", V(t, i, t_lexize));
+		sbuf_printf(&w, "TEXT SEARCH TEMPLATE %s", d->target);
+		cat_comment_on(&b, w.s, cat_comment_for(cat, C_TSTEMPLATE, d->oid, 0));
+		d->create = sbuf_take(&b);
+		cat_drop_stmt(cat, d, "TEXT SEARCH TEMPLATE", d->target);
+		sbuf_free(&w);
+	}
+	PQclear(r);
+	PQclear(t);
+}
 
 void
 text_search_load(struct catalog *cat)
