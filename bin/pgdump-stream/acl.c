@@ -284,6 +284,10 @@ privileges_load(struct catalog *cat)
 		  "x.typnamespace = 'pg_catalog'::regnamespace" },
 		{ C_LANGUAGE, "pg_language", "lanacl", "lanowner", "'l'", "'LANGUAGE'", "quote_ident(x.lanname)",
 		  "false" },
+		{ C_FDW, "pg_foreign_data_wrapper", "fdwacl", "fdwowner", "'F'", "'FOREIGN DATA WRAPPER'",
+		  "quote_ident(x.fdwname)", "false" },
+		{ C_SERVER, "pg_foreign_server", "srvacl", "srvowner", "'S'", "'FOREIGN SERVER'", "quote_ident(x.srvname)",
+		  "false" },
 	};
 
 	/* Large objects' privileges, when they are dumped: each one with

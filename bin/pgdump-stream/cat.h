@@ -49,6 +49,9 @@ const char *cat_comment_for(const struct catalog *cat, Oid classid, Oid oid, int
 const char *cat_opt_val(const PGresult *r, int i, int j);
 /* d's DROP statement for --clean. */
 void cat_drop_stmt(const struct catalog *cat, struct dobj *d, const char *kind, const char *q);
+/* The statements in b made in tablespace spc (when not NULL): wrapped in
+ * SET default_tablespace, as pg_dump does (never with --no-tablespaces). */
+void cat_tablespace(const struct catalog *cat, struct sbuf *b, const char *spc);
 /* An object with a name in a schema that the selection holds? */
 int cat_in_schema(const struct catalog *cat, Oid nsp);
 /* A whole-database dump (no -n, -t or -e)? Objects outside schemas
@@ -86,6 +89,8 @@ void event_triggers_load(struct catalog *cat);
 void conversions_load(struct catalog *cat);
 void publications_load(struct catalog *cat);  /* publications.c */
 void subscriptions_load(struct catalog *cat);
+/* seclabels.c: after map_build, labels added to what they label. */
+void security_labels_load(struct catalog *cat);
 /* relations.c: sequences, tables, views; rows of tables in nodata are
  * not dumped (--exclude-table-data). */
 void relations_load(struct catalog *cat, const struct oidset *nodata);

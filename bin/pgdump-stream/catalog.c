@@ -177,6 +177,20 @@ cat_whole(const struct catalog *cat)
 	return cat->opt->f.nschemas == 0 && cat->opt->f.ntables == 0 && cat->opt->f.nexts == 0;
 }
 
+void
+cat_tablespace(const struct catalog *cat, struct sbuf *b, const char *spc)
+{
+	struct sbuf t = { 0 };
+
+	if (!spc || cat->opt->no_tablespaces)
+		return;
+	sbuf_puts(&t, "SET default_tablespace = ");
+	sql_ident(&t, spc);
+	sbuf_printf(&t, ";\n%sSET default_tablespace = '';\n", sbuf_str(b));
+	sbuf_free(b);
+	*b = t;
+}
+
 /* Something the dump would lose: a definition (not a loss under -a, which
  * dumps rows only) or rows (always a loss). */
 void
@@ -607,6 +621,7 @@ catalog_load(struct catalog *cat)
 	event_triggers_load(cat);
 
 	map_build(cat);
+	security_labels_load(cat);
 	if (!opt->no_privileges)
 		privileges_load(cat);
 	shared_rows_free(cat);

@@ -49,6 +49,9 @@ static const char usage[] =
 "      --no-comments              no COMMENT ON\n"
 "      --no-tablespaces           no tablespaces: objects in one go to the default\n"
 "      --no-table-access-method   no USING for tables: they get the default method\n"
+"      --no-publications          no publications\n"
+"      --no-subscriptions         no subscriptions\n"
+"      --no-security-labels       no security labels\n"
 "  -c, --clean                    DROP each object before creating it\n"
 "      --if-exists                with -c: DROP ... IF EXISTS\n"
 "      --serializable-deferrable  wait for a snapshot free of serialization anomalies\n"
@@ -70,7 +73,7 @@ static const char usage[] =
 enum {
 	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
 	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_NO_COMMENTS, O_NO_TABLESPACES,
-	O_NO_TABLE_AM, O_EXCLUDE_EXTENSION
+	O_NO_TABLE_AM, O_EXCLUDE_EXTENSION, O_NO_PUBLICATIONS, O_NO_SUBSCRIPTIONS, O_NO_SECURITY_LABELS
 };
 
 static const struct option longopts[] = {
@@ -97,6 +100,9 @@ static const struct option longopts[] = {
 	{ "no-comments", no_argument, NULL, O_NO_COMMENTS },
 	{ "no-tablespaces", no_argument, NULL, O_NO_TABLESPACES },
 	{ "no-table-access-method", no_argument, NULL, O_NO_TABLE_AM },
+	{ "no-publications", no_argument, NULL, O_NO_PUBLICATIONS },
+	{ "no-subscriptions", no_argument, NULL, O_NO_SUBSCRIPTIONS },
+	{ "no-security-labels", no_argument, NULL, O_NO_SECURITY_LABELS },
 	{ "skip-unsupported", no_argument, NULL, O_SKIP_UNSUPPORTED },
 	{ "stats", required_argument, NULL, O_STATS },
 	{ "progress", no_argument, NULL, O_PROGRESS },
@@ -299,6 +305,9 @@ parse_args(int argc, char **argv)
 		case O_NO_COMMENTS: dopt.no_comments = 1; break;
 		case O_NO_TABLESPACES: dopt.no_tablespaces = 1; break;
 		case O_NO_TABLE_AM: dopt.no_table_am = 1; break;
+		case O_NO_PUBLICATIONS: dopt.no_publications = 1; break;
+		case O_NO_SUBSCRIPTIONS: dopt.no_subscriptions = 1; break;
+		case O_NO_SECURITY_LABELS: dopt.no_security_labels = 1; break;
 		case 'c': dopt.clean = 1; break;
 		case O_IF_EXISTS: dopt.if_exists = 1; break;
 		case O_SERIALIZABLE: opt.serializable = 1; break;

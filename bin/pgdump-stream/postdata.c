@@ -39,13 +39,16 @@ void
 constraints_load(struct catalog *cat)
 {
 	PGresult *r = cat_rows(cat, "select c.conrelid as relid, n.nspname, t.relname, c.conname, c.contype,"
-	    " pg_get_constraintdef(c.oid) as def, c.conparentid, c.convalidated, c.conislocal, c.oid, t.relkind"
+	    " pg_get_constraintdef(c.oid) as def, c.conparentid, c.convalidated, c.conislocal, c.oid, t.relkind,"
+	    " (select s.spcname from pg_class ic join pg_tablespace s on s.oid = ic.reltablespace"
+	    "   where ic.oid = c.conindid and c.contype in ('p','u','x')) as tablespace"
 	    " from pg_constraint c join pg_class t on t.oid = c.conrelid join pg_namespace n on n.oid = t.relnamespace"
 	    " where c.contype in ('p','u','x','f','c') and c.conrelid >= 16384 order by 1, 4");
 	const struct table_cols tc = table_cols(r);
 	const int c_nspname = tc.nspname, c_conname = pgq_col(r, "conname"), c_contype = pgq_col(r, "contype"),
 	    c_def = pgq_col(r, "def"), c_parent = pgq_col(r, "conparentid"), c_validated = pgq_col(r, "convalidated"),
-	    c_islocal = pgq_col(r, "conislocal"), c_oid = pgq_col(r, "oid"), c_relkind = pgq_col(r, "relkind");
+	    c_islocal = pgq_col(r, "conislocal"), c_oid = pgq_col(r, "oid"), c_relkind = pgq_col(r, "relkind"),
+	    c_tablespace = pgq_col(r, "tablespace");
 
 	for (int i = 0; i < PQntuples(r); i++) {
 		char *q = table_q(cat, r, i, &tc), *cn, t = V(r, i, c_contype)[0];
@@ -65,6 +68,7 @@ constraints_load(struct catalog *cat)
 		 * is made for its partitions by the server. */
 		sbuf_printf(&b, "ALTER TABLE %s%s ADD CONSTRAINT %s %s;\n",
 		    t == 'c' || (t == 'f' && V(r, i, c_relkind)[0] == 'p') ? "" : "ONLY ", q, cn, V(r, i, c_def));
+		cat_tablespace(cat, &b, cat_opt_val(r, i, c_tablespace));
 		sbuf_printf(&w, "CONSTRAINT %s ON %s", cn, q);
 		cat_comment_on(&b, w.s, cat_comment_for(cat, C_CONSTRAINT, OID(r, i, c_oid), 0));
 		d = cat_post(cat, t == 'f' ? P_FK : P_CONSTRAINT, C_CONSTRAINT, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_conname),
@@ -92,7 +96,7 @@ indexes_load(struct catalog *cat)
 	    " i.indisvalid,"
 	    " (select string_agg(a.attnum || ' ' || a.attstattarget, ' ' order by a.attnum) from pg_attribute a"
 	    "   where a.attrelid = i.indexrelid and a.attstattarget > 0) as stattargets,"
-	    " ci.reltablespace <> 0 as in_tablespace, i.indexrelid, ci.relkind = 'I' as partitioned"
+	    " (select spcname from pg_tablespace where oid = ci.reltablespace) as tablespace, i.indexrelid, ci.relkind = 'I' as partitioned"
 	    " from pg_index i join pg_class ci on ci.oid = i.indexrelid join pg_class t on t.oid = i.indrelid"
 	    " join pg_namespace n on n.oid = t.relnamespace where i.indrelid >= 16384 order by 1, 4");
 	PGresult *att = cat_rows(cat, "select ic.oid, pn.nspname as parent_nspname, p.relname as parent_relname,"
@@ -106,7 +110,7 @@ indexes_load(struct catalog *cat)
 	const int c_nspname = tc.nspname, c_indexname = pgq_col(r, "indexname"), c_def = pgq_col(r, "def"),
 	    c_clustered = pgq_col(r, "indisclustered"), c_replident = pgq_col(r, "indisreplident"),
 	    c_constraint = pgq_col(r, "constraint_index"), c_valid = pgq_col(r, "indisvalid"),
-	    c_stattargets = pgq_col(r, "stattargets"), c_tablespace = pgq_col(r, "in_tablespace"),
+	    c_stattargets = pgq_col(r, "stattargets"), c_tablespace = pgq_col(r, "tablespace"),
 	    c_oid = pgq_col(r, "indexrelid"), c_partitioned = pgq_col(r, "partitioned");
 	const int a_oid = pgq_col(att, "oid"), a_parent_nspname = pgq_col(att, "parent_nspname"),
 	    a_parent_relname = pgq_col(att, "parent_relname"), a_nspname = pgq_col(att, "nspname"),
@@ -119,14 +123,6 @@ indexes_load(struct catalog *cat)
 		if (!q)
 			continue;
 		iq = cat_qname(V(r, i, c_nspname), V(r, i, c_indexname));
-		if (TRUE_(r, i, c_tablespace) && !cat->opt->no_tablespaces) {
-			sbuf_printf(&w, "INDEX %s: in a tablespace", iq);
-			cat_unsupported(cat, w.s);
-			sbuf_free(&w);
-			free(iq);
-			free(q);
-			continue;
-		}
 		if (!TRUE_(r, i, c_constraint)) {
 			if (!TRUE_(r, i, c_valid) && !TRUE_(r, i, c_partitioned)) {
 				/* An invalid index is a failed CREATE INDEX CONCURRENTLY;
@@ -138,6 +134,7 @@ indexes_load(struct catalog *cat)
 				continue;
 			}
 			sbuf_printf(&b, "%s;\n", V(r, i, c_def));
+			cat_tablespace(cat, &b, cat_opt_val(r, i, c_tablespace));
 		}
 		if (!NUL(r, i, c_stattargets)) {
 			const char *p = V(r, i, c_stattargets);

@@ -323,25 +323,6 @@ struct rel {
 	int lo, hi;          /* its rows in cat->cols */
 };
 
-/* Kinds pgdump-stream cannot dump: listed, and 1 to skip the relation. */
-static int
-rel_unsupported(struct catalog *cat, const struct rel *x)
-{
-	struct sbuf w = { 0 };
-
-	if (!NUL(x->r, x->i, x->c->tablespace) && !cat->opt->no_tablespaces)
-		sbuf_printf(&w, "%s %s: in tablespace %s", x->word, x->q, V(x->r, x->i, x->c->tablespace));
-	else
-		return 0;
-	cat_unsupported_data(cat, w.s);
-	sbuf_free(&w);
-	/* Out of the selection: what belongs to it (indexes, constraints,
-	 * triggers, policies) is left out with it, so that a dump made with
-	 * --skip-unsupported restores. */
-	oidset_remove(&cat->rels, x->oid);
-	return 1;
-}
-
 /* CREATE VIEW or CREATE MATERIALIZED VIEW ... WITH NO DATA, the refresh
  * of a populated one after the data, and the columns' extras. */
 static void
@@ -530,7 +511,10 @@ table_create(struct catalog *cat, const struct rel *x, struct sbuf *b)
 		sbuf_free(&w);
 		free(cn);
 	}
-	if (ri == 'f')
+	/* A foreign table has no replica identity to set. */
+	if (x->kind == 'f')
+		;
+	else if (ri == 'f')
 		sbuf_printf(b, "ALTER TABLE ONLY %s REPLICA IDENTITY FULL;\n", x->q);
 	else if (ri == 'n')
 		sbuf_printf(b, "ALTER TABLE ONLY %s REPLICA IDENTITY NOTHING;\n", x->q);
@@ -592,10 +576,6 @@ tables_load(struct catalog *cat, const PGresult *r, const struct rel_cols *c, co
 		x.word = x.kind == 'v' ? "VIEW" : x.kind == 'm' ? "MATERIALIZED VIEW" : x.kind == 'f' ? "FOREIGN TABLE" :
 		    "TABLE";
 		x.q = cat_qname(x.schema, x.name);
-		if (rel_unsupported(cat, &x)) {
-			free(x.q);
-			continue;
-		}
 		/* An index, not a pointer: the helpers add objects. */
 		di = cat->nobj;
 		cat_add(cat, x.kind == 'r' || x.kind == 'p' || x.kind == 'f' ? P_TABLE : P_VIEW, C_CLASS, x.oid, x.schema, x.name, x.word);
@@ -604,6 +584,7 @@ tables_load(struct catalog *cat, const PGresult *r, const struct rel_cols *c, co
 			view_create(cat, &x, &cat->obj[di], &b);
 		else
 			table_create(cat, &x, &b);
+		cat_tablespace(cat, &b, cat_opt_val(r, i, c->tablespace));
 		if (x.kind == 'r' && !cat->opt->schema_only && !oidset_has(nodata, x.oid))
 			tdata_add(cat, x.oid, x.schema, x.name);
 		cat_owner_to(cat, &b, x.word, x.q, V(r, i, c->owner));

@@ -185,6 +185,35 @@ config_filter(const PGresult *cf, const char *name)
 	return NULL;
 }
 
+/* A database holding a subscription cannot be dropped: the drill's
+ * subscriptions (restored disabled and unconnected) are detached from
+ * their slot names and dropped first. */
+static void
+drill_unsubscribe(struct restore *r)
+{
+	struct pgq q = restore_q(r);
+	PGresult *res = pgq_rows(&q, "select quote_ident(subname) from pg_subscription"
+	    " where subdbid = (select oid from pg_database where datname = current_database())",
+	    "drill: subscriptions");
+	struct sbuf sql = { 0 };
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *n = PQgetvalue(res, i, 0);
+
+		sbuf_reset(&sql);
+		sbuf_printf(&sql, "ALTER SUBSCRIPTION %s DISABLE", n);
+		restore_exec(r, sql.s, "drill: disable a subscription");
+		sbuf_reset(&sql);
+		sbuf_printf(&sql, "ALTER SUBSCRIPTION %s SET (slot_name = NONE)", n);
+		restore_exec(r, sql.s, "drill: detach a subscription");
+		sbuf_reset(&sql);
+		sbuf_printf(&sql, "DROP SUBSCRIPTION %s", n);
+		restore_exec(r, sql.s, "drill: drop a subscription");
+	}
+	sbuf_free(&sql);
+	PQclear(res);
+}
+
 int
 drill_compare(struct restore *r, struct sbuf *json, int json_on)
 {
@@ -248,5 +277,7 @@ drill_compare(struct restore *r, struct sbuf *json, int json_on)
 	if (json_on)
 		sbuf_puts(json, "],");
 	PQclear(cf);
+	if (!drill.keep)
+		drill_unsubscribe(r);
 	return bad;
 }

@@ -59,3 +59,10 @@ CREATE FUNCTION public.measure_touch() RETURNS trigger LANGUAGE plpgsql AS $$BEG
 CREATE TRIGGER measure_touch BEFORE UPDATE ON public.measurement FOR EACH ROW EXECUTE FUNCTION public.measure_touch();
 ALTER TABLE public.measurement_2024 DISABLE TRIGGER measure_touch;
 ALTER TABLE public.measurement_2025 ENABLE REPLICA TRIGGER measure_touch;
+-- A partition attached with its own column order and a default of its own
+-- (pg_dump makes partitions as tables and attaches them, keeping both).
+CREATE TABLE public.by_region (region text NOT NULL, n integer CHECK (n >= 0)) PARTITION BY LIST (region);
+CREATE TABLE public.by_region_north (n integer DEFAULT 1 CONSTRAINT by_region_n_check CHECK (n >= 0), region text NOT NULL);
+ALTER TABLE public.by_region ATTACH PARTITION public.by_region_north FOR VALUES IN ('north');
+CREATE TABLE public.by_region_south PARTITION OF public.by_region FOR VALUES IN ('south');
+INSERT INTO public.by_region VALUES ('north', 4), ('south', 5);

@@ -2,9 +2,12 @@
 # The stretch measurement for pgdump-stream: the PostgreSQL regression
 # database, made by running the regression suite of the pinned postgresql-15
 # source package against a scratch cluster (as pg_upgrade's test does), then
-# dumped and restored by pgdump-stream and by pg_dump. Prints how many lines
-# of pg_dump --schema-only each copy differs from the original by, and what
-# pgdump-stream could not dump. Not part of make check (it takes minutes).
+# dumped by pgdump-stream (restored through psql and through pgrestore-stream,
+# and drilled) and by pg_dump (through psql). Prints how many lines of
+# pg_dump --schema-only and of the rows' checksums each copy differs from the
+# original by, and fails unless pgdump-stream dumps it all, its copies restore
+# without an error and differ by no more than pg_dump's own. Not part of
+# make check (it takes minutes).
 #   make fidelity
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,31 +40,41 @@ echo "fidelity: running the regression suite (its pass or fail does not matter, 
 	--schedule=./parallel_schedule >"$out/regress.log" 2>&1)
 tail -n 3 "$out/regress.log" >&2
 PSQL="psql -X -q -h $PGHOST -p $PGPORT -U postgres"
-for d in ours theirs; do $PSQL -d postgres -c "create database $d template template0" >/dev/null; done
+for d in ours ours_rs theirs; do $PSQL -d postgres -c "create database $d template template0" >/dev/null; done
+C="host=$PGHOST port=$PGPORT user=postgres"
 
-"$PGOPS_BIN/pgdump-stream" --skip-unsupported "host=$PGHOST port=$PGPORT user=postgres dbname=regression" \
-	>"$out/ours.sql" 2>"$out/ours.err"
-echo "pgdump-stream exit status: $?" >&2
+"$PGOPS_BIN/pgdump-stream" "$C dbname=regression" >"$out/ours.sql" 2>"$out/ours.err"
+dump_rc=$?
 (cd "$T" && $PSQL -d ours -f "$out/ours.sql" >/dev/null 2>"$out/ours.restore.err")
+"$PGOPS_BIN/pgrestore-stream" "$C dbname=ours_rs" <"$out/ours.sql" >/dev/null 2>"$out/ours_rs.restore.err"
+rs_rc=$?
+"$PGOPS_BIN/pgrestore-stream" --drill "$C dbname=postgres" <"$out/ours.sql" >/dev/null 2>"$out/drill.err"
+drill_rc=$?
 pg_dump -h "$PGHOST" -p "$PGPORT" -U postgres regression >"$out/theirs.sql"
 (cd "$T" && $PSQL -d theirs -f "$out/theirs.sql" >/dev/null 2>"$out/theirs.restore.err")
-for d in regression ours theirs; do
+for d in regression ours ours_rs theirs; do
 	pg_dump -s -h "$PGHOST" -p "$PGPORT" -U postgres "$d" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$out/$d.schema"
+	$PSQL -At -d "$d" -f "$top/tests/pgdump/checksums.sql" >"$out/$d.data" 2>/dev/null
 done
-diff "$out/regression.schema" "$out/ours.schema" >"$out/ours.diff"
-diff "$out/regression.schema" "$out/theirs.schema" >"$out/theirs.diff"
-
+for d in ours ours_rs theirs; do
+	diff "$out/regression.schema" "$out/$d.schema" >"$out/$d.diff"
+	diff "$out/regression.data" "$out/$d.data" >"$out/$d.data.diff"
+done
+lines() { grep -c '^[<>]' "$1"; }
 echo
-echo "regression database: $(wc -l <"$out/regression.schema") lines of pg_dump -s"
-echo "objects pgdump-stream skipped: $(grep -c 'skipped: ' "$out/ours.err")"
-# Group them by kind (the words before the name) and reason (after a colon).
-sed -n 's/.*skipped: //p' "$out/ours.err" | awk '{
-	k = ""
-	for (i = 1; i <= NF && $i !~ /[.(:"]/; i++) k = k (k == "" ? "" : " ") $i
-	if (k == "") k = $1
-	r = index($0, ": ") ? substr($0, index($0, ": ") + 2) : ""
-	n[k (r == "" ? "" : ": " r)]++
-} END { for (k in n) printf "  %5d %s\n", n[k], k }' | sort -rn
-echo "errors restoring: pgdump-stream's dump $(grep -c 'ERROR' "$out/ours.restore.err"), pg_dump's $(grep -c 'ERROR' "$out/theirs.restore.err")"
-echo "pg_dump -s differs from the original by: pgdump-stream's copy $(grep -c '^[<>]' "$out/ours.diff") lines, pg_dump's copy $(grep -c '^[<>]' "$out/theirs.diff") lines"
+echo "regression database: $(wc -l <"$out/regression.schema") lines of pg_dump -s, $(wc -l <"$out/regression.data") tables and sequences"
+echo "pgdump-stream: exit status $dump_rc (without --skip-unsupported)"
+sed 's/^/  /' "$out/ours.err"
+echo "errors restoring: pgdump-stream's dump through psql $(grep -c 'ERROR' "$out/ours.restore.err"), through pgrestore-stream (exit $rs_rc); pg_dump's through psql $(grep -c 'ERROR' "$out/theirs.restore.err")"
+echo "pg_dump -s differs from the original by: pgdump-stream's copy $(lines "$out/ours.diff") lines (through pgrestore-stream $(lines "$out/ours_rs.diff")), pg_dump's copy $(lines "$out/theirs.diff") lines"
+echo "rows and sequences differ from the original by: pgdump-stream's copy $(lines "$out/ours.data.diff") lines (through pgrestore-stream $(lines "$out/ours_rs.data.diff")), pg_dump's copy $(lines "$out/theirs.data.diff") lines"
+echo "pgrestore-stream --drill: exit $drill_rc; $(tail -n 1 "$out/drill.err")"
 echo "(files in $out)"
+# The measure passes when pgdump-stream's copies are as close to the
+# original as pg_dump's own, with nothing refused and nothing failed.
+[ "$dump_rc" = 0 ] && [ "$rs_rc" = 0 ] && [ "$drill_rc" = 0 ] &&
+	[ "$(grep -c 'ERROR' "$out/ours.restore.err")" = 0 ] &&
+	[ "$(lines "$out/ours.diff")" -le "$(lines "$out/theirs.diff")" ] &&
+	[ "$(lines "$out/ours_rs.diff")" -le "$(lines "$out/theirs.diff")" ] &&
+	[ "$(lines "$out/ours.data.diff")" -le "$(lines "$out/theirs.data.diff")" ] &&
+	[ "$(lines "$out/ours_rs.data.diff")" -le "$(lines "$out/theirs.data.diff")" ]
