@@ -19,8 +19,6 @@ publication_members(struct catalog *cat, Oid pub, const char *q, const PGresult 
 	const int r_pubid = pgq_col(rel, "prpubid"), r_oid = pgq_col(rel, "oid"), r_relid = pgq_col(rel, "prrelid"),
 	    r_nspname = pgq_col(rel, "nspname"), r_relname = pgq_col(rel, "relname"), r_cols = pgq_col(rel, "cols"),
 	    r_qual = pgq_col(rel, "qual");
-	const int n_pubid = pgq_col(nsp, "pnpubid"), n_oid = pgq_col(nsp, "oid"), n_nspid = pgq_col(nsp, "pnnspid"),
-	    n_nspname = pgq_col(nsp, "nspname");
 	int lo, hi;
 
 	cat_rows_for(rel, r_pubid, pub, &lo, &hi);
@@ -40,7 +38,10 @@ publication_members(struct catalog *cat, Oid pub, const char *q, const PGresult 
 		    V(rel, k, r_relname), "PUBLICATION TABLE", &b);
 	}
 	if (!nsp)
-		return;
+		return; /* before 15: no schemas in publications */
+	const int n_pubid = pgq_col(nsp, "pnpubid"), n_oid = pgq_col(nsp, "oid"), n_nspid = pgq_col(nsp, "pnnspid"),
+	    n_nspname = pgq_col(nsp, "nspname");
+
 	cat_rows_for(nsp, n_pubid, pub, &lo, &hi);
 	for (int k = lo; k < hi; k++) {
 		struct sbuf b = { 0 };

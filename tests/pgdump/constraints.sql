@@ -21,7 +21,10 @@ ALTER TABLE public.b CLUSTER ON b_xy;
 ALTER TABLE public.b REPLICA IDENTITY USING INDEX b_pkey;
 CREATE STATISTICS public.b_xy_stats (dependencies, ndistinct) ON x, y FROM public.b;
 ALTER STATISTICS public.b_xy_stats SET STATISTICS 300;
+SELECT current_setting('server_version_num')::int >= 140000 AS pg14 \gset
+\if :pg14
 CREATE STATISTICS public.b_expr_stats ON (x * 2), y FROM public.b;
+\endif
 COMMENT ON INDEX public.b_xy IS 'two columns';
 COMMENT ON CONSTRAINT a_code_uq ON public.a IS 'codes are unique';
 COMMENT ON STATISTICS public.b_xy_stats IS 'correlated';

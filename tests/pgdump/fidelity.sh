@@ -2,7 +2,8 @@
 # test databases (one per object family, hostile names, an application
 # schema) and the two comparisons, sourced after lib.sh and pg_start.
 F=$TOP/tests/pgdump
-FIXTURES="types tables partitions functions views constraints security extensions gis objects foreign replication largeobjects hostile app"
+FIXTURES="types tables partitions functions views constraints security extensions gis objects foreign replication largeobjects seclabels hostile app"
+seclabel_so || diag "no label provider for the seclabels fixture: $(head -n 1 "$T/seclabel.err")"
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
 
 # schema_of DB: pg_dump --schema-only without the lines that differ on every

@@ -14,10 +14,15 @@ CREATE TABLE fn.items (
     qty integer NOT NULL DEFAULT 1
 );
 INSERT INTO fn.items (code, qty) VALUES ('C-1', 3), ('C-22', 5);
+SELECT current_setting('server_version_num')::int >= 140000 AS pg14 \gset
+\if :pg14
 CREATE FUNCTION fn.total_qty() RETURNS bigint LANGUAGE sql STABLE
 BEGIN ATOMIC
   SELECT sum(qty) FROM fn.items;
 END;
+\else
+CREATE FUNCTION fn.total_qty() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT sum(qty) FROM fn.items';
+\endif
 CREATE FUNCTION fn.describe(it fn.items) RETURNS text LANGUAGE sql AS $$ SELECT it.code || ' x' || it.qty $$;
 CREATE FUNCTION fn.many(a integer, b text DEFAULT 'd', VARIADIC rest integer[] DEFAULT '{}', OUT total integer, OUT label text)
     LANGUAGE sql AS $$ SELECT a + coalesce(array_length(rest, 1), 0), b $$;

@@ -41,7 +41,11 @@ CREATE TABLE public.everything (
 ALTER TABLE public.everything ALTER COLUMN t SET STORAGE MAIN;
 ALTER TABLE public.everything ALTER COLUMN i8 SET STATISTICS 500;
 ALTER TABLE public.everything ALTER COLUMN d SET (n_distinct = 100);
+SELECT current_setting('server_version_num')::int >= 140000 AS pg14,
+       current_setting('server_version_num')::int >= 150000 AS pg15 \gset
+\if :pg14
 ALTER TABLE public.everything ALTER COLUMN vc SET COMPRESSION pglz;
+\endif
 ALTER TABLE public.everything SET (fillfactor = 70, autovacuum_enabled = false, toast.autovacuum_enabled = false);
 COMMENT ON TABLE public.everything IS 'all the types';
 COMMENT ON COLUMN public.everything.jb IS 'free-form';
@@ -64,7 +68,9 @@ SELECT nextval('public.counter');
 CREATE SEQUENCE public.untouched;
 CREATE SEQUENCE public.called_false;
 SELECT setval('public.called_false', 42, false);
+\if :pg15
 CREATE UNLOGGED SEQUENCE public.unlogged_seq;
+\endif
 COMMENT ON SEQUENCE public.counter IS 'counts down';
 CREATE TABLE public.uses_seq (id integer DEFAULT nextval('public.counter') NOT NULL, v text);
 INSERT INTO public.uses_seq (v) VALUES ('x');

@@ -1,10 +1,18 @@
 -- Types: enums, composites, ranges (with a multirange name), domains with
 -- defaults, collations, CHECKs (one NOT VALID), and tables using them.
+-- What a server version lacks is left out there (psql's \if).
+SELECT current_setting('server_version_num')::int >= 140000 AS pg14,
+       current_setting('server_version_num')::int >= 150000 AS pg15 \gset
 CREATE SCHEMA kinds;
 CREATE TYPE kinds.mood AS ENUM ('sad', 'ok', 'happy', 'it''s complicated');
 ALTER TYPE kinds.mood ADD VALUE 'meh' BEFORE 'ok';
 CREATE TYPE kinds.address AS (street text COLLATE "C", city text, zip varchar(10), tags text[]);
+\if :pg14
 CREATE TYPE kinds.floatrange AS RANGE (subtype = float8, subtype_diff = float8mi, multirange_type_name = kinds.floatmulti);
+\else
+CREATE TYPE kinds.floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+CREATE DOMAIN kinds.floatmulti AS text;
+\endif
 CREATE FUNCTION kinds.is_even(i integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'select $1 % 2 = 0';
 CREATE DOMAIN kinds.even_int AS integer DEFAULT 2 NOT NULL CONSTRAINT must_be_even CHECK (kinds.is_even(VALUE));
 CREATE DOMAIN kinds.email AS text COLLATE "C" CONSTRAINT has_at CHECK (VALUE ~ '@');

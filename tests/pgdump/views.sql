@@ -8,7 +8,12 @@ CREATE VIEW public.v_aa_on_base AS SELECT id, upper(name) AS name FROM public.v_
 CREATE VIEW public.v_mm_on_on AS SELECT count(*) AS n FROM public.v_aa_on_base;
 CREATE VIEW public.v_checked WITH (security_barrier = true) AS SELECT * FROM public.emp WHERE salary < 1000 WITH LOCAL CHECK OPTION;
 CREATE VIEW public.v_cascaded AS SELECT * FROM public.v_checked WHERE id > 0 WITH CASCADED CHECK OPTION;
+SELECT current_setting('server_version_num')::int >= 150000 AS pg15 \gset
+\if :pg15
 CREATE VIEW public.v_invoker WITH (security_invoker = true) AS SELECT name FROM public.emp;
+\else
+CREATE VIEW public.v_invoker AS SELECT name FROM public.emp;
+\endif
 ALTER VIEW public.v_checked ALTER COLUMN salary SET DEFAULT 1;
 CREATE RECURSIVE VIEW public.chain (id, depth) AS SELECT id, 0 FROM public.emp WHERE boss IS NULL
     UNION ALL SELECT e.id, c.depth + 1 FROM public.emp e JOIN chain c ON e.boss = c.id;

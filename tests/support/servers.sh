@@ -74,6 +74,22 @@ pgv_start() {
 # pg_start [initdb options...]: a fresh cluster in $T/pg on a free loopback
 # port. Sets PGHOST (socket dir), PGPORT, PGUSER, PGDATABASE and PG_URL.
 pg_start() { pg_init "$@" && pg_run; }
+
+# seclabel_so: PostgreSQL's test label provider (dummy_seclabel, from the
+# source the build fetched), compiled for Debian's 15 server into
+# $PGOPS_TESTBIN and exported as PGOPS_SECLABEL_SO for the fixture that
+# labels objects. Without the server headers it stays unset and that
+# fixture does not load.
+seclabel_so() {
+	_src=$TOP/build/deps/src/postgresql/src/test/modules/dummy_seclabel/dummy_seclabel.c
+	_so=$PGOPS_TESTBIN/dummy_seclabel.so
+	if [ ! -f "$_so" ] || [ "$_src" -nt "$_so" ]; then
+		cc -shared -fPIC -O2 -I"$(pg_config --includedir-server 2>/dev/null)" -o "$_so.tmp" "$_src" 2>"$T/seclabel.err" &&
+			mv "$_so.tmp" "$_so" || { rm -f "$_so.tmp"; return 1; }
+	fi
+	PGOPS_SECLABEL_SO=$_so
+	export PGOPS_SECLABEL_SO
+}
 # psql as the superuser over the socket, quiet, stopping at the first error.
 pg_sql() { psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres "$@"; }
 pg_stop() {
