@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/support/lib.sh"
-plan 96
+plan 106
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -110,6 +110,29 @@ run pgdump-stream -n keep "$C dbname=sch"
 is "$(grep -c '^CREATE EXTENSION' "$T/out")" 0 "-n without -e: no extension"
 run pgdump-stream -e 'a.b' "$C dbname=sch"
 is "$rc" 64 "-e with a dotted pattern: usage error"
+# Patterns that match nothing, as pg_dump treats them.
+run pgdump-stream -t nosuch "$C dbname=sch"
+is "$rc $(wc -c <"$T/out")" "64 0" "-t matching no table at all: exit 64, no dump"
+like "$T/err" "no matching tables were found$" "says so"
+run pgdump-stream -t t -t nosuch "$C dbname=sch"
+is "$rc" 0 "-t with one pattern matching nothing and one matching: a dump, as pg_dump makes"
+run pgdump-stream --strict-names -t t -t nosuch "$C dbname=sch"
+is "$rc" 64 "--strict-names: every pattern must match"
+like "$T/err" "no matching tables were found for pattern nosuch$" "naming the one that did not"
+run pgdump-stream --strict-names -n keep -e nosuch "$C dbname=sch"
+like "$T/err" "no matching extensions were found for pattern nosuch$" "and for -e"
+# --filter: pg_dump 17's filter file, comments and quotes included.
+printf '# what to dump\ninclude schema keep\n\ninclude extension "citext"  # this one\nexclude table_data keep.t\n' >"$T/filter"
+run pgdump-stream --filter "$T/filter" "$C dbname=sch"
+is "$rc $(grep -E '^(CREATE (SCHEMA|TABLE|EXTENSION)|COPY)' "$T/out" | tr '\n' ' ')" \
+	"0 CREATE SCHEMA keep; CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public; CREATE TABLE keep.t ( " \
+	"--filter: include schema, include extension, exclude table_data"
+printf 'include table_data keep.t\n' >"$T/filter"
+run pgdump-stream --filter "$T/filter" "$C dbname=sch"
+is "$rc $(wc -c <"$T/out")" "64 0" "--filter with a command pg_dump refuses: usage error"
+like "$T/err" "filter:1: table_data can only be excluded$" "naming the file and line"
+printf 'exclude schema skip\n' | pgdump-stream --filter - "$C dbname=sch" >"$T/out" 2>"$T/err"
+is "$? $(grep -c '^CREATE SCHEMA skip' "$T/out") $(grep -c '^CREATE SCHEMA keep' "$T/out")" "0 0 1" "--filter - reads stdin"
 # -c --if-exists restores over an existing copy; the copy is then the same.
 $PSQL -d postgres -c "create database app2" >/dev/null
 pgdump-stream "$C dbname=app" | $PSQL -d app2 >/dev/null 2>&1

@@ -303,9 +303,45 @@ extensions_select(struct catalog *cat)
 	sbuf_free(&q);
 }
 
+/* Each pattern of pats must match a row of FROM (ncol, rcol: its name
+ * columns). pg_dump's rules: with
+ * --strict-names every pattern; without, at least one of them. */
+static void
+patterns_match(struct catalog *cat, const char *const *pats, int n, const char *what, const char *from,
+    const char *ncol, const char *rcol)
+{
+	int matched = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct sbuf q = { 0 };
+		PGresult *r;
+		int hit;
+
+		sbuf_printf(&q, "select exists (select 1 from %s where ", from);
+		patterns_sql(&q, &pats[i], 1, ncol, rcol);
+		sbuf_puts(&q, ") as hit");
+		r = cat_rows(cat, q.s);
+		hit = TRUE_(r, 0, 0);
+		PQclear(r);
+		sbuf_free(&q);
+		if (!hit && cat->opt->strict_names)
+			die(EX_USAGE, "no matching %s were found for pattern %s", what, pats[i]);
+		matched |= hit;
+	}
+	if (n && !matched)
+		die(EX_USAGE, "no matching %s were found", what);
+}
+
 void
 catalog_select_tables(struct catalog *cat)
 {
+	const struct filter *f = &cat->opt->f;
+
+	patterns_match(cat, f->schemas, f->nschemas, "schemas", "pg_namespace n", "n.nspname", NULL);
+	patterns_match(cat, f->tables, f->ntables, "tables", "(select n.nspname, c.relname from pg_class c"
+	    " join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r','p','v','m','S','f')) t",
+	    "t.nspname", "t.relname");
+	patterns_match(cat, f->exts, f->nexts, "extensions", "pg_extension x", "x.extname", NULL);
 	const struct dumpopt *opt = cat->opt;
 	struct sbuf q = { 0 };
 	PGresult *r;

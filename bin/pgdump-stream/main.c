@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "dumpfilter.h"
 #include "io.h"
 #include "log.h"
 #include "opt.h"
@@ -41,6 +42,8 @@ static const char usage[] =
 "  -T, --exclude-table PATTERN    not tables matching PATTERN (repeatable)\n"
 "  -e, --extension PATTERN        only extensions matching PATTERN (repeatable)\n"
 "      --exclude-extension PATTERN  not extensions matching PATTERN (repeatable)\n"
+"      --filter FILE              include/exclude commands from FILE, as pg_dump's (- for stdin)\n"
+"      --strict-names             every -n, -t and -e pattern must match something\n"
 "      --exclude-table-data PATTERN  the table's definition but not its rows\n"
 "  -s, --schema-only              definitions only, no rows\n"
 "  -a, --data-only                rows and sequence values only\n"
@@ -65,7 +68,8 @@ static const char usage[] =
 "  -h, --help                     show this help and exit\n"
 "      --version                  show the version and exit\n"
 "\n"
-"Exit status: 0 complete dump, 64 usage, 65 objects it cannot read or a query\n"
+"Exit status: 0 complete dump, 64 usage or a pattern matching nothing, 65\n"
+"objects it cannot read or a query\n"
 "refused, 69 cannot connect or connection lost, 73 cannot create FILE, 74\n"
 "write error, 75 lock wait timed out, 77 permission denied, 78 bad\n"
 "connection settings, 128+N killed by signal N.\n";
@@ -73,7 +77,8 @@ static const char usage[] =
 enum {
 	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
 	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_NO_COMMENTS, O_NO_TABLESPACES,
-	O_NO_TABLE_AM, O_EXCLUDE_EXTENSION, O_NO_PUBLICATIONS, O_NO_SUBSCRIPTIONS, O_NO_SECURITY_LABELS
+	O_NO_TABLE_AM, O_EXCLUDE_EXTENSION, O_NO_PUBLICATIONS, O_NO_SUBSCRIPTIONS, O_NO_SECURITY_LABELS, O_FILTER,
+	O_STRICT_NAMES
 };
 
 static const struct option longopts[] = {
@@ -86,6 +91,8 @@ static const struct option longopts[] = {
 	{ "exclude-table", required_argument, NULL, 'T' },
 	{ "extension", required_argument, NULL, 'e' },
 	{ "exclude-extension", required_argument, NULL, O_EXCLUDE_EXTENSION },
+	{ "filter", required_argument, NULL, O_FILTER },
+	{ "strict-names", no_argument, NULL, O_STRICT_NAMES },
 	{ "exclude-table-data", required_argument, NULL, O_EXCLUDE_DATA },
 	{ "schema-only", no_argument, NULL, 's' },
 	{ "data-only", no_argument, NULL, 'a' },
@@ -125,6 +132,54 @@ push(const char ***v, int *n, const char *s)
 {
 	*v = xrealloc(*v, ((size_t)*n + 1) * sizeof **v);
 	(*v)[(*n)++] = s;
+}
+
+/* --filter FILE: each command becomes the option it stands for; a line
+ * that is not one is a usage error naming the file and line. */
+static void
+read_filter(const char *file)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long ln = 0;
+
+	if (!f)
+		die_errno(EX_NOINPUT, "cannot open %s", file);
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		struct dumpfilter_cmd c;
+		char err[256];
+		int rc = dumpfilter_line(line, (size_t)n, &c, err, sizeof err);
+		const char *pat;
+
+		ln++;
+		if (rc < 0)
+			opt_usage_error("%s:%lu: %s", file, ln, err);
+		if (rc == 0)
+			continue;
+		pat = xstrdup(c.pattern);
+		switch (c.kind) {
+		case DF_TABLE:
+			c.include ? push(&dopt.f.tables, &dopt.f.ntables, pat) : push(&dopt.f.xtables, &dopt.f.nxtables, pat);
+			break;
+		case DF_SCHEMA:
+			c.include ? push(&dopt.f.schemas, &dopt.f.nschemas, pat) :
+			    push(&dopt.f.xschemas, &dopt.f.nxschemas, pat);
+			break;
+		case DF_TABLE_DATA:
+			push(&dopt.f.xdata, &dopt.f.nxdata, pat);
+			break;
+		case DF_EXTENSION:
+			c.include ? push(&dopt.f.exts, &dopt.f.nexts, pat) : push(&dopt.f.xexts, &dopt.f.nxexts, pat);
+			break;
+		}
+	}
+	if (ferror(f))
+		die_errno(EX_IOERR, "read %s", file);
+	free(line);
+	if (f != stdin)
+		fclose(f);
 }
 
 /* Patterns are checked before any I/O: a schema pattern has no dot, a
@@ -297,6 +352,8 @@ parse_args(int argc, char **argv)
 		case 'T': push(&dopt.f.xtables, &dopt.f.nxtables, optarg); break;
 		case 'e': push(&dopt.f.exts, &dopt.f.nexts, optarg); break;
 		case O_EXCLUDE_EXTENSION: push(&dopt.f.xexts, &dopt.f.nxexts, optarg); break;
+		case O_FILTER: read_filter(optarg); break;
+		case O_STRICT_NAMES: dopt.strict_names = 1; break;
 		case O_EXCLUDE_DATA: push(&dopt.f.xdata, &dopt.f.nxdata, optarg); break;
 		case 's': dopt.schema_only = 1; break;
 		case 'a': dopt.data_only = 1; break;

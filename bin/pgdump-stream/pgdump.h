@@ -160,6 +160,7 @@ struct filter {
 struct dumpopt {
 	int schema_only, data_only, no_owner, no_privileges, clean, if_exists;
 	int no_comments, no_tablespaces, no_table_am, no_publications, no_subscriptions, no_security_labels;
+	int strict_names;
 	struct filter f;
 };
 
