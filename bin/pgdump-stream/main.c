@@ -69,10 +69,9 @@ static const char usage[] =
 "      --version                  show the version and exit\n"
 "\n"
 "Exit status: 0 complete dump, 64 usage or a pattern matching nothing, 65\n"
-"objects it cannot read or a query\n"
-"refused, 69 cannot connect or connection lost, 73 cannot create FILE, 74\n"
-"write error, 75 lock wait timed out, 77 permission denied, 78 bad\n"
-"connection settings, 128+N killed by signal N.\n";
+"objects it cannot read or a query refused, 69 cannot connect or connection\n"
+"lost, 73 cannot create FILE, 74 write error, 75 lock wait timed out, 77\n"
+"permission denied, 78 bad connection settings, 128+N killed by signal N.\n";
 
 enum {
 	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
