@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/support/lib.sh"
-plan 106
+plan 107
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -164,6 +164,15 @@ run pgdump-stream "$C dbname=odd"
 like "$T/out" "^CREATE SUBSCRIPTION odd_sub CONNECTION 'host=192.0.2.1 dbname=x' PUBLICATION p WITH \(connect = false, slot_name = NONE\);$" \
 	"a superuser's dump holds the subscription, unconnected and without a slot, as pg_dump writes it"
 like "$T/out" "^ALTER PUBLICATION odd_pub ADD TABLE ONLY public.t;$" "and the publication with its table"
+# Privileges, then refreshes, then event triggers, as pg_dump restores them.
+$PSQL -d odd -c "create materialized view mv as select * from t;
+	create function evt() returns event_trigger language plpgsql as 'begin end';
+	create event trigger evt_t on ddl_command_end execute function evt()" >/dev/null
+run pgdump-stream "$C dbname=odd"
+at() { grep -n "$1" "$T/out" | head -n 1 | cut -d: -f1; }
+g=$(at '^GRANT SELECT ON TABLE public.t TO dumper;$') m=$(at '^REFRESH MATERIALIZED VIEW public.mv;$') e=$(at '^CREATE EVENT TRIGGER evt_t ')
+[ -n "$g" ] && [ -n "$m" ] && [ -n "$e" ] && [ "$g" -lt "$m" ] && [ "$m" -lt "$e" ]
+ok $? "privileges (line $g), then the materialized view's refresh (line $m), then event triggers (line $e)"
 run pgdump-stream --no-publications --no-subscriptions "$C dbname=odd"
 is "$rc $(grep -c 'PUBLICATION\|SUBSCRIPTION' "$T/out")" "0 0" "--no-publications --no-subscriptions: neither"
 # Large objects are data: -a dumps them, created and written.

@@ -95,7 +95,9 @@ acls_load(struct catalog *cat, Oid classid, const char *sql)
 
 	for (int i = 0, j; i < n; i = j) {
 		Oid oid = OID(r, i, c_oid);
-		int k = cat_find(cat, oid);
+		/* A large object's OID may be anything (lo_create takes one),
+		 * another object's too: large objects are looked up by no one. */
+		int k = classid == C_LARGEOBJECT ? -1 : cat_find(cat, oid);
 		struct sbuf b = { 0 };
 		struct dobj *d;
 

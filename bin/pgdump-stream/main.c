@@ -476,17 +476,17 @@ main(int argc, char **argv)
 		if (!dopt.f.nschemas && !dopt.f.ntables && !dopt.f.nexts)
 			data_large_objects(&q, &cat, o);
 	}
+	/* Post-data, then privileges, then what pg_dump restores after them:
+	 * materialized views are refreshed by owners who may need those
+	 * grants, and event triggers would fire on the restore's own DDL. */
 	if (!dopt.data_only)
 		for (int i = npre; i < cat.nobj; i++) {
-			if (!cat.obj[cat.order[i]].create)
+			const struct dobj *d = &cat.obj[cat.order[i]];
+
+			if (!d->create || d->prio == P_EVENT_TRIGGER)
 				continue; /* holds privileges only (pg_catalog's, an extension's) */
 			out_puts(o, "\n");
-			out_puts(o, cat.obj[cat.order[i]].create);
-		}
-	for (int i = 0; i < cat.nobj; i++)
-		if (cat.obj[cat.order[i]].refresh) {
-			out_puts(o, "\n");
-			out_puts(o, cat.obj[cat.order[i]].refresh);
+			out_puts(o, d->create);
 		}
 	if (!dopt.data_only && !dopt.no_privileges) {
 		out_puts(o, "\n");
@@ -494,6 +494,17 @@ main(int argc, char **argv)
 			if (cat.obj[cat.order[i]].acl)
 				out_puts(o, cat.obj[cat.order[i]].acl);
 	}
+	for (int i = 0; i < cat.nobj; i++)
+		if (cat.obj[cat.order[i]].refresh) {
+			out_puts(o, "\n");
+			out_puts(o, cat.obj[cat.order[i]].refresh);
+		}
+	if (!dopt.data_only)
+		for (int i = npre; i < cat.nobj; i++)
+			if (cat.obj[cat.order[i]].prio == P_EVENT_TRIGGER) {
+				out_puts(o, "\n");
+				out_puts(o, cat.obj[cat.order[i]].create);
+			}
 	pgq_cmd(&q, "COMMIT", "cannot end the dump's transaction");
 	out_puts(o, "\n");
 	out_finish(o);
