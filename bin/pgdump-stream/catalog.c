@@ -525,13 +525,18 @@ shared_rows_load(struct catalog *cat)
 	    " pg_get_expr(d.adbin, d.adrelid) as def, cn.nspname as collnsp, co.collname, a.attstorage,"
 	    " t.typstorage, a.attstattarget, a.attoptions, %s as compression,"
 	    " (select string_agg(quote_ident(o.option_name) || ' ' || quote_literal(o.option_value), ', ')"
-	    "   from pg_options_to_table(a.attfdwoptions) o) as fdwoptions"
+	    "   from pg_options_to_table(a.attfdwoptions) o) as fdwoptions, c.relname, %s"
 	    " from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_type t on t.oid = a.atttypid"
 	    " left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum"
 	    " left join pg_collation co on co.oid = a.attcollation and a.attcollation <> t.typcollation"
-	    " left join pg_namespace cn on cn.oid = co.collnamespace"
+	    " left join pg_namespace cn on cn.oid = co.collnamespace%s"
 	    " where a.attrelid >= 16384 and a.attnum > 0 and not a.attisdropped and c.relkind in ('r','p','v','m','f')"
-	    " order by 1, 2", cat->server_version >= 140000 ? "a.attcompression" : "null::\"char\"");
+	    " order by 1, 2", cat->server_version >= 140000 ? "a.attcompression" : "null::\"char\"",
+	    /* 18 keeps NOT NULL as a named constraint row. */
+	    cat->server_version >= 180000 ? "k.conname as nnname, coalesce(k.connoinherit, false) as nnnoinherit" :
+	    "null::name as nnname, false as nnnoinherit",
+	    cat->server_version >= 180000 ? " left join pg_constraint k on k.conrelid = a.attrelid and k.contype = 'n'"
+	    " and k.conkey[1] = a.attnum" : "");
 	cc->r = cat_rows(cat, q.s);
 	cc->relid = pgq_col(cc->r, "attrelid");
 	cc->attnum = pgq_col(cc->r, "attnum");
@@ -551,6 +556,9 @@ shared_rows_load(struct catalog *cat)
 	cc->options = pgq_col(cc->r, "attoptions");
 	cc->compression = pgq_col(cc->r, "compression");
 	cc->fdwoptions = pgq_col(cc->r, "fdwoptions");
+	cc->relname = pgq_col(cc->r, "relname");
+	cc->nnname = pgq_col(cc->r, "nnname");
+	cc->nnnoinherit = pgq_col(cc->r, "nnnoinherit");
 
 	/* separate: a CHECK calling a function that takes the table's own
 	 * row type, which cannot exist before the table: added after it. */

@@ -110,6 +110,7 @@ struct col_rows {
 	PGresult *r;
 	int relid, attnum, attname, type, notnull, islocal, inhcount, identity, generated, def;
 	int collnsp, collname, storage, typstorage, stattarget, options, compression, fdwoptions;
+	int relname, nnname, nnnoinherit;
 };
 struct check_rows {
 	PGresult *r;

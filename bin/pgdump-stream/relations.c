@@ -271,6 +271,26 @@ column_extras(const struct catalog *cat, struct sbuf *b, Oid oid, const char *q,
 	}
 }
 
+/* NOT NULL, named when 18 and later keep a name other than the one the
+ * server would choose (table_column_not_null), and NO INHERIT. */
+static void
+not_null(const struct col_rows *cc, int k, struct sbuf *b)
+{
+	if (!NUL(cc->r, k, cc->nnname)) {
+		struct sbuf dflt = { 0 };
+
+		sbuf_printf(&dflt, "%s_%s_not_null", V(cc->r, k, cc->relname), V(cc->r, k, cc->attname));
+		if (strncmp(dflt.s, V(cc->r, k, cc->nnname), 63) != 0) {
+			sbuf_puts(b, " CONSTRAINT ");
+			sql_ident(b, V(cc->r, k, cc->nnname));
+		}
+		sbuf_free(&dflt);
+	}
+	sbuf_puts(b, " NOT NULL");
+	if (TRUE_(cc->r, k, cc->nnnoinherit))
+		sbuf_puts(b, " NO INHERIT");
+}
+
 static void
 column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k, int partition)
 {
@@ -286,12 +306,12 @@ column_def(const struct catalog *cat, struct sbuf *b, Oid oid, int k, int partit
 	 * which PostgreSQL refuses to see repeated. */
 	if (gen == 's' && def && !partition && inherited_generated(cat, oid, V(cc->r, k, cc->attname)))
 		;
-	else if (gen == 's' && def)
-		sbuf_printf(b, " GENERATED ALWAYS AS (%s) STORED", def);
+	else if ((gen == 's' || gen == 'v') && def)
+		sbuf_printf(b, " GENERATED ALWAYS AS (%s) %s", def, gen == 's' ? "STORED" : "VIRTUAL");
 	else if (def)
 		sbuf_printf(b, " DEFAULT %s", def);
 	if (TRUE_(cc->r, k, cc->notnull))
-		sbuf_puts(b, " NOT NULL");
+		not_null(cc, k, b);
 	/* A partition's identity is its parent's (17 and later), which
 	 * ATTACH gives it. */
 	if ((ident_kind == 'a' || ident_kind == 'd') && !partition) {

@@ -42,7 +42,8 @@ ALTER TABLE public.everything ALTER COLUMN t SET STORAGE MAIN;
 ALTER TABLE public.everything ALTER COLUMN i8 SET STATISTICS 500;
 ALTER TABLE public.everything ALTER COLUMN d SET (n_distinct = 100);
 SELECT current_setting('server_version_num')::int >= 140000 AS pg14,
-       current_setting('server_version_num')::int >= 150000 AS pg15 \gset
+       current_setting('server_version_num')::int >= 150000 AS pg15,
+       current_setting('server_version_num')::int >= 180000 AS pg18 \gset
 \if :pg14
 ALTER TABLE public.everything ALTER COLUMN vc SET COMPRESSION pglz;
 \endif
@@ -70,6 +71,23 @@ CREATE SEQUENCE public.called_false;
 SELECT setval('public.called_false', 42, false);
 \if :pg15
 CREATE UNLOGGED SEQUENCE public.unlogged_seq;
+\endif
+-- 18: virtual generated columns, NOT NULL constraints with names of their
+-- own (and NO INHERIT), NOT ENFORCED constraints, temporal keys.
+\if :pg18
+CREATE EXTENSION btree_gist;
+CREATE TABLE public.bookings (
+    room integer CONSTRAINT room_given NOT NULL,
+    during daterange NOT NULL,
+    nights integer GENERATED ALWAYS AS (upper(during) - lower(during)) VIRTUAL,
+    note text CONSTRAINT note_local NOT NULL NO INHERIT,
+    CONSTRAINT short_stay CHECK (upper(during) - lower(during) < 30) NOT ENFORCED,
+    PRIMARY KEY (room, during WITHOUT OVERLAPS)
+);
+CREATE TABLE public.booking_notes (room integer, during daterange, body text,
+    FOREIGN KEY (room, PERIOD during) REFERENCES public.bookings (room, PERIOD during));
+INSERT INTO public.bookings (room, during, note) VALUES (1, '[2026-01-01,2026-01-05)', 'x'), (1, '[2026-01-05,2026-01-09)', 'y');
+INSERT INTO public.booking_notes VALUES (1, '[2026-01-02,2026-01-03)', 'late check-in');
 \endif
 COMMENT ON SEQUENCE public.counter IS 'counts down';
 CREATE TABLE public.uses_seq (id integer DEFAULT nextval('public.counter') NOT NULL, v text);
