@@ -8,7 +8,7 @@
 . "$(dirname "$0")/support/lib.sh"
 pg_start || exit 1
 . "$TOP/tests/pgdump/fidelity.sh"
-plan $(( $(echo $FIXTURES | wc -w) * 8 + 1 ))
+plan $(( $(echo $FIXTURES | wc -w) * 9 + 1 ))
 pg_sql -f "$F/roles.sql" >/dev/null
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -29,6 +29,7 @@ same() {
 for f in $FIXTURES; do
 	for d in ours pgd theirs; do $PSQL -d postgres -c "create database ${d}_$f" >/dev/null; done
 	fixture_load "$f"
+	ok $? "$f: the fixture loads"
 	pgdump-stream "$C dbname=src_$f" >"$T/$f.sql" 2>"$T/dump.err" || sed 's/^/#   /' "$T/dump.err"
 	pg_dump -h "$PGHOST" -p "$PGPORT" -U postgres "src_$f" >"$T/$f.pgd.sql"
 	$PSQL -d "theirs_$f" -f "$T/$f.pgd.sql" >/dev/null 2>&1

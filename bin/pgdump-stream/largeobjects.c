@@ -1,4 +1,5 @@
-/* Large objects: each one's creation, owner and comment, then its bytes
+/* Large objects: each one's creation, owner, comment and security labels,
+ * then its bytes
  * in chunks (lo_put, one statement each, so that a restore needs no
  * transaction around them), in the data section as pg_dump puts them.
  * They are read in batches by OID within the dump's snapshot: memory
@@ -56,11 +57,15 @@ data_large_objects(const struct pgq *q, const struct catalog *cat, struct out *o
 		sbuf_reset(&sql);
 		sbuf_printf(&sql, "select m.oid, pg_get_userbyid(m.lomowner) as owner,"
 		    " (select description from pg_description d where d.objoid = m.oid"
-		    "   and d.classoid = %d) as comment"
-		    " from pg_largeobject_metadata m where m.oid > %s order by 1 limit %d", C_LARGEOBJECT, last,
-		    LO_BATCH);
+		    "   and d.classoid = %d) as comment,"
+		    " (select string_agg(format('SECURITY LABEL FOR %%I ON LARGE OBJECT %%s IS %%L;', l.provider, m.oid,"
+		    "   l.label), E'\\n' order by l.provider) from pg_seclabel l where l.objoid = m.oid"
+		    "   and l.classoid = %d) as labels"
+		    " from pg_largeobject_metadata m where m.oid > %s order by 1 limit %d", C_LARGEOBJECT, C_LARGEOBJECT,
+		    last, LO_BATCH);
 		r = pgq_rows(q, sql.s, "cannot list the large objects");
-		const int c_oid = pgq_col(r, "oid"), c_owner = pgq_col(r, "owner"), c_comment = pgq_col(r, "comment");
+		const int c_oid = pgq_col(r, "oid"), c_owner = pgq_col(r, "owner"), c_comment = pgq_col(r, "comment"),
+		    c_labels = pgq_col(r, "labels");
 
 		nr = PQntuples(r);
 		for (int i = 0; i < nr; i++) {
@@ -78,6 +83,8 @@ data_large_objects(const struct pgq *q, const struct catalog *cat, struct out *o
 				sql_literal(&b, PQgetvalue(r, i, c_comment));
 				sbuf_puts(&b, ";\n");
 			}
+			if (!cat->opt->no_security_labels && !PQgetisnull(r, i, c_labels))
+				sbuf_printf(&b, "%s\n", PQgetvalue(r, i, c_labels));
 			out_write(o, b.s, b.len);
 			large_object_data(q, oid, o, &sql);
 			n++;

@@ -3,7 +3,7 @@
  * relations and their columns, functions, types, schemas, languages,
  * event triggers, publications and subscriptions. A restore needs the
  * same label provider loaded; --no-security-labels leaves them out.
- * Large objects' labels are not dumped (see the man page). */
+ * Large objects' labels go with the large objects (largeobjects.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,8 +11,12 @@ PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
 schema_of() { pg_dump -s -h "$PGHOST" -p "$PGPORT" -U postgres "$1" | grep -v '^\\\(un\)\{0,1\}restrict '; }
 # data_of DB: every table's rows (ordered checksums) and sequence states.
 data_of() { $PSQL -At -d "$1" -f "$F/checksums.sql"; }
-# fixture_load NAME: database src_NAME holding the fixture.
+# fixture_load NAME: database src_NAME holding the fixture; 1 (and the
+# server's errors as diagnostics) when it does not load.
 fixture_load() {
 	$PSQL -d postgres -c "create database src_$1" >/dev/null
-	$PSQL -d "src_$1" -f "$F/$1.sql" >/dev/null 2>"$T/load.err" || { diag "fixture $1 failed to load:"; sed 's/^/#   /' "$T/load.err"; }
+	$PSQL -d "src_$1" -f "$F/$1.sql" >/dev/null 2>"$T/load.err" && return 0
+	diag "fixture $1 failed to load:"
+	sed 's/^/#   /' "$T/load.err"
+	return 1
 }

@@ -39,8 +39,17 @@ CREATE OPERATOR FAMILY public.myint_hash_ops USING hash;
 ALTER OPERATOR FAMILY public.myint_hash_ops USING hash ADD
 	OPERATOR 1 public.=(public.myint, public.myint),
 	FUNCTION 1 (public.myint, public.myint) public.myint_hash(public.myint);
+CREATE FUNCTION public.myint_hash_ext(public.myint, bigint) RETURNS bigint LANGUAGE internal IMMUTABLE STRICT
+	AS 'hashint4extended';
+ALTER OPERATOR FAMILY public.myint_hash_ops USING hash ADD
+	FUNCTION 2 (public.myint, public.myint) public.myint_hash_ext(public.myint, bigint);
 CREATE OPERATOR CLASS public.myint_hash_class FOR TYPE public.myint USING hash FAMILY public.myint_hash_ops AS
 	STORAGE public.myint;
+-- Hash partitions by the class of our own (support function 2 hashes them).
+CREATE TABLE public.spread (v public.myint, note text) PARTITION BY HASH (v public.myint_hash_class);
+CREATE TABLE public.spread_0 PARTITION OF public.spread FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE public.spread_1 PARTITION OF public.spread FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO public.spread SELECT g::text::public.myint, 'n' || g FROM generate_series(1, 20) g;
 COMMENT ON OPERATOR FAMILY public.myint_hash_ops USING hash IS 'loose members';
 CREATE TABLE public.measures (id integer PRIMARY KEY, v public.myint, w public.myint DEFAULT '3');
 CREATE INDEX measures_v ON public.measures (v);
@@ -50,6 +59,15 @@ CREATE ACCESS METHOD heap_copy TYPE TABLE HANDLER heap_tableam_handler;
 COMMENT ON ACCESS METHOD heap_copy IS 'the heap again';
 CREATE TABLE public.on_copy (x integer) USING heap_copy;
 INSERT INTO public.on_copy VALUES (1), (2);
+-- An index access method (BRIN under another name: its minmax functions
+-- look operators up in the index's own family), its operator class and an
+-- index using both.
+CREATE ACCESS METHOD brin_copy TYPE INDEX HANDLER brinhandler;
+CREATE OPERATOR CLASS public.int4_brin_copy_ops DEFAULT FOR TYPE integer USING brin_copy AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 brin_minmax_opcinfo(internal), FUNCTION 2 brin_minmax_add_value(internal, internal, internal, internal),
+	FUNCTION 3 brin_minmax_consistent(internal, internal, internal), FUNCTION 4 brin_minmax_union(internal, internal, internal);
+CREATE INDEX on_copy_x ON public.on_copy USING brin_copy (x);
 -- A typed table, its own NOT NULL and default.
 CREATE TYPE public.person AS (name text, age integer);
 CREATE TABLE public.people OF public.person (name WITH OPTIONS NOT NULL, age WITH OPTIONS DEFAULT 0);

@@ -22,3 +22,5 @@ SECURITY LABEL FOR dummy ON SEQUENCE secret_stuff.ticket IS 'classified';
 SECURITY LABEL FOR dummy ON FUNCTION secret_stuff.peek(integer) IS 'secret';
 SECURITY LABEL FOR dummy ON TYPE secret_stuff.level IS 'unclassified';
 SECURITY LABEL FOR dummy ON PUBLICATION secret_pub IS 'classified';
+SELECT lo_from_bytea(990101, 'a secret');
+SECURITY LABEL FOR dummy ON LARGE OBJECT 990101 IS 'top secret';
