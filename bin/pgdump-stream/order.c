@@ -4,7 +4,9 @@
  * table whose default or CHECK calls a function, a function over a table's
  * row type. Sub-objects in pg_depend (a view's rewrite rule, a default, a
  * CHECK constraint, a row type or array type, an extension's members) are
- * mapped to the object the dump creates them with. Post-data objects need
+ * mapped to the object the dump creates them with. A base type's I/O
+ * functions follow its shell instead of the type (which follows them), and
+ * a partition's attachment follows both tables. Post-data objects need
  * only their kind's order: everything they refer to exists by then. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* pgdump-stream's parts: the output stream (out.c), the catalog read into
- * dump objects (catalog.c), their order (order.c) and the table data
- * (data.c); main.c ties them together. */
+ * dump objects (catalog.c and one file per object family, sharing cat.h),
+ * their order (order.c), the table data (data.c) and the large objects
+ * (largeobjects.c); main.c ties them together. */
 #ifndef PGDUMP_H
 #define PGDUMP_H
 
@@ -36,7 +37,7 @@ void out_puts(struct out *o, const char *s);
 /* Writes the trailer, finishes the gzip stream, commits the file. */
 void out_finish(struct out *o);
 
-/* ---- catalog.c: what the dump holds. */
+/* ---- catalog.c and the family files: what the dump holds. */
 enum section { SECT_PRE, SECT_POST };
 
 /* Priorities: the order of kinds in a dump, as pg_dump's; dependencies
@@ -167,7 +168,7 @@ struct dumpopt {
 
 /* The OIDs of the system catalogs whose rows dump objects stand for; they
  * are fixed across server versions. Macros, not an enum, so that catalog
- * queries can spell them (STR in catalog.c). */
+ * queries can spell them (STR in cat.h). */
 #define C_DEFACL 826
 #define C_LARGEOBJECT 2613
 #define C_AM 2601

@@ -1,4 +1,5 @@
-/* Collations and types: enums, ranges, composites, domains. */
+/* Collations and types: base and shell types, enums, ranges, composites,
+ * domains. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
