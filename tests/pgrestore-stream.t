@@ -4,7 +4,7 @@
 # dumps never restored silently, the drill catching a tampered dump,
 # SIGTERM and input stalls, stats and JSON.
 . "$(dirname "$0")/support/lib.sh"
-plan 79
+plan 83
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -74,6 +74,23 @@ run pgrestore-stream -1 "$C dbname=t3" badrow.sql
 is "$rc" 65 "a bad row fails the restore (65)"
 like "$T/err" "^pgrestore-stream: line $((L + 3)): ERROR 22P02: invalid input syntax for type bigint: \"x\"" "naming the row's line in the dump ($((L + 3)))"
 is "$(tables_in t3)" 0 "with -1 nothing was committed"
+
+# -1 is all or nothing even when the dump holds its own COMMIT (pg_dump
+# wraps large objects in BEGIN/COMMIT): such a statement is refused
+# before it runs, so the message "nothing was committed" is true.
+printf 'CREATE TABLE public.first (x int);\nINSERT INTO public.first VALUES (1);\nCOMMIT;\nCREATE TABLE public.second (x int);\n' >commit.sql
+newdb t5
+run pgrestore-stream -1 "$C dbname=t5" commit.sql
+is "$rc $(tables_in t5)" "65 0" "-1 with a COMMIT in the dump: refused (65), nothing committed"
+like "$T/err" "^pgrestore-stream: line 3: the dump ends its own transaction \(commit\), which would commit part of a -1 restore; nothing was committed" \
+	"naming the line and saying what it did"
+$PSQL -d src -c "select lo_from_bytea(0, 'large')" >/dev/null
+pg_dump -h "$PGHOST" -p "$PGPORT" -U postgres src >pgd_lo.sql
+run pgrestore-stream -1 "$C dbname=t5" pgd_lo.sql
+is "$rc $(tables_in t5)" "65 0" "-1 with pg_dump's large-object BEGIN/COMMIT: refused, nothing committed"
+run pgrestore-stream "$C dbname=t5" pgd_lo.sql
+is "$rc $($PSQL -At -d t5 -c 'select count(*) from pg_largeobject_metadata')" "0 1" "without -1 the same dump restores"
+$PSQL -d src -c "select lo_unlink(oid) from pg_largeobject_metadata" >/dev/null
 
 # Truncated dumps, cut at pseudo-random offsets, never restore silently.
 newdb t4

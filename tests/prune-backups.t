@@ -3,7 +3,7 @@
 # subdirectories, hostile names, permission errors, files vanishing), on
 # s3ls-style stdin, and every safety rule, output and exit code.
 . "$(dirname "$0")/support/lib.sh"
-plan 67
+plan 70
 NOW=--now=2026-11-22T12:00:00Z
 B=$T/b
 mkdir -p "$B"
@@ -44,6 +44,20 @@ like "$T/err" 'one DIR at most' "two DIRs: usage error"
 run prune-backups --keep-daily 3 "$T/nonexistent"
 is "$rc" 66 "a missing DIR is exit 66"
 
+# A name dated in the future (a typo; ten digits read as epoch seconds)
+# stands in for no real backup: the real newest is never deleted, and the
+# stray names fill neither --keep-last nor --min-keep.
+F=$T/future
+mkdir -p "$F"
+for d in $(seq -w 1 20); do head -c 1000 /dev/zero >"$F/db-202611${d}T020000Z.sql.gz"; done
+touch "$F/db-20621122T000000Z.sql.gz" "$F/db-9999999999.sql.gz"
+run prune-backups $NOW --keep-last 1 --min-keep 2 "$F"
+is "$rc $(wc -c <"$T/out")" "1 0" "future names do not count toward --min-keep: a plan keeping one real backup is refused"
+run prune-backups $NOW --keep-last 1 --delete "$F"
+is "$rc $(ls "$F" | tr '\n' ' ')" "0 db-20261120T020000Z.sql.gz db-20621122T000000Z.sql.gz db-9999999999.sql.gz " \
+	"--keep-last 1: the real newest is kept, and the future-dated names are kept beside it"
+like "$T/err" "2 backups dated in the future: kept, and counted neither as the newest nor toward the keep rules" \
+	"with a warning that says what was done with them"
 run prune-backups $NOW --keep-daily 3 "$B"
 is "$rc" 0 "a plan: exit 0"
 is "$(wc -l <"$T/out")" 17 "prints the 17 to delete"

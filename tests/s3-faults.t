@@ -6,7 +6,7 @@
 # with nothing under KEY. Then TLS to the server with the test CA.
 . "$(dirname "$0")/support/lib.sh"
 . "$TOP/tests/support/pki.sh"
-plan 45
+plan 54
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
@@ -62,6 +62,19 @@ is "$rc" 0 "Complete answering 200 with an <Error> body: retried, exit 0"
 is "$(same f/c200)" "$want" "byte-identical"
 is "$(grep -c '^POST .*uploadId=' "$PXLOG")" 2 "Complete was sent twice"
 
+# A 200 without a CompleteMultipartUploadResult proves nothing: HEAD
+# decides. Not forwarded (the object was never made): fail 75, aborted.
+proxy cempty empty200:POST:uploadId=:1
+up cempty f/cempty
+is "$rc $(absent f/cempty)" "75 0" "Complete answered 200 with an empty body, object not made: exit 75, nothing under KEY"
+like "$T/err" "the store answered 200 without a result and the object is not there" "says so"
+like "$PXLOG" "^DELETE /bkt/f/cempty\?uploadId=" "and aborts the upload"
+# Forwarded (the store made it) but the answer's body lost: HEAD finds every byte.
+proxy cfwd fwdempty:POST:uploadId=:1
+up cfwd f/cfwd
+is "$rc $(same f/cfwd)" "0 $want" "Complete made the object but its answer was empty: HEAD confirms, exit 0, byte-identical"
+like "$T/err" "HEAD finds the object with all [0-9]+ bytes" "with a warning that says how it knows"
+
 proxy stall stall:PUT:partNumber=2:1
 up stall f/stall --timeout 2s
 is "$rc" 0 "part 2 stalls past --timeout 2s: retried, exit 0"
@@ -109,6 +122,17 @@ run s3cat --endpoint "$PX" s3://bkt/f/reset
 is "$rc" 75 "s3cat: 412 on a range, the object changed: exit 75"
 like "$T/err" '^s3cat: s3://bkt/f/reset changed while it was read \(ETag no longer ".*"\) after 0 bytes$' \
 	"says the object changed and where"
+# A 206 for another range than asked (a cache, a proxy, a store bug) or
+# from another object (its ETag) is never written as if right.
+proxy catrange range:GET:f/reset:1:shift
+run s3cat --endpoint "$PX" s3://bkt/f/reset
+is "$rc $(wc -c <"$T/out")" "65 0" "s3cat: a 206 whose Content-Range is not the range asked for: exit 65, nothing written"
+like "$T/err" "^s3cat: GET s3://bkt/f/reset: asked for bytes 0-8388607 of [0-9]+, the answer's Content-Range is bytes 1-8388608/\\*$" \
+	"naming the range asked for and the one answered"
+proxy catetag range:GET:f/reset:1:etag
+run s3cat --endpoint "$PX" s3://bkt/f/reset
+is "$rc $(wc -c <"$T/out")" "75 0" "s3cat: a range of another ETag: the object changed, exit 75, nothing written"
+like "$T/err" 'changed while it was read \(ETag ".*", then "0123456789abcdef0123456789abcdef"\) after 0 bytes$' "and says so"
 
 # SIGTERM mid-upload: input trickles in, the signal arrives after parts went up.
 proxy term

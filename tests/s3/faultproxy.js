@@ -10,6 +10,11 @@
 //   status    answer ARG1 (HTTP status) with the S3 error code ARG2
 //   err200    answer 200 with an <Error> body (as Complete can)
 //   skew      answer 403 RequestTimeTooSkewed with a Date ARG1 seconds ahead
+//   empty200  answer 200 with an empty body, forwarding nothing
+//   fwdempty  forward, and answer the store's status with an empty body
+//   range     answer a ranged GET itself with 206 and as many zero bytes as
+//             asked for, but ARG1 "shift": a Content-Range one byte later;
+//             "etag": the right Content-Range and another ETag
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -51,6 +56,32 @@ const server = http.createServer((req, res) => {
           res.end(errorXml('InternalError'));
         });
         return;
+      case 'empty200':
+        req.resume();
+        req.on('end', () => { res.writeHead(200, { 'Content-Length': '0' }); res.end(); });
+        return;
+      case 'fwdempty': {
+        const up = http.request({ host: '127.0.0.1', port: upPort, method: req.method, path: req.url,
+          headers: req.headers }, (ur) => {
+          ur.resume();
+          ur.on('end', () => { res.writeHead(ur.statusCode, { 'Content-Length': '0' }); res.end(); });
+        });
+        up.on('error', () => req.socket.destroy());
+        req.pipe(up);
+        return;
+      }
+      case 'range': {
+        const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range || '');
+        req.resume();
+        req.on('end', () => {
+          const a = Number(m[1]), b = Number(m[2]), shift = rule.args[0] === 'shift' ? 1 : 0;
+          res.writeHead(206, { 'Content-Type': 'application/octet-stream',
+            'Content-Range': `bytes ${a + shift}-${b + shift}/*`,
+            ETag: rule.args[0] === 'etag' ? '"0123456789abcdef0123456789abcdef"' : req.headers['if-match'] });
+          res.end(Buffer.alloc(b - a + 1));
+        });
+        return;
+      }
       case 'skew':
         req.resume();
         req.on('end', () => {
