@@ -304,7 +304,11 @@ date_all(void)
 			b->flags |= F_FUTURE;
 		if (opt.have_min_size && b->has_size && b->size < opt.min_size)
 			b->flags |= F_SMALL;
-		b->counted = b->has_time && !(b->flags & F_SMALL);
+		/* A backup dated in the future (a typo, a wrong clock, digits
+		 * read as epoch seconds) is kept but counts for nothing: it
+		 * cannot be the newest, fill a keep rule or --min-keep in the
+		 * place of real backups. */
+		b->counted = b->has_time && !(b->flags & (F_SMALL | F_FUTURE));
 	}
 }
 
@@ -327,11 +331,11 @@ plan(void)
 	for (size_t i = 0; i < nbk; i++) {
 		struct backup *b = &bk[i];
 
-		if (b->has_time && (newest == (size_t)-1 || b->t > bk[newest].t))
+		if (b->has_time && !(b->flags & F_FUTURE) && (newest == (size_t)-1 || b->t > bk[newest].t))
 			newest = i;
 		if (b->counted)
 			b->del = b->reasons == 0;
-		else if ((b->flags & F_SMALL) && b->has_time)
+		else if ((b->flags & F_SMALL) && b->has_time && !(b->flags & F_FUTURE))
 			b->del = opt.delete_small;
 	}
 	if (newest != (size_t)-1 && bk[newest].del) {
@@ -646,7 +650,8 @@ main(int argc, char **argv)
 		log_warn("%zu name%s without a time: never deleted (see --time-format, --use-mtime)",
 		    notime, notime == 1 ? "" : "s");
 	if (nfuture)
-		log_warn("%zu backup%s dated in the future: counted as they are (check their names or clocks)",
+		log_warn("%zu backup%s dated in the future: kept, and counted neither as the newest nor toward"
+		    " the keep rules or --min-keep (check their names or clocks)",
 		    nfuture, nfuture == 1 ? "" : "s");
 	if (opt.explain)
 		explain(stderr);

@@ -47,6 +47,21 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* A 206's Content-Range must be the range asked for: [off, off + want)
+ * of an object of size bytes ("*" for the total passes). */
+static void
+range_check(const struct s3_url *u, const struct s3_result *res, uint64_t off, uint64_t want, uint64_t size)
+{
+	const char *cr = http_header(&res->resp, "Content-Range");
+	uint64_t first, last, total;
+
+	if (!cr || http_content_range(cr, &first, &last, &total) < 0 || first != off || last != off + want - 1 ||
+	    (total != UINT64_MAX && total != size))
+		die(EX_DATAERR, "GET s3://%s/%s: asked for bytes %llu-%llu of %llu, the answer's Content-Range is %s",
+		    u->bucket, u->key, (unsigned long long)off, (unsigned long long)(off + want - 1),
+		    (unsigned long long)size, cr ? cr : "missing");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,6 +143,14 @@ main(int argc, char **argv)
 		if (res->status == 206 && res->bodylen != want)
 			die(EX_DATAERR, "GET s3://%s/%s: asked for %llu bytes at %llu, got %zu", u.bucket, u.key,
 			    (unsigned long long)want, (unsigned long long)off, res->bodylen);
+		/* The bytes are those asked for only if the answer says so (a
+		 * cache or proxy may hand back another range), and of the same
+		 * object (the ETag of every answer). */
+		if (res->status == 206)
+			range_check(&u, res, off, want, size);
+		if (etag[0] && res->etag[0] && strcmp(res->etag, etag) != 0)
+			die(EX_TEMPFAIL, "s3://%s/%s changed while it was read (ETag %s, then %s) after %llu bytes", u.bucket,
+			    u.key, etag, res->etag, (unsigned long long)off);
 		if (io_write_all(1, buf, res->bodylen) < 0) {
 			if (sig_caught())
 				sig_exit();

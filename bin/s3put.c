@@ -676,12 +676,43 @@ multipart_read(struct upload *u, int more)
 	}
 }
 
+/* A Complete answered 200 without a CompleteMultipartUploadResult (an
+ * empty or cut body, a proxy's page) proves nothing: the object counts as
+ * made only when a HEAD finds it with every byte sent. Else the upload
+ * fails (75: try again) and is aborted. */
+static void
+complete_confirm(struct upload *u, char *etag, size_t etagcap)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	const char *cl;
+	char t[700];
+
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "HEAD", .key = opt.url.key }, res) < 0) {
+		if (res->status == 404)
+			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a "
+			    "result and the object is not there", opt.url.bucket, opt.url.key);
+		else
+			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a "
+			    "result, and HEAD cannot confirm it: %s", opt.url.bucket, opt.url.key,
+			    s3_result_text(res, t, sizeof t));
+	} else if (!(cl = http_header(&res->resp, "Content-Length")) || strtoull(cl, NULL, 10) != u->bytes) {
+		fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a result, "
+		    "and the object there has %s bytes, not the %llu sent", opt.url.bucket, opt.url.key, cl ? cl : "no",
+		    (unsigned long long)u->bytes);
+	} else {
+		log_warn("complete multipart upload s3://%s/%s: the store answered 200 without a result; HEAD finds "
+		    "the object with all %llu bytes", opt.url.bucket, opt.url.key, (unsigned long long)u->bytes);
+		snprintf(etag, etagcap, "%s", res->etag);
+	}
+	free(res);
+}
+
 /* CompleteMultipartUpload with every part's ETag; the object's ETag. */
 static int
 multipart_complete(struct upload *u, char *etag, size_t etagcap)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	size_t cap = (size_t)u->nparts * 200 + 128, bl = 0, pos = 0;
+	size_t cap = (size_t)u->nparts * 200 + 128, bl = 0, pos = 0, rs, rl;
 	char *xml = xmalloc(cap);
 	unsigned char *body = xmalloc(65536);
 	const char *h[1] = { "If-None-Match: *" };
@@ -695,7 +726,9 @@ multipart_complete(struct upload *u, char *etag, size_t etagcap)
 	    .headers = h, .nheaders = opt.if_none_match ? 1 : 0, .body = xml, .len = bl, .flags = S3_ERROR_IN_200,
 	    .rbuf = body, .rcap = 65536 }, res) < 0)
 		fail_request(u, put_exit(res), "complete multipart upload", res);
-	else if (xml_next((char *)body, res->bodylen, &pos, "ETag", etag, etagcap) != 1)
+	else if (xml_span((char *)body, res->bodylen, &pos, "CompleteMultipartUploadResult", &rs, &rl) != 1)
+		complete_confirm(u, etag, etagcap);
+	else if (pos = 0, xml_next((char *)body, res->bodylen, &pos, "ETag", etag, etagcap) != 1)
 		snprintf(etag, etagcap, "%s", res->etag);
 	free(xml);
 	free(body);

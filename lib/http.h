@@ -49,6 +49,10 @@ struct http_response {
 int http_parse_head(struct http_response *r, const char *buf, size_t len);
 /* Case-insensitive header lookup; NULL if absent. */
 const char *http_header(const struct http_response *r, const char *name);
+/* A Content-Range value "bytes FIRST-LAST/TOTAL" (TOTAL may be "*":
+ * *total is then UINT64_MAX): 0, or -1 when it is anything else (another
+ * unit, LAST before FIRST, a number that overflows, trailing bytes). */
+int http_content_range(const char *v, uint64_t *first, uint64_t *last, uint64_t *total);
 
 /* Chunked transfer decoding, push style. */
 struct http_chunked {

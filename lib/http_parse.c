@@ -376,3 +376,44 @@ http_parse_request(struct http_request *r, const char *buf, size_t len)
 	r->keepalive = r->minor == 1 ? !conn_close : conn_keep;
 	return (int)end;
 }
+
+/* Digits at *p into *n: 0, or -1 for none or an overflow. */
+static int
+range_number(const char **p, uint64_t *n)
+{
+	const char *s = *p;
+
+	*n = 0;
+	while (**p >= '0' && **p <= '9') {
+		if (*n > (UINT64_MAX - (uint64_t)(**p - '0')) / 10)
+			return -1;
+		*n = *n * 10 + (uint64_t)(**p - '0');
+		(*p)++;
+	}
+	return *p == s ? -1 : 0;
+}
+
+int
+http_content_range(const char *v, uint64_t *first, uint64_t *last, uint64_t *total)
+{
+	const char *p = v;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncasecmp(p, "bytes ", 6) != 0)
+		return -1;
+	p += 6;
+	while (*p == ' ')
+		p++;
+	if (range_number(&p, first) < 0 || *p++ != '-' || range_number(&p, last) < 0 || *p++ != '/' || *last < *first)
+		return -1;
+	if (*p == '*') {
+		*total = UINT64_MAX;
+		p++;
+	} else if (range_number(&p, total) < 0 || *last >= *total) {
+		return -1;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p ? -1 : 0;
+}

@@ -343,6 +343,7 @@ main(int argc, char **argv)
 	r.prog = &prog;
 	r.before_first = before_first;
 	restore_init(&r);
+	r.single = opt.single;
 	read_input(&r, &prog);
 	restore_finish(&r);
 	complete = restore_complete(&r, &why);

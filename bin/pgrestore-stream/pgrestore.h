@@ -34,6 +34,7 @@ struct restore {
 	struct pg_conn *pc;
 	uint64_t timeout_ms;
 	struct progress *prog;
+	int single;           /* -1: one transaction, which the dump may not end */
 	/* called once, before the first statement runs: banner and rails */
 	void (*before_first)(struct restore *r);
 

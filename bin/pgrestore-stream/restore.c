@@ -168,6 +168,24 @@ copy_table(struct restore *r)
 		t->name = xstrdup("?");
 }
 
+/* Under -1, a statement of the dump that would end the restore's one
+ * transaction (COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION; pg_dump
+ * wraps its large objects in BEGIN/COMMIT): refused before it runs, so
+ * that nothing is committed. */
+static void
+single_check(struct restore *r, uint64_t line)
+{
+	static const char *const ends[] = { "commit", "end", "rollback", "abort", "prepare" };
+
+	if (!r->single)
+		return;
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		if (sqlscan_word_is(&r->sc, 0, ends[i]) && !(i == 2 && sqlscan_word_is(&r->sc, 1, "to")) &&
+		    !(i == 4 && !sqlscan_word_is(&r->sc, 1, "transaction")))
+			die(EX_DATAERR, "line %llu: the dump ends its own transaction (%s), which would commit part of a "
+			    "-1 restore; nothing was committed (restore it without -1)", (unsigned long long)line, ends[i]);
+}
+
 static void
 run_statement(struct restore *r, const char *stmt, uint64_t line)
 {
@@ -180,6 +198,7 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		if (r->before_first)
 			r->before_first(r);
 	}
+	single_check(r, line);
 	r->after_copy = 0;
 	r->pgdump_complete = 0;
 	sbuf_printf(&where, "line %llu", (unsigned long long)line);
@@ -205,6 +224,10 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		die_stmt(r, res, line, stmt);
 	}
 	PQclear(res);
+	/* Whatever ended the transaction anyway: say what is true. */
+	if (r->single && PQtransactionStatus(r->pc->conn) == PQTRANS_IDLE)
+		die(EX_DATAERR, "line %llu: the restore's transaction ended after this statement: what came before it "
+		    "is committed, the rest is not restored", (unsigned long long)line);
 	r->statements++;
 	if (r->prog && r->prog->on && r->mode == M_SQL)
 		snprintf(r->prog->label, sizeof r->prog->label, "%llu statements", (unsigned long long)r->statements);

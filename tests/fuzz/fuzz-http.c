@@ -1,5 +1,6 @@
 /* libFuzzer target for the HTTP response parser (lib/http_parse.c): the
- * head parser, URL parser and chunked decoder on arbitrary bytes. Property:
+ * head parser, Content-Range, URL parser and chunked decoder on arbitrary
+ * bytes. Property:
  * chunked decoding fed whole and fed one byte at a time agree. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,9 +23,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	h = http_parse_head(&resp, (const char *)data, size);
 	if (h > 0) {
+		const char *cr;
+		uint64_t f, l, t;
+
 		if ((size_t)h > size)
 			abort();
 		(void)http_header(&resp, "content-length");
+		/* A range that parses is well formed. */
+		if ((cr = http_header(&resp, "content-range")) && http_content_range(cr, &f, &l, &t) == 0 &&
+		    (l < f || (t != UINT64_MAX && l >= t)))
+			abort();
 	}
 	if (size < sizeof url) {
 		memcpy(url, data, size);
