@@ -4,7 +4,7 @@
 # dumps never restored silently, the drill catching a tampered dump,
 # SIGTERM and input stalls, stats and JSON.
 . "$(dirname "$0")/support/lib.sh"
-plan 83
+plan 88
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -206,6 +206,23 @@ printf -- '-- pgdump-stream: dump complete (%d bytes before this line)\n' "$(wc 
 run pgrestore-stream --drill "$C dbname=postgres" lost2.sql
 is "$rc" 1 "with the trailer made to fit, the drill catches the lost row (exit 1)"
 like "$T/err" "drill: public.webhook_events \(line $L\): the dump recorded [0-9]+ rows" "naming the table"
+# A drill vouches only for a whole dump with tables: not for a script, not
+# for NUL bytes, and a NUL in SQL text never cuts a statement short.
+printf 'CREATE TABLE public.x (a int);\nINSERT INTO public.x VALUES (1);\n' | gzip >script.sql.gz
+run pgrestore-stream --drill "$C dbname=postgres" script.sql.gz
+is "$rc" 65 "a drill on a plain script (gzip'd): exit 65, not a pass"
+like "$T/err" "drill: script.sql.gz is not a dump \(no pgdump-stream or pg_dump header\); nothing to compare" "saying why"
+head -c 100000 /dev/zero >zeros.sql
+run pgrestore-stream --drill "$C dbname=postgres" zeros.sql
+is "$rc" 65 "a drill on 100 kB of NUL bytes: exit 65"
+L=$(grep -n '^CREATE INDEX' app.sql | head -n 1 | cut -d: -f1)
+O=$(head -n "$L" app.sql | wc -c)
+cp app.sql zeroed.sql
+printf '\000\000\000\000' | dd of=zeroed.sql bs=1 seek=$((O - 10)) conv=notrunc 2>/dev/null
+newdb t6
+run pgrestore-stream "$C dbname=t6" zeroed.sql
+is "$rc" 65 "a zeroed stretch inside a statement: exit 65, not a shorter statement run"
+like "$T/err" "line $L: a NUL byte in the SQL text" "naming the line"
 run pgrestore-stream --drill --drill-db kept --keep "$C dbname=postgres" app.sql
 is "$rc $($PSQL -d kept -Atc 'select count(*) from public.users')" "0 $(awk '/^COPY public.users /{f=1} f && /^-- pgdump-stream: rows/{print $4; exit}' app.sql)" "--keep keeps the drill database, restored"
 run pgrestore-stream --drill --drill-db kept "$C dbname=postgres" app.sql
