@@ -369,6 +369,12 @@ main(int argc, char **argv)
 		sbuf_json(&json, r.kind == DUMP_SQL ? "plain SQL" : r.source);
 		sbuf_printf(&json, ",\"complete\":%s,", complete ? "true" : "false");
 	}
+	/* A drill vouches for a backup: on something that is not a whole dump
+	 * with tables (garbage, a script, a cut file) it has nothing to say. */
+	if (opt.drill && (r.kind == DUMP_SQL || !complete || r.ntab == 0))
+		die(EX_DATAERR, "drill: %s %s; nothing to compare", io_name(opt.file ? opt.file : "-"),
+		    r.kind == DUMP_SQL ? "is not a dump (no pgdump-stream or pg_dump header)" :
+		    !complete ? "is not a complete dump" : "holds no table rows");
 	if (opt.drill)
 		drill_bad = drill_compare(&r, &json, opt.json);
 	secs = (double)(deadline_now() - start) / 1000.0;

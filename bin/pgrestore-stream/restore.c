@@ -199,6 +199,11 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 			r->before_first(r);
 	}
 	single_check(r, line);
+	/* libpq sends C strings: a NUL would cut the statement short
+	 * silently (a zeroed stretch of a dump could drop an index). */
+	if (memchr(r->sc.stmt.s, 0, r->sc.stmt.len))
+		die(EX_DATAERR, "line %llu: a NUL byte in the SQL text (the dump is damaged); it would cut the statement "
+		    "short", (unsigned long long)line);
 	r->after_copy = 0;
 	r->pgdump_complete = 0;
 	sbuf_printf(&where, "line %llu", (unsigned long long)line);
