@@ -6,7 +6,7 @@
 # with nothing under KEY. Then TLS to the server with the test CA.
 . "$(dirname "$0")/support/lib.sh"
 . "$TOP/tests/support/pki.sh"
-plan 54
+plan 60
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
@@ -122,6 +122,31 @@ run s3cat --endpoint "$PX" s3://bkt/f/reset
 is "$rc" 75 "s3cat: 412 on a range, the object changed: exit 75"
 like "$T/err" '^s3cat: s3://bkt/f/reset changed while it was read \(ETag no longer ".*"\) after 0 bytes$' \
 	"says the object changed and where"
+# s3ls believes only a listing: an <Error> or a proxy's page in a 200, a
+# truncated listing without a token, a store repeating itself, a key
+# holding %00 (which would print as a shorter key, for s3rm to delete).
+for kind in error html notoken sametoken; do
+	proxy "ls$kind" "body200:GET:list-type=2:0:$kind"
+	run s3ls --endpoint "$PX" --retries 0 s3://bkt/f/
+	echo "$rc" >"$T/rc.$kind"
+done
+is "$(cat "$T/rc.error") $(cat "$T/rc.html") $(cat "$T/rc.notoken") $(cat "$T/rc.sametoken")" "75 75 75 75" \
+	"s3ls: a 200 holding an <Error>, a proxy's page, a listing without its token, the same page again: exit 75 each"
+run s3ls --endpoint "$PX" --retries 0 s3://bkt/f/
+like "$T/err" "the store lists keys again or out of order" "the store repeating itself is named"
+proxy lsnul body200:GET:list-type=2:0:nulkey
+run s3ls --endpoint "$PX" s3://bkt/f/
+is "$rc $(cut -f1 "$T/out" | tr '\n' ' ')" "65 f/c " "s3ls: a key holding %00 is refused like one holding a newline (65), the others listed"
+# s3rm believes only a DeleteResult: "hello" or an <Error> in a 200 is no
+# deletion, and no key is printed as deleted.
+proxy rmhello body200:POST:delete:0:hello
+printf 'f/x\nf/y\n' | s3rm --endpoint "$PX" s3://bkt/ >"$T/out" 2>"$T/err"
+is "$? $(wc -l <"$T/out")" "75 0" "s3rm: a 200 saying 'hello': exit 75, no key called deleted"
+proxy rmerr body200:POST:delete:0:error
+printf 'f/x\n' | s3rm --endpoint "$PX" s3://bkt/ >"$T/out" 2>"$T/err"
+is "$? $(wc -l <"$T/out")" "75 0" "s3rm: a 200 whose whole answer is an <Error>: exit 75, nothing called deleted"
+like "$T/err" "the store answered 200 with an error \(InternalError\); try again" "saying so"
+
 # A 206 for another range than asked (a cache, a proxy, a store bug) or
 # from another object (its ETag) is never written as if right.
 proxy catrange range:GET:f/reset:1:shift

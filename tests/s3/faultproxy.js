@@ -12,6 +12,10 @@
 //   skew      answer 403 RequestTimeTooSkewed with a Date ARG1 seconds ahead
 //   empty200  answer 200 with an empty body, forwarding nothing
 //   fwdempty  forward, and answer the store's status with an empty body
+//   body200   answer 200 with the canned body ARG1: error (an <Error>),
+//             html (a proxy's page), hello, notoken (a truncated listing
+//             without a token), sametoken (a listing that always gives the
+//             token "t"), nulkey (a url-encoded key holding %00)
 //   range     answer a ranged GET itself with 206 and as many zero bytes as
 //             asked for, but ARG1 "shift": a Content-Range one byte later;
 //             "etag": the right Content-Range and another ETag
@@ -68,6 +72,26 @@ const server = http.createServer((req, res) => {
         });
         up.on('error', () => req.socket.destroy());
         req.pipe(up);
+        return;
+      }
+      case 'body200': {
+        const lbr = (inner) => `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult>` +
+          `<Name>bkt</Name><EncodingType>url</EncodingType>${inner}</ListBucketResult>`;
+        const entry = (k) => `<Contents><Key>${k}</Key><LastModified>2026-12-01T00:00:00.000Z</LastModified>` +
+          `<ETag>"x"</ETag><Size>1</Size></Contents>`;
+        const bodies = {
+          error: errorXml('InternalError'),
+          html: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+          hello: 'hello',
+          notoken: lbr(`${entry('f/a')}<IsTruncated>true</IsTruncated>`),
+          sametoken: lbr(`${entry('f/a')}<IsTruncated>true</IsTruncated><NextContinuationToken>t</NextContinuationToken>`),
+          nulkey: lbr(`${entry('f/a%00b')}${entry('f/c')}<IsTruncated>false</IsTruncated>`),
+        };
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(200, { 'Content-Type': 'application/xml' });
+          res.end(bodies[rule.args[0]]);
+        });
         return;
       }
       case 'range': {
