@@ -11,6 +11,7 @@
 #include "log.h"
 #include "opt.h"
 #include "s3.h"
+#include "s3_answer.h"
 #include "sig.h"
 #include "xmem.h"
 #include "xml.h"
@@ -41,30 +42,6 @@ static const struct option longopts[] = {
 
 #define LIST_MAX (4u << 20)
 
-/* Percent-decoding for encoding-type=url answers. */
-static int
-url_decode(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (*s == '%') {
-			int hi = hex_digit(s[1]), lo = hi < 0 ? -1 : hex_digit(s[2]);
-
-			if (lo < 0)
-				return -1;
-			*o++ = (char)(hi * 16 + lo);
-			s += 2;
-		} else if (*s == '+') {
-			*o++ = ' ';
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = 0;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -74,7 +51,7 @@ main(int argc, char **argv)
 	struct s3_url u;
 	struct s3_result *res;
 	unsigned char *body;
-	char err[300], t[700], token[2048] = "", *q, *pfx;
+	char err[300], t[700], token[2048] = "", prev[2048] = "", *q, *pfx, *lastkey;
 	int ch, odd = 0;
 	unsigned long long count = 0;
 
@@ -101,6 +78,7 @@ main(int argc, char **argv)
 	body = xmalloc(LIST_MAX);
 	q = xmalloc(16384);
 	pfx = xmalloc(3 * S3_KEY_MAX + 1);
+	lastkey = xcalloc(1, 3 * S3_KEY_MAX + 1);
 	s3_query_encode(pfx, 3 * S3_KEY_MAX + 1, u.key);
 
 	do {
@@ -112,12 +90,18 @@ main(int argc, char **argv)
 		snprintf(q, 16384, "list-type=2&encoding-type=url%s%s%s%s", u.key[0] ? "&prefix=" : "", pfx,
 		    token[0] ? "&continuation-token=" : "", token[0] ? enc : "");
 		if (s3_request(&c, &(struct s3_req){ .method = "GET", .key = "", .query = q, .rbuf = body,
-		    .rcap = LIST_MAX - 1 }, res) < 0) {
+		    .rcap = LIST_MAX - 1, .flags = S3_ERROR_IN_200 }, res) < 0) {
 			if (sig_caught())
 				sig_exit();
 			die(s3_exit_code(res), "list s3://%s/%s: %s", u.bucket, u.key, s3_result_text(res, t, sizeof t));
 		}
 		body[res->bodylen] = 0;
+		/* A 200 that is not a listing (a proxy's page, an empty body)
+		 * would read as "no such keys": prune-backups would see no
+		 * backups. */
+		if (!s3_answer_root((char *)body, res->bodylen, "ListBucketResult"))
+			die(EX_TEMPFAIL, "list s3://%s/%s: the answer (%zu bytes) is not a listing", u.bucket, u.key,
+			    res->bodylen);
 		url_enc = xml_next((char *)body, res->bodylen, &pos, "EncodingType", et, sizeof et) == 1 &&
 		    strcmp(et, "url") == 0;
 		pos = 0;
@@ -125,6 +109,7 @@ main(int argc, char **argv)
 			char key[S3_KEY_MAX * 3 + 1], size[32], lm[64], etag[128], plain[128];
 			const char *ent = (char *)body + cs;
 			size_t p = 0;
+			int dec;
 
 			if (xml_next(ent, cl, &p, "Key", key, sizeof key) != 1 ||
 			    (p = 0, xml_next(ent, cl, &p, "Size", size, sizeof size)) != 1 ||
@@ -133,8 +118,19 @@ main(int argc, char **argv)
 			p = 0;
 			if (xml_next(ent, cl, &p, "ETag", etag, sizeof etag) != 1)
 				etag[0] = 0;
-			if (url_enc && url_decode(key) < 0)
+			dec = url_enc ? s3_answer_url_decode(key) : 0;
+			if (dec == -1)
 				die(EX_DATAERR, "list s3://%s/%s: a key is badly encoded", u.bucket, u.key);
+			if (dec == -2) {
+				log_error("a key holds a NUL byte (%%00); it cannot be listed");
+				odd = 1;
+				continue;
+			}
+			/* Keys come in order, page after page: one that does not
+			 * follow the last means the store is repeating itself. */
+			if (lastkey[0] && strcmp(key, lastkey) <= 0)
+				die(EX_TEMPFAIL, "list s3://%s/%s: the store lists keys again or out of order", u.bucket, u.key);
+			snprintf(lastkey, 3 * S3_KEY_MAX + 1, "%s", key);
 			if (strpbrk(key, "\t\n\r")) {
 				log_error("key '%s' holds a tab or newline; it cannot be listed one per line", key);
 				odd = 1;
@@ -153,9 +149,16 @@ main(int argc, char **argv)
 			pos = 0;
 			xml_next((char *)body, res->bodylen, &pos, "IsTruncated", trunc, sizeof trunc);
 			pos = 0;
-			if (strcmp(trunc, "true") != 0 ||
-			    xml_next((char *)body, res->bodylen, &pos, "NextContinuationToken", token, sizeof token) != 1)
+			if (strcmp(trunc, "true") != 0)
 				token[0] = 0;
+			else if (xml_next((char *)body, res->bodylen, &pos, "NextContinuationToken", token, sizeof token) != 1 ||
+			    !token[0])
+				die(EX_TEMPFAIL, "list s3://%s/%s: the listing says more follows but gives no continuation token",
+				    u.bucket, u.key);
+			else if (strcmp(token, prev) == 0)
+				die(EX_TEMPFAIL, "list s3://%s/%s: the store gave the same continuation token twice", u.bucket,
+				    u.key);
+			snprintf(prev, sizeof prev, "%s", token);
 		}
 		if (fflush(stdout) != 0)
 			die_errno(EX_IOERR, "write to stdout");
@@ -165,5 +168,6 @@ main(int argc, char **argv)
 	free(body);
 	free(q);
 	free(pfx);
+	free(lastkey);
 	return odd ? EX_DATAERR : EX_OK;
 }

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "opt.h"
 #include "s3.h"
+#include "s3_answer.h"
 #include "sig.h"
 #include "xmem.h"
 #include "xml.h"
@@ -126,6 +127,21 @@ flush_batch(void)
 		die(s3_exit_code(res), "delete %zu keys from s3://%s/: %s", nbatch, u.bucket,
 		    s3_result_text(res, t, sizeof t));
 	}
+	/* A 200 proves nothing by itself: an <Error> as the whole answer is a
+	 * failed request, and anything but a DeleteResult ("hello", a proxy's
+	 * page) says nothing of the keys, none of which is then called
+	 * deleted. */
+	if (s3_answer_root((char *)body, res->bodylen, "Error")) {
+		char code[64] = "";
+		size_t p = 0;
+
+		xml_next((char *)body, res->bodylen, &p, "Code", code, sizeof code);
+		die(EX_TEMPFAIL, "delete %zu keys from s3://%s/: the store answered 200 with an error (%s); try again",
+		    nbatch, u.bucket, code[0] ? code : "no code");
+	}
+	if (!s3_answer_root((char *)body, res->bodylen, "DeleteResult"))
+		die(EX_TEMPFAIL, "delete %zu keys from s3://%s/: the answer (%zu bytes) is not a DeleteResult; whether "
+		    "they were deleted is unknown", nbatch, u.bucket, res->bodylen);
 	/* Quiet mode: the answer lists only the keys that failed. */
 	{
 		char (*failed)[S3_KEY_MAX + 1] = xcalloc(nbatch, sizeof *failed);

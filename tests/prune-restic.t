@@ -9,7 +9,9 @@
 . "$(dirname "$0")/support/lib.sh"
 plan 12
 export TZ=UTC RESTIC_PASSWORD=pgops-test RESTIC_REPOSITORY=$T/repo RESTIC_CACHE_DIR=$T/cache
-python3 "$TOP/tests/support/prune-calendar.py" >"$T/times"
+# Only the entries already in the past: a backup dated in the future counts
+# for nothing with prune-backups (restic counts it; prune-backups.t tests it).
+python3 "$TOP/tests/support/prune-calendar.py" | awk -v now="$(date -u '+%Y-%m-%d %H:%M:%S')" '$0 < now' >"$T/times"
 restic init -q >/dev/null 2>&1
 echo data >"$T/file"
 # restic spends most of its time deriving its key; four at a time.

@@ -1,5 +1,6 @@
 /* libFuzzer target for the parsers of S3 and credential answers: lib/xml
- * (xml_next, xml_span, xml_decode), lib/json (json_get_string) and lib/ini
+ * (xml_next, xml_span, xml_decode), lib/s3_answer (the root element, url
+ * decoding of listed keys), lib/json (json_get_string) and lib/ini
  * (ini_get). Properties: nothing reads outside the input, decoded text
  * always fits and is NUL-terminated, and a value found is found again when
  * looked up twice. */
@@ -9,6 +10,7 @@
 
 #include "ini.h"
 #include "json.h"
+#include "s3_answer.h"
 #include "xml.h"
 
 int
@@ -22,6 +24,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf, data, size);
 	buf[size] = 0;
+	/* The root is one of the names or none; decoding never lengthens a
+	 * key, and a decoded key holds no NUL before its end. */
+	if (s3_answer_root(buf, size, "ListBucketResult") && s3_answer_root(buf, size, "DeleteResult"))
+		abort();
+	{
+		size_t before = strlen(buf);
+		char *k = strdup(buf);
+
+		if (k && s3_answer_url_decode(k) == 0 && strlen(k) > before)
+			abort();
+		free(k);
+	}
 	while ((r = xml_span(buf, size, &pos, "Contents", &s, &l)) == 1) {
 		size_t p = 0;
 

@@ -2,8 +2,7 @@
 """The backup calendar for prune-backups' tests, one UTC time per line
 ("YYYY-MM-DD HH:MM:SS"): a borg-style mix of frequent recent backups and
 sparse old ones, with year boundaries, ISO week 53 (2026 has one: Dec 28 to
-Jan 3 2027), two backups in the same second, and a few dated after the
-test's --now."""
+Jan 3 2027) and two backups in the same second."""
 times = [
     # ISO week 53 of 2026 and the turn of the year.
     "2027-01-03 23:00:00", "2027-01-01 00:00:00", "2026-12-31 23:59:59", "2026-12-28 01:00:00",
