@@ -42,8 +42,11 @@ for f in $FIXTURES; do
 	is "$rc" 0 "$f: pgrestore-stream restores pgdump-stream's dump"
 	[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
 	same "ours_$f" "$f" "$f, pgdump-stream -> pgrestore-stream"
-	run pgrestore-stream -1 "$C dbname=pgd_$f" "$T/$f.pgd.sql"
-	is "$rc" 0 "$f: pgrestore-stream -1 restores pg_dump's plain dump"
+	# pg_dump wraps large objects in BEGIN/COMMIT, which -1 refuses (the
+	# dump would commit part of the restore): such a dump goes without it.
+	if grep -q '^SELECT pg_catalog.lo_create' "$T/$f.pgd.sql"; then one=; else one=-1; fi
+	run pgrestore-stream $one "$C dbname=pgd_$f" "$T/$f.pgd.sql"
+	is "$rc" 0 "$f: pgrestore-stream ${one:+-1 }restores pg_dump's plain dump"
 	[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
 	same "pgd_$f" "$f" "$f, pg_dump -> pgrestore-stream"
 	run pgrestore-stream --drill "$C dbname=postgres" "$T/$f.sql"
