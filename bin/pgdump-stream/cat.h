@@ -22,6 +22,19 @@
 	" and not exists (select 1 from pg_depend e where e.classid = " STR(cls) \
 	" and e.objid = " col " and e.deptype in ('e','i'))"
 
+/* A function's qualified name without its arguments, for the statements
+ * that take a name (CREATE OPERATOR, ACCESS METHOD, LANGUAGE, CONVERSION;
+ * an overloaded one is told apart by the types given elsewhere). */
+#define PROC_NAME(col) \
+	"(select quote_ident(pn.nspname) || '.' || quote_ident(p.proname) from pg_proc p" \
+	" join pg_namespace pn on pn.oid = p.pronamespace where p.oid = " col ")"
+
+/* "name 'value', ..." from an options array column (FDWs, servers, user
+ * mappings, foreign tables and their columns), or NULL. */
+#define OPTIONS_SQL(col) \
+	"(select string_agg(quote_ident(o.option_name) || ' ' || quote_literal(o.option_value), ', ')" \
+	" from pg_options_to_table(" col ") o)"
+
 /* ---- catalog.c */
 /* A catalog query's rows; errors fail through lib/pgq. */
 PGresult *cat_rows(const struct catalog *cat, const char *sql);

@@ -12,11 +12,6 @@
 #include "xmem.h"
 #include "cat.h"
 
-/* "OPTIONS (name 'value', ...)" from an options array column, or nothing. */
-#define OPTIONS_SQL(col) \
-	"(select string_agg(quote_ident(o.option_name) || ' ' || quote_literal(o.option_value), ', ')" \
-	" from pg_options_to_table(" col ") o)"
-
 static void
 options_clause(struct sbuf *b, const PGresult *r, int i, int col, const char *lead)
 {

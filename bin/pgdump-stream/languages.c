@@ -12,10 +12,6 @@
 #include "xmem.h"
 #include "cat.h"
 
-#define PROC_QNAME(col) \
-	"(select quote_ident(pn.nspname) || '.' || quote_ident(p.proname) from pg_proc p" \
-	" join pg_namespace pn on pn.oid = p.pronamespace where p.oid = " col ")"
-
 void
 languages_load(struct catalog *cat)
 {
@@ -24,9 +20,9 @@ languages_load(struct catalog *cat)
 	if (!cat_whole(cat))
 		return;
 	r = cat_rows(cat, "select l.oid, l.lanname, l.lanpltrusted, pg_get_userbyid(l.lanowner) as owner,"
-	    " " PROC_QNAME("l.lanplcallfoid") " as handler,"
-	    " case when l.laninline <> 0 then " PROC_QNAME("l.laninline") " end as inline,"
-	    " case when l.lanvalidator <> 0 then " PROC_QNAME("l.lanvalidator") " end as validator"
+	    " " PROC_NAME("l.lanplcallfoid") " as handler,"
+	    " case when l.laninline <> 0 then " PROC_NAME("l.laninline") " end as inline,"
+	    " case when l.lanvalidator <> 0 then " PROC_NAME("l.lanvalidator") " end as validator"
 	    " from pg_language l where l.oid >= 16384 and l.lanispl" NOT_EXT(C_LANGUAGE, "l.oid") " order by 1");
 	const int c_oid = pgq_col(r, "oid"), c_name = pgq_col(r, "lanname"), c_trusted = pgq_col(r, "lanpltrusted"),
 	    c_owner = pgq_col(r, "owner"), c_handler = pgq_col(r, "handler"), c_inline = pgq_col(r, "inline"),
@@ -140,7 +136,7 @@ conversions_load(struct catalog *cat)
 {
 	PGresult *r = cat_rows(cat, "select c.oid, c.connamespace, n.nspname, c.conname, c.condefault,"
 	    " pg_encoding_to_char(c.conforencoding) as src, pg_encoding_to_char(c.contoencoding) as dst,"
-	    " " PROC_QNAME("c.conproc") " as func, pg_get_userbyid(c.conowner) as owner"
+	    " " PROC_NAME("c.conproc") " as func, pg_get_userbyid(c.conowner) as owner"
 	    " from pg_conversion c join pg_namespace n on n.oid = c.connamespace"
 	    " where c.oid >= 16384" NOT_EXT(C_CONVERSION, "c.oid") " order by 1");
 	const int c_oid = pgq_col(r, "oid"), c_nsp = pgq_col(r, "connamespace"), c_nspname = pgq_col(r, "nspname"),

@@ -13,13 +13,6 @@
 #include "xmem.h"
 #include "cat.h"
 
-/* A function's qualified name without its arguments, for CREATE OPERATOR
- * and CREATE ACCESS METHOD, which take a name (an overloaded one is told
- * apart by the argument types the statement gives elsewhere). */
-#define PROC_NAME(col) \
-	"(select quote_ident(pn.nspname) || '.' || quote_ident(p.proname) from pg_proc p" \
-	" join pg_namespace pn on pn.oid = p.pronamespace where p.oid = " col ")"
-
 void
 access_methods_load(struct catalog *cat)
 {
@@ -161,6 +154,23 @@ members_sql(struct sbuf *b, const PGresult *m, int lo, int hi, int *first)
 	}
 }
 
+/* The rest of a family's or class's statements: owner and comment, named
+ * "name USING am" (q, which becomes its target), and its DROP. */
+static void
+using_finish(struct catalog *cat, struct dobj *d, const char *kw, struct sbuf *q, struct sbuf *b, const char *owner)
+{
+	struct sbuf w = { 0 };
+
+	cat_owner_to(cat, b, kw, q->s, owner);
+	sbuf_printf(&w, "%s %s", kw, q->s);
+	cat_comment_on(b, w.s, cat_comment_for(cat, d->classid, d->oid, 0));
+	d->create = sbuf_take(b);
+	cat_drop_stmt(cat, d, kw, q->s);
+	free(d->target);
+	d->target = sbuf_take(q);
+	sbuf_free(&w);
+}
+
 /* Operator families, with their loose members (those not in a class). */
 void
 opfamilies_load(struct catalog *cat)
@@ -174,7 +184,7 @@ opfamilies_load(struct catalog *cat)
 	    c_opfname = pgq_col(r, "opfname"), c_am = pgq_col(r, "am"), c_owner = pgq_col(r, "owner");
 
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct sbuf b = { 0 }, q = { 0 }, w = { 0 };
+		struct sbuf b = { 0 }, q = { 0 };
 		struct dobj *d;
 		int lo, hi, first = 1;
 
@@ -190,14 +200,7 @@ opfamilies_load(struct catalog *cat)
 			members_sql(&b, m, lo, hi, &first);
 			sbuf_puts(&b, ";\n");
 		}
-		cat_owner_to(cat, &b, "OPERATOR FAMILY", q.s, V(r, i, c_owner));
-		sbuf_printf(&w, "OPERATOR FAMILY %s", q.s);
-		cat_comment_on(&b, w.s, cat_comment_for(cat, C_OPFAMILY, d->oid, 0));
-		d->create = sbuf_take(&b);
-		cat_drop_stmt(cat, d, "OPERATOR FAMILY", q.s);
-		free(d->target);
-		d->target = sbuf_take(&q);
-		sbuf_free(&w);
+		using_finish(cat, d, "OPERATOR FAMILY", &q, &b, V(r, i, c_owner));
 	}
 	PQclear(r);
 	PQclear(m);
@@ -222,7 +225,7 @@ opclasses_load(struct catalog *cat)
 	    c_own = pgq_col(r, "own_family"), c_owner = pgq_col(r, "owner");
 
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct sbuf b = { 0 }, q = { 0 }, w = { 0 };
+		struct sbuf b = { 0 }, q = { 0 };
 		struct dobj *d;
 		int lo, hi, first = 1;
 
@@ -249,14 +252,7 @@ opclasses_load(struct catalog *cat)
 		if (first)
 			sbuf_printf(&b, "STORAGE %s", V(r, i, c_intype));
 		sbuf_puts(&b, ";\n");
-		cat_owner_to(cat, &b, "OPERATOR CLASS", q.s, V(r, i, c_owner));
-		sbuf_printf(&w, "OPERATOR CLASS %s", q.s);
-		cat_comment_on(&b, w.s, cat_comment_for(cat, C_OPCLASS, d->oid, 0));
-		d->create = sbuf_take(&b);
-		cat_drop_stmt(cat, d, "OPERATOR CLASS", q.s);
-		free(d->target);
-		d->target = sbuf_take(&q);
-		sbuf_free(&w);
+		using_finish(cat, d, "OPERATOR CLASS", &q, &b, V(r, i, c_owner));
 	}
 	PQclear(r);
 	PQclear(m);

@@ -637,8 +637,7 @@ relations_load(struct catalog *cat, const struct oidset *nodata)
 	    " (select spcname from pg_tablespace where oid = c.reltablespace) as tablespace,"
 	    " (select quote_ident(s.srvname) from pg_foreign_table ft join pg_foreign_server s on s.oid = ft.ftserver"
 	    "   where ft.ftrelid = c.oid) as ftserver,"
-	    " (select string_agg(quote_ident(o.option_name) || ' ' || quote_literal(o.option_value), ', ')"
-	    "   from pg_foreign_table ft, pg_options_to_table(ft.ftoptions) o where ft.ftrelid = c.oid) as ftoptions"
+	    " (select " OPTIONS_SQL("ft.ftoptions") " from pg_foreign_table ft where ft.ftrelid = c.oid) as ftoptions"
 	    " from pg_class c join pg_namespace n on n.oid = c.relnamespace left join pg_am am on am.oid = c.relam"
 	    " where c.oid >= 16384 and c.relkind in ('r','p','v','m','S','f') order by 1");
 	rc = rel_cols(r);
