@@ -2,7 +2,7 @@
 # gzverify as a user runs it: options, every exit code, messages, pass-through
 # modes, checksums, the dump trailer, signals and closed pipes.
 . "$(dirname "$0")/support/lib.sh"
-plan 65
+plan 69
 
 seq 1 200000 >"$T/data"
 gzip -c "$T/data" >"$T/a.gz"
@@ -176,4 +176,54 @@ wait $pid
 is "$?" 143 "SIGTERM exits 143"
 like "$T/err" 'interrupted by SIGTERM' "and says so"
 kill $holder 2>/dev/null
+# A stalled pipe: --input-timeout gives up (75); the default waits.
+mkfifo "$T/fifo2"
+sleep 30 >"$T/fifo2" &
+holder=$!
+run gzverify --input-timeout 1s "$T/fifo2"
+is "$rc" 75 "--input-timeout 1s on a pipe that stalls: 75"
+like "$T/err" "$T/fifo2: no input for 1000 ms" "naming the input and the wait"
+kill $holder 2>/dev/null
+
+# Issue 20 item 16: "the CPUs" is what the cgroup's CPU limit allows, not
+# the machine's count: a 1-CPU quota gets one thread.
+cg=
+if [ "$(id -u)" = 0 ] && [ "$(nproc)" -ge 2 ]; then
+	if [ -w /sys/fs/cgroup/cpu/cpu.cfs_quota_us ] && mkdir "/sys/fs/cgroup/cpu/pgops-$$" 2>/dev/null; then
+		cg=/sys/fs/cgroup/cpu/pgops-$$
+		echo 100000 >"$cg/cpu.cfs_period_us" && echo 100000 >"$cg/cpu.cfs_quota_us" || cg=
+	elif [ -e /sys/fs/cgroup/cgroup.subtree_control ] && grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control &&
+		mkdir "/sys/fs/cgroup/pgops-$$" 2>/dev/null; then
+		cg=/sys/fs/cgroup/pgops-$$
+		echo "100000 100000" >"$cg/cpu.max" || cg=
+	fi
+fi
+if [ -n "$cg" ]; then
+	cg_rm() { rmdir "$cg"; }
+	on_exit cg_rm
+	mkfifo "$T/fifo3"
+	sleep 30 >"$T/fifo3" &
+	holder=$!
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2/gzverify" "$3"' sh "$cg" "$PGOPS_BIN" "$T/fifo3" 2>"$T/err" &
+	pid=$!
+	i=0
+	until ls -l /proc/$pid/fd 2>/dev/null | grep -q fifo3 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	is "$(ls /proc/$pid/task | wc -l)" 1 "under a 1-CPU quota on $(nproc) CPUs: no worker threads"
+	kill -TERM $pid
+	wait $pid
+	kill $holder 2>/dev/null
+	sleep 30 >"$T/fifo3" &
+	holder=$!
+	"$PGOPS_BIN/gzverify" "$T/fifo3" 2>"$T/err" &
+	pid=$!
+	i=0
+	until ls -l /proc/$pid/fd 2>/dev/null | grep -q fifo3 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	is "$(ls /proc/$pid/task | wc -l)" "$(($(nproc) + 1))" "outside it: one per CPU (and the main thread)"
+	kill -TERM $pid
+	wait $pid
+	kill $holder 2>/dev/null
+else
+	skip "no writable cgroup CPU controller here (needs root)"
+	skip "no writable cgroup CPU controller here (needs root)"
+fi
 done_testing

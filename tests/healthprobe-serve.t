@@ -4,7 +4,7 @@
 # within a period, wrk load with flat memory, idle connections that must not
 # block anyone, and SIGTERM's drain.
 . "$(dirname "$0")/support/lib.sh"
-plan 32
+plan 36
 https_start web
 pg_start
 run healthprobe serve web="$web_URL/ok"
@@ -137,6 +137,92 @@ except Exception:
 print("closed" if closed and 4 <= time.time() - t <= 8 else "open")
 ' "$port" >"$T/slow"
 is "$(cat "$T/slow")" closed "a half-sent request head is dropped after 5 s"
+
+# Issue 20 item 18. Held keep-alive connections beyond the cap: the oldest
+# idle one makes room for the new client.
+port2=$(free_port)
+(ulimit -n 4096; exec healthprobe serve --listen ":$port2" web="$web_URL/ok") >"$T/serve2.log" 2>&1 &
+spid2=$!
+kill_serve2() { kill "$spid2"; }
+on_exit kill_serve2
+healthprobe --wait 10s --interval 100ms "http://127.0.0.1:$port2/health" >/dev/null 2>&1
+hold() { # PORT N READYFILE [idle]: N connections, each with one answered request
+	# (or none: idle), then held
+	python3 -c '
+import resource, socket, sys, time
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+port, n = int(sys.argv[1]), int(sys.argv[2])
+socks = []
+for _ in range(n):
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        socks.append(s)
+        if len(sys.argv) < 5:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.recv(4096)
+    except OSError:
+        pass
+open(sys.argv[3], "w").write(str(len(socks)))
+time.sleep(30)
+' "$@" &
+}
+hold "$port2" 1030 "$T/held2"
+held=$!
+wait_file "$T/held2" 60
+run healthprobe -t 2s "http://127.0.0.1:$port2/health"
+is "$rc" 0 "1,030 held keep-alive connections: a new client is still answered (the oldest idle one goes)"
+kill $held 2>/dev/null
+
+# With the descriptor limit below the cap: no busy loop on EMFILE, and new
+# clients are still answered.
+port3=$(free_port)
+(ulimit -n 40; exec healthprobe serve --listen ":$port3" web="$web_URL/ok") >"$T/serve3.log" 2>&1 &
+spid3=$!
+kill_serve3() { kill "$spid3"; }
+on_exit kill_serve3
+healthprobe --wait 10s --interval 100ms "http://127.0.0.1:$port3/health" >/dev/null 2>&1
+hold "$port3" 60 "$T/held3" idle
+held=$!
+wait_file "$T/held3" 60
+sleep 0.5
+cpu() { awk '{print $14 + $15}' "/proc/$spid3/stat"; }
+c0=$(cpu)
+sleep 2
+c1=$(cpu)
+[ $((c1 - c0)) -lt 100 ]
+ok $? "60 connections over a 40-descriptor limit: no busy loop ($((c1 - c0)) CPU ticks in 2 s)"
+run healthprobe -t 2s "http://127.0.0.1:$port3/health"
+is "$rc" 0 "and a new client is answered"
+kill $held 2>/dev/null
+
+# 64 checks with 63-character names and a long service name: /health is
+# whole JSON and /metrics whole.
+port4=$(free_port)
+set --
+for i in $(seq 10 73); do set -- "$@" "c$i$(printf '%060d' 0)=tcp://127.0.0.1:1"; done
+svc=$(printf '"%.0s' $(seq 1 200))
+healthprobe serve --listen ":$port4" --period 1s --service "$svc" "$@" >"$T/serve4.log" 2>&1 &
+spid4=$!
+kill_serve4() { kill "$spid4"; }
+on_exit kill_serve4
+healthprobe --wait 10s --interval 100ms "http://127.0.0.1:$port4/health" >/dev/null 2>&1
+sleep 1.5
+python3 -c '
+import json, sys, urllib.request, urllib.error
+port = sys.argv[1]
+try:
+    body = urllib.request.urlopen("http://127.0.0.1:%s/health" % port, timeout=5).read()
+except urllib.error.HTTPError as e:
+    body = e.read()
+d = json.loads(body)
+assert len(d["checks"]) == 64 and d["service"] == "\"" * 200, d
+m = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % port, timeout=5).read().decode()
+assert m.count("healthprobe_check_up{") == 64 and m.count("healthprobe_check_latency_seconds{") == 64, m[-300:]
+assert m.endswith("healthprobe_uptime_seconds %s\n" % m.rsplit(" ", 1)[1].strip()), m[-200:]
+print("whole")
+' "$port4" >"$T/big" 2>&1
+is "$(cat "$T/big")" whole "64 long check names: /health is valid JSON with all 64, /metrics holds every line"
+kill "$spid4"
 
 # SIGTERM: not ready at once, exit 143 after the drain.
 kill -TERM $spid

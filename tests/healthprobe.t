@@ -5,7 +5,7 @@
 # freshness on real files; retries, --wait, -- COMMAND, JSON, exit codes.
 . "$(dirname "$0")/support/lib.sh"
 . "$TOP/tests/support/pki.sh"
-plan 57
+plan 60
 pki_make "$T/pki"
 P=$T/pki
 https_start web
@@ -130,6 +130,19 @@ is "$rc" 0 "and passes --max-age 2d"
 head -c 10 /dev/zero >"$T/bk/db-2.sql.gz"
 run healthprobe --min-size 1K backup:$T/bk
 like "$T/err" 'newest backup db-2.sql.gz is 10 bytes \(minimum 1024\)' "a fresh but tiny backup fails --min-size"
+# Issue 20 item 22: a file dated in the future (a wrong clock, restored
+# files) does not silence the alarm; a minute ahead is clock skew.
+mkdir "$T/bkf"
+head -c 2048 /dev/zero >"$T/bkf/db-old.sql.gz"
+touch -d '30 hours ago' "$T/bkf/db-old.sql.gz"
+head -c 2048 /dev/zero >"$T/bkf/db-ahead.sql.gz"
+touch -d '2 days' "$T/bkf/db-ahead.sql.gz"
+run healthprobe backup:$T/bkf
+is "$rc" 1 "a file dated 2 days ahead does not count: the newest real backup is 30 h old"
+like "$T/err" 'db-ahead.sql.gz.*future' "the future-dated file is named"
+touch -d '1 minute' "$T/bkf/db-ahead.sql.gz"
+run healthprobe backup:$T/bkf
+is "$rc" 0 "a minute ahead is clock skew: fresh"
 
 # Retries and waiting for a service to come up.
 port=$(free_port)

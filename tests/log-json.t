@@ -7,7 +7,7 @@
 . "$(dirname "$0")/support/lib.sh"
 progs=$(cd "$PGOPS_BIN" && ls)
 nprogs=$(echo "$progs" | wc -w)
-plan $((nprogs + 5))
+plan $((nprogs + 7))
 pg_start
 s3_start bkt
 export AWS_EC2_METADATA_DISABLED=true HOME=$T
@@ -33,6 +33,7 @@ collect() { # PROG ARGS...: run it, append its stderr to $T/log.PROG
 collect gzverify $J "$T/nonexistent"
 collect gzverify $J "$T/bad.gz"
 collect gzverify $J "$odd"
+collect gzverify $J "$T/$(printf 'not\377utf8')"
 collect gzverify $J --no-such-option
 collect gzverify $J --progress "$T/in.gz"
 collect prune-backups $J "$T/nonexistent"
@@ -109,4 +110,8 @@ ok $? "a hostile file name is escaped inside msg"
 like "$T/log.prune-backups" '"msg":"keep db-20261130T000000Z' "prune-backups --explain: a log line per backup"
 like "$T/log.healthprobe" '"msg":"cannot execute|"level":"warn","msg":"failure ping failed' "healthprobe job's warnings are JSON"
 like "$T/log.migrate-apply" '"level":"info","msg":"applied 1 t' "migrate-apply's progress is JSON"
+like "$T/log.gzverify" 'not\\ufffdutf8' "a byte that is not UTF-8 becomes U+FFFD, escaped"
+printf 'db-20261130T000000Z\377.gz\ndb-20261129T000000Z.gz\n' | prune-backups --keep-last 1 --json >"$T/pj"
+is "$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))["backups"][0]["name"].encode("unicode_escape").decode())' "$T/pj" 2>&1)" \
+	"db-20261130T000000Z\\ufffd.gz" "prune-backups --json with a name that is not UTF-8 is UTF-8 JSON"
 done_testing

@@ -11,24 +11,9 @@ s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
 export AWS_EC2_METADATA_DISABLED=true HOME=$T
-S3_PORT=$(cat "$T/s3.port")
 head -c 12000000 /dev/urandom >"$T/in"
 want=$(sha256sum <"$T/in" | cut -d' ' -f1)
 
-# proxy NAME RULE...: a fresh proxy; sets PX (its endpoint) and PXLOG.
-proxy() {
-	[ -n "${PX_PID:-}" ] && kill "$PX_PID" 2>/dev/null && wait "$PX_PID" 2>/dev/null
-	PXLOG=$T/proxy-$1.log
-	rm -f "$T/px.port"
-	: >"$PXLOG"
-	shift
-	node "$TOP/tests/s3/faultproxy.js" "$S3_PORT" "$T/px.port" "$PXLOG" "$@" >"$T/px.out" 2>&1 &
-	PX_PID=$!
-	wait_file "$T/px.port" 30
-	PX="http://127.0.0.1:$(cat "$T/px.port")"
-}
-stop_proxy() { [ -n "${PX_PID:-}" ] && kill "$PX_PID"; }
-on_exit stop_proxy
 # up NAME KEY [s3put options]: uploads $T/in through the proxy.
 up() {
 	name=$1 key=$2

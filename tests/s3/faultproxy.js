@@ -15,7 +15,13 @@
 //   body200   answer 200 with the canned body ARG1: error (an <Error>),
 //             html (a proxy's page), hello, notoken (a truncated listing
 //             without a token), sametoken (a listing that always gives the
-//             token "t"), nulkey (a url-encoded key holding %00)
+//             token "t"), nulkey (a url-encoded key holding %00), crkey
+//             (one holding a carriage return), esckey (one holding a
+//             terminal escape)
+//   fwd500    forward, and answer 500 InternalError whatever the store said
+//             (a Complete that succeeded on the store but not on the wire)
+//   emptyetag forward, and empty every <ETag> of the store's answer (as
+//             Ceph RGW answers CompleteMultipartUpload)
 //   range     answer a ranged GET itself with 206 and as many zero bytes as
 //             asked for, but ARG1 "shift": a Content-Range one byte later;
 //             "etag": the right Content-Range and another ETag
@@ -74,6 +80,29 @@ const server = http.createServer((req, res) => {
         req.pipe(up);
         return;
       }
+      case 'fwd500':
+      case 'emptyetag': {
+        const up = http.request({ host: '127.0.0.1', port: upPort, method: req.method, path: req.url,
+          headers: req.headers }, (ur) => {
+          const chunks = [];
+          ur.on('data', (c) => chunks.push(c));
+          ur.on('end', () => {
+            if (rule.kind === 'fwd500') {
+              res.writeHead(500, { 'Content-Type': 'application/xml' });
+              res.end(errorXml('InternalError'));
+              return;
+            }
+            const body = Buffer.concat(chunks).toString().replace(/<ETag>[^<]*<\/ETag>/g, '<ETag></ETag>');
+            const headers = { ...ur.headers, 'content-length': String(Buffer.byteLength(body)) };
+            delete headers['transfer-encoding'];
+            res.writeHead(ur.statusCode, headers);
+            res.end(body);
+          });
+        });
+        up.on('error', () => req.socket.destroy());
+        req.pipe(up);
+        return;
+      }
       case 'body200': {
         const lbr = (inner) => `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult>` +
           `<Name>bkt</Name><EncodingType>url</EncodingType>${inner}</ListBucketResult>`;
@@ -86,6 +115,8 @@ const server = http.createServer((req, res) => {
           notoken: lbr(`${entry('f/a')}<IsTruncated>true</IsTruncated>`),
           sametoken: lbr(`${entry('f/a')}<IsTruncated>true</IsTruncated><NextContinuationToken>t</NextContinuationToken>`),
           nulkey: lbr(`${entry('f/a%00b')}${entry('f/c')}<IsTruncated>false</IsTruncated>`),
+          crkey: lbr(`${entry('f/a%0Db')}${entry('f/c')}<IsTruncated>false</IsTruncated>`),
+          esckey: lbr(`${entry('f/a%1B%5B2Jb')}${entry('f/c')}<IsTruncated>false</IsTruncated>`),
         };
         req.resume();
         req.on('end', () => {

@@ -61,6 +61,26 @@ done_testing() { [ "$_failed" = 0 ]; exit $?; }
 # The servers (PostgreSQL, S3, web) and their helpers, shared with make demo.
 . "$TOP/tests/support/servers.sh"
 
+# proxy NAME RULE...: a fresh fault-injecting proxy (tests/s3/faultproxy.js)
+# in front of the s3_start server; sets PX (its endpoint) and PXLOG (its log
+# of every request and what it did with it).
+proxy() {
+	if [ -n "${PX_PID:-}" ]; then
+		kill "$PX_PID" 2>/dev/null && wait "$PX_PID" 2>/dev/null
+	else
+		on_exit stop_proxy
+	fi
+	PXLOG=$T/proxy-$1.log
+	rm -f "$T/px.port"
+	: >"$PXLOG"
+	shift
+	node "$TOP/tests/s3/faultproxy.js" "$(cat "$T/s3.port")" "$T/px.port" "$PXLOG" "$@" >"$T/px.out" 2>&1 &
+	PX_PID=$!
+	wait_file "$T/px.port" 30
+	PX="http://127.0.0.1:$(cat "$T/px.port")"
+}
+stop_proxy() { [ -n "${PX_PID:-}" ] && kill "$PX_PID"; }
+
 # pg_standby NAME on|off: a streaming standby of the pg_start cluster, made
 # with pg_basebackup, on its own free port (hot_standby on or off; off keeps
 # it refusing connections as "not accepting connections", like a server
