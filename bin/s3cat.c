@@ -109,6 +109,18 @@ main(int argc, char **argv)
 	if (s3_request(&c, &(struct s3_req){ .method = "HEAD", .key = u.key }, res) < 0) {
 		if (sig_caught())
 			sig_exit();
+		/* A HEAD answer has no body, so a 403 comes without the store's
+		 * reason; the first byte's GET brings it (AccessDenied,
+		 * SignatureDoesNotMatch, ...). */
+		if (res->status == 403 && !res->code[0]) {
+			struct s3_result *why = xmalloc(sizeof *why);
+
+			if (s3_request(&c, &(struct s3_req){ .method = "GET", .key = u.key,
+			    .headers = (const char *[]){ "Range: bytes=0-0" }, .nheaders = 1, .flags = S3_NO_RETRY },
+			    why) < 0 && why->code[0])
+				memcpy(res, why, sizeof *res);
+			free(why);
+		}
 		die(s3_exit_code(res), "s3://%s/%s: %s", u.bucket, u.key,
 		    res->status == 404 ? "no such key (or bucket)" : s3_result_text(res, t, sizeof t));
 	}

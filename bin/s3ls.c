@@ -26,7 +26,7 @@ S3_USAGE_OPTS
 "  -h, --help                    show this help and exit\n"
 "      --version                 show the version and exit\n"
 "\n"
-"Exit status: 0 listed, 64 usage, 65 a key holds a tab or newline (listed\n"
+"Exit status: 0 listed, 64 usage, 65 a key holds a control character (listed\n"
 "without it), 66 no such bucket, 69 cannot connect, 74 write error, 75\n"
 "server errors after retries, 77 credentials refused, 78 configuration error.\n";
 
@@ -131,8 +131,8 @@ main(int argc, char **argv)
 			if (lastkey[0] && strcmp(key, lastkey) <= 0)
 				die(EX_TEMPFAIL, "list s3://%s/%s: the store lists keys again or out of order", u.bucket, u.key);
 			snprintf(lastkey, 3 * S3_KEY_MAX + 1, "%s", key);
-			if (strpbrk(key, "\t\n\r")) {
-				log_error("key '%s' holds a tab or newline; it cannot be listed one per line", key);
+			if (opt_has_control(key)) {
+				log_error("key '%s' holds a control character; it cannot be listed one per line", key);
 				odd = 1;
 				continue;
 			}

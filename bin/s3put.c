@@ -141,6 +141,7 @@ struct upload {
 	char upload_id[1024];
 	char qid[3100];    /* "uploadId=<encoded id>", the query of every part */
 	char (*etags)[72];
+	unsigned char (*md5s)[16]; /* each part's MD5: the multipart ETag */
 	int err_ex;
 	char err[4096];     /* the first failure: room for a 1024-byte key and the store's message */
 
@@ -205,10 +206,19 @@ parse_args(int argc, char **argv)
 		case O_VERIFY_GZIP: opt.verify_gzip = 1; break;
 		case O_REQUIRE_TRAILER: opt.require_trailer = 1; break;
 		case O_IF_NONE_MATCH: opt.if_none_match = 1; break;
-		case O_CONTENT_TYPE: opt.content_type = optarg; break;
-		case O_STORAGE_CLASS: opt.storage_class = optarg; break;
+		case O_CONTENT_TYPE:
+			opt_header_value("--content-type", optarg);
+			opt.content_type = optarg;
+			break;
+		case O_STORAGE_CLASS:
+			opt_header_value("--storage-class", optarg);
+			opt.storage_class = optarg;
+			break;
 		case O_SSE: opt.sse = optarg; break;
-		case O_SSE_KMS: opt.sse_kms = optarg; break;
+		case O_SSE_KMS:
+			opt_header_value("--sse-kms-key-id", optarg);
+			opt.sse_kms = optarg;
+			break;
 		case O_METADATA:
 			if (opt.nmeta == MAX_META)
 				opt_usage_error("--metadata: at most %d", MAX_META);
@@ -269,8 +279,6 @@ parse_args(int argc, char **argv)
 			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
 				opt_usage_error("--metadata value for '%.*s' must be printable ASCII", (int)(eq - m), m);
 	}
-	if (opt.s3.unsigned_payload && opt.s3.endpoint && strncmp(opt.s3.endpoint, "https://", 8) != 0)
-		opt_usage_error("--unsigned-payload is only allowed over https");
 }
 
 /* Headers that describe the object, for the single PUT or the Create. */
@@ -361,6 +369,7 @@ upload_part(struct upload *u, struct s3_conn *c, struct slot *sl, struct s3_resu
 		    sl->num, opt.url.bucket, opt.url.key);
 	} else {
 		strcpy(u->etags[sl->num - 1], res->etag);
+		hex_decode(u->md5s[sl->num - 1], 16, md5h, 32);
 	}
 }
 
@@ -371,7 +380,10 @@ worker(void *arg)
 	struct upload *u = w->u;
 	struct s3_result *res = xmalloc(sizeof *res);
 
-	sig_block_thread();
+	/* A signal ends the request in flight within 100 ms (lib/deadline),
+	 * not at its --timeout: Kubernetes kills the pod 30 s after SIGTERM,
+	 * and the upload must be aborted before that. */
+	sig_cancel_thread();
 	for (;;) {
 		struct slot *sl;
 
@@ -626,12 +638,35 @@ multipart_create(struct upload *u)
 	return u->err_ex ? -1 : 0;
 }
 
-/* The reader: hands the first part (in slot 0) over, then reads the rest
- * into free slots, until the input ends, something fails or a signal. */
+/* Waits on cv for at most 100 ms: the signal handler runs in this thread
+ * and cannot wake a condition variable. */
 static void
-multipart_read(struct upload *u, int more)
+cond_wait_slice(struct upload *u)
 {
-	for (unsigned si = 0;;) {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 100 * 1000000L;
+	if (ts.tv_nsec >= 1000000000L)
+		ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+	pthread_cond_timedwait(&u->cv, &u->mu, &ts);
+}
+
+/* The reader: hands the npre parts read before (in slots 0 to npre - 1)
+ * over, then reads the rest into free slots, until the input ends,
+ * something fails or a signal. */
+static void
+multipart_read(struct upload *u, unsigned npre, int more)
+{
+	/* The parts read before the upload began, all full but the last. */
+	pthread_mutex_lock(&u->mu);
+	for (unsigned i = 0; i + 1 < npre; i++) {
+		u->slots[i].num = ++u->nparts;
+		u->queue[(u->qhead + u->qlen) % u->nslots] = i;
+		u->qlen++;
+	}
+	pthread_mutex_unlock(&u->mu);
+	for (unsigned si = npre - 1;;) {
 		pthread_mutex_lock(&u->mu);
 		u->slots[si].num = ++u->nparts;
 		u->queue[(u->qhead + u->qlen) % u->nslots] = si;
@@ -648,7 +683,7 @@ multipart_read(struct upload *u, int more)
 				;
 			if (si < u->nslots || u->stop || sig_caught())
 				break;
-			pthread_cond_wait(&u->cv, &u->mu);
+			cond_wait_slice(u);
 		}
 		pthread_mutex_unlock(&u->mu);
 		if (u->stop || sig_caught())
@@ -676,46 +711,69 @@ multipart_read(struct upload *u, int more)
 	}
 }
 
-/* A Complete answered 200 without a CompleteMultipartUploadResult (an
- * empty or cut body, a proxy's page) proves nothing: the object counts as
- * made only when a HEAD finds it with every byte sent. Else the upload
- * fails (75: try again) and is aborted. */
+/* The ETag S3 gives a multipart object: the MD5 of the parts' MD5s, a
+ * dash and the number of parts. */
 static void
-complete_confirm(struct upload *u, char *etag, size_t etagcap)
+multipart_etag(const struct upload *u, char out[48])
+{
+	struct md5 h;
+	unsigned char d[16];
+
+	md5_init(&h);
+	for (unsigned i = 0; i < u->nparts; i++)
+		md5_update(&h, u->md5s[i], 16);
+	md5_final(&h, d);
+	hex_encode(out, d, 16);
+	snprintf(out + 32, 16, "-%u", u->nparts);
+}
+
+/* Is the object under KEY the one this upload made? After a Complete whose
+ * answer proves nothing, HEAD decides: 1 it is there with every byte sent
+ * and, when the store gives S3's multipart ETags, this upload's ETag (its
+ * ETag into etag); 0 nothing is there; -1 it cannot tell (why says so). */
+static int
+complete_confirm(struct upload *u, char *etag, size_t etagcap, char *why, size_t whycap)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
 	const char *cl;
-	char t[700];
+	char mine[48], theirs[128], t[700];
+	int r = -1;
 
+	multipart_etag(u, mine);
 	if (s3_request(&u->conn, &(struct s3_req){ .method = "HEAD", .key = opt.url.key }, res) < 0) {
 		if (res->status == 404)
-			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a "
-			    "result and the object is not there", opt.url.bucket, opt.url.key);
+			r = 0;
 		else
-			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a "
-			    "result, and HEAD cannot confirm it: %s", opt.url.bucket, opt.url.key,
-			    s3_result_text(res, t, sizeof t));
+			snprintf(why, whycap, "HEAD cannot confirm it: %s", s3_result_text(res, t, sizeof t));
 	} else if (!(cl = http_header(&res->resp, "Content-Length")) || strtoull(cl, NULL, 10) != u->bytes) {
-		fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a result, "
-		    "and the object there has %s bytes, not the %llu sent", opt.url.bucket, opt.url.key, cl ? cl : "no",
+		snprintf(why, whycap, "the object there has %s bytes, not the %llu sent", cl ? cl : "no",
 		    (unsigned long long)u->bytes);
+	} else if (s3_etag_plain(theirs, sizeof theirs, res->etag), strchr(theirs, '-') && strcmp(theirs, mine) != 0) {
+		snprintf(why, whycap, "the object there has the ETag %s, not this upload's %s", theirs, mine);
 	} else {
-		log_warn("complete multipart upload s3://%s/%s: the store answered 200 without a result; HEAD finds "
-		    "the object with all %llu bytes", opt.url.bucket, opt.url.key, (unsigned long long)u->bytes);
-		snprintf(etag, etagcap, "%s", res->etag);
+		snprintf(etag, etagcap, "%s", res->etag[0] ? res->etag : mine);
+		r = 1;
 	}
 	free(res);
+	return r;
 }
 
-/* CompleteMultipartUpload with every part's ETag; the object's ETag. */
+/* CompleteMultipartUpload with every part's ETag; the object's ETag. A
+ * 200 without a CompleteMultipartUploadResult (an empty or cut body, a
+ * proxy's page), and a failure after the request was retried (the first
+ * try may have completed the upload, and the store forgets it: 404
+ * NoSuchUpload or a 500), prove nothing either way: HEAD decides. An empty
+ * ETag in the result (Ceph RGW) is replaced by the one computed from the
+ * parts. */
 static int
 multipart_complete(struct upload *u, char *etag, size_t etagcap)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
 	size_t cap = (size_t)u->nparts * 200 + 128, bl = 0, pos = 0, rs, rl;
-	char *xml = xmalloc(cap);
+	char *xml = xmalloc(cap), why[600] = "", t[700];
 	unsigned char *body = xmalloc(65536);
 	const char *h[1] = { "If-None-Match: *" };
+	int c;
 
 	bl += (size_t)snprintf(xml + bl, cap - bl, "<CompleteMultipartUpload>");
 	for (unsigned i = 0; i < u->nparts; i++)
@@ -724,12 +782,34 @@ multipart_complete(struct upload *u, char *etag, size_t etagcap)
 	bl += (size_t)snprintf(xml + bl, cap - bl, "</CompleteMultipartUpload>");
 	if (s3_request(&u->conn, &(struct s3_req){ .method = "POST", .key = opt.url.key, .query = u->qid,
 	    .headers = h, .nheaders = opt.if_none_match ? 1 : 0, .body = xml, .len = bl, .flags = S3_ERROR_IN_200,
-	    .rbuf = body, .rcap = 65536 }, res) < 0)
-		fail_request(u, put_exit(res), "complete multipart upload", res);
-	else if (xml_span((char *)body, res->bodylen, &pos, "CompleteMultipartUploadResult", &rs, &rl) != 1)
-		complete_confirm(u, etag, etagcap);
-	else if (pos = 0, xml_next((char *)body, res->bodylen, &pos, "ETag", etag, etagcap) != 1)
+	    .rbuf = body, .rcap = 65536 }, res) < 0) {
+		if (res->attempts < 2 || sig_caught() || (c = complete_confirm(u, etag, etagcap, why, sizeof why)) == 0)
+			fail_request(u, put_exit(res), "complete multipart upload", res);
+		else if (c < 0)
+			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: %s after %u tries, and the first may "
+			    "have completed it: %s", opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t),
+			    res->attempts, why);
+		else
+			log_warn("complete multipart upload s3://%s/%s: %s after %u tries, but HEAD finds the object "
+			    "with all %llu bytes and this upload's ETag: an earlier try completed it", opt.url.bucket,
+			    opt.url.key, s3_result_text(res, t, sizeof t), res->attempts, (unsigned long long)u->bytes);
+	} else if (xml_span((char *)body, res->bodylen, &pos, "CompleteMultipartUploadResult", &rs, &rl) != 1) {
+		if ((c = complete_confirm(u, etag, etagcap, why, sizeof why)) == 0)
+			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a "
+			    "result and the object is not there", opt.url.bucket, opt.url.key);
+		else if (c < 0)
+			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a "
+			    "result, and %s", opt.url.bucket, opt.url.key, why);
+		else
+			log_warn("complete multipart upload s3://%s/%s: the store answered 200 without a result; HEAD "
+			    "finds the object with all %llu bytes", opt.url.bucket, opt.url.key,
+			    (unsigned long long)u->bytes);
+	} else if (pos = 0, xml_next((char *)body, res->bodylen, &pos, "ETag", etag, etagcap) != 1 || !etag[0] ||
+	    strcmp(etag, "\"\"") == 0) {
 		snprintf(etag, etagcap, "%s", res->etag);
+	}
+	if (!u->err_ex && (!etag[0] || strcmp(etag, "\"\"") == 0))
+		multipart_etag(u, etag);
 	free(xml);
 	free(body);
 	free(res);
@@ -739,7 +819,7 @@ multipart_complete(struct upload *u, char *etag, size_t etagcap)
 /* Everything after the first part: create, upload in parallel while
  * reading, then complete, or abort on any failure or signal. */
 static void
-multipart(struct upload *u, int more)
+multipart(struct upload *u, unsigned npre, int more)
 {
 	struct worker *w;
 	pthread_attr_t attr;
@@ -749,6 +829,7 @@ multipart(struct upload *u, int more)
 	if (multipart_create(u) < 0)
 		return;
 	u->etags = xcalloc(opt.max_parts, sizeof *u->etags);
+	u->md5s = xcalloc(opt.max_parts, sizeof *u->md5s);
 	w = xcalloc(opt.concurrency, sizeof *w);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 1u << 20);
@@ -759,7 +840,7 @@ multipart(struct upload *u, int more)
 			die(EX_SOFTWARE, "cannot start upload threads");
 	}
 	pthread_attr_destroy(&attr);
-	multipart_read(u, more);
+	multipart_read(u, npre, more);
 	if (sig_caught() || u->stop) {
 		pthread_mutex_lock(&u->mu);
 		u->stop = 1;
@@ -821,6 +902,7 @@ upload_free(struct upload *u)
 	free(u->slots);
 	free(u->queue);
 	free(u->etags);
+	free(u->md5s);
 	pthread_mutex_destroy(&u->mu);
 	pthread_cond_destroy(&u->cv);
 	s3_free(&u->s3);
@@ -843,9 +925,25 @@ upload_run(struct upload *u)
 		return;
 	}
 	part_hash(u, &u->slots[0]);
+	/* A full first part may be all there is: one more read tells, so that
+	 * input exactly one part long is one PUT too. */
 	if (more) {
-		multipart(u, more);
-		return;
+		more = read_part(u, &u->slots[1]);
+		if (more < 0) {
+			if (!sig_caught())
+				fail(u, EX_IOERR, "read %s: %s", io_name(opt.file), strerror(errno));
+			return;
+		}
+		if (u->slots[1].len > 0 && opt.max_parts == 1) {
+			fail(u, EX_DATAERR, "%s is larger than 1 part of %llu bytes; use --expected-size or a larger --part-size",
+			    io_name(opt.file), (unsigned long long)opt.part_size);
+			return;
+		}
+		if (u->slots[1].len > 0) {
+			part_hash(u, &u->slots[1]);
+			multipart(u, 2, more);
+			return;
+		}
 	}
 	if ((ex = check_finish(u, msg, sizeof msg)) != 0) {
 		fail(u, ex, "%s: %s; nothing uploaded", io_name(opt.file), msg);

@@ -43,14 +43,26 @@ int
 deadline_poll(int fd, short events, uint64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
+	int sliced = sig_thread_cancels();
 
 	for (;;) {
-		int r = poll(&p, 1, deadline_poll_ms(deadline));
+		int ms = deadline_poll_ms(deadline), r;
 
+		/* A thread with the signals blocked never sees EINTR: it looks
+		 * at the flag between short waits instead. */
+		if (sliced && sig_caught()) {
+			errno = EINTR;
+			return -1;
+		}
+		if (sliced && (ms < 0 || ms > 100))
+			ms = 100;
+		r = poll(&p, 1, ms);
 		if (r < 0 && errno == EINTR && !sig_caught())
 			continue;
 		if (r < 0)
 			return -1;
+		if (r == 0 && sliced && !deadline_passed(deadline))
+			continue;
 		return r > 0 ? 1 : 0;
 	}
 }

@@ -14,7 +14,8 @@ uint64_t deadline_in(uint64_t ms);
 int deadline_poll_ms(uint64_t deadline);
 int deadline_passed(uint64_t deadline);
 /* poll(2) for events on fd until the deadline: 1 ready, 0 timed out, -1 error
- * (EINTR when a signal was caught). */
+ * (EINTR when a signal was caught, in the main thread, or in a thread that
+ * called sig_cancel_thread). */
 int deadline_poll(int fd, short events, uint64_t deadline);
 
 #endif

@@ -35,31 +35,99 @@ log_is_json(void)
 	return log_json;
 }
 
+/* The length of the well-formed UTF-8 sequence at s (1 to 4), or 0 when
+ * s does not start one (RFC 3629: no overlongs, surrogates or values past
+ * U+10FFFF). */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) || (c == 0xf0 && s[1] < 0x90) ||
+	    (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
 size_t
 log_json_escape(char *buf, size_t len, size_t cap, const char *s)
 {
 	static const char hexd[] = "0123456789abcdef";
 
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
-		char tmp[7];
-		size_t n;
+		const char *tmp;
+		char t[7];
+		size_t n, used = 1;
 
 		if (c == '"' || c == '\\') {
-			tmp[0] = '\\', tmp[1] = (char)c, n = 2;
+			t[0] = '\\', t[1] = (char)c, n = 2, tmp = t;
 		} else if (c == '\n') {
-			tmp[0] = '\\', tmp[1] = 'n', n = 2;
+			tmp = "\\n", n = 2;
 		} else if (c == '\t') {
-			tmp[0] = '\\', tmp[1] = 't', n = 2;
+			tmp = "\\t", n = 2;
 		} else if (c < 0x20 || c == 0x7f) {
-			memcpy(tmp, "\\u00", 4);
-			tmp[4] = hexd[c >> 4], tmp[5] = hexd[c & 15], n = 6;
+			memcpy(t, "\\u00", 4);
+			t[4] = hexd[c >> 4], t[5] = hexd[c & 15], n = 6, tmp = t;
+		} else if (c < 0x80) {
+			tmp = s, n = 1;
+		} else if ((used = utf8_len((const unsigned char *)s)) != 0) {
+			tmp = s, n = used; /* a whole character, never cut */
 		} else {
-			tmp[0] = (char)c, n = 1;
+			/* JSON is UTF-8: a byte that is not (a Latin-1 file
+			 * name, a key from a store) becomes U+FFFD. */
+			tmp = "\\ufffd", n = 6, used = 1;
 		}
 		if (len + n >= cap)
 			break;
 		memcpy(buf + len, tmp, n);
+		len += n;
+		s += used;
+	}
+	buf[len] = 0;
+	return len;
+}
+
+/* Text messages are one line and never drive the terminal: control
+ * characters from names, keys and server text show as \n, \r, \t or
+ * \xNN. */
+static size_t
+text_escape(char *buf, size_t len, size_t cap, const char *s)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char t[4];
+		size_t n = 2;
+
+		if (c >= 0x20 && c != 0x7f)
+			t[0] = (char)c, n = 1;
+		else if (c == '\n')
+			t[0] = '\\', t[1] = 'n';
+		else if (c == '\r')
+			t[0] = '\\', t[1] = 'r';
+		else if (c == '\t')
+			t[0] = '\\', t[1] = 't';
+		else
+			t[0] = '\\', t[1] = 'x', t[2] = hexd[c >> 4], t[3] = hexd[c & 15], n = 4;
+		if (len + n >= cap)
+			break;
+		memcpy(buf + len, t, n);
 		len += n;
 	}
 	buf[len] = 0;
@@ -93,13 +161,10 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		memcpy(line + n, "\"}\n", 4);
 		n += 3;
 	} else {
-		int r = snprintf(line, sizeof line, "%s: %s%s\n", log_prog,
-		    level == LOG_WARN ? "warning: " : "", msg);
-		n = r < 0 ? 0 : (size_t)r;
-		if (n >= sizeof line) {
-			n = sizeof line - 1;
-			line[n - 1] = '\n';
-		}
+		int r = snprintf(line, sizeof line, "%s: %s", log_prog, level == LOG_WARN ? "warning: " : "");
+
+		n = text_escape(line, r < 0 ? 0 : (size_t)r, sizeof line - 1, msg);
+		line[n++] = '\n';
 	}
 	/* One write per line; a failing stderr leaves nothing better to do. */
 	if (write(2, line, n) < 0) {

@@ -3,7 +3,9 @@
  * Every message is one line on stderr, "prog: what failed: why", or with
  * --log-format=json one JSON object per line with the fields time, prog,
  * level and msg. Lines are written with a single write(2) so that lines from
- * worker threads never interleave. */
+ * worker threads never interleave. In text, control characters in a message
+ * show as \n, \r, \t or \xNN, so that a name or a server's text can
+ * neither split a line nor drive the terminal. */
 #ifndef PGOPS_LOG_H
 #define PGOPS_LOG_H
 
@@ -47,7 +49,9 @@ _Noreturn void die(int ex, const char *fmt, ...) __attribute__((format(printf, 2
 _Noreturn void die_errno(int ex, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Append s to the JSON string being built in buf (without quotes), escaping
- * as RFC 8259 requires; returns the new length, never past cap - 1. */
+ * as RFC 8259 requires, each byte that is not part of well-formed UTF-8 as
+ * \ufffd; returns the new length, never past cap - 1 nor inside a
+ * character. */
 size_t log_json_escape(char *buf, size_t len, size_t cap, const char *s);
 
 #endif

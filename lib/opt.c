@@ -81,3 +81,19 @@ opt_log_format(const char *arg)
 	if (log_is_json())
 		opterr = 0;
 }
+
+int
+opt_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+void
+opt_header_value(const char *opt, const char *arg)
+{
+	if (opt_has_control(arg))
+		opt_usage_error("%s holds a control character", opt);
+}

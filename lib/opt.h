@@ -17,6 +17,12 @@ _Noreturn void opt_usage_error(const char *fmt, ...) __attribute__((format(print
 uint64_t opt_uint(const char *opt, const char *arg, uint64_t min, uint64_t max);
 uint64_t opt_size(const char *opt, const char *arg);
 uint64_t opt_duration_ms(const char *opt, const char *arg);
+/* A value bound for an HTTP header (or a signature): a control character
+ * in it (the trailing newline a YAML block or a file gives) is a usage
+ * error, never a header of its own. */
+void opt_header_value(const char *opt, const char *arg);
+/* 1 when s holds a byte below 0x20 or 0x7f. */
+int opt_has_control(const char *s);
 /* --log-format=text|json */
 void opt_log_format(const char *arg);
 

@@ -11,6 +11,7 @@
 #include "enc.h"
 #include "hash.h"
 #include "log.h"
+#include "opt.h"
 #include "s3.h"
 #include "sig.h"
 #include "sigv4.h"
@@ -414,6 +415,13 @@ s3_request(struct s3_conn *c, const struct s3_req *q, struct s3_result *res)
 			snprintf(res->message, sizeof res->message, "cannot sign the request (a header too long?)");
 			break;
 		}
+		/* The callers refuse control characters in what they put in
+		 * headers; this is the backstop: never a header of its own. */
+		for (size_t i = 0; i < h.nsent; i++)
+			if (opt_has_control(h.sent[i])) {
+				snprintf(res->message, sizeof res->message, "a request header holds a control character");
+				goto out;
+			}
 		if (http_request(&c->http, q->method, target, h.sent, h.nsent, q->body, q->len, &res->resp, rbuf,
 		    rcap, deadline_in(limit), err, sizeof err) < 0) {
 			res->status = 0;
@@ -433,6 +441,7 @@ s3_request(struct s3_conn *c, const struct s3_req *q, struct s3_result *res)
 		log_warn("%s %s: %d %s; retrying", q->method, q->key, res->status, res->code[0] ? res->code : "");
 		http_client_close(&c->http);
 	}
+out:
 	signed_hdrs_free(&h);
 	free(target);
 	free(ebuf);

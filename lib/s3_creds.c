@@ -17,6 +17,8 @@
 #include "io.h"
 #include "json.h"
 #include "log.h"
+#include "opt.h"
+#include "net.h"
 #include "s3.h"
 #include "xmem.h"
 #include "xml.h"
@@ -392,6 +394,15 @@ s3_creds_load(struct s3 *s, char *err, size_t errlen)
 	    "(profile %s) or container endpoint (instance metadata disabled)", s->profile);
 	return EX_CONFIG;
 found:
+	/* They go into the Authorization and X-Amz-Security-Token headers:
+	 * a trailing newline from a Secret mounted as a file must not. */
+	if (opt_has_control(c.access) || opt_has_control(c.secret) || opt_has_control(c.token)) {
+		snprintf(err, errlen, "the %s from %s holds a control character (a trailing newline?)",
+		    opt_has_control(c.access) ? "access key id" : opt_has_control(c.secret) ? "secret access key" :
+		    "session token", c.source);
+		explicit_bzero(&c, sizeof c);
+		return EX_CONFIG;
+	}
 	explicit_bzero(&s->creds, sizeof s->creds);
 	s->creds = c;
 	explicit_bzero(&c, sizeof c);
@@ -412,6 +423,10 @@ s3_setup(struct s3 *s, const struct s3_opts *o)
 	s3_config_file(s->profile, region, sizeof region, endpoint, sizeof endpoint);
 	if ((v = o->region) || (v = env("AWS_REGION")) || (v = env("AWS_DEFAULT_REGION")))
 		snprintf(region, sizeof region, "%s", v);
+	if (opt_has_control(region))
+		die(EX_CONFIG, "the region from %s holds a control character",
+		    o->region ? "--region" : env("AWS_REGION") ? "AWS_REGION" : env("AWS_DEFAULT_REGION") ?
+		    "AWS_DEFAULT_REGION" : "the AWS config file");
 	snprintf(s->region, sizeof s->region, "%s", region[0] ? region : "us-east-1");
 	if ((v = o->endpoint) || (v = env("AWS_ENDPOINT_URL_S3")) || (v = env("AWS_ENDPOINT_URL")))
 		snprintf(endpoint, sizeof endpoint, "%s", v);
@@ -427,6 +442,14 @@ s3_setup(struct s3 *s, const struct s3_opts *o)
 	/* AWS wants virtual-hosted addressing; custom endpoints (MinIO, Ceph,
 	 * local servers) mostly want paths. */
 	s->path_style = o->path_style ? 1 : o->virtual_host ? 0 : custom;
+	/* BUCKET.127.0.0.1 names no host: say so now, not after five
+	 * failed lookups. */
+	if (!s->path_style && (net_ip_literal(s->ep.host, (unsigned char[16]){ 0 }) ||
+	    strcasecmp(s->ep.host, "localhost") == 0))
+		die(EX_USAGE, "--virtual-host: the endpoint's host %s is %s, so a bucket cannot be named in front of it; "
+		    "use --path-style", s->ep.host, strcasecmp(s->ep.host, "localhost") == 0 ? "localhost" : "an IP address");
+	if (o->unsigned_payload && !s->ep.https)
+		die(EX_USAGE, "--unsigned-payload is only allowed over https (the endpoint is %s)", s->endpoint);
 	s->unsigned_payload = o->unsigned_payload;
 	s->retries = o->retries >= 0 ? (unsigned)o->retries : 5;
 	s->timeout_ms = o->timeout_ms ? o->timeout_ms : 300000;

@@ -6,7 +6,10 @@ s3_opt(struct s3_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case S3O_ENDPOINT: o->endpoint = arg; return 1;
-	case S3O_REGION: o->region = arg; return 1;
+	case S3O_REGION:
+		opt_header_value("--region", arg);
+		o->region = arg;
+		return 1;
 	case S3O_PROFILE: o->profile = arg; return 1;
 	case S3O_CACERT: o->cacert = arg; return 1;
 	case S3O_PATH_STYLE: o->path_style = 1; return 1;

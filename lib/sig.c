@@ -6,6 +6,7 @@
 #include "sig.h"
 
 static volatile sig_atomic_t caught;
+static __thread int cancels;
 
 static void
 on_signal(int sig)
@@ -54,4 +55,17 @@ sig_block_thread(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+void
+sig_cancel_thread(void)
+{
+	sig_block_thread();
+	cancels = 1;
+}
+
+int
+sig_thread_cancels(void)
+{
+	return cancels;
 }
