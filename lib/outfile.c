@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "outfile.h"
@@ -44,6 +45,16 @@ outfile_open(struct outfile *o, const char *path, int mode)
 	unsigned seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)o;
 
 	memset(o, 0, sizeof *o);
+	/* rename(2) cannot put a file over a directory: say so now, not
+	 * after the whole dump has been written beside it. */
+	{
+		struct stat st;
+
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			return -1;
+		}
+	}
 	o->path = xstrdup(path);
 	o->tmp = xmalloc(n + 12);
 	for (int tries = 0; tries < 100; tries++) {

@@ -12,7 +12,8 @@ struct outfile {
 	struct outfile *next;
 };
 
-/* 0, or -1 with errno (the caller reports it, usually exit 73). */
+/* 0, or -1 with errno (the caller reports it, usually exit 73); EISDIR
+ * when path is a directory. */
 int outfile_open(struct outfile *o, const char *path, int mode);
 /* fsync, close, rename. 0, or -1 with errno (the temporary is removed). */
 int outfile_commit(struct outfile *o);

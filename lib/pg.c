@@ -138,19 +138,57 @@ pg_error_text(const struct pg_conn *pc, const char *msg, char *out, size_t outle
 	out[o] = 0;
 }
 
-/* Refusals by the server's authentication are 77; the rest cannot-connect. */
+/* The exit code of a failed connection. The server's refusals carry a
+ * SQLSTATE, which does not depend on its lc_messages: a role that may not
+ * log in or does not exist (class 28) or may not connect (42501) is 77, a
+ * database that does not exist (3D000) a configuration error, 78 (neither
+ * is worth retrying); anything else the server says (starting up, too many
+ * connections) is 69. Without a SQLSTATE the message is libpq's own (built
+ * without NLS, so always English) and its authentication refusals are
+ * recognised by their words. */
 static int
-classify(const char *msg)
+classify(const char *sqlstate, const char *msg)
 {
 	static const char *const auth[] = {
 		"authentication failed", "requires a valid client certificate", "no pg_hba.conf entry",
 		"pg_hba.conf rejects", "permission denied", "password", "certificate authentication",
 	};
 
+	if (sqlstate[0]) {
+		if (strncmp(sqlstate, "28", 2) == 0 || strcmp(sqlstate, "42501") == 0)
+			return EX_NOPERM;
+		if (strcmp(sqlstate, "3D000") == 0)
+			return EX_CONFIG;
+		return EX_UNAVAILABLE;
+	}
 	for (size_t i = 0; i < sizeof auth / sizeof auth[0]; i++)
 		if (strstr(msg, auth[i]))
 			return EX_NOPERM;
 	return EX_UNAVAILABLE;
+}
+
+/* libpq's verbose message ("...failed: FATAL:  3D000: database ... does
+ * not exist\nLOCATION:  ...") into the usual one, and its SQLSTATE (the
+ * first) into sqlstate[6], "" when the server sent none. */
+static void
+verbose_strip(char *msg, char sqlstate[6])
+{
+	char *p = msg, *loc;
+
+	sqlstate[0] = 0;
+	while ((p = strstr(p, ":  ")) != NULL) {
+		p += 3;
+		if (strspn(p, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 5 && p[5] == ':' && p[6] == ' ') {
+			if (!sqlstate[0])
+				memcpy(sqlstate, p, 5), sqlstate[5] = 0;
+			memmove(p, p + 7, strlen(p + 7) + 1);
+		}
+	}
+	while ((loc = strstr(msg, "LOCATION:  ")) != NULL) {
+		char *end = strchr(loc, '\n');
+
+		memmove(loc, end ? end + 1 : loc + strlen(loc), strlen(end ? end + 1 : loc + strlen(loc)) + 1);
+	}
 }
 
 struct settings {
@@ -173,11 +211,11 @@ pg_setting(PQconninfoOption *given, PQconninfoOption *defaults, const char *kw)
  * socket, or a TCP host in plain text). */
 static int
 libpq_connect(struct pg_conn *pc, const struct settings *s, const char *host, const char *addr,
-    const char *port, char *err, size_t errlen)
+    const char *port, uint64_t deadline, char *err, size_t errlen)
 {
 	const char *kw[64], *val[64];
 	int n = 0;
-	char msg[1024];
+	char msg[1024], text[1024], sqlstate[6];
 
 	for (PQconninfoOption *o = s->given; o && o->keyword && n < 56; o++) {
 		if (!o->val || strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0 ||
@@ -196,14 +234,41 @@ libpq_connect(struct pg_conn *pc, const struct settings *s, const char *host, co
 	if (!pg_setting(s->given, s->defs, "keepalives"))
 		kw[n] = "keepalives", val[n++] = "1";
 	kw[n] = NULL, val[n] = NULL;
-	pc->conn = PQconnectdbParams(kw, val, 0);
-	if (PQstatus(pc->conn) == CONNECTION_OK)
+	/* Polled here rather than PQconnectdbParams: the deadline is ours,
+	 * and the verbose messages carry the server's SQLSTATE. */
+	pc->conn = PQconnectStartParams(kw, val, 0);
+	if (!pc->conn)
+		die(EX_SOFTWARE, "out of memory for a connection");
+	PQsetErrorVerbosity(pc->conn, PQERRORS_VERBOSE);
+	for (PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	    PQstatus(pc->conn) != CONNECTION_BAD && st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED;) {
+		int r = deadline_poll(PQsocket(pc->conn), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline);
+
+		if (r < 0 && sig_caught()) {
+			PQfinish(pc->conn);
+			pc->conn = NULL;
+			sig_exit();
+		}
+		if (r == 0) {
+			snprintf(err, errlen, "connection to server at \"%s\", port %s failed: timeout expired",
+			    pc->host, port);
+			PQfinish(pc->conn);
+			pc->conn = NULL;
+			return EX_UNAVAILABLE;
+		}
+		st = PQconnectPoll(pc->conn);
+	}
+	if (PQstatus(pc->conn) == CONNECTION_OK) {
+		PQsetErrorVerbosity(pc->conn, PQERRORS_DEFAULT);
 		return 0;
-	pg_error_text(pc, PQerrorMessage(pc->conn), msg, sizeof msg);
-	snprintf(err, errlen, "%s", msg);
+	}
+	snprintf(msg, sizeof msg, "%s", PQerrorMessage(pc->conn));
+	verbose_strip(msg, sqlstate);
+	pg_error_text(pc, msg, text, sizeof text);
+	snprintf(err, errlen, "%s", text);
 	PQfinish(pc->conn);
 	pc->conn = NULL;
-	return classify(msg);
+	return classify(sqlstate, text);
 }
 
 static int
@@ -293,7 +358,7 @@ tls_connect(struct pg_conn *pc, const struct settings *s, const char *host, cons
 		if (strcmp(sslmode, "prefer") == 0 || strcmp(sslmode, "allow") == 0) {
 			target_free(t);
 			free(l);
-			return libpq_connect(pc, s, host, addr, port, err, errlen);
+			return libpq_connect(pc, s, host, addr, port, deadline, err, errlen);
 		}
 		snprintf(err, errlen, "connection to server at \"%s\", port %s failed: server does not "
 		    "support SSL, but SSL was required (sslmode=%s)", host, port, sslmode);
@@ -318,7 +383,7 @@ tls_connect(struct pg_conn *pc, const struct settings *s, const char *host, cons
 	snprintf(name, sizeof name, "@%s", l->tunnel.name);
 	/* libpq would prefer PGHOSTADDR over the tunnel; we reached it already. */
 	unsetenv("PGHOSTADDR");
-	r = libpq_connect(pc, s, name, NULL, port, err, errlen);
+	r = libpq_connect(pc, s, name, NULL, port, deadline, err, errlen);
 	if (r == 0)
 		return 0;
 	pg_tunnel_stop(&l->tunnel);
@@ -431,9 +496,9 @@ pg_connect_timeout(struct pg_conn *pc, const char *conninfo, uint64_t limit_ms, 
 			snprintf(pc->host, sizeof pc->host, "%s", h);
 			snprintf(pc->port, sizeof pc->port, "%s", p);
 			if (local || strcmp(sslmode, "disable") == 0) {
-				r = libpq_connect(pc, &s, h, a, p, one, sizeof one);
+				r = libpq_connect(pc, &s, h, a, p, deadline_in(timeout_ms), one, sizeof one);
 			} else if (strcmp(sslmode, "allow") == 0) {
-				r = libpq_connect(pc, &s, h, a, p, one, sizeof one);
+				r = libpq_connect(pc, &s, h, a, p, deadline_in(timeout_ms), one, sizeof one);
 				if (r != 0)
 					r = tls_connect(pc, &s, h, a, p, sslmode, timeout_ms, one, sizeof one);
 			} else {

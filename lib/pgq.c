@@ -51,6 +51,24 @@ pgq_error_text(const struct pgq *q, struct sbuf *b, const PGresult *r)
 			b->s[i] = ' ';
 }
 
+/* An object gone from under a session that still sees it in its snapshot.
+ * The internal errors are matched by text: they are never translated. */
+static int
+vanished(const PGresult *r)
+{
+	static const char *const codes[] = { "42P01", "42703", "42704", "42883", "3F000" };
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	if (!st)
+		return 0;
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		if (strcmp(st, codes[i]) == 0)
+			return 1;
+	return strcmp(st, "XX000") == 0 && msg &&
+	    (strstr(msg, "cache lookup failed") || strstr(msg, "could not open relation with OID"));
+}
+
 void
 pgq_fail(const struct pgq *q, const PGresult *r, const char *what, const char *after)
 {
@@ -59,6 +77,9 @@ pgq_fail(const struct pgq *q, const PGresult *r, const char *what, const char *a
 	if (sig_caught())
 		pgq_lost(q, EINTR, what);
 	pgq_error_text(q, &b, r);
+	if (q->vanished_exit && vanished(r))
+		die(q->vanished_exit, "%s: %s%s (an object was dropped or changed after the snapshot was taken; try "
+		    "again)", what, b.s, after ? after : "");
 	die(pg_exit_code(r, q->pc->conn), "%s: %s%s", what, b.s, after ? after : "");
 }
 

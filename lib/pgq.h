@@ -33,6 +33,11 @@ struct pgq {
 	struct pg_conn *pc;
 	uint64_t timeout_ms; /* how long one statement is waited for; 0: no limit */
 	int timeout_exit;    /* the exit code when that passes: 69 or 75, above */
+	/* When not 0, the exit code for an object that vanished under the
+	 * session (undefined table, column, schema, function or object, a
+	 * catalog lookup that failed): a dump whose snapshot still sees what
+	 * a concurrent DDL dropped is worth retrying (75), not bad data. */
+	int vanished_exit;
 };
 
 /* Run sql and return its last result, whatever its status (a COPY's start

@@ -221,7 +221,7 @@ probe_unix(struct target *t)
 static PGresult *
 query(struct pg_conn *pc, const char *sql, uint64_t deadline, uint64_t timeout_ms, char *err, size_t errlen)
 {
-	struct pgq q = { pc, timeout_ms, EX_NEGATIVE };
+	struct pgq q = { pc, timeout_ms, EX_NEGATIVE, 0 };
 	PGresult *r = pg_exec(pc, sql, deadline);
 
 	if (r && PQresultStatus(r) == PGRES_TUPLES_OK)

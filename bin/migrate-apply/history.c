@@ -49,7 +49,7 @@ history_init(struct history *h, const char *spec)
 static struct pgq
 book_q(struct pg_conn *pc)
 {
-	struct pgq q = { pc, 60000, EX_UNAVAILABLE };
+	struct pgq q = { pc, 60000, EX_UNAVAILABLE, 0 };
 
 	return q;
 }

@@ -39,7 +39,7 @@ notice(void *arg, const char *msg)
 static struct pgq
 stmt_q(struct pg_conn *pc)
 {
-	struct pgq q = { pc, stmt_wait_ms, EX_UNAVAILABLE };
+	struct pgq q = { pc, stmt_wait_ms, EX_UNAVAILABLE, 0 };
 
 	return q;
 }

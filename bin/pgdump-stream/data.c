@@ -16,7 +16,7 @@
 void
 data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t stall_ms)
 {
-	struct pgq stall = { pq->pc, stall_ms, EX_UNAVAILABLE };
+	struct pgq stall = { pq->pc, stall_ms, EX_UNAVAILABLE, pq->vanished_exit };
 	struct sbuf q = { 0 };
 
 	for (int t = 0; t < cat->ndata; t++) {

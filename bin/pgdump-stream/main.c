@@ -205,7 +205,10 @@ safe_comment(struct sbuf *b, const char *s)
 
 /* ACCESS SHARE locks on every dumped table, in batches, each wait bounded
  * by lock_timeout: a table being altered makes the dump fail with 75
- * rather than wait forever or dump a table mid-change. */
+ * rather than wait forever or dump a table mid-change. The names come from
+ * the snapshot's catalog rows, never regclass (which reads the current
+ * catalog and prints a bare OID for a table dropped since the snapshot):
+ * a table dropped in that gap fails its LOCK by name, with 75. */
 static void
 lock_tables(const struct pgq *q, struct catalog *cat)
 {
@@ -215,11 +218,13 @@ lock_tables(const struct pgq *q, struct catalog *cat)
 		PGresult *r;
 
 		sbuf_reset(&sql);
-		sbuf_puts(&sql, "select 'LOCK TABLE ' || string_agg('ONLY ' || x::regclass::text, ', ')"
-		    " || ' IN ACCESS SHARE MODE' from unnest('{");
+		sbuf_puts(&sql, "select 'LOCK TABLE ' || string_agg('ONLY ' || quote_ident(n.nspname) || '.' ||"
+		    " quote_ident(c.relname), ', ') || ' IN ACCESS SHARE MODE'"
+		    " from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
+		    " where c.oid = any('{");
 		for (int k = i; k < cat->nlock && k < i + 500; k++)
 			sbuf_printf(&sql, "%s%u", k > i ? "," : "", cat->lock[k]);
-		sbuf_puts(&sql, "}'::oid[]) x");
+		sbuf_puts(&sql, "}'::oid[])");
 		r = pgq_rows(q, sql.s, "cannot name the tables to lock");
 		pgq_cmd(q, PQgetvalue(r, 0, 0), "cannot lock the tables to dump");
 		PQclear(r);
@@ -243,7 +248,7 @@ session_setup(const struct pgq *sq)
 	/* TimeZone UTC: rows read the same whatever the server's zone, so a
 	 * restore drill elsewhere can compare their checksums. */
 	sbuf_printf(&q, "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3;"
-	    " SET TimeZone = 'UTC';"
+	    " SET TimeZone = 'UTC'; SET bytea_output = hex;"
 	    " SET synchronize_seqscans = off; SET standard_conforming_strings = on;"
 	    " SET quote_all_identifiers = off; SET row_security = off;"
 	    " SET idle_in_transaction_session_timeout = 0;"
@@ -407,7 +412,7 @@ main(int argc, char **argv)
 {
 	struct catalog cat = { 0 };
 	struct pg_conn pc;
-	struct pgq q = { &pc, 0, EX_UNAVAILABLE };
+	struct pgq q = { &pc, 0, EX_UNAVAILABLE, 0 };
 	struct progress prog;
 	struct out *o = xcalloc(1, sizeof *o);
 	char err[2048];
@@ -431,6 +436,9 @@ main(int argc, char **argv)
 	 * our own deadline is a backstop for one that does not answer (69). */
 	q.timeout_ms = opt.timeout_ms + PGQ_BACKSTOP_MS;
 	session_setup(&q);
+	/* From the snapshot on, an object that vanishes under the dump is a
+	 * concurrent DDL: 75, which the CronJob's podFailurePolicy retries. */
+	q.vanished_exit = EX_TEMPFAIL;
 	cat.q = &q;
 	cat.opt = &dopt;
 	cat.server_version = PQserverVersion(pc.conn);

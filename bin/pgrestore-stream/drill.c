@@ -80,7 +80,7 @@ drill_drop(void)
 void
 drill_create(struct pg_conn *admin, const char *name, uint64_t timeout_ms, int keep)
 {
-	struct pgq aq = { admin, timeout_ms, EX_TEMPFAIL };
+	struct pgq aq = { admin, timeout_ms, EX_TEMPFAIL, 0 };
 	struct sbuf q = { 0 }, what = { 0 };
 	PGresult *res;
 
@@ -224,7 +224,7 @@ drill_compare(struct restore *r, struct sbuf *json, int json_on)
 	/* The settings the dump's rows were written with (pgdump-stream's
 	 * session), so the same values read back as the same text. */
 	restore_exec(r, "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3;"
-	    " SET TimeZone = 'UTC'; SET statement_timeout = 0", "drill: session setup");
+	    " SET TimeZone = 'UTC'; SET bytea_output = hex; SET statement_timeout = 0", "drill: session setup");
 	cf = pgq_rows(&q, "select quote_ident(n.nspname) || '.' || quote_ident(c.relname), u.cond"
 	    " from pg_extension x cross join lateral unnest(x.extconfig, x.extcondition) u(rel, cond)"
 	    " join pg_class c on c.oid = u.rel join pg_namespace n on n.oid = c.relnamespace where u.cond <> ''",

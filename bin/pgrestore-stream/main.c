@@ -109,18 +109,19 @@ before_first(struct restore *r)
 
 		res = pgq_rows(&q, "select count(*) from pg_catalog.pg_class c"
 		    " join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
-		    " where c.relkind in ('r', 'p') and n.nspname <> 'information_schema'"
+		    " where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and n.nspname <> 'information_schema'"
 		    " and n.nspname !~ '^pg_' and not exists (select 1 from pg_catalog.pg_depend d"
 		    " where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass and d.objid = c.oid and d.deptype = 'e')",
 		    "cannot look at the target database");
 		tables = atol(PQgetvalue(res, 0, 0));
 		PQclear(res);
 		if (tables > 0 && !opt.clean && !opt.force)
-			die(EX_CANTCREAT, "database %s on %s:%s already has %ld table(s); refusing to restore over them "
+			die(EX_CANTCREAT, "database %s on %s:%s already has %ld table(s), view(s) or sequence(s); refusing "
+			    "to restore over them "
 			    "(--clean for a dump that drops its objects first, --force --confirm %s to restore anyway)",
 			    PQdb(r->pc->conn), r->pc->host, r->pc->port, tables, PQdb(r->pc->conn));
 		if (tables > 0)
-			log_msg(LOG_WARN, "database %s already has %ld table(s); restoring over them (%s)",
+			log_msg(LOG_WARN, "database %s already has %ld table(s), view(s) or sequence(s); restoring over them (%s)",
 			    PQdb(r->pc->conn), tables, opt.clean ? "--clean" : "--force");
 	}
 	if (opt.single)

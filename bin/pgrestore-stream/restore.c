@@ -76,7 +76,7 @@ excerpt(struct sbuf *b, const char *s, size_t max)
 struct pgq
 restore_q(const struct restore *r)
 {
-	struct pgq q = { r->pc, r->timeout_ms, EX_TEMPFAIL };
+	struct pgq q = { r->pc, r->timeout_ms, EX_TEMPFAIL, 0 };
 
 	return q;
 }
@@ -283,8 +283,13 @@ on_meta(struct restore *r)
 {
 	char name[32], key[128];
 	const char *t = r->sc.text;
-	int n = sscanf(t, "\\%31s %127s", name, key);
+	int end = 0, n = sscanf(t, "\\%31s %127s%n", name, key, &end);
 	uint64_t line = r->sc.item_line;
+
+	if (n == 2 && (strcmp(name, "restrict") == 0 || strcmp(name, "unrestrict") == 0) &&
+	    t[end + strspn(t + end, " \t\r\n")])
+		die(EX_DATAERR, "line %llu: \\%s %s is followed by more text; the line must hold only its key",
+		    (unsigned long long)line, name, key);
 
 	if (r->sc.stmt.len == 0 && n == 2 && strcmp(name, "restrict") == 0 && !r->restrict_key[0]) {
 		snprintf(r->restrict_key, sizeof r->restrict_key, "%s", key);
@@ -502,6 +507,11 @@ restore_finish(struct restore *r)
 			break;
 		}
 	}
+	/* A comment still open after the last statement: what followed it
+	 * is lost. */
+	if (open)
+		die(EX_DATAERR, "the input ends inside %s (line %llu): it was cut short", open,
+		    (unsigned long long)r->sc.line);
 }
 
 int
