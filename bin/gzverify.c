@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "enc.h"
 #include "gz.h"
 #include "hash.h"
@@ -38,6 +40,7 @@ static const char usage[] =
 "      --require-trailer         require pgdump-stream's completion trailer\n"
 "      --min-size SIZE           require at least SIZE decompressed bytes\n"
 "      --allow-trailing-garbage  accept data other than zeros after the last member\n"
+"      --input-timeout DURATION  fail when no input arrives for DURATION (default: wait)\n"
 "  -j, --threads N               threads for indexed members (default: CPUs)\n"
 "  -q, --quiet                   print no messages about inputs; the exit status tells\n"
 "  -v, --verbose                 a line per input: members, sizes, ratio\n"
@@ -48,11 +51,12 @@ static const char usage[] =
 "      --version                 show the version and exit\n"
 "\n"
 "Exit status: 0 all inputs valid, 1 an input corrupt, truncated or failing a\n"
-"requirement, 64 usage, 66 input missing, 73 cannot create FILE, 74 I/O error.\n";
+"requirement, 64 usage, 66 input missing, 73 cannot create FILE, 74 I/O error,\n"
+"75 no input within --input-timeout.\n";
 
 enum {
 	O_TEE = 256, O_SHA256, O_CHECK_SHA256, O_REQUIRE_TRAILER, O_MIN_SIZE,
-	O_ALLOW_GARBAGE, O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION
+	O_ALLOW_GARBAGE, O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_INPUT_TIMEOUT
 };
 
 static const struct option longopts[] = {
@@ -71,12 +75,14 @@ static const struct option longopts[] = {
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
+	{ "input-timeout", required_argument, NULL, O_INPUT_TIMEOUT },
 	{ NULL, 0, NULL, 0 }
 };
 
 static struct {
 	int to_stdout, tee, sha256, require_trailer, allow_garbage, quiet, verbose, json, progress;
 	int threads;
+	uint64_t input_timeout_ms; /* 0: wait for input as long as it takes */
 	const char *sha256_file, *check_file;
 	uint64_t min_size;
 } opt;
@@ -207,8 +213,16 @@ verify_one(const char *path, int ninputs, struct verdict *v, struct gz_reader *r
 	    opt.require_trailer || opt.to_stdout ? data_sink : NULL, &tail);
 
 	for (;;) {
-		ssize_t got = io_read(fd, buf, sizeof buf);
+		ssize_t got;
 
+		/* A file never stalls; a pipe from a program without deadlines
+		 * of its own can, and --input-timeout bounds that wait. */
+		if (opt.input_timeout_ms && deadline_poll(fd, POLLIN, deadline_in(opt.input_timeout_ms)) == 0) {
+			set(v, EX_TEMPFAIL, "stalled", "%s: no input for %llu ms", name,
+			    (unsigned long long)opt.input_timeout_ms);
+			break;
+		}
+		got = io_read(fd, buf, sizeof buf);
 		if (sig_caught())
 			sig_exit();
 		if (got < 0) {
@@ -358,6 +372,10 @@ main(int argc, char **argv)
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
 		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();
+		case O_INPUT_TIMEOUT:
+			if ((opt.input_timeout_ms = opt_duration_ms("--input-timeout", optarg)) == 0)
+				opt_usage_error("--input-timeout must be more than 0");
+			break;
 		default: opt_usage_error("unknown option or missing argument");
 		}
 	}

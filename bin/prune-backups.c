@@ -342,13 +342,14 @@ plan(void)
 		bk[newest].del = 0;
 		bk[newest].flags |= F_NEWEST;
 	}
-	/* A name with a newline cannot be printed one per line unambiguously. */
-	if (!opt.null && !opt.json && !opt.delete)
-		for (size_t i = 0; i < nbk; i++)
-			if (bk[i].del && strchr(bk[i].name, '\n')) {
-				bk[i].del = 0;
-				bk[i].flags |= F_NEWLINE;
-			}
+	/* A name with a newline cannot be printed one per line unambiguously,
+	 * so it is never deleted: in every mode, so that the preview is what
+	 * --delete does. */
+	for (size_t i = 0; i < nbk; i++)
+		if (bk[i].del && strchr(bk[i].name, '\n')) {
+			bk[i].del = 0;
+			bk[i].flags |= F_NEWLINE;
+		}
 }
 
 /* The first safety rule the plan breaks, or NULL. */

@@ -1,4 +1,5 @@
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -130,13 +131,91 @@ pool_stop(struct pool *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* The CPUs a cgroup quota allows, rounded up, or 0 for no quota: cgroup v2
+ * cpu.max ("QUOTA PERIOD" or "max ..."), v1 cpu.cfs_quota_us and
+ * cpu.cfs_period_us (-1 for none), in the process's cgroup and each of its
+ * ancestors (the smallest wins). In a container /proc/self/cgroup names the
+ * paths under the /sys/fs/cgroup the container sees. */
+static int
+cgroup_cpus(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096];
+	int best = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f)) {
+		char *ctl = strchr(line, ':'), *path, *nl;
+		int v2;
+
+		if (!ctl || !(path = strchr(ctl + 1, ':')))
+			continue;
+		*path++ = 0;
+		ctl++;
+		if ((nl = strchr(path, '\n')))
+			*nl = 0;
+		v2 = strcmp(line, "0") == 0 && !*ctl;
+		if (!v2 && !strstr(ctl, "cpu"))
+			continue;
+		for (int k = 0; k < 64; k++) {
+			char file[4200], buf[64] = "";
+			long long quota = -1, period = 0;
+			FILE *q;
+			char *slash;
+
+			if (v2) {
+				snprintf(file, sizeof file, "/sys/fs/cgroup%s/cpu.max", strcmp(path, "/") ? path : "");
+				if ((q = fopen(file, "re"))) {
+					if (fgets(buf, sizeof buf, q) && strncmp(buf, "max", 3) != 0)
+						sscanf(buf, "%lld %lld", &quota, &period);
+					fclose(q);
+				}
+			} else {
+				for (int i = 0; i < 2; i++) {
+					snprintf(file, sizeof file, "/sys/fs/cgroup/%s%s/cpu.cfs_%s_us",
+					    strchr(ctl, ',') ? "cpu,cpuacct" : ctl, strcmp(path, "/") ? path : "",
+					    i ? "period" : "quota");
+					if ((q = fopen(file, "re"))) {
+						if (fgets(buf, sizeof buf, q))
+							sscanf(buf, "%lld", i ? &period : &quota);
+						fclose(q);
+					}
+				}
+			}
+			if (quota > 0 && period > 0) {
+				int n = (int)((quota + period - 1) / period);
+
+				if (!best || n < best)
+					best = n;
+			}
+			if (!strcmp(path, "/") || !(slash = strrchr(path, '/')))
+				break;
+			if (slash == path)
+				path[1] = 0;
+			else
+				*slash = 0;
+		}
+	}
+	fclose(f);
+	return best;
+}
+
 int
 pool_cpus(void)
 {
 	cpu_set_t set;
+	int n = 0, quota;
 
 	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-		return CPU_COUNT(&set);
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (int)n : 1;
+		n = CPU_COUNT(&set);
+	if (n <= 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = c > 0 ? (int)c : 1;
+	}
+	/* A pod limited to 2 CPUs on a 32-core node has 32 CPUs in its
+	 * affinity mask: the quota is what it may use. */
+	quota = cgroup_cpus();
+	return quota > 0 && quota < n ? quota : n;
 }

@@ -31,7 +31,8 @@ void pool_wait(struct pool *p, struct pool_job *job);
 int pool_done(struct pool *p, struct pool_job *job);
 /* Waits for queued jobs to finish and joins the workers. */
 void pool_stop(struct pool *p);
-/* The number of CPUs this process may run on (at least 1). */
+/* The number of CPUs this process may use (at least 1): its affinity mask,
+ * capped by its cgroup's CPU quota (v1 or v2), rounded up. */
 int pool_cpus(void);
 
 #endif

@@ -310,15 +310,18 @@ probe_pg(const struct probe_opts *o, struct target *t, uint64_t deadline)
 	return ok;
 }
 
+#define BACKUP_SKEW_S 300 /* how far ahead a file's time may be: clocks differ */
+
 static int
 probe_backup(const struct probe_opts *o, struct target *t)
 {
 	const char *dir = t->arg + 7;
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	char newest[256] = "";
-	struct stat best;
-	int fd, have = 0;
+	char newest[256] = "", ahead[256] = "";
+	struct stat best = { 0 };
+	int fd, have = 0, nahead = 0;
+	time_t now = time(NULL);
 
 	if (!d) {
 		snprintf(t->why, sizeof t->why, "%s: %s", dir, strerror(errno));
@@ -332,6 +335,13 @@ probe_backup(const struct probe_opts *o, struct target *t)
 			continue;
 		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
+		/* A file dated past the clock skew (a wrong clock, files restored
+		 * with their times) would pass forever: it counts for nothing. */
+		if (st.st_mtime > now + BACKUP_SKEW_S) {
+			if (!nahead++)
+				snprintf(ahead, sizeof ahead, "%s", e->d_name);
+			continue;
+		}
 		if (!have || st.st_mtime > best.st_mtime) {
 			best = st;
 			snprintf(newest, sizeof newest, "%s", e->d_name);
@@ -339,12 +349,16 @@ probe_backup(const struct probe_opts *o, struct target *t)
 		}
 	}
 	closedir(d);
+	if (nahead)
+		log_warn("%s: %s%s is dated in the future (beyond %d s of clock skew) and does not count as a backup",
+		    dir, ahead, nahead > 1 ? " and others" : "", BACKUP_SKEW_S);
 	if (!have) {
-		snprintf(t->why, sizeof t->why, "no backup matching %s in %s", o->pattern, dir);
+		snprintf(t->why, sizeof t->why, "no backup matching %s in %s%s", o->pattern, dir,
+		    nahead ? " (only files dated in the future)" : "");
 		return 0;
 	}
 	{
-		int64_t age_ms = ((int64_t)time(NULL) - (int64_t)best.st_mtime) * 1000;
+		int64_t age_ms = ((int64_t)now - (int64_t)best.st_mtime) * 1000;
 
 		if (age_ms > (int64_t)o->max_age_ms) {
 			snprintf(t->why, sizeof t->why, "newest backup %s is %lld min old (limit %llu min)", newest,

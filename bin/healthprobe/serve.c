@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,7 +30,8 @@
 #include "xmem.h"
 
 #define MAX_CONNS 1024
-#define OUT_MAX 8192
+#define FD_RESERVE 16           /* descriptors kept for the checks and the listener */
+#define TEXT_MAX 256            /* --service and --service-version */
 #define HEADER_TIMEOUT_MS 5000  /* a request head must arrive within this */
 #define IDLE_TIMEOUT_MS 30000   /* a kept-alive connection may idle this long */
 
@@ -44,6 +46,8 @@ static struct {
 	const char *listen, *service, *version;
 	uint64_t period_ms, drain_ms;
 	uint64_t alive_ms;      /* a check round older than this: not alive */
+	size_t body_max;        /* the largest body this configuration can make */
+	int conn_cap;           /* connections held at once */
 } sopt;
 
 static struct check checks[MAX_TARGETS];
@@ -62,8 +66,15 @@ struct conn {
 	int lingering;          /* answered and half-closed: draining the rest */
 	size_t inlen, outlen, outpos;
 	char in[HTTP_REQUEST_HEAD_MAX];
-	char out[OUT_MAX];
+	char *out;              /* answers not yet sent (out_max bytes), NULL when none */
 };
+
+/* Room for the head and the largest body, sized for the configuration. */
+static size_t
+out_max(void)
+{
+	return sopt.body_max + 512;
+}
 
 static void *
 check_loop(void *arg)
@@ -139,7 +150,7 @@ json_body(char *b, size_t size, int ok)
 {
 	struct timespec now;
 	struct tm tm;
-	char esc[256];
+	char esc[6 * TEXT_MAX + 1];
 	long up = (long)(time(NULL) - started);
 	size_t o;
 
@@ -210,16 +221,19 @@ respond(struct conn *c, int status, const char *type, const char *body, size_t b
 	static const char *const reasons[] = { [200] = "OK", [400] = "Bad Request", [404] = "Not Found",
 		[405] = "Method Not Allowed", [431] = "Request Header Fields Too Large",
 		[503] = "Service Unavailable" };
-	int n = snprintf(c->out + c->outlen, OUT_MAX - c->outlen,
+	int n;
+
+	if (!c->out)
+		c->out = xmalloc(out_max());
+	n = snprintf(c->out + c->outlen, out_max() - c->outlen,
 	    "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n%s%s\r\n",
 	    status, reasons[status], type, blen, extra ? extra : "", c->close_after ? "Connection: close\r\n" : "");
-
-	if (n < 0 || (size_t)n >= OUT_MAX - c->outlen) {
+	if (n < 0 || (size_t)n >= out_max() - c->outlen) {
 		c->close_after = 1;
 		return;
 	}
 	c->outlen += (size_t)n;
-	if (!head && blen <= OUT_MAX - c->outlen) {
+	if (!head && blen <= out_max() - c->outlen) {
 		memcpy(c->out + c->outlen, body, blen);
 		c->outlen += blen;
 	}
@@ -228,7 +242,7 @@ respond(struct conn *c, int status, const char *type, const char *body, size_t b
 static void
 handle(struct conn *c, const struct http_request *r)
 {
-	char body[4096];
+	char *body;
 	size_t blen;
 	int head = strcmp(r->method, "HEAD") == 0, verbose = strstr(r->query, "verbose") != NULL, ok;
 
@@ -243,19 +257,21 @@ handle(struct conn *c, const struct http_request *r)
 		respond(c, 400, "text/plain", "no request body expected\n", 25, head, NULL);
 		return;
 	}
+	body = xmalloc(sopt.body_max);
 	pthread_mutex_lock(&mu);
 	if (strcmp(r->path, "/health") == 0 || strcmp(r->path, "/health/") == 0) {
 		ok = alive();
-		blen = verbose ? verbose_body(body, sizeof body, "livez", ok) : json_body(body, sizeof body, ok);
+		blen = verbose ? verbose_body(body, sopt.body_max, "livez", ok) : json_body(body, sopt.body_max, ok);
 	} else if (strcmp(r->path, "/health/ready") == 0) {
 		ok = ready();
-		blen = verbose ? verbose_body(body, sizeof body, "readyz", ok) : json_body(body, sizeof body, ok);
+		blen = verbose ? verbose_body(body, sopt.body_max, "readyz", ok) : json_body(body, sopt.body_max, ok);
 	} else if (strcmp(r->path, "/metrics") == 0) {
 		ok = 1;
-		blen = metrics_body(body, sizeof body);
+		blen = metrics_body(body, sopt.body_max);
 		verbose = 2;
 	} else {
 		pthread_mutex_unlock(&mu);
+		free(body);
 		respond(c, 404, "text/plain", "not found\n", 10, head, NULL);
 		return;
 	}
@@ -263,6 +279,7 @@ handle(struct conn *c, const struct http_request *r)
 	respond(c, ok ? 200 : 503,
 	    verbose == 2 ? "text/plain; version=0.0.4" : verbose ? "text/plain" : "application/json",
 	    body, blen, head, NULL);
+	free(body);
 }
 
 /* Parses and answers every complete request in the buffer. */
@@ -349,8 +366,13 @@ serve_args(struct prober *p, int argc, char **argv)
 		switch (c) {
 		case O_LISTEN: sopt.listen = optarg; break;
 		case O_PERIOD: sopt.period_ms = opt_duration_ms("--period", optarg); break;
-		case O_SERVICE: sopt.service = optarg; break;
-		case O_SERVICE_VERSION: sopt.version = optarg; break;
+		case O_SERVICE:
+		case O_SERVICE_VERSION:
+			if (strlen(optarg) > TEXT_MAX)
+				opt_usage_error("%s: at most %d bytes", c == O_SERVICE ? "--service" : "--service-version",
+				    TEXT_MAX);
+			*(c == O_SERVICE ? &sopt.service : &sopt.version) = optarg;
+			break;
 		case O_DRAIN: sopt.drain_ms = opt_duration_ms("--drain", optarg); break;
 		case O_VERSION: opt_version();
 		default: opt_usage_error("healthprobe serve: unknown option, or one for probe mode only");
@@ -380,22 +402,72 @@ serve_args(struct prober *p, int argc, char **argv)
 	}
 	if (nchecks == 0)
 		opt_usage_error("healthprobe serve needs at least one NAME=TARGET");
+	/* Bodies sized for what this configuration can say: every check's
+	 * name (up to 63 bytes, escaped at most 6 times over in JSON) on each
+	 * of its lines, the service's name and version escaped. */
+	sopt.body_max = 1024 + 6 * (strlen(sopt.service) + strlen(sopt.version)) +
+	    (size_t)nchecks * (6 * sizeof checks[0].name + 160);
 
 }
 
-/* New connections, as many as are waiting; when every slot is taken the
- * newest caller is closed and retries. */
 static void
-accept_all(int lfd, struct conn **conns, int *nconn, uint64_t now)
+conn_free(struct conn *c)
+{
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
+
+/* Makes room for a new connection: the one idle longest goes (a kept-alive
+ * connection between requests, else the oldest of any kind), so that held
+ * connections can never lock a kubelet's probe out. The slot is left NULL
+ * until the list is compacted. 0, or -1 when there is nothing to close. */
+static int
+evict(struct conn **conns, int nconn)
+{
+	int pick = -1, pick_idle = 0;
+
+	for (int i = 0; i < nconn; i++) {
+		struct conn *c = conns[i];
+		int idle;
+
+		if (!c)
+			continue;
+		idle = !c->reading_head && c->outlen == 0;
+		if (pick < 0 || (idle && !pick_idle) || (idle == pick_idle && c->since < conns[pick]->since))
+			pick = i, pick_idle = idle;
+	}
+	if (pick < 0)
+		return -1;
+	conn_free(conns[pick]);
+	conns[pick] = NULL;
+	return 0;
+}
+
+/* New connections, as many as are waiting. When every slot is taken, or
+ * the process is out of descriptors, the connection idle longest is closed
+ * for the newcomer; with nothing to close, accepting pauses (*pause_until)
+ * instead of spinning on a listener that stays readable. Slots of evicted
+ * connections stay NULL until the caller compacts the list. */
+static void
+accept_all(int lfd, struct conn **conns, int *nconn, uint64_t now, uint64_t *pause_until)
 {
 	for (;;) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		int live = 0, fd;
 
-		if (fd < 0)
+		for (int i = 0; i < *nconn; i++)
+			live += conns[i] != NULL;
+		if (live >= sopt.conn_cap && evict(conns, *nconn) < 0)
 			break;
-		if (*nconn == MAX_CONNS) {
-			close(fd);
-			continue;
+		if (*nconn == MAX_CONNS)
+			break; /* only holes left at the end: after compaction */
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE) && evict(conns, *nconn) == 0)
+			fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				*pause_until = now + 100;
+			break;
 		}
 		conns[*nconn] = xcalloc(1, sizeof *conns[*nconn]);
 		conns[*nconn]->fd = fd;
@@ -444,6 +516,8 @@ conn_step(struct conn *cn, short revents, uint64_t now)
 			cn->outpos += (size_t)w;
 			if (cn->outpos == cn->outlen) {
 				cn->outpos = cn->outlen = 0;
+				free(cn->out);
+				cn->out = NULL;
 				if (cn->close_after && cn->inlen == 0 && !cn->lingering) {
 					/* Half-close and read what the client still
 					 * sends, so it sees our answer, not a reset. */
@@ -471,10 +545,17 @@ serve_main(struct prober *p, int argc, char **argv)
 	static struct conn *conns[MAX_CONNS];
 	static struct pollfd pfd[MAX_CONNS + 1];
 	pthread_t th;
-	uint64_t drain_until = 0;
+	uint64_t drain_until = 0, pause_until = 0;
 	int lfd, nconn = 0;
+	struct rlimit rl;
 
 	serve_args(p, argc, argv);
+	/* Never more connections than descriptors: a limit below the cap
+	 * would otherwise end in EMFILE with clients waiting. */
+	sopt.conn_cap = MAX_CONNS;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)MAX_CONNS + FD_RESERVE)
+		sopt.conn_cap = rl.rlim_cur > FD_RESERVE + 4 ? (int)rl.rlim_cur - FD_RESERVE : 4;
 	p->watchdog = 0;
 	sopt.alive_ms = 3 * sopt.period_ms + (uint64_t)nchecks * (p->opt.timeout_ms + 2500) + 5000;
 	for (int i = 0; i < nchecks; i++)
@@ -506,7 +587,9 @@ serve_main(struct prober *p, int argc, char **argv)
 		}
 		if (drain_until && deadline_passed(drain_until))
 			break;
-		pfd[n].fd = lfd, pfd[n++].events = POLLIN;
+		/* While accepting pauses, the listener is left out of the poll. */
+		pfd[n].fd = pause_until && deadline_now() < pause_until ? -1 : lfd;
+		pfd[n++].events = POLLIN;
 		for (int i = 0; i < nconn; i++) {
 			pfd[n].fd = conns[i]->fd;
 			pfd[n++].events = conns[i]->outpos < conns[i]->outlen ? POLLOUT : POLLIN;
@@ -515,13 +598,12 @@ serve_main(struct prober *p, int argc, char **argv)
 			die_errno(EX_SOFTWARE, "poll");
 		now = deadline_now();
 		if (pfd[0].revents & POLLIN)
-			accept_all(lfd, conns, &nconn, now);
+			accept_all(lfd, conns, &nconn, now, &pause_until);
 		for (int i = 1; i < n; i++) {
 			struct conn *cn = conns[i - 1];
 
 			if (cn && conn_step(cn, pfd[i].revents, now)) {
-				close(cn->fd);
-				free(cn);
+				conn_free(cn);
 				conns[i - 1] = NULL;
 			}
 		}
