@@ -44,7 +44,7 @@ like "$T/err" '^pgdump-stream: connection to server at "127.0.0.1", port [0-9]+ 
 run pgdump-stream "$C dbname=app sslmode=bogus"
 is "$rc" 78 "a bad sslmode: exit 78"
 run pgdump-stream "$C dbname=nosuchdb"
-is "$rc" 69 "a database that does not exist: exit 69"
+is "$rc" 78 "a database that does not exist: exit 78 (SQLSTATE 3D000; not worth retrying)"
 like "$T/err" 'database "nosuchdb" does not exist' "with the server's reason"
 run pgdump-stream -f "$T/no/such/dir/d.sql" "$C dbname=app"
 is "$rc" 73 "-f in a missing directory: exit 73"
