@@ -66,7 +66,7 @@ struct conn {
 	int lingering;          /* answered and half-closed: draining the rest */
 	size_t inlen, outlen, outpos;
 	char in[HTTP_REQUEST_HEAD_MAX];
-	char *out;              /* answers not yet sent (out_max bytes), NULL when none */
+	char *out;              /* answers not yet sent (out_max bytes), from the first */
 };
 
 /* Room for the head and the largest body, sized for the configuration. */
@@ -242,7 +242,7 @@ respond(struct conn *c, int status, const char *type, const char *body, size_t b
 static void
 handle(struct conn *c, const struct http_request *r)
 {
-	char *body;
+	static char *body;      /* one buffer: the poll loop answers one request at a time */
 	size_t blen;
 	int head = strcmp(r->method, "HEAD") == 0, verbose = strstr(r->query, "verbose") != NULL, ok;
 
@@ -257,7 +257,8 @@ handle(struct conn *c, const struct http_request *r)
 		respond(c, 400, "text/plain", "no request body expected\n", 25, head, NULL);
 		return;
 	}
-	body = xmalloc(sopt.body_max);
+	if (!body)
+		body = xmalloc(sopt.body_max);
 	pthread_mutex_lock(&mu);
 	if (strcmp(r->path, "/health") == 0 || strcmp(r->path, "/health/") == 0) {
 		ok = alive();
@@ -271,7 +272,6 @@ handle(struct conn *c, const struct http_request *r)
 		verbose = 2;
 	} else {
 		pthread_mutex_unlock(&mu);
-		free(body);
 		respond(c, 404, "text/plain", "not found\n", 10, head, NULL);
 		return;
 	}
@@ -279,7 +279,6 @@ handle(struct conn *c, const struct http_request *r)
 	respond(c, ok ? 200 : 503,
 	    verbose == 2 ? "text/plain; version=0.0.4" : verbose ? "text/plain" : "application/json",
 	    body, blen, head, NULL);
-	free(body);
 }
 
 /* Parses and answers every complete request in the buffer. */
@@ -516,8 +515,6 @@ conn_step(struct conn *cn, short revents, uint64_t now)
 			cn->outpos += (size_t)w;
 			if (cn->outpos == cn->outlen) {
 				cn->outpos = cn->outlen = 0;
-				free(cn->out);
-				cn->out = NULL;
 				if (cn->close_after && cn->inlen == 0 && !cn->lingering) {
 					/* Half-close and read what the client still
 					 * sends, so it sees our answer, not a reset. */

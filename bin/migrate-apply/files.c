@@ -477,7 +477,8 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 		die(EX_DATAERR, "%s: migrations of more than one format (%d Flyway, %d golang-migrate, %d other)", dir,
 		    kinds[K_FLYWAY], kinds[K_GOLANG_UP] + kinds[K_GOLANG_DOWN], kinds[K_PLAIN]);
 	s->fmt = kinds[K_FLYWAY] ? FMT_FLYWAY : kinds[K_GOLANG_UP] || kinds[K_GOLANG_DOWN] ? FMT_GOLANG : FMT_PLAIN;
-	qsort(e, (size_t)ne, sizeof *e, entry_cmp);
+	if (ne > 1) /* an empty directory: e is NULL, which qsort may not be given */
+		qsort(e, (size_t)ne, sizeof *e, entry_cmp);
 	s->m = xcalloc((size_t)ne + 1, sizeof *s->m);
 	for (int i = 0; i < ne; i++) {
 		struct migration *m;
