@@ -454,18 +454,20 @@ accept_all(int lfd, struct conn **conns, int *nconn, uint64_t now, uint64_t *pau
 	for (;;) {
 		int live = 0, fd;
 
-		for (int i = 0; i < *nconn; i++)
-			live += conns[i] != NULL;
-		if (live >= sopt.conn_cap && evict(conns, *nconn) < 0)
-			break;
 		if (*nconn == MAX_CONNS)
-			break; /* only holes left at the end: after compaction */
+			break; /* the slots of closed ones are free after compaction */
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0 && (errno == EMFILE || errno == ENFILE) && evict(conns, *nconn) == 0)
 			fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
 				*pause_until = now + 100;
+			break;
+		}
+		for (int i = 0; i < *nconn; i++)
+			live += conns[i] != NULL;
+		if (live >= sopt.conn_cap && evict(conns, *nconn) < 0) {
+			close(fd);
 			break;
 		}
 		conns[*nconn] = xcalloc(1, sizeof *conns[*nconn]);
