@@ -786,13 +786,14 @@ multipart_complete(struct upload *u, char *etag, size_t etagcap)
 		if (res->attempts < 2 || sig_caught() || (c = complete_confirm(u, etag, etagcap, why, sizeof why)) == 0)
 			fail_request(u, put_exit(res), "complete multipart upload", res);
 		else if (c < 0)
-			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: %s after %u tries, and the first may "
-			    "have completed it: %s", opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t),
-			    res->attempts, why);
+			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s failed after %u tries (%s), and the "
+			    "first may have completed it: %s", opt.url.bucket, opt.url.key, res->attempts,
+			    s3_result_text(res, t, sizeof t), why);
 		else
-			log_warn("complete multipart upload s3://%s/%s: %s after %u tries, but HEAD finds the object "
-			    "with all %llu bytes and this upload's ETag: an earlier try completed it", opt.url.bucket,
-			    opt.url.key, s3_result_text(res, t, sizeof t), res->attempts, (unsigned long long)u->bytes);
+			log_warn("complete multipart upload s3://%s/%s failed after %u tries (%s), but HEAD finds the "
+			    "object with all %llu bytes and this upload's ETag: an earlier try completed it",
+			    opt.url.bucket, opt.url.key, res->attempts, s3_result_text(res, t, sizeof t),
+			    (unsigned long long)u->bytes);
 	} else if (xml_span((char *)body, res->bodylen, &pos, "CompleteMultipartUploadResult", &rs, &rl) != 1) {
 		if ((c = complete_confirm(u, etag, etagcap, why, sizeof why)) == 0)
 			fail(u, EX_TEMPFAIL, "complete multipart upload s3://%s/%s: the store answered 200 without a "

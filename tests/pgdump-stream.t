@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/support/lib.sh"
-plan 107
+plan 110
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -131,6 +131,12 @@ printf 'include table_data keep.t\n' >"$T/filter"
 run pgdump-stream --filter "$T/filter" "$C dbname=sch"
 is "$rc $(wc -c <"$T/out")" "64 0" "--filter with a command pg_dump refuses: usage error"
 like "$T/err" "filter:1: table_data can only be excluded$" "naming the file and line"
+run pgdump-stream --filter "$T/no-such-filter" "$C dbname=sch"
+is "$rc $(wc -c <"$T/out")" "66 0" "--filter naming a missing file: 66, nothing dumped"
+python3 -c 'print("include table " + "x" * 2000)' >"$T/filter"
+run pgdump-stream --filter "$T/filter" "$C dbname=sch"
+is "$rc" 64 "--filter with a pattern over 1023 bytes: usage error"
+like "$T/err" "filter:1: pattern longer than 1023 bytes" "naming the file and line"
 printf 'exclude schema skip\n' | pgdump-stream --filter - "$C dbname=sch" >"$T/out" 2>"$T/err"
 is "$? $(grep -c '^CREATE SCHEMA skip' "$T/out") $(grep -c '^CREATE SCHEMA keep' "$T/out")" "0 0 1" "--filter - reads stdin"
 # -c --if-exists restores over an existing copy; the copy is then the same.

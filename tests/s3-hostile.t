@@ -7,7 +7,7 @@
 # keys holding control characters, a 403 without a reason. Non-UTF-8
 # bytes in JSON are in log-json.t.
 . "$(dirname "$0")/support/lib.sh"
-plan 37
+plan 44
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_REGION AWS_DEFAULT_REGION
@@ -50,6 +50,22 @@ proxy c500done fwd500:POST:uploadId=:1
 run s3put --endpoint "$PX" --part-size 5MiB s3://bkt/f/c500done "$T/in"
 is "$rc $(same f/c500done)" "0 $want" "Complete done but answered 500, then NoSuchUpload: exit 0, byte-identical"
 like "$T/err" "HEAD finds the object with all 12000000 bytes" "with a warning that says how it knows"
+
+# The same as AWS answers the retry (404 NoSuchUpload: the upload is gone
+# because it completed).
+proxy c404done fwd500:POST:uploadId=:1 status:POST:uploadId=:0:404:NoSuchUpload
+run s3put --endpoint "$PX" --part-size 5MiB s3://bkt/f/c404done "$T/in"
+is "$rc $(same f/c404done)" "0 $want" "Complete done but answered 500, then 404 NoSuchUpload: exit 0, byte-identical"
+# And when HEAD cannot tell: 75, saying the upload may have completed.
+proxy cunsure fwd500:POST:uploadId=:1 status:HEAD:cunsure:0:500:InternalError
+run s3put --endpoint "$PX" --part-size 5MiB --retries 1 s3://bkt/f/cunsure "$T/in"
+is "$rc" 75 "a retried Complete failing and HEAD failing too: 75"
+like "$T/err" "failed after 2 tries \\(500 InternalError.*\\), and the first may have completed it: HEAD cannot confirm it: HTTP 500$" \
+	"says it may have completed"
+proxy cempty500 empty200:POST:uploadId=:1 status:HEAD:cempty500:0:500:InternalError
+run s3put --endpoint "$PX" --part-size 5MiB --retries 1 s3://bkt/f/cempty500 "$T/in"
+is "$rc $(absent f/cempty500)" "75 0" "Complete answered 200 with nothing and HEAD failing: 75, nothing under KEY"
+like "$T/err" "the store answered 200 without a result, and HEAD cannot confirm it: HTTP 500$" "saying so"
 
 # 13: Complete answered with an empty ETag (Ceph RGW): the multipart ETag is
 # computed from the parts' MD5s.
@@ -107,6 +123,12 @@ is "$rc" 64 "--virtual-host with an IP endpoint: a usage error"
 like "$T/err" "--virtual-host.*127\.0\.0\.1.*--path-style" "saying why and what to use"
 run s3ls --virtual-host --endpoint "http://localhost:$(cat "$T/s3.port")" s3://bkt/
 is "$rc" 64 "--virtual-host with localhost: a usage error"
+
+# 17 (item 4's check): a 206 without any Content-Range is not believed.
+proxy nocr range:GET:f/one:0:nocr
+run s3cat --endpoint "$PX" s3://bkt/f/one
+is "$rc $(wc -c <"$T/out")" "65 0" "s3cat: a 206 without Content-Range: 65, nothing written"
+like "$T/err" "the answer's Content-Range is missing" "saying so"
 
 # 17: --unsigned-payload is refused over http wherever the endpoint comes from.
 AWS_ENDPOINT_URL=$S3_ENDPOINT run s3put --unsigned-payload s3://bkt/f/u "$T/five"

@@ -24,7 +24,8 @@
 //             Ceph RGW answers CompleteMultipartUpload)
 //   range     answer a ranged GET itself with 206 and as many zero bytes as
 //             asked for, but ARG1 "shift": a Content-Range one byte later;
-//             "etag": the right Content-Range and another ETag
+//             "etag": the right Content-Range and another ETag; "nocr": no
+//             Content-Range at all
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -130,9 +131,11 @@ const server = http.createServer((req, res) => {
         req.resume();
         req.on('end', () => {
           const a = Number(m[1]), b = Number(m[2]), shift = rule.args[0] === 'shift' ? 1 : 0;
-          res.writeHead(206, { 'Content-Type': 'application/octet-stream',
+          const headers = { 'Content-Type': 'application/octet-stream',
             'Content-Range': `bytes ${a + shift}-${b + shift}/*`,
-            ETag: rule.args[0] === 'etag' ? '"0123456789abcdef0123456789abcdef"' : req.headers['if-match'] });
+            ETag: rule.args[0] === 'etag' ? '"0123456789abcdef0123456789abcdef"' : req.headers['if-match'] };
+          if (rule.args[0] === 'nocr') delete headers['Content-Range'];
+          res.writeHead(206, headers);
           res.end(Buffer.alloc(b - a + 1));
         });
         return;
