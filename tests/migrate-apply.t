@@ -4,7 +4,7 @@
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
 . "$(dirname "$0")/support/lib.sh"
-plan 115
+plan 122
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -290,11 +290,37 @@ holder=$!
 exec 3>hold
 echo "begin; lock table busy in access exclusive mode; select 'locked';" >&3
 i=0; while [ "$(q tmo "select count(*) from pg_locks where relation = 'busy'::regclass and mode = 'AccessExclusiveLock' and granted")" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-run migrate-apply --statement-lock-timeout 1s "$T/lt"
+run migrate-apply --statement-lock-timeout 1s --lock-retries 0 "$T/lt"
 is "$rc" 75 "a migration waiting past --statement-lock-timeout: 75"
 like "$T/err" "1_alter.sql:1:1: ERROR 55P03: canceling statement due to lock timeout" "with the lock timeout's message"
+# With retries the migration tries again, and gives up after the last: 75.
+run migrate-apply --statement-lock-timeout 300ms --lock-retries 2 "$T/lt"
+is "$rc" 75 "lock timeouts on every try: 75 after --lock-retries 2"
+is "$(grep -c 'lock timeout (55P03); retry [12] of 2 in [0-9]* ms' "$T/err")" 2 "each retry is a warning"
+like "$T/err" "rolled back, nothing of it applied \(after the retries\)" "and the error says the retries are spent"
 exec 3>&-
 wait $holder
+# A lock released while the migration waits between tries: it is applied,
+# the transactional file whole, the no-transaction file from the statement
+# that timed out.
+lockfor() { # TABLE SECONDS: hold an ACCESS EXCLUSIVE lock on TABLE in tmo for SECONDS
+	(echo "begin; lock table $1 in access exclusive mode;"; sleep "$2"; echo "commit;") |
+		psql -X -q -h "$PGHOST" -p "$PGPORT" -U postgres -d tmo >/dev/null 2>&1 &
+	i=0; while [ "$(q tmo "select count(*) from pg_locks where relation = '$1'::regclass and mode = 'AccessExclusiveLock' and granted")" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+lockfor busy 2.5
+run migrate-apply --statement-lock-timeout 500ms --lock-retries 6 "$T/lt"
+is "$rc $(q tmo "select count(*) from information_schema.columns where table_name = 'busy' and column_name = 'b'")" "0 1" \
+	"a lock released after 2.5 s: the transactional migration is retried and applied"
+like "$T/err" "1_alter.sql:1: lock timeout \(55P03\); retry 1 of 6 in [0-9]+ ms" "the retry was logged"
+mk "$T/lt" 2_nt.sql '-- migrate-apply:no-transaction\ncreate table lt_first (a int);\nalter table busy add column c int;\n'
+lockfor busy 2.5
+run migrate-apply --statement-lock-timeout 500ms --lock-retries 6 "$T/lt"
+is "$rc $(q tmo "select count(*) from information_schema.columns where table_name = 'busy' and column_name = 'c'") $(q tmo "select status, statements_done from public.migrate_apply_history where version = '2'")" \
+	"0 1 applied|2" "a no-transaction migration: the statement that timed out is retried alone, then applied"
+like "$T/err" "2_nt.sql:3: lock timeout \(55P03\); retry 1 of 6" "the retry names the statement's line"
+newdb tmo2
+db tmo2
 mk "$T/st" 1_slow.sql 'select pg_sleep(10);\n'
 run migrate-apply --statement-timeout 1s "$T/st"
 is "$rc" 75 "a statement past --statement-timeout: 75"

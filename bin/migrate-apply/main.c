@@ -43,6 +43,7 @@ static const char usage[] =
 "      --lock-timeout DURATION   wait for the migration lock this long (default 5m)\n"
 "      --statement-timeout DURATION  statement_timeout of migrations (default 1h; 0 none)\n"
 "      --statement-lock-timeout DURATION  lock_timeout of migrations (default 10s; 0 none)\n"
+"      --lock-retries N          retries of a migration that hit its lock_timeout (default 3)\n"
 "      --allow-changed           go on when an applied file has changed\n"
 "      --allow-missing           go on when an applied version has no file\n"
 "      --allow-out-of-order      apply a version older than the newest applied one\n"
@@ -57,11 +58,13 @@ static const char usage[] =
 "Exit status: 0 done, 1 status --check found work or verify found a\n"
 "difference, 64 usage, 65 a bad migration file, a migration failed, or the\n"
 "files and the database disagree, 66 DIR missing, 69 cannot connect or\n"
-"connection lost, 75 lock not free in time or a statement timed out, 77\n"
-"permission denied, 78 bad connection settings, 128+N killed by signal N.\n";
+"connection lost, 75 lock not free in time (after the retries) or a statement\n"
+"timed out, 77 permission denied, 78 bad connection settings, 128+N killed by\n"
+"signal N.\n";
 
 enum {
-	O_TO = 256, O_TABLE, O_CHECK, O_OFFLINE, O_LOCK_TIMEOUT, O_STMT_TIMEOUT, O_STMT_LOCK_TIMEOUT, O_ALLOW_CHANGED,
+	O_TO = 256, O_TABLE, O_CHECK, O_OFFLINE, O_LOCK_TIMEOUT, O_STMT_TIMEOUT, O_STMT_LOCK_TIMEOUT, O_LOCK_RETRIES,
+	O_ALLOW_CHANGED,
 	O_ALLOW_MISSING, O_ALLOW_OOO, O_ALLOW_AHEAD, O_DRY_RUN, O_VAR, O_JSON, O_LOG_FORMAT, O_VERSION
 };
 
@@ -74,6 +77,7 @@ static const struct option longopts[] = {
 	{ "lock-timeout", required_argument, NULL, O_LOCK_TIMEOUT },
 	{ "statement-timeout", required_argument, NULL, O_STMT_TIMEOUT },
 	{ "statement-lock-timeout", required_argument, NULL, O_STMT_LOCK_TIMEOUT },
+	{ "lock-retries", required_argument, NULL, O_LOCK_RETRIES },
 	{ "allow-changed", no_argument, NULL, O_ALLOW_CHANGED },
 	{ "allow-missing", no_argument, NULL, O_ALLOW_MISSING },
 	{ "allow-out-of-order", no_argument, NULL, O_ALLOW_OOO },
@@ -95,7 +99,7 @@ static struct {
 	struct var *vars;
 	int nvars;
 } opt = { .table = "public.migrate_apply_history", .dir = "./migrations", .command = "up", .steps = 1,
-	.lock_timeout_ms = 300000, .run = { .stmt_timeout_ms = 3600000, .lock_timeout_ms = 10000 } };
+	.lock_timeout_ms = 300000, .run = { .stmt_timeout_ms = 3600000, .lock_timeout_ms = 10000, .lock_retries = 3 } };
 
 static struct mset files;
 static struct history hist;
@@ -544,6 +548,7 @@ main(int argc, char **argv)
 		case O_STMT_LOCK_TIMEOUT:
 			opt.run.lock_timeout_ms = opt_duration_ms("--statement-lock-timeout", optarg);
 			break;
+		case O_LOCK_RETRIES: opt.run.lock_retries = (unsigned)opt_uint("--lock-retries", optarg, 0, 100); break;
 		case O_ALLOW_CHANGED: opt.allow_changed = 1; break;
 		case O_ALLOW_MISSING: opt.allow_missing = 1; break;
 		case O_ALLOW_OOO: opt.allow_ooo = 1; break;

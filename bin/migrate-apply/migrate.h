@@ -93,6 +93,7 @@ int history_lock(struct pg_conn *pc, const struct history *h, uint64_t timeout_m
 /* Session setup and one migration. */
 struct runopt {
 	uint64_t stmt_timeout_ms, lock_timeout_ms;
+	unsigned lock_retries;  /* tries after a statement's lock_timeout (55P03) */
 	int dry_run, json;
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "deadline.h"
 #include "log.h"
@@ -57,6 +58,45 @@ failed(const PGresult *r)
 {
 	return PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK &&
 	    PQresultStatus(r) != PGRES_EMPTY_QUERY;
+}
+
+/* A statement that gave up waiting for a lock (lock_timeout, 55P03): on a
+ * busy database an ALTER queued behind a long transaction should try
+ * again, not fail the deploy. */
+static int
+lock_timed_out(const PGresult *r)
+{
+	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	return st && strcmp(st, "55P03") == 0;
+}
+
+/* Before retry n (from 1): about 1 s, 2 s, 4 s ... (at most 30 s), each
+ * between half and all of it at random so that runners that collided do
+ * not collide again; a signal ends the wait (and the run) at once. */
+static void
+retry_wait(struct pg_conn *pc, const char *path, uint64_t line, unsigned n, unsigned of)
+{
+	uint64_t ms = 1000, end;
+
+	for (unsigned i = 1; i < n && ms < 30000; i++)
+		ms *= 2;
+	if (ms > 30000)
+		ms = 30000;
+	ms = ms / 2 + (uint64_t)rand() % (ms / 2 + 1);
+	log_msg(LOG_WARN, "%s:%llu: lock timeout (55P03); retry %u of %u in %llu ms", path, (unsigned long long)line,
+	    n, of, (unsigned long long)ms);
+	end = deadline_in(ms);
+	while (!deadline_passed(end)) {
+		struct timespec ts = { 0, 50 * 1000000L };
+
+		if (sig_caught()) {
+			struct pgq q = stmt_q(pc);
+
+			pgq_lost(&q, EINTR, path);
+		}
+		nanosleep(&ts, NULL);
+	}
 }
 
 void
@@ -139,17 +179,36 @@ run_tx(struct pg_conn *pc, const struct history *h, struct migration *m, int dow
 	struct sbuf q = { 0 };
 	uint64_t t0 = deadline_now();
 
-	if (!o->dry_run)
-		run_sql(pc, "BEGIN", "cannot begin the migration's transaction");
-	for (int i = 0; i < sec->nst; i++) {
-		PGresult *r;
+	/* The whole migration again after a lock timeout: its transaction
+	 * was rolled back. A dry run's transaction is the caller's: no retry. */
+	for (unsigned attempt = 0;; attempt++) {
+		int i;
 
-		cur_path = sec->path;
-		cur_line = sec->st[i].line;
-		r = exec(pc, sec->st[i].sql, sec->path);
-		if (failed(r))
-			die_stmt(pc, r, sec, &sec->st[i], i, "; rolled back, nothing of it applied");
-		PQclear(r);
+		if (!o->dry_run)
+			run_sql(pc, "BEGIN", "cannot begin the migration's transaction");
+		for (i = 0; i < sec->nst; i++) {
+			PGresult *r;
+
+			cur_path = sec->path;
+			cur_line = sec->st[i].line;
+			r = exec(pc, sec->st[i].sql, sec->path);
+			if (failed(r) && lock_timed_out(r) && !o->dry_run && attempt < o->lock_retries) {
+				PQclear(r);
+				run_sql(pc, "ROLLBACK", "cannot roll the migration back");
+				retry_wait(pc, sec->path, sec->st[i].line, attempt + 1, o->lock_retries);
+				break;
+			}
+			if (failed(r)) {
+				char after[96];
+
+				snprintf(after, sizeof after, "; rolled back, nothing of it applied%s",
+				    lock_timed_out(r) && attempt ? " (after the retries)" : "");
+				die_stmt(pc, r, sec, &sec->st[i], i, after);
+			}
+			PQclear(r);
+		}
+		if (i == sec->nst)
+			break;
 	}
 	cur_path = NULL;
 	if (down) {
@@ -191,12 +250,23 @@ run_notx(struct pg_conn *pc, const struct history *h, struct migration *m, int d
 		history_sql(&q, h, m, 0, "partial", 0);
 		run_sql(pc, q.s, "cannot record the migration in the history table");
 	}
-	for (int i = from; i < sec->nst; i++) {
+	for (int i = from, attempt = 0; i < sec->nst; i++) {
 		PGresult *r;
+		/* Outside a transaction the file opened itself, the statement
+		 * alone is tried again after a lock timeout; inside one, what
+		 * came before it in that transaction is gone, so it is not. */
+		int alone = PQtransactionStatus(pc->conn) == PQTRANS_IDLE;
 
 		cur_path = sec->path;
 		cur_line = sec->st[i].line;
 		r = exec(pc, sec->st[i].sql, sec->path);
+		if (failed(r) && lock_timed_out(r) && alone && (unsigned)attempt < o->lock_retries) {
+			PQclear(r);
+			retry_wait(pc, sec->path, sec->st[i].line, (unsigned)++attempt, o->lock_retries);
+			i--;
+			continue;
+		}
+		attempt = 0;
 		if (failed(r)) {
 			struct sbuf e = { 0 }, set = { 0 };
 
