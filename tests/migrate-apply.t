@@ -4,7 +4,7 @@
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
 . "$(dirname "$0")/support/lib.sh"
-plan 122
+plan 129
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -18,7 +18,7 @@ hist() { q "$1" "select string_agg(version || ':' || status, ' ' order by versio
 # Usage and what is checked before any I/O.
 run migrate-apply --help
 is "$rc $(head -n 1 "$T/out")" "0 usage: migrate-apply [options] [COMMAND] [DIR]" "--help: usage, exit 0"
-for bad in "--check up" "--offline status" "--dry-run down" "--to 3 status" "mark-applied" "up a b" \
+for bad in "--check up" "--offline status" "--dry-run down" "--to 3 status" "mark-applied" "baseline" "up a b" \
 	"--var 1x" "--table ." "--lock-timeout 0" "down 2 --to 1"; do
 	run migrate-apply $bad
 	is "$rc" 64 "usage error: $bad"
@@ -121,6 +121,28 @@ is "$rc" 65 "mark-applied of a version without a file: 65"
 run migrate-apply down "$G"
 is "$rc" 65 "down of a migration without a down file: 65"
 like "$T/err" "cannot revert 4 .*: it has no down migration" "saying so"
+
+# baseline: a database made before migrate-apply takes the migrations up to
+# VERSION as applied, in one step, without running them; then up applies
+# the rest. Never over a history with rows.
+newdb bl
+mk "$T/bl" 1_a.sql 'create table bl_a (a int);\n'
+mk "$T/bl" 2_b.sql 'create table bl_b (a int);\n'
+mk "$T/bl" 3_c.sql 'create table bl_c (a int);\n'
+mk "$T/bl" 4_d.sql 'create table bl_d (a int);\n'
+q bl "create table bl_a (a int); create table bl_b (a int); create table bl_c (a int)"
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=bl" baseline 3 "$T/bl"
+is "$rc $(hist bl) $(q bl "select count(distinct error) || ':' || min(error) from migrate_apply_history")" \
+	"0 1:applied 2:applied 3:applied 1:baseline" "baseline 3: versions 1 to 3 recorded as applied, marked baseline"
+like "$T/err" "baseline: 3 migration\(s\) up to 3 recorded as applied \(none was run\)" "and says so"
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=bl" "$T/bl"
+is "$rc $(hist bl) $(q bl "select to_regclass('bl_d') is not null")" "0 1:applied 2:applied 3:applied 4:applied t" \
+	"then up applies only 4"
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=bl" baseline 2 "$T/bl"
+is "$rc" 65 "baseline over a history with rows: 65"
+like "$T/err" "already has 4 row\(s\)" "saying why"
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=bl" baseline 9 "$T/bl"
+is "$rc" 65 "baseline to a version without a file: 65"
 
 # dbmate: one file, markers, transaction:false.
 D=$T/dbmate

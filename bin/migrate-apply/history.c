@@ -264,7 +264,7 @@ history_lock(struct pg_conn *pc, const struct history *h, uint64_t timeout_ms, i
 }
 
 void
-history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists)
+history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists, const char *why)
 {
 	const struct pgq bq = book_q(pc);
 	struct sbuf q = { 0 };
@@ -272,8 +272,9 @@ history_mark(struct pg_conn *pc, const struct history *h, const struct migration
 	if (exists) {
 		sbuf_printf(&q, "UPDATE %s SET status = 'applied', checksum = ", h->qname);
 		sql_literal(&q, m->checksum);
-		sbuf_printf(&q, ", statements_done = %d, error = 'marked applied by hand',"
-		    " finished_at = pg_catalog.now() WHERE version = ", m->up.nst);
+		sbuf_printf(&q, ", statements_done = %d, error = ", m->up.nst);
+		sql_literal(&q, why);
+		sbuf_puts(&q, ", finished_at = pg_catalog.now() WHERE version = ");
 		sql_literal(&q, m->version);
 	} else {
 		sbuf_printf(&q, "INSERT INTO %s (version, name, checksum, transactional, status, statements_done,"
@@ -283,8 +284,10 @@ history_mark(struct pg_conn *pc, const struct history *h, const struct migration
 		sql_literal(&q, m->name);
 		sbuf_putc(&q, ',');
 		sql_literal(&q, m->checksum);
-		sbuf_printf(&q, ", %s, 'applied', %d, '%s', pg_catalog.now(), 0, 'marked applied by hand')",
+		sbuf_printf(&q, ", %s, 'applied', %d, '%s', pg_catalog.now(), 0, ",
 		    m->up.tx ? "true" : "false", m->up.nst, PGOPS_VERSION);
+		sql_literal(&q, why);
+		sbuf_putc(&q, ')');
 	}
 	pgq_cmd(&bq, q.s, "cannot record the migration in the history table");
 	sbuf_free(&q);

@@ -34,6 +34,8 @@ static const char usage[] =
 "  plan                      print the SQL that up would run\n"
 "  mark-applied VERSION      record VERSION as applied without running it\n"
 "  mark-rolled-back VERSION  forget VERSION without running anything\n"
+"  baseline VERSION          record every migration up to VERSION as applied,\n"
+"                            without running them, in a history with no rows\n"
 "\n"
 "  -d, --database CONNINFO       the database (libpq conninfo or URL)\n"
 "      --to VERSION              up: stop after VERSION; down: revert the ones after it\n"
@@ -476,7 +478,7 @@ cmd_mark(int applied)
 	if (applied && r && strcmp(r->status, "applied") == 0 && strcmp(r->checksum, m->checksum) == 0) {
 		log_msg(LOG_INFO, "%s is applied already", opt.version);
 	} else if (applied) {
-		history_mark(&pc, &hist, m, r != NULL);
+		history_mark(&pc, &hist, m, r != NULL, "marked applied by hand");
 		log_msg(LOG_INFO, "%s %s marked applied (not run)", m->version, m->name);
 	} else if (!r) {
 		log_msg(LOG_INFO, "%s is not applied", opt.version);
@@ -484,6 +486,36 @@ cmd_mark(int applied)
 		history_forget(&pc, &hist, r->version);
 		log_msg(LOG_INFO, "%s %s forgotten: it is pending again (nothing was run)", r->version, r->name);
 	}
+	plan_free(&p);
+	return 0;
+}
+
+/* Flyway's baseline: a database made before migrate-apply (by hand, or
+ * from a dump) takes every migration up to VERSION as applied, in one
+ * transaction. Only into an empty history: over rows it would hide which
+ * of them were really run. */
+static int
+cmd_baseline(void)
+{
+	struct plan p;
+	int n = 0;
+
+	if (!files_find(&files, opt.version))
+		die(EX_DATAERR, "no migration %s in %s", opt.version, files.dir);
+	history_lock(&pc, &hist, opt.lock_timeout_ms, NULL);
+	history_create(&pc, &hist);
+	analyse(&p);
+	if (p.nrows)
+		die(EX_DATAERR, "baseline: the history table %s already has %d row(s); a baseline is for a database "
+		    "migrate-apply has not migrated (mark-applied records one version)", opt.table, p.nrows);
+	run_sql(&pc, "BEGIN", "cannot begin the baseline");
+	for (int i = 0; i < files.n && version_cmp(files.m[i].version, opt.version) <= 0; i++, n++) {
+		history_mark(&pc, &hist, &files.m[i], 0, "baseline");
+		if (opt.run.json)
+			event_json("baseline", &files.m[i], NULL);
+	}
+	run_sql(&pc, "COMMIT", "cannot commit the baseline");
+	log_msg(LOG_INFO, "baseline: %d migration(s) up to %s recorded as applied (none was run)", n, opt.version);
 	plan_free(&p);
 	return 0;
 }
@@ -505,7 +537,7 @@ static void
 operands(int argc, char **argv)
 {
 	static const char *const cmds[] = { "up", "status", "verify", "down", "redo", "plan", "mark-applied",
-		"mark-rolled-back" };
+		"mark-rolled-back", "baseline" };
 	int i = optind;
 
 	if (i < argc)
@@ -519,7 +551,7 @@ operands(int argc, char **argv)
 		if (opt.to)
 			opt_usage_error("down takes N or --to, not both");
 	}
-	if (strncmp(opt.command, "mark-", 5) == 0) {
+	if (strncmp(opt.command, "mark-", 5) == 0 || strcmp(opt.command, "baseline") == 0) {
 		if (i >= argc)
 			opt_usage_error("%s needs a VERSION", opt.command);
 		opt.version = argv[i++];
@@ -594,6 +626,8 @@ main(int argc, char **argv)
 		code = cmd_plan();
 	else if (strcmp(opt.command, "down") == 0 || strcmp(opt.command, "redo") == 0)
 		code = cmd_down(strcmp(opt.command, "redo") == 0);
+	else if (strcmp(opt.command, "baseline") == 0)
+		code = cmd_baseline();
 	else
 		code = cmd_mark(strcmp(opt.command, "mark-applied") == 0);
 	pg_close(&pc);

@@ -82,7 +82,8 @@ void history_free(struct hrow *rows, int n);
 struct hrow *history_find(struct hrow *rows, int n, const char *version);
 /* Record m as applied without running it (exists: its row is there,
  * partial); forget a version (it is pending again). */
-void history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists);
+void history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists,
+    const char *why);
 void history_forget(struct pg_conn *pc, const struct history *h, const char *version);
 /* The session advisory lock, polled with backoff (up to 250 ms, full
  * jitter) until timeout_ms, naming the holder while waiting. Dies with 75
