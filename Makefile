@@ -119,7 +119,8 @@ demo: all
 	PGOPS_BIN=$(CURDIR)/$(OUT)/bin bash share/demo.sh
 
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
-FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers fuzz-sql fuzz-sqlscan fuzz-dumpfilter
+FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers fuzz-sql fuzz-sqlscan fuzz-dumpfilter \
+	fuzz-sqllint
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
 FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 # Each target links the lib sources it exercises (and their helpers).
@@ -132,6 +133,7 @@ FUZZSRC_fuzz-s3answers = lib/xml.c lib/json.c lib/ini.c lib/enc.c lib/s3_answer.
 FUZZSRC_fuzz-sql = lib/sql.c lib/sbuf.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-sqlscan = lib/sqlscan.c lib/sbuf.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-dumpfilter = lib/dumpfilter.c
+FUZZSRC_fuzz-sqllint = lib/sqllint.c lib/sbuf.c lib/xmem.c lib/log.c
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
 	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)

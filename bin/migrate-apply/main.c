@@ -36,11 +36,14 @@ static const char usage[] =
 "  mark-rolled-back VERSION  forget VERSION without running anything\n"
 "  baseline VERSION          record every migration up to VERSION as applied,\n"
 "                            without running them, in a history with no rows\n"
+"  lint                      warn about statements that lock or rewrite busy tables\n"
+"                            (offline; --check: exit 1 when it warns)\n"
 "\n"
 "  -d, --database CONNINFO       the database (libpq conninfo or URL)\n"
 "      --to VERSION              up: stop after VERSION; down: revert the ones after it\n"
 "      --table SCHEMA.NAME       history table (default public.migrate_apply_history)\n"
-"      --check                   status: exit 1 when anything is pending or differs\n"
+"      --check                   status: exit 1 when anything is pending or differs;\n"
+"                                lint: exit 1 when it warns\n"
 "      --offline                 verify: check the files only, without a database\n"
 "      --lock-timeout DURATION   wait for the migration lock this long (default 5m)\n"
 "      --statement-timeout DURATION  statement_timeout of migrations (default 1h; 0 none)\n"
@@ -57,8 +60,8 @@ static const char usage[] =
 "  -h, --help                    show this help and exit\n"
 "      --version                 show the version and exit\n"
 "\n"
-"Exit status: 0 done, 1 status --check found work or verify found a\n"
-"difference, 64 usage, 65 a bad migration file, a migration failed, or the\n"
+"Exit status: 0 done, 1 status --check found work, verify found a\n"
+"difference or lint --check warned, 64 usage, 65 a bad migration file, a migration failed, or the\n"
 "files and the database disagree, 66 DIR missing, 69 cannot connect or\n"
 "connection lost, 75 lock not free in time (after the retries) or a statement\n"
 "timed out, 77 permission denied, 78 bad connection settings, 128+N killed by\n"
@@ -537,7 +540,7 @@ static void
 operands(int argc, char **argv)
 {
 	static const char *const cmds[] = { "up", "status", "verify", "down", "redo", "plan", "mark-applied",
-		"mark-rolled-back", "baseline" };
+		"mark-rolled-back", "baseline", "lint" };
 	int i = optind;
 
 	if (i < argc)
@@ -595,8 +598,8 @@ main(int argc, char **argv)
 		}
 	}
 	operands(argc, argv);
-	if (opt.check && strcmp(opt.command, "status") != 0)
-		opt_usage_error("--check goes with status");
+	if (opt.check && strcmp(opt.command, "status") != 0 && strcmp(opt.command, "lint") != 0)
+		opt_usage_error("--check goes with status or lint");
 	if (opt.offline && strcmp(opt.command, "verify") != 0)
 		opt_usage_error("--offline goes with verify");
 	if (opt.run.dry_run && strcmp(opt.command, "up") != 0)
@@ -614,6 +617,11 @@ main(int argc, char **argv)
 	if (opt.offline) {
 		files_load(&files, opt.dir, opt.vars, opt.nvars);
 		return cmd_verify();
+	}
+	if (strcmp(opt.command, "lint") == 0) {
+		/* Offline: the files only. */
+		files_load(&files, opt.dir, opt.vars, opt.nvars);
+		return lint_run(&files, opt.run.json) && opt.check ? EX_NEGATIVE : EX_OK;
 	}
 	load_and_connect();
 	if (strcmp(opt.command, "up") == 0)

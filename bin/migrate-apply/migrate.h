@@ -1,7 +1,8 @@
 /* migrate-apply's parts: main.c (commands), files.c (the migrations on
  * disk: names, formats, sections, checksums, offline checks), history.c
- * (the history table and the advisory lock) and run.c (applying one
- * migration, transactional or statement by statement). */
+ * (the history table and the advisory lock), run.c (applying one
+ * migration, transactional or statement by statement) and lint.c (the
+ * statements that hurt a busy database). */
 #ifndef PGOPS_MIGRATE_H
 #define PGOPS_MIGRATE_H
 
@@ -104,6 +105,10 @@ void run_sql(struct pg_conn *pc, const char *sql, const char *what);
  * or dies with the failure reported. */
 void run_migration(struct pg_conn *pc, const struct history *h, struct migration *m, int down,
     const struct hrow *partial, const struct runopt *o);
+
+/* lint.c: prints a line (or a JSON object) per rule a statement of the up
+ * sections breaks; returns how many. */
+int lint_run(const struct mset *s, int json);
 
 /* A JSON event line on stdout. */
 void event_json(const char *event, const struct migration *m, const char *extra);

@@ -54,6 +54,11 @@ for name in "$@"; do
 		printf '# tables\ninclude table public.t*\nexclude table_data "Big"."Log #1" # comment\n\n' >"$corpus/seed-file"
 		printf 'include extension postgis\nexclude schema tmp\ninclude foreign_data x\n' >"$corpus/seed-kinds"
 		;;
+	fuzz-sqllint)
+		for f in "$top"/tests/migrate-lint/bad/*.sql "$top"/tests/migrate-lint/good/*.sql; do
+			cp "$f" "$corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+		done
+		;;
 	fuzz-nametime)
 		for n in db-20261122T020000Z.sql.gz db-2026-11-22T02:00:00Z db-2026-11-22_02-00-00 \
 			db-20261122 db-1763776800.gz 2026-11-22T02:00:00.5+01:00 1y2m3d4h +05:30; do

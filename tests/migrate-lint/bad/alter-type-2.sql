@@ -1,0 +1,1 @@
+alter table users alter email set data type text;

@@ -1,0 +1,1 @@
+alter table orders add foreign key (user_id) references users;

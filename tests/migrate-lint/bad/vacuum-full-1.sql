@@ -1,0 +1,2 @@
+-- migrate-apply:no-transaction
+VACUUM FULL orders;

@@ -1,0 +1,2 @@
+-- migrate-apply:no-transaction
+REINDEX INDEX CONCURRENTLY orders_user_idx;

@@ -1,0 +1,1 @@
+COMMENT ON COLUMN users.email IS 'DROP TABLE users; ALTER TABLE users RENAME TO x';
