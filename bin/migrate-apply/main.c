@@ -120,13 +120,21 @@ struct plan {
 	struct hrow *rows;   /* the history, sorted by version */
 	int nrows;
 	const char *newest_applied;
+	char adopted[300];   /* the other tool's history the rows come from, or "" */
 };
 
+/* The history; while migrate-apply's own has no rows, another tool's
+ * (adopt.c) for up, status, verify and plan. */
 static void
 analyse(struct plan *p)
 {
 	memset(p, 0, sizeof *p);
 	p->nrows = history_load(&pc, &hist, &p->rows);
+	if (p->nrows == 0 && (strcmp(opt.command, "up") == 0 || strcmp(opt.command, "status") == 0 ||
+	    strcmp(opt.command, "verify") == 0 || strcmp(opt.command, "plan") == 0)) {
+		free(p->rows);
+		p->nrows = adopt_load(&pc, &files, &p->rows, p->adopted, sizeof p->adopted);
+	}
 	for (int i = 0; i < p->nrows; i++)
 		if (strcmp(p->rows[i].status, "applied") == 0)
 			p->newest_applied = p->rows[i].version;
@@ -269,6 +277,33 @@ still_pending(void)
 	return yes;
 }
 
+/* The other tool's history becomes ours, in one transaction (the dry
+ * run's, in a dry run): from now on migrate-apply's table is the history.
+ * Versions without a file (allowed missing) are not recorded. */
+static void
+adopt_record(struct plan *p)
+{
+	char why[sizeof p->adopted + 16];
+	int n = 0;
+
+	snprintf(why, sizeof why, "adopted from %s", p->adopted);
+	if (!opt.run.dry_run)
+		run_sql(&pc, "BEGIN", "cannot begin recording the adopted history");
+	for (int i = 0; i < p->nrows; i++) {
+		struct migration *m = files_find(&files, p->rows[i].version);
+
+		if (m) {
+			history_mark(&pc, &hist, m, 0, why);
+			n++;
+		}
+	}
+	if (!opt.run.dry_run)
+		run_sql(&pc, "COMMIT", "cannot commit the adopted history");
+	log_msg(LOG_INFO, "adopted %d applied migration(s) from %s (read, never written)", n, p->adopted);
+	plan_free(p);
+	analyse(p);
+}
+
 static int
 cmd_up(void)
 {
@@ -297,6 +332,8 @@ cmd_up(void)
 	/* Another runner may have applied them while this one waited. */
 	analyse(&p);
 	refuse_drift(&p);
+	if (p.adopted[0])
+		adopt_record(&p);
 	for (int i = pending_next(&p, 0, &partial); i >= 0; i = pending_next(&p, i + 1, &partial)) {
 		run_migration(&pc, &hist, &files.m[i], 0, partial, &opt.run);
 		n++;
@@ -315,6 +352,9 @@ cmd_status(void)
 	int todo = 0;
 
 	analyse(&p);
+	if (p.adopted[0])
+		log_msg(LOG_INFO, "no history of migrate-apply's yet: %d applied version(s) read from %s, recorded by "
+		    "the next up", p.nrows, p.adopted);
 	for (int i = 0; i < files.n; i++) {
 		struct hrow *r;
 		enum mstate st = state_of(&p, &files.m[i], &r);

@@ -1,6 +1,7 @@
 /* migrate-apply's parts: main.c (commands), files.c (the migrations on
  * disk: names, formats, sections, checksums, offline checks), history.c
- * (the history table and the advisory lock), run.c (applying one
+ * (the history table and the advisory lock), adopt.c (another tool's
+ * history, taken over), run.c (applying one
  * migration, transactional or statement by statement) and lint.c (the
  * statements that hurt a busy database). */
 #ifndef PGOPS_MIGRATE_H
@@ -105,6 +106,13 @@ void run_sql(struct pg_conn *pc, const char *sql, const char *what);
  * or dies with the failure reported. */
 void run_migration(struct pg_conn *pc, const struct history *h, struct migration *m, int down,
     const struct hrow *partial, const struct runopt *o);
+
+/* adopt.c: another tool's history (golang-migrate, dbmate, Flyway, goose)
+ * in the session's schemas, read as rows of ours, sorted, every applied
+ * version with its file's checksum; what it was into from ("dbmate's
+ * public.schema_migrations"). 0 rows when there is none. Dies with 65 on
+ * a history that tool would refuse (dirty, failed). */
+int adopt_load(struct pg_conn *pc, const struct mset *files, struct hrow **rows, char *from, size_t cap);
 
 /* lint.c: prints a line (or a JSON object) per rule a statement of the up
  * sections breaks; returns how many. */

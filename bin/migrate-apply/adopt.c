@@ -1,0 +1,181 @@
+/* Taking over from another migration tool. While migrate-apply's own
+ * history has no rows, the history another tool left in the session's
+ * schemas is read (never written) and stands in for it: golang-migrate's
+ * and dbmate's schema_migrations (told apart by golang-migrate's dirty
+ * column), Flyway's flyway_schema_history, goose's goose_db_version. The
+ * first up records what it read in migrate-apply's table, and from then
+ * on migrate-apply's table is the history. A history the old tool itself
+ * would refuse (dirty, failed) is refused, saying what to check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "migrate.h"
+#include "pgq.h"
+#include "sbuf.h"
+#include "xmem.h"
+
+/* The applied versions, collected as the old tool states them. */
+struct applied {
+	char **v;
+	int n;
+};
+
+static void
+applied_set(struct applied *a, const char *v, int on)
+{
+	for (int i = 0; i < a->n; i++)
+		if (version_cmp(a->v[i], v) == 0) {
+			if (!on) {
+				free(a->v[i]);
+				a->v[i] = a->v[--a->n];
+			}
+			return;
+		}
+	if (on) {
+		a->v = xrealloc(a->v, (size_t)(a->n + 1) * sizeof *a->v);
+		a->v[a->n++] = xstrdup(v);
+	}
+}
+
+/* Every file version up to v (golang-migrate's one row, Flyway's
+ * baseline). */
+static void
+applied_upto(struct applied *a, const struct mset *files, const char *v)
+{
+	for (int i = 0; i < files->n && version_cmp(files->m[i].version, v) <= 0; i++)
+		applied_set(a, files->m[i].version, 1);
+	applied_set(a, v, 1);
+}
+
+static PGresult *
+rows(struct pg_conn *pc, const char *sql)
+{
+	struct pgq q = { pc, 60000, EX_UNAVAILABLE, 0 };
+
+	return pgq_rows(&q, sql, "cannot read the other tool's history");
+}
+
+static void
+read_history(struct pg_conn *pc, const struct mset *files, const char *tool, const char *qname, struct applied *a)
+{
+	struct sbuf q = { 0 };
+	PGresult *r;
+
+	if (strcmp(tool, "golang-migrate") == 0) {
+		sbuf_printf(&q, "select version::text, dirty from %s", qname);
+		r = rows(pc, q.s);
+		for (int i = 0; i < PQntuples(r); i++) {
+			if (PQgetvalue(r, i, 1)[0] == 't') {
+				char v[64];
+
+				snprintf(v, sizeof v, "%s", PQgetvalue(r, i, 0));
+				PQclear(r);
+				die(EX_DATAERR, "%s says version %s is dirty: its migration failed partway under "
+				    "golang-migrate. Check what of it is in the database and finish or undo it by hand, then "
+				    "set it clean (migrate force %s, or the previous version) and run again", qname, v, v);
+			}
+			applied_upto(a, files, PQgetvalue(r, i, 0));
+		}
+	} else if (strcmp(tool, "dbmate") == 0) {
+		sbuf_printf(&q, "select version::text from %s", qname);
+		r = rows(pc, q.s);
+		for (int i = 0; i < PQntuples(r); i++)
+			applied_set(a, PQgetvalue(r, i, 0), 1);
+	} else if (strcmp(tool, "Flyway") == 0) {
+		sbuf_printf(&q, "select version, type, success, coalesce(script, '') from %s where version is not null"
+		    " order by installed_rank", qname);
+		r = rows(pc, q.s);
+		for (int i = 0; i < PQntuples(r); i++) {
+			const char *v = PQgetvalue(r, i, 0), *type = PQgetvalue(r, i, 1);
+
+			if (PQgetvalue(r, i, 2)[0] != 't') {
+				char vv[64], script[256];
+
+				snprintf(vv, sizeof vv, "%s", v);
+				snprintf(script, sizeof script, "%s", PQgetvalue(r, i, 3));
+				PQclear(r);
+				die(EX_DATAERR, "%s says version %s (%s) failed under Flyway: check what of it is in the "
+				    "database and repair it by hand, remove the failed row (flyway repair), then run again",
+				    qname, vv, script);
+			}
+			if (strcmp(type, "BASELINE") == 0)
+				applied_upto(a, files, v);
+			else
+				applied_set(a, v, strncmp(type, "UNDO", 4) != 0);
+		}
+	} else {
+		/* goose: one row per apply and per rollback; the last wins.
+		 * Version 0 is the row goose starts its table with. */
+		sbuf_printf(&q, "select version_id::text, is_applied from %s where version_id <> 0 order by id", qname);
+		r = rows(pc, q.s);
+		for (int i = 0; i < PQntuples(r); i++)
+			applied_set(a, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1)[0] == 't');
+	}
+	PQclear(r);
+	sbuf_free(&q);
+}
+
+static int
+by_version(const void *x, const void *y)
+{
+	return version_cmp(((const struct hrow *)x)->version, ((const struct hrow *)y)->version);
+}
+
+int
+adopt_load(struct pg_conn *pc, const struct mset *files, struct hrow **out, char *from, size_t cap)
+{
+	PGresult *r;
+	struct applied a = { 0 };
+	const char *tool, *qname;
+	int n = 0;
+
+	*out = NULL;
+	from[0] = 0;
+	/* Flyway's and goose's tables have their own names; schema_migrations
+	 * is golang-migrate's when it has the dirty column, else dbmate's.
+	 * The first schema of the search path that has one wins. */
+	r = rows(pc, "select case c.relname when 'flyway_schema_history' then 'Flyway'"
+	    " when 'goose_db_version' then 'goose' else case when exists (select 1 from pg_catalog.pg_attribute a"
+	    " where a.attrelid = c.oid and a.attname = 'dirty' and not a.attisdropped) then 'golang-migrate'"
+	    " else 'dbmate' end end, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)"
+	    " from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
+	    " where c.relkind in ('r', 'p') and c.relname in ('flyway_schema_history', 'goose_db_version',"
+	    " 'schema_migrations') and n.nspname = any (pg_catalog.current_schemas(false))"
+	    " order by pg_catalog.array_position(pg_catalog.current_schemas(false), n.nspname),"
+	    " c.relname = 'schema_migrations'");
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return 0;
+	}
+	tool = PQgetvalue(r, 0, 0);
+	qname = PQgetvalue(r, 0, 1);
+	if (PQntuples(r) > 1)
+		log_msg(LOG_WARN, "more than one other tool's history: reading %s's %s, not %s", tool, qname,
+		    PQgetvalue(r, 1, 1));
+	snprintf(from, cap, "%s's %s", tool, qname);
+	read_history(pc, files, tool, qname, &a);
+	*out = xcalloc((size_t)a.n + 1, sizeof **out);
+	for (int i = 0; i < a.n; i++) {
+		const struct migration *m = files_find(files, a.v[i]);
+		struct hrow *w = &(*out)[n++];
+		char why[200];
+
+		snprintf(why, sizeof why, "adopted from %s", from);
+		w->version = a.v[i];
+		w->name = xstrdup(m ? m->name : tool);
+		/* No checksum of theirs compares with ours: the file as it is
+		 * now is taken as the one that ran. */
+		w->checksum = xstrdup(m ? m->checksum : "");
+		w->status = xstrdup("applied");
+		w->error = xstrdup(why);
+		w->finished = xstrdup("");
+		w->transactional = m ? m->up.tx : 1;
+		w->done = m ? m->up.nst : 0;
+	}
+	free(a.v);
+	PQclear(r);
+	qsort(*out, (size_t)n, sizeof **out, by_version);
+	return n;
+}

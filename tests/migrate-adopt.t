@@ -1,0 +1,106 @@
+#!/bin/sh
+# migrate-apply taking over from the tool a team used before (issue 25):
+# a database that golang-migrate, dbmate, Flyway or goose migrated to
+# version 2 (their history tables as their documentation and sources make
+# them), then migrate-apply with 5 files applies exactly the 3 new ones and
+# records the 2 it adopted; the old table is left as it was. A history the
+# old tool would refuse (dirty, failed) is refused with 65.
+. "$(dirname "$0")/support/lib.sh"
+plan 22
+pg_start || exit 1
+PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
+newdb() { $PSQL -d postgres -c "drop database if exists $1 with (force)" 2>/dev/null; $PSQL -d postgres -c "create database $1" >/dev/null; }
+q() { $PSQL -d "$1" -Atc "$2"; }
+D() { echo "host=$PGHOST port=$PGPORT user=postgres dbname=$1"; }
+hist() { q "$1" "select string_agg(version || ':' || status || ':' || coalesce(error, '-'), ' ' order by version::numeric) from migrate_apply_history"; }
+tables() { q "$1" "select string_agg(relname, ' ' order by relname) from pg_class where relname ~ '^t[0-9]$' and relkind = 'r'"; }
+
+# adopt NAME TOOL-SQL CONTENT NAME: a database at version 2 by TOOL, five files
+# (@ in CONTENT and NAME is the version).
+adopt() {
+	newdb "$1"
+	q "$1" "create table t1 (a int); create table t2 (a int); $2" >/dev/null
+	mkdir -p "$T/$1"
+	for v in 1 2 3 4 5; do
+		printf '%b' "$(echo "$3" | sed "s/@/$v/g")" >"$T/$1/$(echo "$4" | sed "s/@/$v/g")"
+	done
+}
+
+# golang-migrate: one row, the current version, and whether it is dirty.
+adopt gm "create table schema_migrations (version bigint not null primary key, dirty boolean not null);
+	insert into schema_migrations values (2, false)" 'create table t@ (a int);\n' '@_t.up.sql'
+run migrate-apply -d "$(D gm)" "$T/gm"
+is "$rc $(tables gm)" "0 t1 t2 t3 t4 t5" "golang-migrate at 2: the 3 new migrations applied, no other"
+like "$T/err" "adopted 2 applied migration\(s\) from golang-migrate's public.schema_migrations" "saying what it adopted"
+is "$(hist gm)" "1:applied:adopted from golang-migrate's public.schema_migrations 2:applied:adopted from golang-migrate's public.schema_migrations 3:applied:- 4:applied:- 5:applied:-" \
+	"migrate-apply's history holds all 5, the adopted ones marked"
+is "$(q gm "select version || ' ' || dirty from schema_migrations")" "2 false" "golang-migrate's table is left as it was"
+run migrate-apply -d "$(D gm)" status --check "$T/gm"
+is "$rc $(cut -f2 "$T/out" | sort -u)" "0 applied" "status: all 5 applied"
+
+# dbmate: a row per applied version.
+adopt db "create table schema_migrations (version varchar(128) primary key);
+	insert into schema_migrations values ('20260101000001'), ('20260101000002')" \
+	'-- migrate:up\ncreate table t@ (a int);\n-- migrate:down\ndrop table t@;\n' '2026010100000@_t.sql'
+run migrate-apply -d "$(D db)" status "$T/db"
+is "$rc $(cut -f2 "$T/out" | tr '\n' ' ')" "0 applied applied pending pending pending " "dbmate at 2: status reads its history before any up"
+like "$T/err" "2 applied version\(s\) read from dbmate's public.schema_migrations, recorded by the next up" "and says so"
+run migrate-apply -d "$(D db)" "$T/db"
+is "$rc $(tables db)" "0 t1 t2 t3 t4 t5" "then up applies the 3 new ones"
+is "$(q db "select count(*) from migrate_apply_history where error like 'adopted from dbmate%'")" 2 "and records the 2 adopted"
+
+# Flyway: versioned rows, a baseline, and success.
+adopt fw "create table flyway_schema_history (installed_rank int not null primary key, version varchar(50),
+	description varchar(200) not null, type varchar(20) not null, script varchar(1000) not null, checksum int,
+	installed_by varchar(100) not null, installed_on timestamp not null default now(), execution_time int not null,
+	success boolean not null);
+	insert into flyway_schema_history values (1, '1', '<< Flyway Baseline >>', 'BASELINE', '<< Flyway Baseline >>', null, 'me', now(), 0, true),
+	(2, '2', 't', 'SQL', 'V2__t.sql', 12345, 'me', now(), 5, true)" 'create table t@ (a int);\n' 'V@__t.sql'
+run migrate-apply -d "$(D fw)" "$T/fw"
+is "$rc $(tables fw)" "0 t1 t2 t3 t4 t5" "Flyway at 2 (baseline 1, then V2): the 3 new ones applied"
+like "$T/err" "adopted 2 applied migration\(s\) from Flyway's public.flyway_schema_history" "saying so"
+
+# goose: a row per apply and per rollback, the last one wins.
+adopt gs "create table goose_db_version (id serial primary key, version_id bigint not null, is_applied boolean not null,
+	tstamp timestamp default now());
+	insert into goose_db_version (version_id, is_applied) values (0, true), (1, true), (2, true), (3, true), (3, false)" \
+	'create table t@ (a int);\n' '0000@_t.sql'
+run migrate-apply -d "$(D gs)" "$T/gs"
+is "$rc $(tables gs)" "0 t1 t2 t3 t4 t5" "goose at 2 (3 applied then rolled back): 3, 4 and 5 applied"
+is "$(q gs "select count(*) from migrate_apply_history where error like 'adopted from goose%'")" 2 "2 adopted"
+
+# Histories the old tool would refuse.
+adopt gmd "create table schema_migrations (version bigint not null primary key, dirty boolean not null);
+	insert into schema_migrations values (2, true)" 'create table t@ (a int);\n' '@_t.up.sql'
+run migrate-apply -d "$(D gmd)" "$T/gmd"
+is "$rc $(tables gmd)" "65 t1 t2" "golang-migrate dirty at 2: 65, nothing run"
+like "$T/err" "public.schema_migrations says version 2 is dirty.*migrate force 2" "naming the row and what to do"
+adopt fwf "create table flyway_schema_history (installed_rank int not null primary key, version varchar(50),
+	description varchar(200) not null, type varchar(20) not null, script varchar(1000) not null, checksum int,
+	installed_by varchar(100) not null, installed_on timestamp not null default now(), execution_time int not null,
+	success boolean not null);
+	insert into flyway_schema_history values (1, '1', 't', 'SQL', 'V1__t.sql', 1, 'me', now(), 0, true),
+	(2, '2', 't', 'SQL', 'V2__t.sql', 2, 'me', now(), 0, false)" 'create table t@ (a int);\n' 'V@__t.sql'
+run migrate-apply -d "$(D fwf)" status "$T/fwf"
+is "$rc" 65 "a failed Flyway row: 65"
+like "$T/err" "says version 2 \(V2__t.sql\) failed under Flyway.*flyway repair" "naming it and what to do"
+
+# An adopted version without a file is drift like any other.
+adopt gmm "create table schema_migrations (version bigint not null primary key, dirty boolean not null);
+	insert into schema_migrations values (7, false)" 'create table t@ (a int);\n' '@_t.up.sql'
+run migrate-apply -d "$(D gmm)" "$T/gmm"
+is "$rc" 65 "golang-migrate at 7 with files up to 5: the database is ahead, 65"
+like "$T/err" "7 \(golang-migrate\) is applied but newer than every file" "saying so"
+
+# Once recorded, migrate-apply's table is the history: the old one is not read.
+q gm "update schema_migrations set dirty = true" >/dev/null
+run migrate-apply -d "$(D gm)" "$T/gm"
+is "$rc" 0 "after the first up, the old table is no longer read"
+# Commands other than up, status, verify and plan never adopt.
+adopt gmb "create table schema_migrations (version bigint not null primary key, dirty boolean not null);
+	insert into schema_migrations values (2, false)" 'create table t@ (a int);\n' '@_t.up.sql'
+run migrate-apply -d "$(D gmb)" baseline 2 "$T/gmb"
+is "$rc $(hist gmb)" "0 1:applied:baseline 2:applied:baseline" "baseline writes its own rows"
+run migrate-apply -d "$(D gmb)" "$T/gmb"
+is "$rc $(tables gmb)" "0 t1 t2 t3 t4 t5" "and up goes on from there"
+done_testing
