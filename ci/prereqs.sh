@@ -60,9 +60,25 @@ need_pgversions() {
 	touch "$d/.stamp"
 }
 
+# The migration tools whose histories migrate-apply takes over (dbmate),
+# pinned by tests/migratetools/package-lock.json, installed under
+# build/npm-mig.
+need_migratetools() {
+	d="$top/build/npm-mig"
+	if [ -f "$d/.stamp" ] && cmp -s "$d/package-lock.json" "$top/tests/migratetools/package-lock.json"; then
+		return 0
+	fi
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$top/tests/migratetools/package.json" "$top/tests/migratetools/package-lock.json" "$d/"
+	echo "prereqs: npm ci (tests/migratetools/package-lock.json) into build/npm-mig" >&2
+	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	touch "$d/.stamp"
+}
+
 case ${1:-} in
 build) need_debs $debs_build ;;
-test) need_debs $debs_test; need_s3rver; need_pgversions ;;
+test) need_debs $debs_test; need_s3rver; need_pgversions; need_migratetools ;;
 fuzz) need_debs $debs_build $debs_fuzz ;;
 bench) need_debs $debs_test $debs_bench; need_s3rver ;;
 *) echo "usage: ci/prereqs.sh build|test|fuzz|bench" >&2; exit 64 ;;

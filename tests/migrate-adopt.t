@@ -2,11 +2,12 @@
 # migrate-apply taking over from the tool a team used before (issue 25):
 # a database that golang-migrate, dbmate, Flyway or goose migrated to
 # version 2 (their history tables as their documentation and sources make
-# them), then migrate-apply with 5 files applies exactly the 3 new ones and
-# records the 2 it adopted; the old table is left as it was. A history the
+# them; dbmate itself, from npm, too), then migrate-apply with 5 files
+# applies exactly the 3 new ones, records the 2 it adopted, and keeps the
+# old tool's table up to date (dbmate's own status agrees). A history the
 # old tool would refuse (dirty, failed) is refused with 65.
 . "$(dirname "$0")/support/lib.sh"
-plan 22
+plan 29
 pg_start || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
 newdb() { $PSQL -d postgres -c "drop database if exists $1 with (force)" 2>/dev/null; $PSQL -d postgres -c "create database $1" >/dev/null; }
@@ -34,7 +35,7 @@ is "$rc $(tables gm)" "0 t1 t2 t3 t4 t5" "golang-migrate at 2: the 3 new migrati
 like "$T/err" "adopted 2 applied migration\(s\) from golang-migrate's public.schema_migrations" "saying what it adopted"
 is "$(hist gm)" "1:applied:adopted from golang-migrate's public.schema_migrations 2:applied:adopted from golang-migrate's public.schema_migrations 3:applied:- 4:applied:- 5:applied:-" \
 	"migrate-apply's history holds all 5, the adopted ones marked"
-is "$(q gm "select version || ' ' || dirty from schema_migrations")" "2 false" "golang-migrate's table is left as it was"
+is "$(q gm "select version || ' ' || dirty from schema_migrations")" "5 false" "golang-migrate's table is kept up to date: 5, clean"
 run migrate-apply -d "$(D gm)" status --check "$T/gm"
 is "$rc $(cut -f2 "$T/out" | sort -u)" "0 applied" "status: all 5 applied"
 
@@ -48,6 +49,7 @@ like "$T/err" "2 applied version\(s\) read from dbmate's public.schema_migration
 run migrate-apply -d "$(D db)" "$T/db"
 is "$rc $(tables db)" "0 t1 t2 t3 t4 t5" "then up applies the 3 new ones"
 is "$(q db "select count(*) from migrate_apply_history where error like 'adopted from dbmate%'")" 2 "and records the 2 adopted"
+is "$(q db "select string_agg(right(version, 1), ' ' order by version) from schema_migrations")" "1 2 3 4 5" "dbmate's table holds all 5"
 
 # Flyway: versioned rows, a baseline, and success.
 adopt fw "create table flyway_schema_history (installed_rank int not null primary key, version varchar(50),
@@ -59,6 +61,8 @@ adopt fw "create table flyway_schema_history (installed_rank int not null primar
 run migrate-apply -d "$(D fw)" "$T/fw"
 is "$rc $(tables fw)" "0 t1 t2 t3 t4 t5" "Flyway at 2 (baseline 1, then V2): the 3 new ones applied"
 like "$T/err" "adopted 2 applied migration\(s\) from Flyway's public.flyway_schema_history" "saying so"
+is "$(q fw "select string_agg(installed_rank || ':' || version || ':' || type || ':' || script || ':' || success, ' ' order by installed_rank) from flyway_schema_history where installed_rank > 2")" \
+	"3:3:SQL:V3__t.sql:true 4:4:SQL:V4__t.sql:true 5:5:SQL:V5__t.sql:true" "Flyway's table gets a row per new version, as Flyway writes them"
 
 # goose: a row per apply and per rollback, the last one wins.
 adopt gs "create table goose_db_version (id serial primary key, version_id bigint not null, is_applied boolean not null,
@@ -68,6 +72,26 @@ adopt gs "create table goose_db_version (id serial primary key, version_id bigin
 run migrate-apply -d "$(D gs)" "$T/gs"
 is "$rc $(tables gs)" "0 t1 t2 t3 t4 t5" "goose at 2 (3 applied then rolled back): 3, 4 and 5 applied"
 is "$(q gs "select count(*) from migrate_apply_history where error like 'adopted from goose%'")" 2 "2 adopted"
+is "$(q gs "select string_agg(version_id || ':' || is_applied, ' ' order by id) from goose_db_version where id > 5")" "3:true 4:true 5:true" \
+	"goose's table gets an applied row per new version"
+
+# dbmate itself: it migrates to 2, migrate-apply takes 3 more, and dbmate's
+# own status agrees; dbmate can go on from there (rollback of the last).
+DBMATE=$TOP/build/npm-mig/node_modules/@dbmate/linux-x64/bin/dbmate
+newdb dbr
+mkdir -p "$T/dbr"
+for v in 1 2; do printf -- '-- migrate:up\ncreate table t%s (a int);\n-- migrate:down\ndrop table t%s;\n' $v $v >"$T/dbr/2026010100000${v}_t.sql"; done
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/dbr?sslmode=disable"
+"$DBMATE" --migrations-dir "$T/dbr" --no-dump-schema up >"$T/dbmate.out" 2>&1
+is "$? $(tables dbr)" "0 t1 t2" "dbmate applied 1 and 2"
+for v in 3 4 5; do printf -- '-- migrate:up\ncreate table t%s (a int);\n-- migrate:down\ndrop table t%s;\n' $v $v >"$T/dbr/2026010100000${v}_t.sql"; done
+run migrate-apply -d "$(D dbr)" "$T/dbr"
+is "$rc $(tables dbr)" "0 t1 t2 t3 t4 t5" "migrate-apply applies exactly 3, 4 and 5 after dbmate"
+"$DBMATE" --migrations-dir "$T/dbr" status >"$T/dbmate.out" 2>&1
+is "$(grep -c '^\[X\]' "$T/dbmate.out") $(grep -c '^\[ \]' "$T/dbmate.out")" "5 0" "dbmate status: all 5 applied, none pending"
+"$DBMATE" --migrations-dir "$T/dbr" --no-dump-schema rollback >"$T/dbmate.out" 2>&1
+is "$? $(tables dbr)" "0 t1 t2 t3 t4" "and dbmate can go on: it rolls back 5"
+unset DATABASE_URL
 
 # Histories the old tool would refuse.
 adopt gmd "create table schema_migrations (version bigint not null primary key, dirty boolean not null);

@@ -1,11 +1,13 @@
 /* Taking over from another migration tool. While migrate-apply's own
  * history has no rows, the history another tool left in the session's
- * schemas is read (never written) and stands in for it: golang-migrate's
- * and dbmate's schema_migrations (told apart by golang-migrate's dirty
- * column), Flyway's flyway_schema_history, goose's goose_db_version. The
- * first up records what it read in migrate-apply's table, and from then
- * on migrate-apply's table is the history. A history the old tool itself
- * would refuse (dirty, failed) is refused, saying what to check. */
+ * schemas stands in for it: golang-migrate's and dbmate's
+ * schema_migrations (told apart by golang-migrate's dirty column), Flyway's
+ * flyway_schema_history, goose's goose_db_version. The first up records
+ * what it read in migrate-apply's table, and from then on migrate-apply's
+ * table is the history; the other tool's is kept up to date as that tool
+ * would keep it (adopt_mirror), so its own status agrees and a team can go
+ * back. A history the old tool itself would refuse (dirty, failed) is
+ * refused, saying what to check. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "migrate.h"
 #include "pgq.h"
 #include "sbuf.h"
+#include "sql.h"
 #include "xmem.h"
 
 /* The applied versions, collected as the old tool states them. */
@@ -124,15 +127,11 @@ by_version(const void *x, const void *y)
 }
 
 int
-adopt_load(struct pg_conn *pc, const struct mset *files, struct hrow **out, char *from, size_t cap)
+adopt_find(struct pg_conn *pc, struct other_history *o)
 {
 	PGresult *r;
-	struct applied a = { 0 };
-	const char *tool, *qname;
-	int n = 0;
 
-	*out = NULL;
-	from[0] = 0;
+	memset(o, 0, sizeof *o);
 	/* Flyway's and goose's tables have their own names; schema_migrations
 	 * is golang-migrate's when it has the dirty column, else dbmate's.
 	 * The first schema of the search path that has one wins. */
@@ -145,15 +144,29 @@ adopt_load(struct pg_conn *pc, const struct mset *files, struct hrow **out, char
 	    " 'schema_migrations') and n.nspname = any (pg_catalog.current_schemas(false))"
 	    " order by pg_catalog.array_position(pg_catalog.current_schemas(false), n.nspname),"
 	    " c.relname = 'schema_migrations'");
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return 0;
+	if (PQntuples(r) > 0) {
+		snprintf(o->tool, sizeof o->tool, "%s", PQgetvalue(r, 0, 0));
+		snprintf(o->qname, sizeof o->qname, "%s", PQgetvalue(r, 0, 1));
+		if (PQntuples(r) > 1)
+			log_msg(LOG_WARN, "more than one other tool's history: using %s's %s, not %s", o->tool, o->qname,
+			    PQgetvalue(r, 1, 1));
 	}
-	tool = PQgetvalue(r, 0, 0);
-	qname = PQgetvalue(r, 0, 1);
-	if (PQntuples(r) > 1)
-		log_msg(LOG_WARN, "more than one other tool's history: reading %s's %s, not %s", tool, qname,
-		    PQgetvalue(r, 1, 1));
+	PQclear(r);
+	return o->tool[0] != 0;
+}
+
+int
+adopt_load(struct pg_conn *pc, const struct mset *files, struct hrow **out, char *from, size_t cap)
+{
+	struct other_history o;
+	struct applied a = { 0 };
+	const char *tool = o.tool, *qname = o.qname;
+	int n = 0;
+
+	*out = NULL;
+	from[0] = 0;
+	if (!adopt_find(pc, &o))
+		return 0;
 	snprintf(from, cap, "%s's %s", tool, qname);
 	read_history(pc, files, tool, qname, &a);
 	*out = xcalloc((size_t)a.n + 1, sizeof **out);
@@ -175,7 +188,63 @@ adopt_load(struct pg_conn *pc, const struct mset *files, struct hrow **out, char
 		w->done = m ? m->up.nst : 0;
 	}
 	free(a.v);
-	PQclear(r);
 	qsort(*out, (size_t)n, sizeof **out, by_version);
 	return n;
+}
+
+void
+adopt_mirror(struct pg_conn *pc, const struct other_history *o, const struct history *h, const struct migration *m,
+    int down)
+{
+	struct pgq q = { pc, 60000, EX_UNAVAILABLE, 0 };
+	struct sbuf b = { 0 };
+
+	if (!o || !o->tool[0])
+		return;
+	if (strcmp(o->tool, "dbmate") == 0) {
+		/* A row per applied version. */
+		if (down) {
+			sbuf_printf(&b, "delete from %s where version = ", o->qname);
+			sql_literal(&b, m->version);
+		} else {
+			sbuf_printf(&b, "insert into %s (version) values (", o->qname);
+			sql_literal(&b, m->version);
+			sbuf_puts(&b, ") on conflict do nothing");
+		}
+	} else if (strcmp(o->tool, "golang-migrate") == 0) {
+		/* One row, the newest version applied: after a down, the
+		 * newest left in migrate-apply's history (this transaction's
+		 * delete included). */
+		sbuf_printf(&b, "delete from %s; insert into %s (version, dirty) ", o->qname, o->qname);
+		if (down) {
+			sbuf_printf(&b, "select max(version::numeric)::bigint, false from %s where status = 'applied'"
+			    " having max(version::numeric) is not null", h->qname);
+		} else {
+			sbuf_puts(&b, "values (");
+			sql_literal(&b, m->version);
+			sbuf_puts(&b, "::bigint, false)");
+		}
+	} else if (strcmp(o->tool, "goose") == 0) {
+		/* A row per apply and per rollback. */
+		sbuf_printf(&b, "insert into %s (version_id, is_applied) values (", o->qname);
+		sql_literal(&b, m->version);
+		sbuf_printf(&b, "::bigint, %s)", down ? "false" : "true");
+	} else if (down) {
+		/* Flyway without its undo: the row goes, as flyway repair
+		 * removes a failed one. */
+		sbuf_printf(&b, "delete from %s where version = ", o->qname);
+		sql_literal(&b, m->version);
+	} else {
+		sbuf_printf(&b, "insert into %s (installed_rank, version, description, type, script, checksum,"
+		    " installed_by, installed_on, execution_time, success) select coalesce(max(installed_rank), 0) + 1, ",
+		    o->qname);
+		sql_literal(&b, m->version);
+		sbuf_putc(&b, ',');
+		sql_literal(&b, m->name);
+		sbuf_puts(&b, ", 'SQL', ");
+		sql_literal(&b, strrchr(m->up.path, '/') ? strrchr(m->up.path, '/') + 1 : m->up.path);
+		sbuf_printf(&b, ", null, current_user, pg_catalog.now(), 0, true from %s", o->qname);
+	}
+	pgq_cmd(&q, b.s, "cannot record the migration in the other tool's history");
+	sbuf_free(&b);
 }

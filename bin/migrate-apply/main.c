@@ -108,6 +108,8 @@ static struct {
 
 static struct mset files;
 static struct history hist;
+/* Another tool's history: read while ours is empty, kept up to date. */
+static struct other_history other;
 static struct pg_conn pc;
 
 /* The state of every version, on disk and in the database. */
@@ -334,6 +336,8 @@ cmd_up(void)
 	refuse_drift(&p);
 	if (p.adopted[0])
 		adopt_record(&p);
+	if (adopt_find(&pc, &other))
+		opt.run.mirror = &other;
 	for (int i = pending_next(&p, 0, &partial); i >= 0; i = pending_next(&p, i + 1, &partial)) {
 		run_migration(&pc, &hist, &files.m[i], 0, partial, &opt.run);
 		n++;
@@ -488,6 +492,8 @@ cmd_down(int redo)
 
 	history_lock(&pc, &hist, opt.lock_timeout_ms, NULL);
 	analyse(&p);
+	if (adopt_find(&pc, &other))
+		opt.run.mirror = &other;
 	for (int i = p.nrows - 1; i >= 0; i--) {
 		struct migration *m;
 

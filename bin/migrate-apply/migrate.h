@@ -98,6 +98,7 @@ struct runopt {
 	uint64_t stmt_timeout_ms, lock_timeout_ms;
 	unsigned lock_retries;  /* tries after a statement's lock_timeout (55P03) */
 	int dry_run, json;
+	const struct other_history *mirror; /* another tool's table kept up to date, or NULL */
 };
 
 /* Runs a statement of ours; dies with the exit code of a failure. */
@@ -107,6 +108,18 @@ void run_sql(struct pg_conn *pc, const char *sql, const char *what);
 void run_migration(struct pg_conn *pc, const struct history *h, struct migration *m, int down,
     const struct hrow *partial, const struct runopt *o);
 
+/* The history another migration tool left. */
+struct other_history {
+	char tool[16];        /* golang-migrate, dbmate, Flyway, goose; "" none */
+	char qname[200];      /* its table, quoted */
+};
+/* adopt.c: finds it in the session's schemas (1), or 0. */
+int adopt_find(struct pg_conn *pc, struct other_history *o);
+/* Records m applied (or reverted) in o's table as that tool would, in the
+ * caller's transaction, so that the tool's own status agrees and a team
+ * can go back to it; nothing when o is NULL or names no table. */
+void adopt_mirror(struct pg_conn *pc, const struct other_history *o, const struct history *h,
+    const struct migration *m, int down);
 /* adopt.c: another tool's history (golang-migrate, dbmate, Flyway, goose)
  * in the session's schemas, read as rows of ours, sorted, every applied
  * version with its file's checksum; what it was into from ("dbmate's

@@ -218,6 +218,7 @@ run_tx(struct pg_conn *pc, const struct history *h, struct migration *m, int dow
 		history_sql(&q, h, m, 1, "applied", sec->nst);
 	}
 	run_sql(pc, q.s, "cannot record the migration in the history table");
+	adopt_mirror(pc, o->mirror, h, m, down);
 	if (!o->dry_run)
 		run_sql(pc, "COMMIT", "cannot commit the migration");
 	sbuf_reset(&q);
@@ -303,6 +304,7 @@ run_notx(struct pg_conn *pc, const struct history *h, struct migration *m, int d
 		history_update(pc, h, m, "status = 'applied', finished_at = pg_catalog.clock_timestamp(),"
 		    " duration_ms = (extract(epoch from pg_catalog.clock_timestamp() - started_at) * 1000)::bigint");
 	}
+	adopt_mirror(pc, o->mirror, h, m, down);
 	sbuf_reset(&q);
 	sbuf_printf(&q, "\"transactional\":false,\"statements\":%d,\"duration_ms\":%llu", sec->nst,
 	    (unsigned long long)(deadline_now() - t0));
