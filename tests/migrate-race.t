@@ -2,10 +2,10 @@
 # 16 migrate-apply runners started at once against one database and one
 # directory of 60 migrations (some slow, one CREATE INDEX CONCURRENTLY
 # file): every migration applied exactly once, every runner exits 0, none
-# deadlocks. The wall time of the race and of a single run are printed for
+# deadlocks; the same over a history adopted from golang-migrate. The wall time of the race and of a single run are printed for
 # comparison, not asserted (the machines are shared).
 . "$(dirname "$0")/support/lib.sh"
-plan 6
+plan 10
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -52,4 +52,26 @@ waited=$(cat race*.err | grep -c 'waiting for the migration lock')
 uptodate=$(cat race*.err | grep -c 'up to date')
 ok $([ $((applied_by + uptodate)) = 16 ]; echo $?) "each runner either applied or found everything applied ($applied_by applied, $uptodate up to date, $waited waited for the lock)"
 diag "single run: $(echo "$t1 - $t0" | bc) s; 16 runners at once: $(echo "$t2 - $t1" | bc) s"
+
+# The same over a history adopted from golang-migrate at version 20 (its
+# table as golang-migrate makes it): every runner exits 0, the 40 new
+# migrations run exactly once, the 20 adopted are recorded once, and
+# golang-migrate's row ends at 60, clean.
+q postgres "create database adopt" >/dev/null
+migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=adopt" --to 020 "$M" 2>adopt.err
+q adopt "drop table migrate_apply_history; create table schema_migrations (version bigint not null primary key, dirty boolean not null); insert into schema_migrations values (20, false)" >/dev/null
+pids=
+n=1
+while [ $n -le 16 ]; do
+	migrate-apply --lock-timeout 2m -d "host=$PGHOST port=$PGPORT user=postgres dbname=adopt application_name=runner$n" "$M" 2>"adopt$n.err" &
+	pids="$pids $!"
+	n=$((n + 1))
+done
+codes=
+for p in $pids; do wait "$p"; codes="$codes $?"; done
+is "$codes" " 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "16 runners over an adopted history: every one exits 0"
+is "$(q adopt "select count(*) || ' ' || count(distinct version) from applied_log")" "60 60" "the 40 new migrations ran exactly once"
+is "$(q adopt "select count(*) filter (where error like 'adopted from%') || ' ' || count(*) from migrate_apply_history where status = 'applied'")" "20 60" \
+	"the 20 adopted recorded once, 60 in all"
+is "$(q adopt "select version || ' ' || dirty from schema_migrations")" "60 false" "golang-migrate's row ends at 60, clean"
 done_testing
