@@ -4,7 +4,7 @@
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
 . "$(dirname "$0")/support/lib.sh"
-plan 129
+plan 135
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -143,6 +143,30 @@ is "$rc" 65 "baseline over a history with rows: 65"
 like "$T/err" "already has 4 row\(s\)" "saying why"
 run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=bl" baseline 9 "$T/bl"
 is "$rc" 65 "baseline to a version without a file: 65"
+
+# goose: -- +goose Up/Down (any case), StatementBegin/End around a
+# multi-statement plpgsql body, NO TRANSACTION, a BOM and CRLF line ends.
+newdb gse
+GS=$T/goose
+mkdir -p "$GS"
+printf '\357\273\277-- +goose Up\r\n-- +goose StatementBegin\r\nCREATE TABLE users (id int);\r\nCREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$\r\nBEGIN\r\n  NEW.id := NEW.id + 1;\r\n  RETURN NEW;\r\nEND;\r\n$$;\r\n-- +goose StatementEnd\r\n\r\n-- +goose Down\r\nDROP FUNCTION bump();\r\nDROP TABLE users;\r\n' >"$GS/00001_users.sql"
+printf -- '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY users_id ON users (id);\n-- +goose Down\nDROP INDEX CONCURRENTLY users_id;\n' >"$GS/00002_idx.sql"
+printf -- '-- +goose up\nINSERT INTO users VALUES (1);\n-- +goose down\nDELETE FROM users;\n' >"$GS/00003_seed.sql"
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=gse" "$GS"
+is "$rc $(q gse "select count(*) from users") $(q gse "select indisvalid from pg_index where indexrelid = 'users_id'::regclass") $(q gse "select to_regprocedure('bump()') is not null")" \
+	"0 1 t t" "goose files: all 3 applied (a plpgsql body whole, the index built concurrently)"
+is "$(q gse "select string_agg(version || ':' || transactional, ' ' order by version) from migrate_apply_history")" "00001:true 00002:false 00003:true" \
+	"NO TRANSACTION runs without one"
+tr -d '\r' <"$GS/00001_users.sql" | tail -c +4 >"$T/lf.sql" && mv "$T/lf.sql" "$GS/00001_users.sql"
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=gse" verify "$GS"
+is "$rc" 0 "the checksum ignores the BOM and CRLF: the same file with LF verifies"
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=gse" down 3 "$GS"
+is "$rc $(q gse "select to_regclass('users') is null")" "0 t" "down 3 runs the three Down sections"
+mk "$T/gmix" 00001_a.sql '-- +goose Up\ncreate table a (x int);\n'
+mk "$T/gmix" 00002_b.sql 'create table b (x int);\n'
+run migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=gse" "$T/gmix"
+is "$rc" 65 "a plain file among goose files: 65"
+like "$T/err" "00002_b.sql: no -- \+goose Up line" "naming it"
 
 # dbmate: one file, markers, transaction:false.
 D=$T/dbmate

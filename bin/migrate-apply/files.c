@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "enc.h"
@@ -26,7 +27,7 @@
 const char *
 files_format_name(enum mformat f)
 {
-	static const char *const names[] = { "none", "golang-migrate", "dbmate", "plain", "Flyway" };
+	static const char *const names[] = { "none", "golang-migrate", "dbmate", "plain", "Flyway", "goose" };
 
 	return names[f];
 }
@@ -420,6 +421,67 @@ section(struct msection *sec, char *path, char *text, uint64_t line, int tx_opt,
 	check_tx(sec, fmt);
 }
 
+/* goose's annotation line "-- +goose WORD" (goose writes Up, Down, NO
+ * TRANSACTION, StatementBegin, StatementEnd; the case of WORD does not
+ * matter, as in goose): its position, or NULL. */
+static char *
+goose_marker(char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		char *q = p;
+
+		if (strncmp(q, "--", 2) != 0)
+			continue;
+		for (q += 2; *q == ' ' || *q == '\t'; q++)
+			;
+		if (strncmp(q, "+goose", 6) != 0)
+			continue;
+		for (q += 6; *q == ' ' || *q == '\t'; q++)
+			;
+		if (strncasecmp(q, word, n) == 0 && (q[n] == '\n' || q[n] == ' ' || q[n] == '\t' || q[n] == 0))
+			return p;
+	}
+	return NULL;
+}
+
+/* A goose file: the up section between -- +goose Up and -- +goose Down,
+ * the down section after it, both without a transaction when the file
+ * says -- +goose NO TRANSACTION. StatementBegin and StatementEnd need
+ * nothing here: they are comments, and the statement splitter already
+ * keeps quoted and dollar-quoted bodies and BEGIN ... END blocks whole. */
+static void
+goose_sections(struct mset *s, struct migration *m, char *path, char *text, const struct var *vars, int nvars)
+{
+	char *up = goose_marker(text, "Up"), *down = goose_marker(text, "Down"), *upl, *downl = NULL;
+	int tx = goose_marker(text, "NO TRANSACTION") == NULL;
+
+	if (s->fmt != FMT_GOOSE && s->fmt != FMT_PLAIN)
+		die(EX_DATAERR, "%s: goose annotations among %s migrations", path, files_format_name(s->fmt));
+	if (s->fmt == FMT_PLAIN && s->n > 1)
+		die(EX_DATAERR, "%s: goose annotations, but %s before it has none", path, s->m[0].up.path);
+	s->fmt = FMT_GOOSE;
+	if (!up)
+		die(EX_DATAERR, "%s: no -- +goose Up line (the other files are goose's)", path);
+	if (down && down < up)
+		die(EX_DATAERR, "%s: -- +goose Down comes before -- +goose Up", path);
+	upl = strchr(up, '\n');
+	upl = upl ? upl + 1 : up + strlen(up);
+	if (down) {
+		downl = strchr(down, '\n');
+		downl = downl ? downl + 1 : down + strlen(down);
+		*down = 0;
+	}
+	checksum(upl, m->checksum);
+	section(&m->up, path, upl, line_of(text, upl), tx, s->fmt, vars, nvars);
+	if (down) {
+		*down = '-';
+		m->has_down = 1;
+		section(&m->down, path, downl, line_of(text, downl), tx, s->fmt, vars, nvars);
+	}
+}
+
 struct entry {
 	char *fn, *version, *title;
 	enum kind kind;
@@ -497,7 +559,9 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 		}
 		if (e[i].kind == K_GOLANG_DOWN && !m->up.path)
 			die(EX_DATAERR, "%s: a down migration without its up file", path);
-		if (e[i].kind == K_PLAIN && (s->fmt == FMT_DBMATE || marker(text, "-- migrate:up"))) {
+		if (e[i].kind == K_PLAIN && (s->fmt == FMT_GOOSE || goose_marker(text, "Up"))) {
+			goose_sections(s, m, path, text, vars, nvars);
+		} else if (e[i].kind == K_PLAIN && (s->fmt == FMT_DBMATE || marker(text, "-- migrate:up"))) {
 			char *up = marker(text, "-- migrate:up"), *down = marker(text, "-- migrate:down");
 			char *upl, *downl = NULL;
 
@@ -530,6 +594,8 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 		} else {
 			if (s->fmt == FMT_DBMATE)
 				die(EX_DATAERR, "%s: no -- migrate:up line (the other files are dbmate's)", path);
+			if (s->fmt == FMT_GOOSE)
+				die(EX_DATAERR, "%s: no -- +goose Up line (the other files are goose's)", path);
 			checksum(text, m->checksum);
 			section(&m->up, path, text, 1, 1, s->fmt, vars, nvars);
 		}

@@ -23,7 +23,7 @@ static const char usage[] =
 "usage: migrate-apply [options] [COMMAND] [DIR]\n"
 "Apply the SQL migrations in DIR (default ./migrations) exactly once, under an\n"
 "advisory lock, recording them in a history table. Without -d: DATABASE_URL,\n"
-"else PG*. Formats: golang-migrate, dbmate, Flyway, plain VERSION_NAME.sql.\n"
+"else PG*. Formats: golang-migrate, dbmate, goose, Flyway, plain VERSION_NAME.sql.\n"
 "\n"
 "Commands:\n"
 "  up                        apply the pending migrations (the default)\n"

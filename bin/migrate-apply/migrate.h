@@ -13,7 +13,7 @@
 #include "pg.h"
 #include "sbuf.h"
 
-enum mformat { FMT_NONE, FMT_GOLANG, FMT_DBMATE, FMT_PLAIN, FMT_FLYWAY };
+enum mformat { FMT_NONE, FMT_GOLANG, FMT_DBMATE, FMT_PLAIN, FMT_FLYWAY, FMT_GOOSE };
 
 /* One statement of a section: where it is, and whether PostgreSQL refuses
  * it inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM...). */
