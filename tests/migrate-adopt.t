@@ -7,7 +7,7 @@
 # old tool's table up to date (dbmate's own status agrees). A history the
 # old tool would refuse (dirty, failed) is refused with 65.
 . "$(dirname "$0")/support/lib.sh"
-plan 29
+plan 32
 pg_start || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
 newdb() { $PSQL -d postgres -c "drop database if exists $1 with (force)" 2>/dev/null; $PSQL -d postgres -c "create database $1" >/dev/null; }
@@ -115,6 +115,25 @@ adopt gmm "create table schema_migrations (version bigint not null primary key, 
 run migrate-apply -d "$(D gmm)" "$T/gmm"
 is "$rc" 65 "golang-migrate at 7 with files up to 5: the database is ahead, 65"
 like "$T/err" "7 \(golang-migrate\) is applied but newer than every file" "saying so"
+
+# A schema_migrations beside files of another tool is someone else's (Rails
+# keeps one like dbmate's): neither read nor written. --no-adopt says so
+# for any table.
+newdb rails
+q rails "create table schema_migrations (version varchar primary key); insert into schema_migrations values ('20200101000000')" >/dev/null
+mkdir -p "$T/rails"
+for v in 1 2 3; do printf 'create table u%s (a int);\n' $v >"$T/rails/${v}_u.up.sql"; done
+run migrate-apply -d "$(D rails)" "$T/rails"
+is "$rc $(q rails "select count(*) from pg_class where relname ~ '^u[0-9]$'") $(q rails "select string_agg(version, ' ') from schema_migrations")" \
+	"0 3 20200101000000" "dbmate-shaped table beside golang-migrate files: not adopted, not written"
+like "$T/err" "public.schema_migrations is dbmate's history, but the files in .* are golang-migrate's: not read, not written" "saying so"
+newdb noad
+q noad "create table schema_migrations (version bigint not null primary key, dirty boolean not null); insert into schema_migrations values (2, false)" >/dev/null
+mkdir -p "$T/noad"
+for v in 1 2 3; do printf 'create table u%s (a int);\n' $v >"$T/noad/${v}_u.sql"; done
+run migrate-apply -d "$(D noad)" --no-adopt "$T/noad"
+is "$rc $(q noad "select count(*) from pg_class where relname ~ '^u[0-9]$'") $(q noad "select version || ' ' || dirty from schema_migrations")" \
+	"0 3 2 false" "--no-adopt: golang-migrate's table neither read nor written"
 
 # Once recorded, migrate-apply's table is the history: the old one is not read.
 q gm "update schema_migrations set dirty = true" >/dev/null

@@ -156,17 +156,15 @@ adopt_find(struct pg_conn *pc, struct other_history *o)
 }
 
 int
-adopt_load(struct pg_conn *pc, const struct mset *files, struct hrow **out, char *from, size_t cap)
+adopt_load(struct pg_conn *pc, const struct other_history *o, const struct mset *files, struct hrow **out, char *from,
+    size_t cap)
 {
-	struct other_history o;
 	struct applied a = { 0 };
-	const char *tool = o.tool, *qname = o.qname;
+	const char *tool = o->tool, *qname = o->qname;
 	int n = 0;
 
 	*out = NULL;
 	from[0] = 0;
-	if (!adopt_find(pc, &o))
-		return 0;
 	snprintf(from, cap, "%s's %s", tool, qname);
 	read_history(pc, files, tool, qname, &a);
 	*out = xcalloc((size_t)a.n + 1, sizeof **out);

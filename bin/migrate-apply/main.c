@@ -49,6 +49,7 @@ static const char usage[] =
 "      --statement-timeout DURATION  statement_timeout of migrations (default 1h; 0 none)\n"
 "      --statement-lock-timeout DURATION  lock_timeout of migrations (default 10s; 0 none)\n"
 "      --lock-retries N          retries of a migration that hit its lock_timeout (default 3)\n"
+"      --no-adopt                never read or write another migration tool's history\n"
 "      --allow-changed           go on when an applied file has changed\n"
 "      --allow-missing           go on when an applied version has no file\n"
 "      --allow-out-of-order      apply a version older than the newest applied one\n"
@@ -68,7 +69,7 @@ static const char usage[] =
 "signal N.\n";
 
 enum {
-	O_TO = 256, O_TABLE, O_CHECK, O_OFFLINE, O_LOCK_TIMEOUT, O_STMT_TIMEOUT, O_STMT_LOCK_TIMEOUT, O_LOCK_RETRIES,
+	O_TO = 256, O_TABLE, O_CHECK, O_OFFLINE, O_LOCK_TIMEOUT, O_STMT_TIMEOUT, O_STMT_LOCK_TIMEOUT, O_LOCK_RETRIES, O_NO_ADOPT,
 	O_ALLOW_CHANGED,
 	O_ALLOW_MISSING, O_ALLOW_OOO, O_ALLOW_AHEAD, O_DRY_RUN, O_VAR, O_JSON, O_LOG_FORMAT, O_VERSION
 };
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
 	{ "statement-timeout", required_argument, NULL, O_STMT_TIMEOUT },
 	{ "statement-lock-timeout", required_argument, NULL, O_STMT_LOCK_TIMEOUT },
 	{ "lock-retries", required_argument, NULL, O_LOCK_RETRIES },
+	{ "no-adopt", no_argument, NULL, O_NO_ADOPT },
 	{ "allow-changed", no_argument, NULL, O_ALLOW_CHANGED },
 	{ "allow-missing", no_argument, NULL, O_ALLOW_MISSING },
 	{ "allow-out-of-order", no_argument, NULL, O_ALLOW_OOO },
@@ -98,7 +100,7 @@ static const struct option longopts[] = {
 
 static struct {
 	const char *conninfo, *to, *table, *dir, *command, *version;
-	int check, offline, allow_changed, allow_missing, allow_ooo, allow_ahead, steps;
+	int check, offline, allow_changed, allow_missing, allow_ooo, allow_ahead, steps, no_adopt;
 	uint64_t lock_timeout_ms;
 	struct runopt run;
 	struct var *vars;
@@ -125,6 +127,28 @@ struct plan {
 	char adopted[300];   /* the other tool's history the rows come from, or "" */
 };
 
+/* Another tool's history goes with files in that tool's format, or in the
+ * plain one (a team may have renamed its files): a table of the same name
+ * beside files of another tool is someone else's (Rails keeps a
+ * schema_migrations too), never read nor written. */
+static int
+other_tool(struct other_history *o)
+{
+	static const char *const tools[] = { [FMT_GOLANG] = "golang-migrate", [FMT_DBMATE] = "dbmate",
+		[FMT_FLYWAY] = "Flyway", [FMT_GOOSE] = "goose" };
+	static int said;
+
+	if (opt.no_adopt || !adopt_find(&pc, o))
+		return 0;
+	if (files.fmt == FMT_PLAIN || files.fmt == FMT_NONE || (tools[files.fmt] && strcmp(tools[files.fmt], o->tool) == 0))
+		return 1;
+	if (!said++)
+		log_msg(LOG_INFO, "%s is %s's history, but the files in %s are %s's: not read, not written", o->qname,
+		    o->tool, files.dir, files_format_name(files.fmt));
+	memset(o, 0, sizeof *o);
+	return 0;
+}
+
 /* The history; while migrate-apply's own has no rows, another tool's
  * (adopt.c) for up, status, verify and plan. */
 static void
@@ -133,9 +157,9 @@ analyse(struct plan *p)
 	memset(p, 0, sizeof *p);
 	p->nrows = history_load(&pc, &hist, &p->rows);
 	if (p->nrows == 0 && (strcmp(opt.command, "up") == 0 || strcmp(opt.command, "status") == 0 ||
-	    strcmp(opt.command, "verify") == 0 || strcmp(opt.command, "plan") == 0)) {
+	    strcmp(opt.command, "verify") == 0 || strcmp(opt.command, "plan") == 0) && other_tool(&other)) {
 		free(p->rows);
-		p->nrows = adopt_load(&pc, &files, &p->rows, p->adopted, sizeof p->adopted);
+		p->nrows = adopt_load(&pc, &other, &files, &p->rows, p->adopted, sizeof p->adopted);
 	}
 	for (int i = 0; i < p->nrows; i++)
 		if (strcmp(p->rows[i].status, "applied") == 0)
@@ -336,7 +360,7 @@ cmd_up(void)
 	refuse_drift(&p);
 	if (p.adopted[0])
 		adopt_record(&p);
-	if (adopt_find(&pc, &other))
+	if (other_tool(&other))
 		opt.run.mirror = &other;
 	for (int i = pending_next(&p, 0, &partial); i >= 0; i = pending_next(&p, i + 1, &partial)) {
 		run_migration(&pc, &hist, &files.m[i], 0, partial, &opt.run);
@@ -492,7 +516,7 @@ cmd_down(int redo)
 
 	history_lock(&pc, &hist, opt.lock_timeout_ms, NULL);
 	analyse(&p);
-	if (adopt_find(&pc, &other))
+	if (other_tool(&other))
 		opt.run.mirror = &other;
 	for (int i = p.nrows - 1; i >= 0; i--) {
 		struct migration *m;
@@ -630,6 +654,7 @@ main(int argc, char **argv)
 			opt.run.lock_timeout_ms = opt_duration_ms("--statement-lock-timeout", optarg);
 			break;
 		case O_LOCK_RETRIES: opt.run.lock_retries = (unsigned)opt_uint("--lock-retries", optarg, 0, 100); break;
+		case O_NO_ADOPT: opt.no_adopt = 1; break;
 		case O_ALLOW_CHANGED: opt.allow_changed = 1; break;
 		case O_ALLOW_MISSING: opt.allow_missing = 1; break;
 		case O_ALLOW_OOO: opt.allow_ooo = 1; break;

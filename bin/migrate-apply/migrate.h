@@ -120,12 +120,12 @@ int adopt_find(struct pg_conn *pc, struct other_history *o);
  * can go back to it; nothing when o is NULL or names no table. */
 void adopt_mirror(struct pg_conn *pc, const struct other_history *o, const struct history *h,
     const struct migration *m, int down);
-/* adopt.c: another tool's history (golang-migrate, dbmate, Flyway, goose)
- * in the session's schemas, read as rows of ours, sorted, every applied
- * version with its file's checksum; what it was into from ("dbmate's
- * public.schema_migrations"). 0 rows when there is none. Dies with 65 on
- * a history that tool would refuse (dirty, failed). */
-int adopt_load(struct pg_conn *pc, const struct mset *files, struct hrow **rows, char *from, size_t cap);
+/* adopt.c: o's history (adopt_find found it) read as rows of ours,
+ * sorted, every applied version with its file's checksum; what it was into
+ * from ("dbmate's public.schema_migrations"). Dies with 65 on a history
+ * that tool would refuse (dirty, failed). */
+int adopt_load(struct pg_conn *pc, const struct other_history *o, const struct mset *files, struct hrow **rows,
+    char *from, size_t cap);
 
 /* lint.c: prints a line (or a JSON object) per rule a statement of the up
  * sections breaks; returns how many. */
