@@ -31,50 +31,29 @@ need_debs() {
 	fi
 }
 
-# The signature-checking S3 server, pinned by tests/s3/package-lock.json,
-# installed under build/npm (nothing of it is committed).
-need_s3rver() {
-	d="$top/build/npm"
-	if [ -f "$d/.stamp" ] && cmp -s "$d/package-lock.json" "$top/tests/s3/package-lock.json"; then
-		return 0
-	fi
-	mkdir -p "$d"
-	cp "$top/tests/s3/package.json" "$top/tests/s3/package-lock.json" "$d/"
-	echo "prereqs: npm ci (tests/s3/package-lock.json) into build/npm" >&2
-	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-	touch "$d/.stamp"
-}
-
-# PostgreSQL 13, 14, 16, 17 and 18 servers (15 is Debian's), pinned by
-# tests/pgversions/package-lock.json, installed under build/npm-pg.
-need_pgversions() {
-	d="$top/build/npm-pg"
-	if [ -f "$d/.stamp" ] && cmp -s "$d/package-lock.json" "$top/tests/pgversions/package-lock.json"; then
+# npm_pinned SRC DEST: the npm packages tests/SRC/package-lock.json pins,
+# installed under build/DEST (nothing of them is committed), again only
+# when the lock file changed.
+npm_pinned() {
+	d="$top/build/$2"
+	if [ -f "$d/.stamp" ] && cmp -s "$d/package-lock.json" "$top/tests/$1/package-lock.json"; then
 		return 0
 	fi
 	rm -rf "$d"
 	mkdir -p "$d"
-	cp "$top/tests/pgversions/package.json" "$top/tests/pgversions/package-lock.json" "$d/"
-	echo "prereqs: npm ci (tests/pgversions/package-lock.json) into build/npm-pg" >&2
+	cp "$top/tests/$1/package.json" "$top/tests/$1/package-lock.json" "$d/"
+	echo "prereqs: npm ci (tests/$1/package-lock.json) into build/$2" >&2
 	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 	touch "$d/.stamp"
 }
 
-# The migration tools whose histories migrate-apply takes over (dbmate),
-# pinned by tests/migratetools/package-lock.json, installed under
-# build/npm-mig.
-need_migratetools() {
-	d="$top/build/npm-mig"
-	if [ -f "$d/.stamp" ] && cmp -s "$d/package-lock.json" "$top/tests/migratetools/package-lock.json"; then
-		return 0
-	fi
-	rm -rf "$d"
-	mkdir -p "$d"
-	cp "$top/tests/migratetools/package.json" "$top/tests/migratetools/package-lock.json" "$d/"
-	echo "prereqs: npm ci (tests/migratetools/package-lock.json) into build/npm-mig" >&2
-	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-	touch "$d/.stamp"
-}
+# The signature-checking S3 server.
+need_s3rver() { npm_pinned s3 npm; }
+# PostgreSQL 13, 14, 16, 17 and 18 servers (15 is Debian's).
+need_pgversions() { npm_pinned pgversions npm-pg; }
+# The migration tools whose histories migrate-apply takes over (dbmate's
+# linux-x64 binary package).
+need_migratetools() { npm_pinned migratetools npm-mig; }
 
 case ${1:-} in
 build) need_debs $debs_build ;;

@@ -185,9 +185,10 @@ verbose_strip(char *msg, char sqlstate[6])
 		}
 	}
 	while ((loc = strstr(msg, "LOCATION:  ")) != NULL) {
-		char *end = strchr(loc, '\n');
+		char *next = strchr(loc, '\n');
 
-		memmove(loc, end ? end + 1 : loc + strlen(loc), strlen(end ? end + 1 : loc + strlen(loc)) + 1);
+		next = next ? next + 1 : loc + strlen(loc);
+		memmove(loc, next, strlen(next) + 1);
 	}
 }
 

@@ -2,7 +2,7 @@
 # gzverify as a user runs it: options, every exit code, messages, pass-through
 # modes, checksums, the dump trailer, signals and closed pipes.
 . "$(dirname "$0")/support/lib.sh"
-plan 69
+plan 70
 
 seq 1 200000 >"$T/data"
 gzip -c "$T/data" >"$T/a.gz"
@@ -32,6 +32,8 @@ is "$rc" 64 "-q with -v is a usage error"
 run gzverify --min-size 12X "$T/a.gz"
 is "$rc" 64 "bad --min-size is a usage error"
 like "$T/err" "--min-size: '12X' is not a size" "and names the option and value"
+run gzverify --input-timeout 0 "$T/a.gz"
+is "$rc $(head -n 1 "$T/err")" "64 gzverify: --input-timeout must be more than 0" "--input-timeout 0 is a usage error"
 run gzverify -j 0 "$T/a.gz"
 is "$rc" 64 "-j 0 is a usage error"
 

@@ -4,11 +4,13 @@
 # within a period, wrk load with flat memory, idle connections that must not
 # block anyone, and SIGTERM's drain.
 . "$(dirname "$0")/support/lib.sh"
-plan 36
+plan 37
 https_start web
 pg_start
 run healthprobe serve web="$web_URL/ok"
 like "$T/err" 'healthprobe serve needs --listen' "serve without --listen: usage error"
+run healthprobe serve --listen :1 --service "$(printf 'x%.0s' $(seq 1 257))" web="$web_URL/ok"
+is "$rc $(head -n 1 "$T/err")" "64 healthprobe: --service: at most 256 bytes" "a --service over 256 bytes: usage error, before listening"
 run healthprobe serve --listen :1 "$web_URL/ok"
 like "$T/err" "is not NAME=TARGET" "serve with a bare target: usage error"
 run healthprobe serve --listen :1 --cacert "$T/missing.pem" api=https://127.0.0.1:1/health
@@ -138,14 +140,26 @@ print("closed" if closed and 4 <= time.time() - t <= 8 else "open")
 ' "$port" >"$T/slow"
 is "$(cat "$T/slow")" closed "a half-sent request head is dropped after 5 s"
 
+# sidecar NOFILE ARGS...: another sidecar under a descriptor limit, on a
+# free port (xport), its pid in xpid, answering before this returns;
+# stopped at the end like the first.
+xpids=
+kill_sidecars() { [ -z "$xpids" ] || kill $xpids; }
+on_exit kill_sidecars
+sidecar() {
+	xport=$(free_port)
+	nofile=$1
+	shift
+	(ulimit -n "$nofile"; exec healthprobe serve --listen ":$xport" "$@") >"$T/serve-$xport.log" 2>&1 &
+	xpid=$!
+	xpids="$xpids $xpid"
+	healthprobe --wait 10s --interval 100ms "http://127.0.0.1:$xport/health" >/dev/null 2>&1
+}
+
 # Issue 20 item 18. Held keep-alive connections beyond the cap: the oldest
 # idle one makes room for the new client.
-port2=$(free_port)
-(ulimit -n 4096; exec healthprobe serve --listen ":$port2" web="$web_URL/ok") >"$T/serve2.log" 2>&1 &
-spid2=$!
-kill_serve2() { kill "$spid2"; }
-on_exit kill_serve2
-healthprobe --wait 10s --interval 100ms "http://127.0.0.1:$port2/health" >/dev/null 2>&1
+sidecar 4096 web="$web_URL/ok"
+port2=$xport
 hold() { # PORT N READYFILE [idle]: N connections, each with one answered request
 	# (or none: idle), then held
 	python3 -c '
@@ -175,12 +189,8 @@ kill $held 2>/dev/null
 
 # With the descriptor limit below the cap: no busy loop on EMFILE, and new
 # clients are still answered.
-port3=$(free_port)
-(ulimit -n 40; exec healthprobe serve --listen ":$port3" web="$web_URL/ok") >"$T/serve3.log" 2>&1 &
-spid3=$!
-kill_serve3() { kill "$spid3"; }
-on_exit kill_serve3
-healthprobe --wait 10s --interval 100ms "http://127.0.0.1:$port3/health" >/dev/null 2>&1
+sidecar 40 web="$web_URL/ok"
+port3=$xport spid3=$xpid
 hold "$port3" 60 "$T/held3" idle
 held=$!
 wait_file "$T/held3" 60
@@ -197,15 +207,11 @@ kill $held 2>/dev/null
 
 # 64 checks with 63-character names and a long service name: /health is
 # whole JSON and /metrics whole.
-port4=$(free_port)
 set --
 for i in $(seq 10 73); do set -- "$@" "c$i$(printf '%060d' 0)=tcp://127.0.0.1:1"; done
 svc=$(printf '"%.0s' $(seq 1 200))
-healthprobe serve --listen ":$port4" --period 1s --service "$svc" "$@" >"$T/serve4.log" 2>&1 &
-spid4=$!
-kill_serve4() { kill "$spid4"; }
-on_exit kill_serve4
-healthprobe --wait 10s --interval 100ms "http://127.0.0.1:$port4/health" >/dev/null 2>&1
+sidecar "$(ulimit -n)" --period 1s --service "$svc" "$@"
+port4=$xport spid4=$xpid
 sleep 1.5
 python3 -c '
 import json, sys, urllib.request, urllib.error

@@ -7,7 +7,7 @@
 # old tool's table up to date (dbmate's own status agrees). A history the
 # old tool would refuse (dirty, failed) is refused with 65.
 . "$(dirname "$0")/support/lib.sh"
-plan 32
+plan 35
 pg_start || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
 newdb() { $PSQL -d postgres -c "drop database if exists $1 with (force)" 2>/dev/null; $PSQL -d postgres -c "create database $1" >/dev/null; }
@@ -38,6 +38,11 @@ is "$(hist gm)" "1:applied:adopted from golang-migrate's public.schema_migration
 is "$(q gm "select version || ' ' || dirty from schema_migrations")" "5 false" "golang-migrate's table is kept up to date: 5, clean"
 run migrate-apply -d "$(D gm)" status --check "$T/gm"
 is "$rc $(cut -f2 "$T/out" | sort -u)" "0 applied" "status: all 5 applied"
+for v in 4 5; do printf 'drop table t%s;\n' $v >"$T/gm/${v}_t.down.sql"; done
+run migrate-apply -d "$(D gm)" down 2 "$T/gm"
+is "$rc $(q gm "select version || ' ' || dirty from schema_migrations")" "0 3 false" "down 2: golang-migrate's row follows, 3, clean"
+run migrate-apply -d "$(D gm)" "$T/gm"
+is "$rc $(q gm "select version from schema_migrations")" "0 5" "and up again: 5"
 
 # dbmate: a row per applied version.
 adopt db "create table schema_migrations (version varchar(128) primary key);
@@ -50,6 +55,8 @@ run migrate-apply -d "$(D db)" "$T/db"
 is "$rc $(tables db)" "0 t1 t2 t3 t4 t5" "then up applies the 3 new ones"
 is "$(q db "select count(*) from migrate_apply_history where error like 'adopted from dbmate%'")" 2 "and records the 2 adopted"
 is "$(q db "select string_agg(right(version, 1), ' ' order by version) from schema_migrations")" "1 2 3 4 5" "dbmate's table holds all 5"
+run migrate-apply -d "$(D db)" down "$T/db"
+is "$rc $(q db "select string_agg(right(version, 1), ' ' order by version) from schema_migrations")" "0 1 2 3 4" "down: dbmate's row for 5 goes"
 
 # Flyway: versioned rows, a baseline, and success.
 adopt fw "create table flyway_schema_history (installed_rank int not null primary key, version varchar(50),

@@ -26,6 +26,20 @@ while [ $i -le 60 ]; do
 	fi
 	i=$((i + 1))
 done
+# runners DB: 16 runners at once on DB, stderr to DBn.err; codes: their
+# exit statuses in order.
+runners() {
+	pids=
+	n=1
+	while [ $n -le 16 ]; do
+		migrate-apply --lock-timeout 2m -d "host=$PGHOST port=$PGPORT user=postgres dbname=$1 application_name=runner$n" \
+			"$M" 2>"$1$n.err" &
+		pids="$pids $!"
+		n=$((n + 1))
+	done
+	codes=
+	for p in $pids; do wait "$p"; codes="$codes $?"; done
+}
 q postgres "create database single" >/dev/null
 q postgres "create database race" >/dev/null
 t0=$(date +%s.%N)
@@ -33,15 +47,7 @@ migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=single" "$M" 2>
 single=$?
 t1=$(date +%s.%N)
 is "$single $(q single "select count(*) from applied_log")" "0 60" "a single run applies the 60 migrations"
-pids=
-n=1
-while [ $n -le 16 ]; do
-	migrate-apply --lock-timeout 2m -d "host=$PGHOST port=$PGPORT user=postgres dbname=race application_name=runner$n" "$M" 2>"race$n.err" &
-	pids="$pids $!"
-	n=$((n + 1))
-done
-codes=
-for p in $pids; do wait "$p"; codes="$codes $?"; done
+runners race
 t2=$(date +%s.%N)
 is "$codes" " 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "16 runners at once: every one exits 0"
 is "$(q race "select count(*) || ' ' || count(distinct version) from applied_log")" "60 60" "every migration ran exactly once"
@@ -60,15 +66,7 @@ diag "single run: $(echo "$t1 - $t0" | bc) s; 16 runners at once: $(echo "$t2 - 
 q postgres "create database adopt" >/dev/null
 migrate-apply -d "host=$PGHOST port=$PGPORT user=postgres dbname=adopt" --to 020 "$M" 2>adopt.err
 q adopt "drop table migrate_apply_history; create table schema_migrations (version bigint not null primary key, dirty boolean not null); insert into schema_migrations values (20, false)" >/dev/null
-pids=
-n=1
-while [ $n -le 16 ]; do
-	migrate-apply --lock-timeout 2m -d "host=$PGHOST port=$PGPORT user=postgres dbname=adopt application_name=runner$n" "$M" 2>"adopt$n.err" &
-	pids="$pids $!"
-	n=$((n + 1))
-done
-codes=
-for p in $pids; do wait "$p"; codes="$codes $?"; done
+runners adopt
 is "$codes" " 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "16 runners over an adopted history: every one exits 0"
 is "$(q adopt "select count(*) || ' ' || count(distinct version) from applied_log")" "60 60" "the 40 new migrations ran exactly once"
 is "$(q adopt "select count(*) filter (where error like 'adopted from%') || ' ' || count(*) from migrate_apply_history where status = 'applied'")" "20 60" \

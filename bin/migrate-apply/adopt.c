@@ -55,7 +55,7 @@ applied_upto(struct applied *a, const struct mset *files, const char *v)
 static PGresult *
 rows(struct pg_conn *pc, const char *sql)
 {
-	struct pgq q = { pc, 60000, EX_UNAVAILABLE, 0 };
+	struct pgq q = history_book_q(pc);
 
 	return pgq_rows(&q, sql, "cannot read the other tool's history");
 }
@@ -194,7 +194,7 @@ void
 adopt_mirror(struct pg_conn *pc, const struct other_history *o, const struct history *h, const struct migration *m,
     int down)
 {
-	struct pgq q = { pc, 60000, EX_UNAVAILABLE, 0 };
+	struct pgq q = history_book_q(pc);
 	struct sbuf b = { 0 };
 
 	if (!o || !o->tool[0])

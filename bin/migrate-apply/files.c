@@ -421,6 +421,31 @@ section(struct msection *sec, char *path, char *text, uint64_t line, int tx_opt,
 	check_tx(sec, fmt);
 }
 
+/* A file with an up marker line (up) and perhaps a down one after it
+ * (down, or NULL), as dbmate and goose write them: the up section is the
+ * lines between them, the down section the lines after down; tx says
+ * whether each runs in a transaction. The checksum is the up section's. */
+static void
+marked_sections(struct migration *m, char *path, char *text, char *up, char *down, int up_tx, int down_tx,
+    enum mformat fmt, const struct var *vars, int nvars)
+{
+	char *upl = strchr(up, '\n'), *downl = NULL;
+
+	upl = upl ? upl + 1 : up + strlen(up);
+	if (down) {
+		downl = strchr(down, '\n');
+		downl = downl ? downl + 1 : down + strlen(down);
+		*down = 0; /* the up section ends there */
+	}
+	checksum(upl, m->checksum);
+	section(&m->up, path, upl, line_of(text, upl), up_tx, fmt, vars, nvars);
+	if (down) {
+		*down = '-';
+		m->has_down = 1;
+		section(&m->down, path, downl, line_of(text, downl), down_tx, fmt, vars, nvars);
+	}
+}
+
 /* goose's annotation line "-- +goose WORD" (goose writes Up, Down, NO
  * TRANSACTION, StatementBegin, StatementEnd; the case of WORD does not
  * matter, as in goose): its position, or NULL. */
@@ -454,7 +479,7 @@ goose_marker(char *text, const char *word)
 static void
 goose_sections(struct mset *s, struct migration *m, char *path, char *text, const struct var *vars, int nvars)
 {
-	char *up = goose_marker(text, "Up"), *down = goose_marker(text, "Down"), *upl, *downl = NULL;
+	char *up = goose_marker(text, "Up"), *down = goose_marker(text, "Down");
 	int tx = goose_marker(text, "NO TRANSACTION") == NULL;
 
 	if (s->fmt != FMT_GOOSE && s->fmt != FMT_PLAIN)
@@ -466,20 +491,7 @@ goose_sections(struct mset *s, struct migration *m, char *path, char *text, cons
 		die(EX_DATAERR, "%s: no -- +goose Up line (the other files are goose's)", path);
 	if (down && down < up)
 		die(EX_DATAERR, "%s: -- +goose Down comes before -- +goose Up", path);
-	upl = strchr(up, '\n');
-	upl = upl ? upl + 1 : up + strlen(up);
-	if (down) {
-		downl = strchr(down, '\n');
-		downl = downl ? downl + 1 : down + strlen(down);
-		*down = 0;
-	}
-	checksum(upl, m->checksum);
-	section(&m->up, path, upl, line_of(text, upl), tx, s->fmt, vars, nvars);
-	if (down) {
-		*down = '-';
-		m->has_down = 1;
-		section(&m->down, path, downl, line_of(text, downl), tx, s->fmt, vars, nvars);
-	}
+	marked_sections(m, path, text, up, down, tx, tx, s->fmt, vars, nvars);
 }
 
 struct entry {
@@ -563,7 +575,6 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 			goose_sections(s, m, path, text, vars, nvars);
 		} else if (e[i].kind == K_PLAIN && (s->fmt == FMT_DBMATE || marker(text, "-- migrate:up"))) {
 			char *up = marker(text, "-- migrate:up"), *down = marker(text, "-- migrate:down");
-			char *upl, *downl = NULL;
 
 			if (s->fmt == FMT_PLAIN && s->n > 1)
 				die(EX_DATAERR, "%s: dbmate markers, but %s before it has none", path, s->m[0].up.path);
@@ -572,22 +583,8 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 				die(EX_DATAERR, "%s: no -- migrate:up line (the other files are dbmate's)", path);
 			if (down && down < up)
 				die(EX_DATAERR, "%s: -- migrate:down comes before -- migrate:up", path);
-			upl = strchr(up, '\n');
-			upl = upl ? upl + 1 : up + strlen(up);
-			if (down) {
-				downl = strchr(down, '\n');
-				downl = downl ? downl + 1 : down + strlen(down);
-				*down = 0;
-			}
-			checksum(upl, m->checksum);
-			section(&m->up, path, upl, line_of(text, upl), !line_has(up, "transaction:false"), s->fmt,
-			    vars, nvars);
-			if (down) {
-				*down = '-';
-				m->has_down = 1;
-				section(&m->down, path, downl, line_of(text, downl), !line_has(down, "transaction:false"),
-				    s->fmt, vars, nvars);
-			}
+			marked_sections(m, path, text, up, down, !line_has(up, "transaction:false"),
+			    down && !line_has(down, "transaction:false"), s->fmt, vars, nvars);
 		} else if (e[i].kind == K_GOLANG_DOWN) {
 			m->has_down = 1;
 			section(&m->down, path, text, 1, 1, s->fmt, vars, nvars);

@@ -44,10 +44,8 @@ history_init(struct history *h, const char *spec)
 	sbuf_free(&q);
 }
 
-/* Bookkeeping statements are short: a minute without an answer means a
- * server that does not answer at all (69). */
-static struct pgq
-book_q(struct pg_conn *pc)
+struct pgq
+history_book_q(struct pg_conn *pc)
 {
 	struct pgq q = { pc, 60000, EX_UNAVAILABLE, 0 };
 
@@ -57,7 +55,7 @@ book_q(struct pg_conn *pc)
 int
 history_exists(struct pg_conn *pc, const struct history *h)
 {
-	const struct pgq bq = book_q(pc);
+	const struct pgq bq = history_book_q(pc);
 	struct sbuf q = { 0 };
 	PGresult *r;
 	int yes;
@@ -75,7 +73,7 @@ history_exists(struct pg_conn *pc, const struct history *h)
 void
 history_create(struct pg_conn *pc, const struct history *h)
 {
-	const struct pgq bq = book_q(pc);
+	const struct pgq bq = history_book_q(pc);
 	struct sbuf q = { 0 };
 
 	PGresult *r;
@@ -116,7 +114,7 @@ int
 history_load(struct pg_conn *pc, const struct history *h, struct hrow **rows)
 {
 	const char *what = "cannot read the history table";
-	struct pgq hq = book_q(pc);
+	struct pgq hq = history_book_q(pc);
 	struct sbuf q = { 0 };
 	PGresult *r;
 	int n;
@@ -194,7 +192,7 @@ history_find(struct hrow *rows, int n, const char *version)
 static void
 holder(struct pg_conn *pc, const struct history *h, char *out, size_t outlen, int *pid)
 {
-	const struct pgq bq = book_q(pc);
+	const struct pgq bq = history_book_q(pc);
 	struct sbuf q = { 0 };
 	PGresult *r;
 	uint64_t k = (uint64_t)h->lock_key;
@@ -224,7 +222,7 @@ holder(struct pg_conn *pc, const struct history *h, char *out, size_t outlen, in
 int
 history_lock(struct pg_conn *pc, const struct history *h, uint64_t timeout_ms, int (*needed)(void))
 {
-	const struct pgq bq = book_q(pc);
+	const struct pgq bq = history_book_q(pc);
 	char sql[96], who[512] = "";
 	uint64_t deadline = deadline_in(timeout_ms), wait = 50;
 	int last_pid = -1;
@@ -266,7 +264,7 @@ history_lock(struct pg_conn *pc, const struct history *h, uint64_t timeout_ms, i
 void
 history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists, const char *why)
 {
-	const struct pgq bq = book_q(pc);
+	const struct pgq bq = history_book_q(pc);
 	struct sbuf q = { 0 };
 
 	if (exists) {
@@ -296,7 +294,7 @@ history_mark(struct pg_conn *pc, const struct history *h, const struct migration
 void
 history_forget(struct pg_conn *pc, const struct history *h, const char *version)
 {
-	const struct pgq bq = book_q(pc);
+	const struct pgq bq = history_book_q(pc);
 	struct sbuf q = { 0 };
 
 	sbuf_printf(&q, "DELETE FROM %s WHERE version = ", h->qname);

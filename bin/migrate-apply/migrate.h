@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "pg.h"
+#include "pgq.h"
 #include "sbuf.h"
 
 enum mformat { FMT_NONE, FMT_GOLANG, FMT_DBMATE, FMT_PLAIN, FMT_FLYWAY, FMT_GOOSE };
@@ -75,6 +76,10 @@ struct hrow {
 };
 
 void history_init(struct history *h, const char *spec);
+/* How bookkeeping statements (the history tables, ours and other tools')
+ * are waited for: they are short, so a minute without an answer means a
+ * server that does not answer at all (69). */
+struct pgq history_book_q(struct pg_conn *pc);
 /* 1 when the table exists (and can be read). */
 int history_exists(struct pg_conn *pc, const struct history *h);
 void history_create(struct pg_conn *pc, const struct history *h);
