@@ -7,7 +7,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 debs_build="musl-tools dpkg-dev make"
-debs_test="postgresql-15 postgresql-client-15 pigz gzip openssl python3 perl nodejs npm mandoc file restic wrk python3-botocore busybox-static python3-yaml strace postgresql-15-postgis-3 postgresql-15-partman postgresql-server-dev-15"
+debs_test="postgresql-15 postgresql-client-15 pigz gzip openssl python3 perl nodejs npm mandoc file restic wrk python3-botocore busybox-static python3-yaml strace postgresql-15-postgis-3 postgresql-15-partman postgresql-server-dev-15 openjdk-17-jdk-headless"
 debs_fuzz="clang libclang-rt-14-dev"
 debs_bench="pigz hyperfine time restic curl wrk awscli rclone sqitch"
 
@@ -31,8 +31,8 @@ need_debs() {
 	fi
 }
 
-# npm_pinned SRC DEST: the npm packages tests/SRC/package-lock.json pins,
-# installed under build/DEST (nothing of them is committed), again only
+# npm_pinned SRC DEST [NPM-FLAGS]: the npm packages tests/SRC/package-lock.json
+# pins, installed under build/DEST (nothing of them is committed), again only
 # when the lock file changed.
 npm_pinned() {
 	d="$top/build/$2"
@@ -43,7 +43,7 @@ npm_pinned() {
 	mkdir -p "$d"
 	cp "$top/tests/$1/package.json" "$top/tests/$1/package-lock.json" "$d/"
 	echo "prereqs: npm ci (tests/$1/package-lock.json) into build/$2" >&2
-	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error ${3:-} >/dev/null)
 	touch "$d/.stamp"
 }
 
@@ -51,9 +51,12 @@ npm_pinned() {
 need_s3rver() { npm_pinned s3 npm; }
 # PostgreSQL 13, 14, 16, 17 and 18 servers (15 is Debian's).
 need_pgversions() { npm_pinned pgversions npm-pg; }
-# The migration tools whose histories migrate-apply takes over (dbmate's
-# linux-x64 binary package).
-need_migratetools() { npm_pinned migratetools npm-mig; }
+# The migration tools whose histories migrate-apply takes over: dbmate's
+# linux-x64 binary package and the Prisma CLI. Without their install
+# scripts: Prisma's would download native engines from its own host, which
+# this network does not reach; the tests use the WebAssembly schema engine
+# the CLI bundles.
+need_migratetools() { npm_pinned migratetools npm-mig --ignore-scripts; }
 
 case ${1:-} in
 build) need_debs $debs_build ;;

@@ -5,9 +5,12 @@
 # them; dbmate itself, from npm, too), then migrate-apply with 5 files
 # applies exactly the 3 new ones, records the 2 it adopted, and keeps the
 # old tool's table up to date (dbmate's own status agrees). A history the
-# old tool would refuse (dirty, failed) is refused with 65.
+# old tool would refuse (dirty, failed) is refused with 65. Flyway's
+# checksums (computed here by Java's CRC32 as Flyway computes them) are
+# compared and written, and its repeatable migrations run after the
+# versioned ones and again when they change. Prisma: migrate-prisma.t.
 . "$(dirname "$0")/support/lib.sh"
-plan 35
+plan 45
 pg_start || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
 newdb() { $PSQL -d postgres -c "drop database if exists $1 with (force)" 2>/dev/null; $PSQL -d postgres -c "create database $1" >/dev/null; }
@@ -58,19 +61,71 @@ is "$(q db "select string_agg(right(version, 1), ' ' order by version) from sche
 run migrate-apply -d "$(D db)" down "$T/db"
 is "$rc $(q db "select string_agg(right(version, 1), ' ' order by version) from schema_migrations")" "0 1 2 3 4" "down: dbmate's row for 5 goes"
 
-# Flyway: versioned rows, a baseline, and success.
-adopt fw "create table flyway_schema_history (installed_rank int not null primary key, version varchar(50),
+# Flyway: versioned rows, a baseline, and success; the checksums Flyway
+# records (computed by Java's own line reader and CRC32, as Flyway does).
+fwsum() { java "$TOP/tests/support/FlywaySum.java" "$@"; }
+FWTABLE="create table flyway_schema_history (installed_rank int not null primary key, version varchar(50),
 	description varchar(200) not null, type varchar(20) not null, script varchar(1000) not null, checksum int,
 	installed_by varchar(100) not null, installed_on timestamp not null default now(), execution_time int not null,
-	success boolean not null);
+	success boolean not null);"
+adopt fw "$FWTABLE
 	insert into flyway_schema_history values (1, '1', '<< Flyway Baseline >>', 'BASELINE', '<< Flyway Baseline >>', null, 'me', now(), 0, true),
-	(2, '2', 't', 'SQL', 'V2__t.sql', 12345, 'me', now(), 5, true)" 'create table t@ (a int);\n' 'V@__t.sql'
+	(2, '2', 'create t', 'SQL', 'V2__create_t.sql', 0, 'me', now(), 5, true)" 'create table t@ (a int);\r\n' 'V@__create_t.sql'
+q fw "update flyway_schema_history set checksum = $(fwsum "$T/fw/V2__create_t.sql") where version = '2'" >/dev/null
 run migrate-apply -d "$(D fw)" "$T/fw"
 is "$rc $(tables fw)" "0 t1 t2 t3 t4 t5" "Flyway at 2 (baseline 1, then V2): the 3 new ones applied"
 like "$T/err" "adopted 2 applied migration\(s\) from Flyway's public.flyway_schema_history" "saying so"
-is "$(q fw "select string_agg(installed_rank || ':' || version || ':' || type || ':' || script || ':' || success, ' ' order by installed_rank) from flyway_schema_history where installed_rank > 2")" \
-	"3:3:SQL:V3__t.sql:true 4:4:SQL:V4__t.sql:true 5:5:SQL:V5__t.sql:true" "Flyway's table gets a row per new version, as Flyway writes them"
+is "$(q fw "select string_agg(installed_rank || ':' || version || ':' || description || ':' || type || ':' || script || ':' || checksum || ':' || success, ' ' order by installed_rank) from flyway_schema_history where installed_rank > 2")" \
+	"$(for v in 3 4 5; do printf '%s:%s:create t:SQL:V%s__create_t.sql:%s:true ' $v $v $v "$(fwsum "$T/fw/V${v}__create_t.sql")"; done | sed 's/ $//')" \
+	"Flyway's table gets a row per new version as Flyway writes them, its description and checksum included"
+# Plain files beside Flyway's table (a team that renamed its files): read
+# and written the same way, Flyway's checksum of each file included.
+adopt fwp "$FWTABLE
+	insert into flyway_schema_history values (1, '1', 't', 'SQL', 'V1__t.sql', null, 'me', now(), 0, true),
+	(2, '2', 't', 'SQL', 'V2__t.sql', null, 'me', now(), 0, true)" 'create table t@ (a int);\n' '@_t.sql'
+run migrate-apply -d "$(D fwp)" "$T/fwp"
+is "$rc $(tables fwp) $(q fwp "select string_agg(version || ':' || checksum, ' ' order by installed_rank) from flyway_schema_history where installed_rank > 2")" \
+	"0 t1 t2 t3 t4 t5 3:$(fwsum "$T/fwp/3_t.sql") 4:$(fwsum "$T/fwp/4_t.sql") 5:$(fwsum "$T/fwp/5_t.sql")" \
+	"plain files beside Flyway's table: the 3 new ones applied and recorded there with Flyway's checksums"
+# A file changed since Flyway ran it: its checksum says so.
+adopt fwc "$FWTABLE
+	insert into flyway_schema_history values (1, '1', 'create t', 'SQL', 'V1__create_t.sql', 0, 'me', now(), 0, true)" \
+	'create table t@ (a int);\n' 'V@__create_t.sql'
+q fwc "update flyway_schema_history set checksum = $(fwsum "$T/fwc/V1__create_t.sql")" >/dev/null
+printf '\357\273\277create table t1 (a int);\r\n' >"$T/fwc/V1__create_t.sql"
+run migrate-apply -d "$(D fwc)" status --check "$T/fwc"
+is "$rc $(cut -f2 "$T/out" | tr '\n' ' ')" "1 applied pending pending pending pending " "the same file with a BOM and CRLF: the same to Flyway, still applied"
+printf 'create table t1 (a bigint);\n' >"$T/fwc/V1__create_t.sql"
+run migrate-apply -d "$(D fwc)" "$T/fwc"
+is "$rc" 65 "V1 edited since Flyway ran it: 65"
+like "$T/err" "1 \(.*V1__create_t.sql\) changed after it was applied \(Flyway recorded checksum -?[0-9]+, which is not this file's\)" "saying so"
 
+# Flyway's repeatable migrations: run after the versioned ones, again when
+# they change; Flyway's row of their last run is read and written.
+adopt fwr "$FWTABLE
+	insert into flyway_schema_history values (1, '1', 'create t', 'SQL', 'V1__create_t.sql', null, 'me', now(), 0, true),
+	(2, '2', 'create t', 'SQL', 'V2__create_t.sql', null, 'me', now(), 0, true),
+	(3, null, 'all t', 'SQL', 'R__all_t.sql', 0, 'me', now(), 0, true)" 'create table t@ (a int);\n' 'V@__create_t.sql'
+printf 'create or replace view all_t as select a from t1 union all select a from t2;\n' >"$T/fwr/R__all_t.sql"
+q fwr "update flyway_schema_history set checksum = $(fwsum "$T/fwr/R__all_t.sql") where version is null; create view all_t as select a from t1 union all select a from t2" >/dev/null
+run migrate-apply -d "$(D fwr)" status "$T/fwr"
+is "$rc $(cut -f1,2 "$T/out" | tr '\t\n' ': ')" "0 1:applied 2:applied 3:pending 4:pending 5:pending R__all_t:applied " "a repeatable Flyway ran, unchanged: applied"
+printf 'create or replace view all_t as select a from t1 union all select a from t2 union all select a from t5;\n' >"$T/fwr/R__all_t.sql"
+printf 'create or replace view t3_view as select a from t3;\n' >"$T/fwr/R__t3_view.sql"
+run migrate-apply -d "$(D fwr)" status "$T/fwr"
+is "$rc $(cut -f1,2 "$T/out" | tail -n 2 | tr '\t\n' ': ')" "0 R__all_t:outdated R__t3_view:pending " "changed: outdated; a new one: pending"
+run migrate-apply -d "$(D fwr)" --json "$T/fwr"
+is "$rc $(grep -o '"version":"[^"]*"' "$T/out" | cut -d'"' -f4 | tr '\n' ' ')" "0 3 4 5 R__all_t R__t3_view " \
+	"up: the versioned ones first, then both repeatable ones (the view over t5 needs V5)"
+is "$(q fwr "select string_agg(coalesce(version, '-') || ':' || description || ':' || script || ':' || checksum, ' ' order by installed_rank) from flyway_schema_history where installed_rank > 6")" \
+	"-:all t:R__all_t.sql:$(fwsum "$T/fwr/R__all_t.sql") -:t3 view:R__t3_view.sql:$(fwsum "$T/fwr/R__t3_view.sql")" \
+	"Flyway's table gets a row per run of a repeatable one, without a version, as Flyway writes it"
+run migrate-apply -d "$(D fwr)" "$T/fwr"
+like "$T/err" "up to date" "run again: nothing to do"
+printf 'create or replace view t3_view as select a, 1 as one from t3;\n' >"$T/fwr/R__t3_view.sql"
+run migrate-apply -d "$(D fwr)" --json "$T/fwr"
+is "$rc $(grep -o '"version":"[^"]*"' "$T/out" | cut -d'"' -f4) $(q fwr "select count(*) from pg_attribute where attrelid = 't3_view'::regclass and attname = 'one'")" \
+	"0 R__t3_view 1" "changed again: run again, alone"
 # goose: a row per apply and per rollback, the last one wins.
 adopt gs "create table goose_db_version (id serial primary key, version_id bigint not null, is_applied boolean not null,
 	tstamp timestamp default now());

@@ -1,5 +1,7 @@
 /* The migrations on disk. Every *.sql file in DIR must name a migration,
- * all in one format; each is read whole (migrations are small), normalised
+ * all in one format, or DIR is Prisma's: a folder per migration holding
+ * migration.sql, and migration_lock.toml. Each is read whole (migrations
+ * are small), the checksums its format's tool keeps taken, normalised
  * (UTF-8 BOM dropped, CRLF as LF) so that an editor's line ends do not
  * count as a change, checksummed, split into statements by the shared
  * scanner and checked before anything runs: meta-commands, transaction
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "enc.h"
@@ -27,7 +30,7 @@
 const char *
 files_format_name(enum mformat f)
 {
-	static const char *const names[] = { "none", "golang-migrate", "dbmate", "plain", "Flyway", "goose" };
+	static const char *const names[] = { "none", "golang-migrate", "dbmate", "plain", "Flyway", "goose", "Prisma" };
 
 	return names[f];
 }
@@ -86,10 +89,23 @@ version_cmp(const char *a, const char *b)
 	return 0;
 }
 
+int
+version_repeatable(const char *v)
+{
+	return strncmp(v, "R__", 3) == 0;
+}
+
 struct migration *
 files_find(const struct mset *s, const char *version)
 {
 	int lo = 0, hi = s->n;
+
+	if (version_repeatable(version)) {
+		for (int i = 0; i < s->nr; i++)
+			if (strcmp(s->r[i].version, version) == 0)
+				return &s->r[i];
+		return NULL;
+	}
 
 	/* Sorted by version: a no-op run looks up every version, and a
 	 * linear search made that quadratic. */
@@ -106,7 +122,7 @@ files_find(const struct mset *s, const char *version)
 	return NULL;
 }
 
-enum kind { K_NONE, K_GOLANG_UP, K_GOLANG_DOWN, K_PLAIN, K_FLYWAY };
+enum kind { K_NONE, K_GOLANG_UP, K_GOLANG_DOWN, K_PLAIN, K_FLYWAY, K_FLYWAY_R, K_PRISMA, K_KINDS };
 
 /* NAME.sql as a migration name: its kind, version and title. */
 static enum kind
@@ -117,6 +133,13 @@ parse_name(const char *fn, char **version, char **title)
 
 	if (n < 5 || strcmp(fn + n - 4, ".sql") != 0)
 		return K_NONE;
+	if (version_repeatable(fn)) {
+		if (n == 7)
+			return K_NONE;
+		*version = xstrndup(fn, n - 4);
+		*title = xstrndup(fn + 3, n - 7);
+		return K_FLYWAY_R;
+	}
 	if (fn[0] == 'V' && (sep = strstr(fn, "__")) != NULL) {
 		const char *v = fn + 1;
 		size_t vn = (size_t)(sep - v);
@@ -148,10 +171,11 @@ parse_name(const char *fn, char **version, char **title)
 }
 
 /* The file, normalised: no BOM, CRLF as LF, in a buffer reused from file
- * to file (valid until the next call). A no-op run reads every file, so
+ * to file (valid until the next call); the checksums Prisma or Flyway
+ * keep are taken of it as read, for m. A no-op run reads every file, so
  * neither a stat nor an allocation per file: they were most of its time. */
 static char *
-slurp(const char *path)
+slurp(const char *path, struct migration *m, enum kind kind)
 {
 	static char *buf;
 	static size_t cap;
@@ -177,6 +201,12 @@ slurp(const char *path)
 	if (n < 0)
 		die_errno(EX_IOERR, "read %s", path);
 	close(fd);
+	/* Every up file: plain files may stand beside Prisma's or Flyway's
+	 * history too (adopt.c). */
+	if (kind != K_NONE && kind != K_GOLANG_DOWN) {
+		sums_prisma(m, buf, len);
+		sums_flyway(m, buf, len);
+	}
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
 	for (; i < len; i++)
@@ -517,13 +547,101 @@ join(const char *dir, const char *fn)
 	return sbuf_take(&b);
 }
 
+/* Prisma's migration_lock.toml names the database its migrations are
+ * written for: they must be PostgreSQL's. */
+static void
+prisma_lock_check(const char *dir)
+{
+	char *path = join(dir, "migration_lock.toml"), *text, *p;
+	struct migration scratch = { 0 };
+
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return;
+	}
+	text = slurp(path, &scratch, K_NONE);
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *q = p + strspn(p, " \t"), *v;
+		size_t n;
+
+		if (strncmp(q, "provider", 8) != 0)
+			continue;
+		q += 8;
+		q += strspn(q, " \t");
+		if (*q != '=')
+			continue;
+		q++;
+		q += strspn(q, " \t");
+		if (*q != '"' || !(v = strchr(q + 1, '"')))
+			break;
+		n = (size_t)(v - q - 1);
+		if (n != 10 || memcmp(q + 1, "postgresql", 10) != 0)
+			die(EX_DATAERR, "%s: provider is \"%.*s\": these migrations are not written for PostgreSQL", path,
+			    (int)(n > 64 ? 64 : n), q + 1);
+		free(path);
+		return;
+	}
+	die(EX_DATAERR, "%s: no provider = \"postgresql\" line: not Prisma's lock file as Prisma writes it", path);
+}
+
+/* A folder of DIR as a Prisma migration (TIMESTAMP_NAME/migration.sql):
+ * 1 with its entry filled, 0 when it is no migration's folder. */
+static int
+prisma_entry(const char *dir, const char *name, unsigned char type, struct entry *x)
+{
+	char *sub = join(dir, name), *file;
+	struct stat st;
+	size_t d = strspn(name, "0123456789");
+	int has;
+
+	if (name[0] == '.' || (type != DT_DIR && type != DT_UNKNOWN && type != DT_LNK) ||
+	    stat(sub, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		free(sub);
+		return 0;
+	}
+	file = join(sub, "migration.sql");
+	has = stat(file, &st) == 0;
+	free(file);
+	free(sub);
+	if (d == 0 || name[d] != '_' || !name[d + 1]) {
+		if (has)
+			die(EX_DATAERR, "%s/%s: not a migration folder's name (Prisma's are TIMESTAMP_NAME)", dir, name);
+		return 0;
+	}
+	if (!has)
+		die(EX_DATAERR, "%s/%s: a migration folder without migration.sql", dir, name);
+	x->kind = K_PRISMA;
+	x->version = xstrndup(name, d);
+	x->title = xstrdup(name + d + 1);
+	x->fn = join(name, "migration.sql");
+	return 1;
+}
+
+/* A Prisma migration's folder may hold down.sql, the SQL that reverts it
+ * (Prisma's documented way of writing one): down runs it. */
+static void
+prisma_down(struct migration *m, const char *dir, const struct var *vars, int nvars)
+{
+	struct sbuf b = { 0 };
+	char *path;
+
+	sbuf_printf(&b, "%s/%s_%s/down.sql", dir, m->version, m->name);
+	path = sbuf_take(&b);
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return;
+	}
+	m->has_down = 1;
+	section(&m->down, path, slurp(path, m, K_NONE), 1, 1, FMT_PRISMA, vars, nvars);
+}
+
 void
 files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct entry *e = NULL;
-	int ne = 0, cap = 0, kinds[5] = { 0 };
+	int ne = 0, cap = 0, kinds[K_KINDS] = { 0 };
 
 	memset(s, 0, sizeof *s);
 	s->dir = dir;
@@ -533,12 +651,16 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 		struct entry x = { 0 };
 		size_t n = strlen(de->d_name);
 
-		if (n < 4 || strcmp(de->d_name + n - 4, ".sql") != 0)
+		if (prisma_entry(dir, de->d_name, de->d_type, &x)) {
+			/* taken */
+		} else if (n < 4 || strcmp(de->d_name + n - 4, ".sql") != 0) {
 			continue;
-		if ((x.kind = parse_name(de->d_name, &x.version, &x.title)) == K_NONE)
+		} else if ((x.kind = parse_name(de->d_name, &x.version, &x.title)) == K_NONE) {
 			die(EX_DATAERR, "%s/%s: not a migration name (VERSION_NAME.sql, VERSION_NAME.up.sql, "
-			    "VVERSION__NAME.sql)", dir, de->d_name);
-		x.fn = xstrdup(de->d_name);
+			    "VVERSION__NAME.sql, R__NAME.sql)", dir, de->d_name);
+		} else {
+			x.fn = xstrdup(de->d_name);
+		}
 		kinds[x.kind]++;
 		if (ne == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -547,18 +669,29 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 		e[ne++] = x;
 	}
 	closedir(d);
-	if ((kinds[K_FLYWAY] && ne != kinds[K_FLYWAY]) || ((kinds[K_GOLANG_UP] || kinds[K_GOLANG_DOWN]) && kinds[K_PLAIN]))
-		die(EX_DATAERR, "%s: migrations of more than one format (%d Flyway, %d golang-migrate, %d other)", dir,
-		    kinds[K_FLYWAY], kinds[K_GOLANG_UP] + kinds[K_GOLANG_DOWN], kinds[K_PLAIN]);
-	s->fmt = kinds[K_FLYWAY] ? FMT_FLYWAY : kinds[K_GOLANG_UP] || kinds[K_GOLANG_DOWN] ? FMT_GOLANG : FMT_PLAIN;
+	int flyway = kinds[K_FLYWAY] + kinds[K_FLYWAY_R], golang = kinds[K_GOLANG_UP] + kinds[K_GOLANG_DOWN];
+
+	if ((flyway && ne != flyway) || (kinds[K_PRISMA] && ne != kinds[K_PRISMA]) || (golang && kinds[K_PLAIN]))
+		die(EX_DATAERR, "%s: migrations of more than one format (%d Flyway, %d golang-migrate, %d Prisma, %d other)",
+		    dir, flyway, golang, kinds[K_PRISMA], kinds[K_PLAIN]);
+	s->fmt = flyway ? FMT_FLYWAY : golang ? FMT_GOLANG : kinds[K_PRISMA] ? FMT_PRISMA : FMT_PLAIN;
+	if (s->fmt == FMT_PRISMA || s->fmt == FMT_PLAIN)
+		prisma_lock_check(dir);
 	if (ne > 1) /* an empty directory: e is NULL, which qsort may not be given */
 		qsort(e, (size_t)ne, sizeof *e, entry_cmp);
 	s->m = xcalloc((size_t)ne + 1, sizeof *s->m);
+	s->r = xcalloc((size_t)kinds[K_FLYWAY_R] + 1, sizeof *s->r);
 	for (int i = 0; i < ne; i++) {
 		struct migration *m;
-		char *path = join(dir, e[i].fn), *text = slurp(path);
+		char *path = join(dir, e[i].fn), *text;
 
-		if (s->n && version_cmp(s->m[s->n - 1].version, e[i].version) == 0) {
+		if (e[i].kind == K_FLYWAY_R) {
+			/* sorted by name: version_cmp orders R__ names as strings */
+			m = &s->r[s->nr++];
+			m->version = e[i].version;
+			m->name = e[i].title;
+			m->repeatable = 1;
+		} else if (s->n && version_cmp(s->m[s->n - 1].version, e[i].version) == 0) {
 			m = &s->m[s->n - 1];
 			if (!(s->fmt == FMT_GOLANG && e[i].kind == K_GOLANG_DOWN && !m->has_down && m->up.path))
 				die(EX_DATAERR, "%s: version %s is taken twice (%s)", dir, e[i].version, e[i].fn);
@@ -569,6 +702,7 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 			m->version = e[i].version;
 			m->name = e[i].title;
 		}
+		text = slurp(path, m, e[i].kind);
 		if (e[i].kind == K_GOLANG_DOWN && !m->up.path)
 			die(EX_DATAERR, "%s: a down migration without its up file", path);
 		if (e[i].kind == K_PLAIN && (s->fmt == FMT_GOOSE || goose_marker(text, "Up"))) {
@@ -595,6 +729,8 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 				die(EX_DATAERR, "%s: no -- +goose Up line (the other files are goose's)", path);
 			checksum(text, m->checksum);
 			section(&m->up, path, text, 1, 1, s->fmt, vars, nvars);
+			if (e[i].kind == K_PRISMA)
+				prisma_down(m, dir, vars, nvars);
 		}
 		free(e[i].fn);
 	}

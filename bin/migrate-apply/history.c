@@ -262,14 +262,15 @@ history_lock(struct pg_conn *pc, const struct history *h, uint64_t timeout_ms, i
 }
 
 void
-history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists, const char *why)
+history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, const char *sum, int exists,
+    const char *why)
 {
 	const struct pgq bq = history_book_q(pc);
 	struct sbuf q = { 0 };
 
 	if (exists) {
 		sbuf_printf(&q, "UPDATE %s SET status = 'applied', checksum = ", h->qname);
-		sql_literal(&q, m->checksum);
+		sql_literal(&q, sum ? sum : m->checksum);
 		sbuf_printf(&q, ", statements_done = %d, error = ", m->up.nst);
 		sql_literal(&q, why);
 		sbuf_puts(&q, ", finished_at = pg_catalog.now() WHERE version = ");
@@ -281,7 +282,7 @@ history_mark(struct pg_conn *pc, const struct history *h, const struct migration
 		sbuf_putc(&q, ',');
 		sql_literal(&q, m->name);
 		sbuf_putc(&q, ',');
-		sql_literal(&q, m->checksum);
+		sql_literal(&q, sum ? sum : m->checksum);
 		sbuf_printf(&q, ", %s, 'applied', %d, '%s', pg_catalog.now(), 0, ",
 		    m->up.tx ? "true" : "false", m->up.nst, PGOPS_VERSION);
 		sql_literal(&q, why);

@@ -66,8 +66,8 @@ lint_run(const struct mset *s, int json)
 {
 	int warnings = 0;
 
-	for (int i = 0; i < s->n; i++) {
-		const struct msection *sec = &s->m[i].up;
+	for (int i = 0; i < s->n + s->nr; i++) {
+		const struct msection *sec = i < s->n ? &s->m[i].up : &s->r[i - s->n].up;
 		char (*created)[128] = NULL;
 		int ncreated = 0;
 		size_t nlines;
@@ -119,6 +119,6 @@ lint_run(const struct mset *s, int json)
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die_errno(EX_IOERR, "write to stdout");
-	log_msg(LOG_INFO, "lint: %d warning(s) in %d migration(s) of %s", warnings, s->n, s->dir);
+	log_msg(LOG_INFO, "lint: %d warning(s) in %d migration(s) of %s", warnings, s->n + s->nr, s->dir);
 	return warnings;
 }

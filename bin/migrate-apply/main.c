@@ -23,7 +23,8 @@ static const char usage[] =
 "usage: migrate-apply [options] [COMMAND] [DIR]\n"
 "Apply the SQL migrations in DIR (default ./migrations) exactly once, under an\n"
 "advisory lock, recording them in a history table. Without -d: DATABASE_URL,\n"
-"else PG*. Formats: golang-migrate, dbmate, goose, Flyway, plain VERSION_NAME.sql.\n"
+"else PG*. Formats: golang-migrate, dbmate, goose, Flyway (R__ repeatable ones\n"
+"too), Prisma (a folder per migration), plain VERSION_NAME.sql.\n"
 "\n"
 "Commands:\n"
 "  up                        apply the pending migrations (the default)\n"
@@ -116,9 +117,11 @@ static struct pg_conn pc;
 
 /* The state of every version, on disk and in the database. */
 /* The state of a version on disk against the history; versions applied
- * but without a file are "missing", or "ahead" when newer than every file. */
-enum mstate { ST_PENDING, ST_PARTIAL, ST_APPLIED, ST_CHANGED };
-static const char *const state_names[] = { "pending", "partial", "applied", "changed" };
+ * but without a file are "missing", or "ahead" when newer than every file.
+ * A repeatable migration changed since it last ran is "outdated": up runs
+ * it again. */
+enum mstate { ST_PENDING, ST_PARTIAL, ST_APPLIED, ST_CHANGED, ST_OUTDATED };
+static const char *const state_names[] = { "pending", "partial", "applied", "changed", "outdated" };
 
 struct plan {
 	struct hrow *rows;   /* the history, sorted by version */
@@ -135,7 +138,7 @@ static int
 other_tool(struct other_history *o)
 {
 	static const char *const tools[] = { [FMT_GOLANG] = "golang-migrate", [FMT_DBMATE] = "dbmate",
-		[FMT_FLYWAY] = "Flyway", [FMT_GOOSE] = "goose" };
+		[FMT_FLYWAY] = "Flyway", [FMT_GOOSE] = "goose", [FMT_PRISMA] = "Prisma" };
 	static int said;
 
 	if (opt.no_adopt || !adopt_find(&pc, o))
@@ -162,7 +165,7 @@ analyse(struct plan *p)
 		p->nrows = adopt_load(&pc, &other, &files, &p->rows, p->adopted, sizeof p->adopted);
 	}
 	for (int i = 0; i < p->nrows; i++)
-		if (strcmp(p->rows[i].status, "applied") == 0)
+		if (strcmp(p->rows[i].status, "applied") == 0 && !version_repeatable(p->rows[i].version))
 			p->newest_applied = p->rows[i].version;
 }
 
@@ -175,8 +178,23 @@ state_of(const struct plan *p, const struct migration *m, struct hrow **row)
 	if (!r)
 		return ST_PENDING;
 	if (strcmp(r->checksum, m->checksum) != 0)
-		return ST_CHANGED;
+		return m->repeatable && strcmp(r->status, "applied") == 0 ? ST_OUTDATED : ST_CHANGED;
 	return strcmp(r->status, "partial") == 0 ? ST_PARTIAL : ST_APPLIED;
+}
+
+/* How a file's checksum and its history row's differ, in words. */
+static const char *
+sums_differ(const struct migration *m, const struct hrow *r, char *buf, size_t cap)
+{
+	const char *colon = strchr(r->checksum, ':');
+
+	/* adopted: the other tool's own checksum (adopt.c) */
+	if (colon)
+		snprintf(buf, cap, "%.*s recorded checksum %s, which is not this file's", (int)(colon - r->checksum),
+		    r->checksum, colon + 1);
+	else
+		snprintf(buf, cap, "checksum now %.12s, when applied %.12s", m->checksum, r->checksum);
+	return buf;
 }
 
 /* What up refuses without being told: each disagreement between the
@@ -185,10 +203,11 @@ static void
 refuse_drift(const struct plan *p)
 {
 	const char *newest_file = files.n ? files.m[files.n - 1].version : NULL;
+	char why[160];
 	int bad = 0;
 
-	for (int i = 0; i < files.n; i++) {
-		struct migration *m = &files.m[i];
+	for (int i = 0; i < files.n + files.nr; i++) {
+		struct migration *m = i < files.n ? &files.m[i] : &files.r[i - files.n];
 		struct hrow *r;
 		enum mstate st = state_of(p, m, &r);
 
@@ -197,10 +216,11 @@ refuse_drift(const struct plan *p)
 			    "then mark-applied or mark-rolled-back", m->version, m->up.path, r->done);
 			bad++;
 		} else if (st == ST_CHANGED) {
-			log_msg(opt.allow_changed ? LOG_WARN : LOG_ERROR, "%s (%s) changed after it was applied "
-			    "(checksum now %.12s, when applied %.12s)", m->version, m->up.path, m->checksum, r->checksum);
+			log_msg(opt.allow_changed ? LOG_WARN : LOG_ERROR, "%s (%s) changed after it was applied (%s)",
+			    m->version, m->up.path, sums_differ(m, r, why, sizeof why));
 			bad += !opt.allow_changed;
-		} else if (st == ST_PENDING && p->newest_applied && version_cmp(m->version, p->newest_applied) < 0) {
+		} else if (st == ST_PENDING && !m->repeatable && p->newest_applied &&
+		    version_cmp(m->version, p->newest_applied) < 0) {
 			log_msg(opt.allow_ooo ? LOG_WARN : LOG_ERROR, "%s (%s) is pending but older than %s, the newest "
 			    "applied: out of order", m->version, m->up.path, p->newest_applied);
 			bad += !opt.allow_ooo;
@@ -231,6 +251,23 @@ plan_free(struct plan *p)
 {
 	history_free(p->rows, p->nrows);
 	memset(p, 0, sizeof *p);
+}
+
+/* Repeatable migrations to run (new, changed or partly run), from index
+ * from of files.r. */
+static int
+repeatable_next(const struct plan *p, int from, struct hrow **partial)
+{
+	for (int i = from; i < files.nr; i++) {
+		struct hrow *r;
+		enum mstate st = state_of(p, &files.r[i], &r);
+
+		if (st == ST_PENDING || st == ST_PARTIAL || st == ST_OUTDATED) {
+			*partial = st == ST_PARTIAL ? r : NULL;
+			return i;
+		}
+	}
+	return -1;
 }
 
 /* Pending migrations in order, up to --to. */
@@ -298,7 +335,7 @@ still_pending(void)
 	int yes;
 
 	analyse(&p);
-	yes = pending_next(&p, 0, &partial) >= 0;
+	yes = pending_next(&p, 0, &partial) >= 0 || repeatable_next(&p, 0, &partial) >= 0;
 	plan_free(&p);
 	return yes;
 }
@@ -319,7 +356,7 @@ adopt_record(struct plan *p)
 		struct migration *m = files_find(&files, p->rows[i].version);
 
 		if (m) {
-			history_mark(&pc, &hist, m, 0, why);
+			history_mark(&pc, &hist, m, p->rows[i].checksum, 0, why);
 			n++;
 		}
 	}
@@ -339,7 +376,7 @@ cmd_up(void)
 
 	analyse(&p);
 	refuse_drift(&p);
-	if (pending_next(&p, 0, &partial) < 0) {
+	if (pending_next(&p, 0, &partial) < 0 && repeatable_next(&p, 0, &partial) < 0) {
 		/* The common case, on every pod start: no lock, no writes. */
 		log_msg(LOG_INFO, "up to date: %d applied, nothing pending in %s", p.nrows, files.dir);
 		plan_free(&p);
@@ -366,6 +403,11 @@ cmd_up(void)
 		run_migration(&pc, &hist, &files.m[i], 0, partial, &opt.run);
 		n++;
 	}
+	/* Flyway's order: the repeatable ones after every versioned one. */
+	for (int i = repeatable_next(&p, 0, &partial); i >= 0; i = repeatable_next(&p, i + 1, &partial)) {
+		run_migration(&pc, &hist, &files.r[i], 0, partial, &opt.run);
+		n++;
+	}
 	if (opt.run.dry_run)
 		run_sql(&pc, "ROLLBACK", "cannot roll the dry run back");
 	log_msg(LOG_INFO, "%s%d migration(s) applied", opt.run.dry_run ? "dry run: " : "", n);
@@ -383,18 +425,19 @@ cmd_status(void)
 	if (p.adopted[0])
 		log_msg(LOG_INFO, "no history of migrate-apply's yet: %d applied version(s) read from %s, recorded by "
 		    "the next up", p.nrows, p.adopted);
-	for (int i = 0; i < files.n; i++) {
+	for (int i = 0; i < files.n + files.nr; i++) {
+		struct migration *m = i < files.n ? &files.m[i] : &files.r[i - files.n];
 		struct hrow *r;
-		enum mstate st = state_of(&p, &files.m[i], &r);
+		enum mstate st = state_of(&p, m, &r);
 
 		todo += st != ST_APPLIED;
 		if (opt.run.json) {
 			char extra[128];
 
 			snprintf(extra, sizeof extra, "\"state\":\"%s\",\"applied_at\":\"%s\"", state_names[st], r ? r->finished : "");
-			event_json("status", &files.m[i], extra);
+			event_json("status", m, extra);
 		} else {
-			printf("%s\t%s\t%s\t%s\n", files.m[i].version, state_names[st], files.m[i].name, r ? r->finished : "");
+			printf("%s\t%s\t%s\t%s\n", m->version, state_names[st], m->name, r ? r->finished : "");
 		}
 	}
 	for (int i = 0; i < p.nrows; i++) {
@@ -424,6 +467,7 @@ static int
 cmd_verify(void)
 {
 	struct plan p;
+	char why[160];
 	int bad = 0, applied = 0;
 
 	if (opt.offline) {
@@ -431,8 +475,10 @@ cmd_verify(void)
 
 		for (int i = 0; i < files.n; i++)
 			st += files.m[i].up.nst + files.m[i].down.nst;
+		for (int i = 0; i < files.nr; i++)
+			st += files.r[i].up.nst;
 		log_msg(LOG_INFO, "%d migrations (%s) in %s: %d statements, no meta-commands, transactions as marked",
-		    files.n, files_format_name(files.fmt), files.dir, st);
+		    files.n + files.nr, files_format_name(files.fmt), files.dir, st);
 		return 0;
 	}
 	analyse(&p);
@@ -444,9 +490,12 @@ cmd_verify(void)
 		if (!m) {
 			log_msg(LOG_ERROR, "%s (%s): applied, but no file in %s", r->version, r->name, files.dir);
 			bad++;
+		} else if (strcmp(m->checksum, r->checksum) != 0 && m->repeatable) {
+			log_msg(LOG_INFO, "%s (%s): changed since it last ran: repeatable, up runs it again", r->version,
+			    m->up.path);
 		} else if (strcmp(m->checksum, r->checksum) != 0) {
-			log_msg(LOG_ERROR, "%s (%s): changed since it was applied (checksum now %.12s, when applied %.12s)",
-			    r->version, m->up.path, m->checksum, r->checksum);
+			log_msg(LOG_ERROR, "%s (%s): changed since it was applied (%s)", r->version, m->up.path,
+			    sums_differ(m, r, why, sizeof why));
 			bad++;
 		}
 	}
@@ -455,6 +504,24 @@ cmd_verify(void)
 		return EX_NEGATIVE;
 	log_msg(LOG_INFO, "%d applied migration(s) match their files", applied);
 	return 0;
+}
+
+static void
+plan_print(const struct migration *m, const struct hrow *partial)
+{
+	const struct msection *sec = &m->up;
+
+	printf("-- %s %s (%s, %s)\n", m->version, m->name, sec->path,
+	    sec->tx ? "one transaction" : "no transaction, statement by statement");
+	if (partial)
+		printf("-- resuming after statement %ld\n", partial->done);
+	if (sec->tx)
+		printf("BEGIN;\n");
+	for (int k = partial ? (int)partial->done : 0; k < sec->nst; k++)
+		printf("%s\n", sec->st[k].sql);
+	if (sec->tx)
+		printf("COMMIT;\n");
+	printf("\n");
 }
 
 static int
@@ -466,21 +533,10 @@ cmd_plan(void)
 
 	analyse(&p);
 	refuse_drift(&p);
-	for (int i = pending_next(&p, 0, &partial); i >= 0; i = pending_next(&p, i + 1, &partial), n++) {
-		const struct msection *sec = &files.m[i].up;
-
-		printf("-- %s %s (%s, %s)\n", files.m[i].version, files.m[i].name, sec->path,
-		    sec->tx ? "one transaction" : "no transaction, statement by statement");
-		if (partial)
-			printf("-- resuming after statement %ld\n", partial->done);
-		if (sec->tx)
-			printf("BEGIN;\n");
-		for (int k = partial ? (int)partial->done : 0; k < sec->nst; k++)
-			printf("%s\n", sec->st[k].sql);
-		if (sec->tx)
-			printf("COMMIT;\n");
-		printf("\n");
-	}
+	for (int i = pending_next(&p, 0, &partial); i >= 0; i = pending_next(&p, i + 1, &partial), n++)
+		plan_print(&files.m[i], partial);
+	for (int i = repeatable_next(&p, 0, &partial); i >= 0; i = repeatable_next(&p, i + 1, &partial), n++)
+		plan_print(&files.r[i], partial);
 	if (!n)
 		printf("-- nothing to apply\n");
 	if (fflush(stdout) != 0)
@@ -521,6 +577,8 @@ cmd_down(int redo)
 	for (int i = p.nrows - 1; i >= 0; i--) {
 		struct migration *m;
 
+		if (version_repeatable(p.rows[i].version))
+			continue; /* as Flyway's undo, never reverted */
 		if (opt.to ? version_cmp(p.rows[i].version, opt.to) <= 0 : n >= opt.steps)
 			break;
 		m = revertible(&p.rows[i]);
@@ -551,7 +609,7 @@ cmd_mark(int applied)
 	if (applied && r && strcmp(r->status, "applied") == 0 && strcmp(r->checksum, m->checksum) == 0) {
 		log_msg(LOG_INFO, "%s is applied already", opt.version);
 	} else if (applied) {
-		history_mark(&pc, &hist, m, r != NULL, "marked applied by hand");
+		history_mark(&pc, &hist, m, NULL, r != NULL, "marked applied by hand");
 		log_msg(LOG_INFO, "%s %s marked applied (not run)", m->version, m->name);
 	} else if (!r) {
 		log_msg(LOG_INFO, "%s is not applied", opt.version);
@@ -583,7 +641,7 @@ cmd_baseline(void)
 		    "migrate-apply has not migrated (mark-applied records one version)", opt.table, p.nrows);
 	run_sql(&pc, "BEGIN", "cannot begin the baseline");
 	for (int i = 0; i < files.n && version_cmp(files.m[i].version, opt.version) <= 0; i++, n++) {
-		history_mark(&pc, &hist, &files.m[i], 0, "baseline");
+		history_mark(&pc, &hist, &files.m[i], NULL, 0, "baseline");
 		if (opt.run.json)
 			event_json("baseline", &files.m[i], NULL);
 	}

@@ -1,9 +1,9 @@
 /* migrate-apply's parts: main.c (commands), files.c (the migrations on
  * disk: names, formats, sections, checksums, offline checks), history.c
  * (the history table and the advisory lock), adopt.c (another tool's
- * history, taken over), run.c (applying one
- * migration, transactional or statement by statement) and lint.c (the
- * statements that hurt a busy database). */
+ * history, taken over), sums.c (the checksums other tools keep of a
+ * file), run.c (applying one migration, transactional or statement by
+ * statement) and lint.c (the statements that hurt a busy database). */
 #ifndef PGOPS_MIGRATE_H
 #define PGOPS_MIGRATE_H
 
@@ -14,7 +14,7 @@
 #include "pgq.h"
 #include "sbuf.h"
 
-enum mformat { FMT_NONE, FMT_GOLANG, FMT_DBMATE, FMT_PLAIN, FMT_FLYWAY, FMT_GOOSE };
+enum mformat { FMT_NONE, FMT_GOLANG, FMT_DBMATE, FMT_PLAIN, FMT_FLYWAY, FMT_GOOSE, FMT_PRISMA };
 
 /* One statement of a section: where it is, and whether PostgreSQL refuses
  * it inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM...). */
@@ -36,10 +36,13 @@ struct msection {
 };
 
 struct migration {
-	char *version, *name;
+	char *version, *name; /* a Flyway repeatable's version is "R__" NAME */
 	struct msection up, down;
 	int has_down;
+	int repeatable;       /* Flyway's R__NAME.sql: run again when it changes */
 	char checksum[65];    /* SHA-256 of the normalised up section */
+	char prisma[3][65];   /* Prisma's checksums of the file (sums.c) */
+	char flyway[16];      /* Flyway's */
 };
 
 struct mset {
@@ -47,6 +50,8 @@ struct mset {
 	enum mformat fmt;
 	struct migration *m;  /* sorted by version */
 	int n;
+	struct migration *r;  /* Flyway's repeatable ones, by name */
+	int nr;
 };
 
 struct var {
@@ -58,9 +63,19 @@ struct var {
  * naming file and line. */
 void files_load(struct mset *s, const char *dir, const struct var *vars, int nvars);
 const char *files_format_name(enum mformat f);
+/* Whether a version names a Flyway repeatable migration (R__NAME). */
+int version_repeatable(const char *v);
 /* Versions compare as numbers, segment by segment (1.10 > 1.9). */
 int version_cmp(const char *a, const char *b);
+/* The migration of a version, a repeatable one's included, or NULL. */
 struct migration *files_find(const struct mset *s, const char *version);
+
+/* sums.c: the checksums Prisma and Flyway keep, of the file's bytes as read
+ * (raw, len); sums_prisma_match says whether a checksum Prisma recorded is
+ * this file's, as Prisma decides it (line ends aside). */
+void sums_prisma(struct migration *m, const char *raw, size_t len);
+int sums_prisma_match(const struct migration *m, const char *recorded);
+void sums_flyway(struct migration *m, const char *raw, size_t len);
 
 /* The history table, always quoted. */
 struct history {
@@ -88,9 +103,10 @@ int history_load(struct pg_conn *pc, const struct history *h, struct hrow **rows
 void history_free(struct hrow *rows, int n);
 struct hrow *history_find(struct hrow *rows, int n, const char *version);
 /* Record m as applied without running it (exists: its row is there,
- * partial); forget a version (it is pending again). */
-void history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, int exists,
-    const char *why);
+ * partial), with checksum sum (NULL: the file's); forget a version (it is
+ * pending again). */
+void history_mark(struct pg_conn *pc, const struct history *h, const struct migration *m, const char *sum,
+    int exists, const char *why);
 void history_forget(struct pg_conn *pc, const struct history *h, const char *version);
 /* The session advisory lock, polled with backoff (up to 250 ms, full
  * jitter) until timeout_ms, naming the holder while waiting. Dies with 75
@@ -115,7 +131,7 @@ void run_migration(struct pg_conn *pc, const struct history *h, struct migration
 
 /* The history another migration tool left. */
 struct other_history {
-	char tool[16];        /* golang-migrate, dbmate, Flyway, goose; "" none */
+	char tool[16];        /* golang-migrate, dbmate, Flyway, goose, Prisma; "" none */
 	char qname[200];      /* its table, quoted */
 };
 /* adopt.c: finds it in the session's schemas (1), or 0. */

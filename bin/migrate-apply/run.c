@@ -211,10 +211,13 @@ run_tx(struct pg_conn *pc, const struct history *h, struct migration *m, int dow
 			break;
 	}
 	cur_path = NULL;
-	if (down) {
+	if (down || m->repeatable) {
+		/* a repeatable one's row of its last run goes */
 		sbuf_printf(&q, "DELETE FROM %s WHERE version = ", h->qname);
 		sql_literal(&q, m->version);
-	} else {
+	}
+	if (!down) {
+		sbuf_puts(&q, q.len ? "; " : "");
 		history_sql(&q, h, m, 1, "applied", sec->nst);
 	}
 	run_sql(pc, q.s, "cannot record the migration in the history table");
@@ -248,6 +251,11 @@ run_notx(struct pg_conn *pc, const struct history *h, struct migration *m, int d
 		from = (int)partial->done;
 		log_msg(LOG_INFO, "%s %s: resuming after statement %d of %d", m->version, m->name, from, sec->nst);
 	} else if (!down) {
+		if (m->repeatable) {
+			sbuf_printf(&q, "DELETE FROM %s WHERE version = ", h->qname);
+			sql_literal(&q, m->version);
+			sbuf_puts(&q, "; ");
+		}
 		history_sql(&q, h, m, 0, "partial", 0);
 		run_sql(pc, q.s, "cannot record the migration in the history table");
 	}
