@@ -106,12 +106,13 @@ check: tests
 		prove -j2 --timer $(UNITBINS) tests/*.t
 
 # The fixture round trips on every supported server version, 13 to 18, the
-# other programs' basic paths on each,
-# and the upgrade paths (make check runs them on 13 and 18).
+# globals round trip, the other programs' basic paths on each, and the
+# upgrade paths (make check runs them on 13 and 18, the globals on 13, 15
+# and 18).
 check-versions: tests
 	@sh ci/prereqs.sh test
 	PGOPS_BIN=$(CURDIR)/$(OUT)/bin PGOPS_TESTBIN=$(CURDIR)/$(OUT)/tests PGOPS_SANITIZE=$(SANITIZE) \
-		PGOPS_VERSIONS="13 14 15 16 17 18" prove --timer tests/pgdump-versions.t tests/programs-versions.t
+		PGOPS_VERSIONS="13 14 15 16 17 18" prove --timer tests/pgdump-versions.t tests/programs-versions.t tests/pgdump-globals.t
 
 # The whole life of a service database on throwaway local servers.
 demo: all

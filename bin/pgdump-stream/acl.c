@@ -137,7 +137,7 @@ acls_load(struct catalog *cat, Oid classid, const char *sql)
  * they differ from their initial ones though it dumps not the object. */
 static char *
 acl_sql(const char *catalog, const char *acl, const char *owner, const char *kind, const char *kw,
-    const char *target, const char *system)
+    const char *target, const char *system, const char *extra)
 {
 	struct sbuf q = { 0 };
 
@@ -157,10 +157,38 @@ acl_sql(const char *catalog, const char *acl, const char *owner, const char *kin
 	    "   from unnest(z.acl) with ordinality u(i, k), lateral aclexplode(array[u.i]) with ordinality"
 	    "     e(grantor, grantee, privilege_type, is_grantable, ord)"
 	    "   where not u.i = any(z.base)) d"
-	    " where x.%s is not null and x.%s <> z.base"
+	    " where x.%s is not null and x.%s <> z.base and (%s)"
 	    " order by 1, d.step, d.item, d.ord, 6",
-	    kw, target, system, catalog, catalog, acl, catalog, kind, owner, acl, acl);
+	    kw, target, system, catalog, catalog, acl, catalog, kind, owner, acl, acl, extra);
 	return sbuf_take(&q);
+}
+
+void
+acl_shared(const struct pgq *q, const char *catalog, const char *acl, const char *owner, const char *kind,
+    const char *kw, const char *target, const char *which, struct sbuf *out)
+{
+	char *sql = acl_sql(catalog, acl, owner, kind, kw, target, "false", which);
+	PGresult *r = pgq_rows(q, sql, "cannot read privileges");
+	const int c_oid = pgq_col(r, "oid"), c_kw = pgq_col(r, "kw"), c_step = pgq_col(r, "step"),
+	    c_target = pgq_col(r, "target");
+	const struct grant_cols g = grant_cols(r);
+	int n = PQntuples(r);
+
+	for (int i = 0, j; i < n; i = j) {
+		for (j = i; j < n && OID(r, j, c_oid) == OID(r, i, c_oid); j++)
+			;
+		for (int e = i; e < j && V(r, e, c_step)[0] == '1'; e++) {
+			sbuf_printf(out, "REVOKE ALL ON %s %s FROM ", V(r, e, c_kw), V(r, i, c_target));
+			if (NUL(r, e, g.grantee))
+				sbuf_puts(out, "PUBLIC");
+			else
+				sql_ident(out, V(r, e, g.grantee));
+			sbuf_puts(out, ";\n");
+		}
+		grant_rows(out, r, &g, i, j, "", "%s", "", V(r, i, c_kw), V(r, i, c_target));
+	}
+	PQclear(r);
+	free(sql);
 }
 
 /* ---- default privileges: ALTER DEFAULT PRIVILEGES, after all else. A
@@ -296,13 +324,14 @@ privileges_load(struct catalog *cat)
 	 * privileges of its own gets an object that holds them. */
 	if (cat_whole(cat) && !cat->opt->schema_only) {
 		char *sql = acl_sql("pg_largeobject_metadata", "lomacl", "lomowner", "'L'", "'LARGE OBJECT'", "x.oid::text",
-		    "true");
+		    "true", "true");
 
 		acls_load(cat, C_LARGEOBJECT, sql);
 		free(sql);
 	}
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
-		char *sql = acl_sql(k[i].catalog, k[i].acl, k[i].owner, k[i].kind, k[i].kw, k[i].target, k[i].system);
+		char *sql = acl_sql(k[i].catalog, k[i].acl, k[i].owner, k[i].kind, k[i].kw, k[i].target, k[i].system,
+		    "true");
 
 		acls_load(cat, k[i].classid, sql);
 		free(sql);

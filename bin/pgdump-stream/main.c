@@ -33,7 +33,11 @@ static const char usage[] =
 "Write a consistent plain SQL dump of one PostgreSQL database to stdout,\n"
 "ending with a completion trailer. Without CONNINFO: DATABASE_URL, else PG*.\n"
 "\n"
-"  -f, --file FILE                write to FILE (under a temporary name until complete)\n"
+"      --globals                  the cluster's roles, memberships, role settings and\n"
+"                                 tablespaces instead of a database\n"
+"      --no-role-passwords        with --globals: no password hashes\n"
+"  -f, --file FILE                write to FILE (under a temporary name until complete;\n"
+"                                 mode 0600 with --globals)\n"
 "  -Z, --compress LEVEL           gzip, LEVEL 1-12 (6 is gzip -6; 0: none)\n"
 "  -j, --jobs N                   compression threads (default: CPUs)\n"
 "  -n, --schema PATTERN           only schemas matching PATTERN (repeatable)\n"
@@ -77,10 +81,12 @@ enum {
 	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
 	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_NO_COMMENTS, O_NO_TABLESPACES,
 	O_NO_TABLE_AM, O_EXCLUDE_EXTENSION, O_NO_PUBLICATIONS, O_NO_SUBSCRIPTIONS, O_NO_SECURITY_LABELS, O_FILTER,
-	O_STRICT_NAMES
+	O_STRICT_NAMES, O_GLOBALS, O_NO_ROLE_PASSWORDS
 };
 
 static const struct option longopts[] = {
+	{ "globals", no_argument, NULL, O_GLOBALS },
+	{ "no-role-passwords", no_argument, NULL, O_NO_ROLE_PASSWORDS },
 	{ "file", required_argument, NULL, 'f' },
 	{ "compress", required_argument, NULL, 'Z' },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -120,7 +126,7 @@ static const struct option longopts[] = {
 
 static struct {
 	const char *file, *snapshot, *stats;
-	int level, jobs, serializable, skip_unsupported, progress;
+	int level, jobs, serializable, skip_unsupported, progress, globals, no_role_passwords;
 	uint64_t lock_wait_ms, timeout_ms;
 } opt = { .level = 0, .lock_wait_ms = 60000, .timeout_ms = 600000 };
 
@@ -276,8 +282,12 @@ header(struct out *o, const struct pg_conn *pc)
 	time_t now = time(NULL);
 
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	sbuf_printf(&b, "--\n-- pgdump-stream %s dump of database ", PGOPS_VERSION);
-	safe_comment(&b, PQdb(c));
+	if (opt.globals) {
+		sbuf_printf(&b, "--\n-- pgdump-stream %s globals dump of the cluster", PGOPS_VERSION);
+	} else {
+		sbuf_printf(&b, "--\n-- pgdump-stream %s dump of database ", PGOPS_VERSION);
+		safe_comment(&b, PQdb(c));
+	}
 	sbuf_puts(&b, " on ");
 	safe_comment(&b, pc->host);
 	sbuf_printf(&b, ":%s (server %s), started %s\n--\n\n", pc->port, PQparameterStatus(c, "server_version"), when);
@@ -286,8 +296,9 @@ header(struct out *o, const struct pg_conn *pc)
 	sql_literal(&b, pg_encoding_to_char(PQclientEncoding(c)));
 	sbuf_puts(&b, ";\nSET standard_conforming_strings = on;\n"
 	    "SELECT pg_catalog.set_config('search_path', '', false);\n"
-	    "SET check_function_bodies = false;\nSET xmloption = content;\n"
-	    "SET client_min_messages = warning;\nSET row_security = off;\n"
+	    "SET check_function_bodies = false;\nSET xmloption = content;\n");
+	/* A globals dump's NOTICEs say which roles it created (globals.c). */
+	sbuf_puts(&b, opt.globals ? "" : "SET client_min_messages = warning;\nSET row_security = off;\n"
 	    "SET default_tablespace = '';\nSET default_table_access_method = heap;\n");
 	out_write(o, b.s, b.len);
 	sbuf_free(&b);
@@ -347,6 +358,8 @@ parse_args(int argc, char **argv)
 	opt.jobs = pool_cpus();
 	while ((c = getopt_long(argc, argv, "f:Z:j:n:N:t:T:e:saOxch", longopts, NULL)) != -1) {
 		switch (c) {
+		case O_GLOBALS: opt.globals = 1; break;
+		case O_NO_ROLE_PASSWORDS: opt.no_role_passwords = 1; break;
 		case 'f': opt.file = optarg; break;
 		case 'Z': opt.level = (int)opt_uint("-Z", optarg, 0, 12); break;
 		case 'j': opt.jobs = (int)opt_uint("-j", optarg, 1, 256); break;
@@ -403,6 +416,13 @@ parse_args(int argc, char **argv)
 		opt_usage_error("--serializable-deferrable and --snapshot cannot be used together");
 	if (opt.lock_wait_ms == 0 || opt.timeout_ms == 0)
 		opt_usage_error("timeouts must be longer than 0");
+	if (opt.no_role_passwords && !opt.globals)
+		opt_usage_error("--no-role-passwords goes with --globals");
+	if (opt.globals && (dopt.f.nschemas || dopt.f.nxschemas || dopt.f.ntables || dopt.f.nxtables || dopt.f.nexts ||
+	    dopt.f.nxexts || dopt.f.nxdata || dopt.schema_only || dopt.data_only || dopt.clean || dopt.no_owner ||
+	    dopt.no_table_am || dopt.no_publications || dopt.no_subscriptions || opt.skip_unsupported || opt.stats))
+		opt_usage_error("--globals dumps the cluster's globals only: no -n, -N, -t, -T, -e, --filter, "
+		    "--exclude-table-data, -s, -a, -c, -O, --stats or options of database objects");
 	if (!opt.file && isatty(1) && opt.level > 0)
 		opt_usage_error("will not write compressed data to a terminal (use -f FILE or a pipe)");
 }
@@ -426,7 +446,7 @@ main(int argc, char **argv)
 	/* The output first: a FILE that cannot be created fails before any
 	 * work, and its temporary name exists for the whole dump. */
 	progress_init(&prog, "dump", 0, opt.progress);
-	out_open(o, opt.file, opt.level, opt.jobs > 1 ? opt.jobs : 0, &prog);
+	out_open(o, opt.file, opt.globals ? 0600 : 0644, opt.level, opt.jobs > 1 ? opt.jobs : 0, &prog);
 	if ((code = pg_connect(&pc, optind < argc ? argv[optind] : NULL, err, sizeof err)) != 0)
 		die(code, "%s", err);
 	if (PQserverVersion(pc.conn) < 120000)
@@ -439,6 +459,20 @@ main(int argc, char **argv)
 	/* From the snapshot on, an object that vanishes under the dump is a
 	 * concurrent DDL: 75, which the CronJob's podFailurePolicy retries. */
 	q.vanished_exit = EX_TEMPFAIL;
+	if (opt.globals) {
+		struct globopt g = { opt.no_role_passwords, dopt.no_tablespaces, dopt.no_comments, dopt.no_security_labels,
+			dopt.no_privileges };
+
+		header(o, &pc);
+		globals_dump(&q, o, &g, PQserverVersion(pc.conn));
+		pgq_cmd(&q, "COMMIT", "cannot end the dump's transaction");
+		out_puts(o, "\n");
+		out_finish(o);
+		progress_end(&prog, o->bytes);
+		pg_close(&pc);
+		free(o);
+		return 0;
+	}
 	cat.q = &q;
 	cat.opt = &dopt;
 	cat.server_version = PQserverVersion(pc.conn);

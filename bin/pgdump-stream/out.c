@@ -50,7 +50,7 @@ flush(struct out *o)
 }
 
 void
-out_open(struct out *o, const char *file, int level, int threads, struct progress *prog)
+out_open(struct out *o, const char *file, int mode, int level, int threads, struct progress *prog)
 {
 	o->fd = 1;
 	o->name = "stdout";
@@ -59,7 +59,7 @@ out_open(struct out *o, const char *file, int level, int threads, struct progres
 	o->prog = prog;
 	o->use_file = file && strcmp(file, "-") != 0;
 	if (o->use_file) {
-		if (outfile_open(&o->file, file, 0644) < 0)
+		if (outfile_open(&o->file, file, mode) < 0)
 			die_errno(EX_CANTCREAT, "cannot create %s", file);
 		o->fd = o->file.fd;
 		o->name = file;

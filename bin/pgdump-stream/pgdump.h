@@ -30,8 +30,9 @@ struct out {
 	unsigned char buf[1 << 17];
 };
 
-/* level 0: plain. Dies 73 if FILE cannot be created. */
-void out_open(struct out *o, const char *file, int level, int threads, struct progress *prog);
+/* level 0: plain. FILE is created with mode (0644, or 0600 for a dump
+ * that holds password hashes). Dies 73 if FILE cannot be created. */
+void out_open(struct out *o, const char *file, int mode, int level, int threads, struct progress *prog);
 void out_write(struct out *o, const void *p, size_t n);
 void out_puts(struct out *o, const char *s);
 /* Writes the trailer, finishes the gzip stream, commits the file. */
@@ -229,5 +230,21 @@ void data_sequences(const struct pgq *q, struct catalog *cat, struct out *o);
 /* ---- largeobjects.c */
 /* Every large object, created and written; returns how many. */
 unsigned long long data_large_objects(const struct pgq *q, const struct catalog *cat, struct out *o);
+
+/* ---- acl.c, for objects of the cluster (tablespaces, databases): the
+ * REVOKE and GRANT statements that make the ACLs of the rows of catalog
+ * that match which (an SQL condition on x) what they are. */
+void acl_shared(const struct pgq *q, const char *catalog, const char *acl, const char *owner, const char *kind,
+    const char *kw, const char *target, const char *which, struct sbuf *out);
+
+/* ---- globals.c: --globals, the cluster's roles, role memberships, role
+ * settings and tablespaces, as pg_dumpall --globals-only has them. */
+struct globopt {
+	int no_role_passwords, no_tablespaces, no_comments, no_security_labels, no_privileges;
+};
+void globals_dump(const struct pgq *q, struct out *o, const struct globopt *g, int server_version);
+/* One NAME=VALUE item of a setconfig array as " SET NAME TO value" (or
+ * " RESET NAME"), list settings element by element. */
+void globals_setting(struct sbuf *b, const char *item);
 
 #endif

@@ -104,7 +104,13 @@ before_first(struct restore *r)
 	log_msg(LOG_INFO, "restoring %s (%s) into database %s on %s:%s%s", io_name(opt.file ? opt.file : "-"), size,
 	    PQdb(r->pc->conn), r->pc->host, r->pc->port, opt.drill ? " (drill)" : "");
 	log_msg(LOG_INFO, "dump: %s", r->kind == DUMP_SQL ? "plain SQL, not a dump (no dump header)" : r->source);
-	if (!opt.drill) {
+	/* Roles and tablespaces belong to the cluster, not to the database
+	 * connected to: no tables to look for, and no scratch database holds
+	 * them. */
+	if (r->globals && opt.drill)
+		die(EX_DATAERR, "a globals dump holds roles and tablespaces, which belong to the whole cluster: it cannot "
+		    "be drilled in a scratch database (restore it into a scratch cluster)");
+	if (!opt.drill && !r->globals) {
 		struct pgq q = restore_q(r);
 
 		res = pgq_rows(&q, "select count(*) from pg_catalog.pg_class c"
@@ -381,6 +387,15 @@ main(int argc, char **argv)
 	secs = (double)(deadline_now() - start) / 1000.0;
 	log_msg(LOG_INFO, "restored %llu statements and %llu rows of %zu tables (%llu bytes of SQL) in %.1f s",
 	    (unsigned long long)r.statements, (unsigned long long)r.rows, r.ntab, (unsigned long long)r.bytes, secs);
+	if (r.globals) {
+		log_msg(LOG_INFO, "globals: %u role(s) created, %u existed%s%s%s, %u kept as they were (the restoring role); "
+		    "%u tablespace(s) created, %u existed", r.roles_created, r.roles_existed, r.existed.len ? " (" : "",
+		    r.existed.len ? r.existed.s : "", r.existed.len ? ")" : "", r.roles_kept, r.spc_created, r.spc_existed);
+		if (opt.json)
+			sbuf_printf(&json, "\"roles_created\":%u,\"roles_existed\":%u,\"roles_kept\":%u,"
+			    "\"tablespaces_created\":%u,\"tablespaces_existed\":%u,", r.roles_created, r.roles_existed,
+			    r.roles_kept, r.spc_created, r.spc_existed);
+	}
 	if (opt.drill) {
 		if (drill_bad)
 			log_msg(LOG_ERROR, "drill: %d of %zu tables differ from the dump", drill_bad, r.ntab);

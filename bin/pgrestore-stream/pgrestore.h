@@ -45,6 +45,13 @@ struct restore {
 	struct rtable *tab;
 	size_t ntab;
 	int pgdump_complete;  /* pg_dump's end marker seen, nothing after it */
+	/* a globals dump (pgdump-stream --globals): what its roles and
+	 * tablespaces found (created, existed, kept: the restoring role's
+	 * attributes), names of those that existed */
+	int globals;
+	unsigned roles_created, roles_existed, roles_kept, spc_created, spc_existed;
+	struct sbuf existed;
+	int skip_next;        /* the next statement is passed over (a tablespace that exists) */
 	struct trailer_tail trailer;
 
 	/* state */

@@ -12,9 +12,40 @@
 #include "pgq.h"
 #include "pgrestore.h"
 #include "sig.h"
+#include "sql.h"
 #include "xmem.h"
 
 enum { M_SQL, M_COPY_LINE, M_COPY_DATA };
+
+/* A globals dump's NOTICE about one role: counted for the report. */
+static int
+globals_notice(struct restore *r, const char *msg)
+{
+	const char *p = strstr(msg, "pgops-globals: role ");
+	const char *sp;
+
+	if (!r->globals || !p)
+		return 0;
+	p += 20;
+	if (!(sp = strrchr(p, ' ')))
+		return 0;
+	if (strncmp(sp, " created", 8) == 0) {
+		r->roles_created++;
+	} else if (strncmp(sp, " kept", 5) == 0) {
+		r->roles_kept++;
+		log_msg(LOG_INFO, "role %.*s restores this dump: its attributes and password are kept as they are",
+		    (int)(sp - p), p);
+	} else if (strncmp(sp, " existed", 8) == 0) {
+		r->roles_existed++;
+		if (r->existed.len < 4096) {
+			sbuf_puts(&r->existed, r->existed.len ? ", " : "");
+			sbuf_add(&r->existed, p, (size_t)(sp - p));
+		}
+	} else {
+		return 0;
+	}
+	return 1;
+}
 
 static void
 notice(void *arg, const char *msg)
@@ -22,6 +53,8 @@ notice(void *arg, const char *msg)
 	struct restore *r = arg;
 	char buf[1024];
 
+	if (globals_notice(r, msg))
+		return;
 	pg_error_text(r->pc, msg, buf, sizeof buf);
 	log_msg(LOG_WARN, "line %llu: %s", (unsigned long long)r->sc.item_line, buf);
 }
@@ -44,6 +77,7 @@ restore_free(struct restore *r)
 		free(r->tab[i].cols);
 	}
 	free(r->tab);
+	sbuf_free(&r->existed);
 	sqlscan_free(&r->sc);
 }
 
@@ -198,6 +232,11 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		if (r->before_first)
 			r->before_first(r);
 	}
+	if (r->skip_next) {
+		r->skip_next = 0;
+		r->statements++;
+		return;
+	}
 	single_check(r, line);
 	/* libpq sends C strings: a NUL would cut the statement short
 	 * silently (a zeroed stretch of a dump could drop an index). */
@@ -238,6 +277,41 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		snprintf(r->prog->label, sizeof r->prog->label, "%llu statements", (unsigned long long)r->statements);
 }
 
+/* "-- pgops-globals: tablespace 'NAME'" comes before a CREATE
+ * TABLESPACE, which cannot be made conditional in SQL: it is passed over
+ * when the tablespace exists. */
+static void
+tablespace_check(struct restore *r, const char *literal)
+{
+	struct pgq q = restore_q(r);
+	struct sbuf sql = { 0 }, name = { 0 };
+	PGresult *res;
+
+	if (!r->started) {
+		r->started = 1;
+		if (r->before_first)
+			r->before_first(r);
+	}
+
+	/* the name in the dump's literal ('' for a quote), quoted anew */
+	for (const char *p = literal + 1; *p && *p != '\n' && !(p[0] == '\'' && p[1] != '\''); p++) {
+		if (*p == '\'')
+			p++;
+		sbuf_putc(&name, *p);
+	}
+	sbuf_puts(&sql, "select count(*) from pg_catalog.pg_tablespace where spcname = ");
+	sql_literal(&sql, name.s ? name.s : "");
+	sbuf_free(&name);
+	res = pgq_rows(&q, sql.s, "cannot look for a tablespace");
+	r->skip_next = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+	if (r->skip_next)
+		r->spc_existed++;
+	else
+		r->spc_created++;
+	PQclear(res);
+	sbuf_free(&sql);
+}
+
 static void
 on_comment(struct restore *r)
 {
@@ -246,8 +320,10 @@ on_comment(struct restore *r)
 	int n = 0;
 
 	if (!r->started && r->kind == DUMP_SQL) {
-		if (strncmp(t, "-- pgdump-stream ", 17) == 0 && strstr(t, " dump of database ")) {
+		if (strncmp(t, "-- pgdump-stream ", 17) == 0 &&
+		    (strstr(t, " dump of database ") || strstr(t, " globals dump of the cluster "))) {
 			r->kind = DUMP_OURS;
+			r->globals = strstr(t, " globals dump of the cluster ") != NULL;
 			snprintf(r->source, sizeof r->source, "%s", t + 3);
 		} else if (strncmp(t, "-- PostgreSQL database dump", 27) == 0 && strspn(t + 27, " \r") == strlen(t + 27)) {
 			r->kind = DUMP_PGDUMP;
@@ -261,6 +337,10 @@ on_comment(struct restore *r)
 	}
 	if (r->kind == DUMP_PGDUMP && strncmp(t, "-- PostgreSQL database dump complete", 36) == 0) {
 		r->pgdump_complete = 1;
+		return;
+	}
+	if (r->globals && strncmp(t, "-- pgops-globals: tablespace '", 30) == 0) {
+		tablespace_check(r, t + 29);
 		return;
 	}
 	if (r->after_copy && r->kind == DUMP_OURS && sscanf(t, "-- pgdump-stream: rows %llu%n", &rows, &n) == 1) {

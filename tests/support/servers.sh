@@ -53,20 +53,22 @@ pg_run() {
 pgv_bindir() {
 	if [ "$1" = 15 ]; then echo "$PG_BINDIR"; else echo "$TOP/build/npm-pg/node_modules/pg$1/native/bin"; fi
 }
-# pgv_start V: a fresh cluster of PostgreSQL V in $T/pg$V on a free loopback
-# port, its socket in $T/pgsock beside the main cluster's. Sets PGV_PORT.
+# pgv_start V [NAME]: a fresh cluster of PostgreSQL V in $T/pgNAME (NAME
+# defaults to V) on a free loopback port, its socket in $T/pgsock beside
+# the main cluster's. Sets PGV_PORT.
 pgv_start() {
 	_v=$1
 	_b=$(pgv_bindir "$_v")
-	_d="$T/pg$_v"
+	_nm=${2:-$1}
+	_d="$T/pg$_nm"
 	[ -x "$_b/postgres" ] || { diag "no PostgreSQL $_v server in $_b (ci/prereqs.sh test installs it)"; return 1; }
 	mkdir -p "$_d" "$T/pgsock"
 	[ "$(id -u)" = 0 ] && chown postgres "$_d" "$T/pgsock"
 	PGV_PORT=$(free_port)
 	_as_pg "$_b/initdb" -D "$_d/data" -U postgres -A trust --no-sync -E UTF8 --locale=C \
 		>"$_d.initdb.log" 2>&1 || { diag "initdb $_v failed:"; sed 's/^/#   /' "$_d.initdb.log"; return 1; }
-	eval "pgv_stop_$_v() { _as_pg \"$_b/pg_ctl\" -D \"$_d/data\" -m immediate -w -t 30 stop; }"
-	on_exit "pgv_stop_$_v"
+	eval "pgv_stop_$_nm() { _as_pg \"$_b/pg_ctl\" -D \"$_d/data\" -m immediate -w -t 30 stop; }"
+	on_exit "pgv_stop_$_nm"
 	_as_pg "$_b/pg_ctl" -D "$_d/data" -l "$_d/log" -w -t 60 \
 		-o "-p $PGV_PORT -k $T/pgsock -c listen_addresses=127.0.0.1 -c fsync=off" start \
 		>/dev/null 2>&1 || { diag "pg_ctl start ($_v) failed:"; sed 's/^/#   /' "$_d/log"; return 1; }

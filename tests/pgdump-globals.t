@@ -1,0 +1,106 @@
+#!/bin/sh
+# pgdump-stream --globals and its restore (issue 21), on each server
+# version in PGOPS_VERSIONS (make check: 13, 15 and 18; make
+# check-versions: 13 to 18): tests/pgdump/globals.sql's 15 roles (16 with the bootstrap superuser),
+# memberships and settings dumped from one cluster and restored by
+# pgrestore-stream into a fresh cluster of the same version, then compared
+# catalog by catalog (and, where Debian's pg_dumpall 15 can read the
+# server, by pg_dumpall --globals-only of both). The restore runs as a
+# superuser, "restorer", that the dump names as a plain NOLOGIN role: it
+# keeps its rights. Then the same dump taken by a role that cannot read
+# pg_authid (--no-role-passwords), restored over the cluster that has
+# every role already.
+. "$(dirname "$0")/support/lib.sh"
+VERSIONS=${PGOPS_VERSIONS:-13 15 18}
+plan $(( $(echo $VERSIONS | wc -w) * 15 + 3 ))
+cd "$T" || exit 1
+
+vsql() { _p=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -h "$T/pgsock" -p "$_p" -U postgres -d postgres "$@"; }
+ci() { echo "host=$T/pgsock port=$1 user=${2:-postgres} dbname=postgres"; }
+# The globals as the catalogs hold them: roles (password hashes, comments
+# included), memberships with options and grantors, each role's settings.
+# "restorer" differs on purpose (see above).
+catalogs() {
+	_m=$(vsql "$1" -Atc "select current_setting('server_version_num')::int >= 160000")
+	vsql "$1" -At -c "select rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin,
+		rolreplication, rolbypassrls, rolconnlimit, coalesce(rolpassword, '-'), coalesce(rolvaliduntil::text, '-'),
+		coalesce(shobj_description(oid, 'pg_authid'), '-')
+		from pg_authid where rolname !~ '^pg_' and rolname <> 'restorer' order by 1" \
+		-c "select r.rolname, m.rolname, coalesce(g.rolname, '-'), a.admin_option
+		$([ "$_m" = t ] && echo ", a.inherit_option, a.set_option")
+		from pg_auth_members a join pg_roles r on r.oid = a.roleid join pg_roles m on m.oid = a.member
+		left join pg_roles g on g.oid = a.grantor order by 1, 2, 3" \
+		-c "select r.rolname, s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+		where s.setdatabase = 0 order by 1"
+}
+
+for v in $VERSIONS; do
+	pgv_start "$v" "src$v" || exit 1
+	src=$PGV_PORT
+	pgv_start "$v" "dst$v" || exit 1
+	dst=$PGV_PORT
+	vsql "$src" -f "$TOP/tests/pgdump/globals.sql" >/dev/null 2>"$T/load.err" ||
+		{ diag "globals.sql failed on $v:"; sed 's/^/#   /' "$T/load.err"; }
+	vsql "$dst" -c "create role restorer superuser login" >/dev/null
+
+	run pgdump-stream --globals -f "$T/g$v.sql" "$(ci "$src")"
+	is "$rc $(stat -c %a "$T/g$v.sql")" "0 600" "$v: --globals -f: exit 0, the file is 0600 (it holds password hashes)"
+	is "$(grep -c 'PASSWORD .SCRAM-SHA-256' "$T/g$v.sql")" 3 "$v: the 3 password hashes are in it"
+	grep -q "IN DATABASE\|work_mem" "$T/g$v.sql"
+	ok $((1 - $?)) "$v: a role's setting for one database is not (it goes with that database)"
+	run pgrestore-stream "$(ci "$dst" restorer)" "$T/g$v.sql"
+	is "$rc" 0 "$v: pgrestore-stream restores it into a fresh cluster"
+	[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
+	like "$T/err" "globals: 14 role\\(s\\) created, 2 existed \\(postgres, restorer\\), 1 kept as they were" \
+		"$v: and says what it created and what existed"
+	catalogs "$src" >"$T/c.src" 2>&1
+	catalogs "$dst" >"$T/c.dst" 2>&1
+	cmp -s "$T/c.src" "$T/c.dst"
+	ok $? "$v: roles, memberships, settings and comments are the source's"
+	cmp -s "$T/c.src" "$T/c.dst" || diff "$T/c.src" "$T/c.dst" | sed 's/^/#   /' | head -n 10
+	is "$(vsql "$dst" -Atc "select rolsuper || ' ' || rolcanlogin from pg_roles where rolname = 'restorer'")" "true true" \
+		"$v: the restoring role keeps its rights (the dump's NOLOGIN NOSUPERUSER passed over)"
+	if [ "$v" -le 15 ]; then
+		# What pg_dumpall's own round trip changes: nothing but the
+		# restoring role (shown by the same comparison of the source
+		# with itself, which must be empty).
+		pg_dumpall --globals-only -h "$T/pgsock" -p "$src" -U postgres | grep -v 'restorer\|^\\\(un\)\{0,1\}restrict ' >"$T/d.src"
+		pg_dumpall --globals-only -h "$T/pgsock" -p "$dst" -U postgres | grep -v 'restorer\|^\\\(un\)\{0,1\}restrict ' >"$T/d.dst"
+		cmp -s "$T/d.src" "$T/d.dst"
+		ok $? "$v: pg_dumpall --globals-only of both clusters agree"
+		cmp -s "$T/d.src" "$T/d.dst" || diff "$T/d.src" "$T/d.dst" | sed 's/^/#   /' | head -n 10
+	else
+		skip "$v: pg_dumpall 15 cannot read a $v server (the catalogs were compared above)"
+	fi
+
+	# A role that cannot read pg_authid (a managed service's admin).
+	run pgdump-stream --globals --no-role-passwords "$(ci "$src" dumper)"
+	is "$rc" 0 "$v: a role without pg_authid: exit 0"
+	like "$T/err" "pg_authid is not readable by this role .* without their passwords" "$v: saying what it could not read"
+	cp "$T/out" "$T/np$v.sql"
+	is "$(grep -c PASSWORD "$T/np$v.sql")" 0 "$v: no password in that dump"
+	is "$(grep -c '^DO ' "$T/np$v.sql")" 32 "$v: but every role (16, each created if missing and altered)"
+	# Restored over the cluster that has them all, changed since.
+	vsql "$dst" -c "alter role g_app nologin connection limit 1; alter role g_rls nobypassrls" >/dev/null
+	run pgrestore-stream "$(ci "$dst" restorer)" "$T/np$v.sql"
+	is "$rc" 0 "$v: restored over a cluster where every role exists"
+	like "$T/err" "globals: 0 role\\(s\\) created, 16 existed .*, 1 kept as they were" "$v: reporting them as existing"
+	catalogs "$dst" >"$T/c.dst2" 2>&1
+	cmp -s "$T/c.src" "$T/c.dst2"
+	ok $? "$v: their attributes are the dump's again, their passwords untouched"
+	cmp -s "$T/c.src" "$T/c.dst2" || diff "$T/c.src" "$T/c.dst2" | sed 's/^/#   /' | head -n 10
+done
+
+# Usage, and a tablespace: created once, then found existing.
+run pgdump-stream --no-role-passwords "$(ci "$src")"
+is "$rc" 64 "--no-role-passwords without --globals: 64"
+run pgdump-stream --globals -n public "$(ci "$src")"
+is "$rc" 64 "--globals with -n: 64"
+mkdir -p "$T/ts" && chown postgres "$T/ts"
+vsql "$src" -c "create tablespace g_space owner g_app location '$T/ts'" -c "comment on tablespace g_space is 'fast disk'" \
+	-c "grant create on tablespace g_space to g_readwrite" >/dev/null
+pgdump-stream --globals "$(ci "$src")" >"$T/ts.sql" 2>/dev/null
+run pgrestore-stream "$(ci "$src")" "$T/ts.sql"
+like "$T/err" "0 role\\(s\\) created, 16 existed.*; 0 tablespace\\(s\\) created, 1 existed" \
+	"a tablespace that exists: its CREATE passed over, counted as existing"
+done_testing
