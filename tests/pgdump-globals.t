@@ -12,7 +12,7 @@
 # every role already.
 . "$(dirname "$0")/support/lib.sh"
 VERSIONS=${PGOPS_VERSIONS:-13 15 18}
-plan $(( $(echo $VERSIONS | wc -w) * 15 + 3 ))
+plan $(( $(echo $VERSIONS | wc -w) * 23 + 8 ))
 cd "$T" || exit 1
 
 vsql() { _p=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -h "$T/pgsock" -p "$_p" -U postgres -d postgres "$@"; }
@@ -89,7 +89,74 @@ for v in $VERSIONS; do
 	cmp -s "$T/c.src" "$T/c.dst2"
 	ok $? "$v: their attributes are the dump's again, their passwords untouched"
 	cmp -s "$T/c.src" "$T/c.dst2" || diff "$T/c.src" "$T/c.dst2" | sed 's/^/#   /' | head -n 10
+
+	# Three databases with their own owner, locale, settings, privileges
+	# and comment, dumped with -C and restored through the postgres
+	# database of the fresh cluster, where the globals are.
+	if [ "$v" -ge 15 ]; then icu="locale_provider icu icu_locale 'de-DE' locale 'C'"; else icu="lc_collate 'C' lc_ctype 'C.UTF-8'"; fi
+	[ "$v" -ge 16 ] && icu="$icu icu_rules '&V << w <<< W'"
+	if [ "$v" -ge 17 ]; then bi="locale_provider builtin builtin_locale 'C.UTF-8' locale 'C.UTF-8'"; else bi="encoding 'SQL_ASCII' locale 'C'"; fi
+	vsql "$src" -c "create database c_app owner g_app locale 'C.UTF-8' template template0 connection limit 50" \
+		-c "create database c_icu owner g_creator template template0 $icu" \
+		-c "create database \"c Mixed\" owner \"g Mixed Case\" template template0 $bi" \
+		-c "alter database c_app set work_mem = '12MB'" -c "alter database c_app set search_path = app, \"My Schema\"" \
+		-c "alter role g_app in database c_app set statement_timeout = '5s'" \
+		-c "alter role g_readonly in database c_icu set work_mem = '1MB'" \
+		-c "comment on database c_app is 'the application''s data'" -c "comment on database c_icu is 'icu'" \
+		-c "revoke connect, temporary on database c_app from public" -c "grant connect on database c_app to g_readonly" \
+		-c "grant create on database c_app to g_readwrite with grant option" -c "alter database c_icu is_template true" \
+		>/dev/null 2>"$T/db.err" || { diag "databases failed on $v:"; sed 's/^/#   /' "$T/db.err"; }
+	for db in c_app c_icu "c Mixed"; do
+		vsql "$src" -d "$db" -c "create table public.t (a int primary key, b text); insert into public.t select g, 'r' || g from generate_series(1, 100) g" >/dev/null
+		run pgdump-stream -C "$(ci "$src" postgres | sed "s/dbname=postgres/dbname='$db'/")"
+		cp "$T/out" "$T/$v-$db.sql"
+		run pgrestore-stream "$(ci "$dst" restorer)" "$T/$v-$db.sql"
+		is "$rc" 0 "$v: -C dump of $db restored from the fresh cluster's postgres database"
+		[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
+		pgdump-stream -C "$(ci "$dst" postgres | sed "s/dbname=postgres/dbname='$db'/")" 2>/dev/null | sed '1,/^$/d;$d' >"$T/b"
+		sed '1,/^$/d;$d' "$T/$v-$db.sql" >"$T/a"
+		cmp -s "$T/a" "$T/b"
+		ok $? "$v: $db dumps from the copy exactly as from the source (-C, rows included)"
+		cmp -s "$T/a" "$T/b" || diff "$T/a" "$T/b" | sed 's/^/#   /' | head -n 10
+	done
+	dbs() {
+		_loc=$(vsql "$1" -Atc "select case when current_setting('server_version_num')::int >= 170000 then 'datlocprovider, datlocale, daticurules'
+			when current_setting('server_version_num')::int >= 160000 then 'datlocprovider, daticulocale, daticurules'
+			when current_setting('server_version_num')::int >= 150000 then 'datlocprovider, daticulocale' else '1' end")
+		vsql "$1" -At -c "select datname, pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype, $_loc,
+			datconnlimit, datistemplate, datacl, shobj_description(oid, 'pg_database') from pg_database
+			where datname ~ '^c[ _]' order by 1" \
+			-c "select d.datname, coalesce(r.rolname, '-'), s.setconfig from pg_db_role_setting s
+			join pg_database d on d.oid = s.setdatabase left join pg_roles r on r.oid = s.setrole where d.datname ~ '^c[ _]' order by 1, 2"
+	}
+	dbs "$src" >"$T/db.src" 2>&1
+	dbs "$dst" >"$T/db.dst" 2>&1
+	cmp -s "$T/db.src" "$T/db.dst"
+	ok $? "$v: the 3 databases' owners, encodings, locales, limits, privileges, comments and settings are the source's"
+	cmp -s "$T/db.src" "$T/db.dst" || diff "$T/db.src" "$T/db.dst" | sed 's/^/#   /' | head -n 10
+	if [ "$v" -le 15 ]; then
+		for db in c_app c_icu "c Mixed"; do
+			pg_dump -s -h "$T/pgsock" -p "$src" -U postgres "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$T/s.src"
+			pg_dump -s -h "$T/pgsock" -p "$dst" -U postgres "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$T/s.dst"
+			cmp -s "$T/s.src" "$T/s.dst" || { diag "$db:"; diff "$T/s.src" "$T/s.dst" | sed 's/^/#   /' | head -n 10; false; }
+		done
+		ok $? "$v: pg_dump -s of each database agrees"
+	else
+		skip "$v: pg_dump 15 cannot read a $v server (the dumps were compared above)"
+	fi
 done
+
+# A --create dump: into a cluster that has the database (73), with -1, and
+# drilled (in its scratch database, the named one untouched).
+run pgrestore-stream "$(ci "$dst" restorer)" "$T/$v-c_app.sql"
+is "$rc" 73 "-C dump whose database exists: 73"
+like "$T/err" "database c_app already exists on .*; a --create dump makes its database" "saying so"
+vsql "$dst" -c "drop database c_app" >/dev/null
+run pgrestore-stream -1 "$(ci "$dst" restorer)" "$T/$v-c_app.sql"
+is "$rc $(vsql "$dst" -d c_app -Atc 'select count(*) from public.t')" "0 100" "-1: the database made, its contents in one transaction"
+run pgrestore-stream --drill "$(ci "$dst" restorer)" "$T/$v-c_icu.sql"
+is "$rc" 0 "--drill of a -C dump: passes"
+like "$T/err" "drill: the dump makes database c_icu \\(--create\\); restoring into pgrestore_drill_[0-9]+ instead" "in its scratch database"
 
 # Usage, and a tablespace: created once, then found existing.
 run pgdump-stream --no-role-passwords "$(ci "$src")"

@@ -36,6 +36,9 @@ static const char usage[] =
 "      --globals                  the cluster's roles, memberships, role settings and\n"
 "                                 tablespaces instead of a database\n"
 "      --no-role-passwords        with --globals: no password hashes\n"
+"  -C, --create                   begin with the database itself (CREATE DATABASE, owner,\n"
+"                                 settings, privileges); pgrestore-stream then restores\n"
+"                                 into it from any database of the cluster\n"
 "  -f, --file FILE                write to FILE (under a temporary name until complete;\n"
 "                                 mode 0600 with --globals)\n"
 "  -Z, --compress LEVEL           gzip, LEVEL 1-12 (6 is gzip -6; 0: none)\n"
@@ -84,9 +87,11 @@ enum {
 	O_STRICT_NAMES, O_GLOBALS, O_NO_ROLE_PASSWORDS
 };
 
+
 static const struct option longopts[] = {
 	{ "globals", no_argument, NULL, O_GLOBALS },
 	{ "no-role-passwords", no_argument, NULL, O_NO_ROLE_PASSWORDS },
+	{ "create", no_argument, NULL, 'C' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "compress", required_argument, NULL, 'Z' },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -126,7 +131,7 @@ static const struct option longopts[] = {
 
 static struct {
 	const char *file, *snapshot, *stats;
-	int level, jobs, serializable, skip_unsupported, progress, globals, no_role_passwords;
+	int level, jobs, serializable, skip_unsupported, progress, globals, no_role_passwords, create;
 	uint64_t lock_wait_ms, timeout_ms;
 } opt = { .level = 0, .lock_wait_ms = 60000, .timeout_ms = 600000 };
 
@@ -273,6 +278,8 @@ session_setup(const struct pgq *sq)
 	sbuf_free(&q);
 }
 
+static void settings(struct out *o, PGconn *c);
+
 static void
 header(struct out *o, const struct pg_conn *pc)
 {
@@ -291,6 +298,25 @@ header(struct out *o, const struct pg_conn *pc)
 	sbuf_puts(&b, " on ");
 	safe_comment(&b, pc->host);
 	sbuf_printf(&b, ":%s (server %s), started %s\n--\n\n", pc->port, PQparameterStatus(c, "server_version"), when);
+	if (opt.create) {
+		/* before any statement: pgrestore-stream knows from here that
+		 * the database is made by the dump (createdb.c) */
+		sbuf_puts(&b, "-- pgops-create: database ");
+		sql_literal(&b, PQdb(c));
+		sbuf_puts(&b, "\n\n");
+	}
+	out_write(o, b.s, b.len);
+	sbuf_free(&b);
+	settings(o, c);
+}
+
+/* The session settings a restore runs the dump with: at its start, and
+ * again in the database a --create dump makes, on the new connection. */
+static void
+settings(struct out *o, PGconn *c)
+{
+	struct sbuf b = { 0 };
+
 	sbuf_puts(&b, "SET statement_timeout = 0;\nSET lock_timeout = 0;\n"
 	    "SET idle_in_transaction_session_timeout = 0;\nSET client_encoding = ");
 	sql_literal(&b, pg_encoding_to_char(PQclientEncoding(c)));
@@ -356,10 +382,11 @@ parse_args(int argc, char **argv)
 	int c;
 
 	opt.jobs = pool_cpus();
-	while ((c = getopt_long(argc, argv, "f:Z:j:n:N:t:T:e:saOxch", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:Z:j:n:N:t:T:e:saOxchC", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_GLOBALS: opt.globals = 1; break;
 		case O_NO_ROLE_PASSWORDS: opt.no_role_passwords = 1; break;
+		case 'C': opt.create = 1; break;
 		case 'f': opt.file = optarg; break;
 		case 'Z': opt.level = (int)opt_uint("-Z", optarg, 0, 12); break;
 		case 'j': opt.jobs = (int)opt_uint("-j", optarg, 1, 256); break;
@@ -416,6 +443,8 @@ parse_args(int argc, char **argv)
 		opt_usage_error("--serializable-deferrable and --snapshot cannot be used together");
 	if (opt.lock_wait_ms == 0 || opt.timeout_ms == 0)
 		opt_usage_error("timeouts must be longer than 0");
+	if (opt.create && (opt.globals || dopt.data_only || dopt.clean))
+		opt_usage_error("-C/--create cannot be used with --globals, -a/--data-only or -c/--clean");
 	if (opt.no_role_passwords && !opt.globals)
 		opt_usage_error("--no-role-passwords goes with --globals");
 	if (opt.globals && (dopt.f.nschemas || dopt.f.nxschemas || dopt.f.ntables || dopt.f.nxtables || dopt.f.nexts ||
@@ -496,6 +525,10 @@ main(int argc, char **argv)
 		npre += cat.obj[i].sect == SECT_PRE;
 
 	header(o, &pc);
+	if (opt.create) {
+		createdb_dump(&q, o, &dopt, cat.server_version);
+		settings(o, pc.conn);
+	}
 	if (dopt.clean)
 		for (int i = cat.nobj - 1; i >= 0; i--)
 			if (cat.obj[cat.order[i]].drop)

@@ -243,6 +243,8 @@ struct globopt {
 	int no_role_passwords, no_tablespaces, no_comments, no_security_labels, no_privileges;
 };
 void globals_dump(const struct pgq *q, struct out *o, const struct globopt *g, int server_version);
+/* ---- createdb.c: -C/--create, the database itself, before the rest. */
+void createdb_dump(const struct pgq *q, struct out *o, const struct dumpopt *opt, int server_version);
 /* One NAME=VALUE item of a setconfig array as " SET NAME TO value" (or
  * " RESET NAME"), list settings element by element. */
 void globals_setting(struct sbuf *b, const char *item);

@@ -23,6 +23,7 @@
 #include "pgrestore.h"
 #include "pool.h"
 #include "sig.h"
+#include "sql.h"
 #include "xmem.h"
 
 static const char usage[] =
@@ -87,7 +88,7 @@ static struct {
 	uint64_t timeout_ms;
 } opt = { .require = -1, .timeout_ms = 3600000 };
 
-static struct pg_conn admin, target;
+static struct pg_conn admin, target, created;
 static uint64_t file_size;
 
 /* The target holds tables of its own (not an extension's): restoring a
@@ -110,7 +111,29 @@ before_first(struct restore *r)
 	if (r->globals && opt.drill)
 		die(EX_DATAERR, "a globals dump holds roles and tablespaces, which belong to the whole cluster: it cannot "
 		    "be drilled in a scratch database (restore it into a scratch cluster)");
-	if (!opt.drill && !r->globals) {
+	if (r->create && opt.drill) {
+		/* the scratch database stands for the one the dump makes */
+		log_msg(LOG_INFO, "drill: the dump makes database %s (--create); restoring into %s instead",
+		    r->create_db, PQdb(r->pc->conn));
+		r->skip_to_connect = 1;
+	} else if (r->create) {
+		struct pgq q = restore_q(r);
+		struct sbuf sql = { 0 };
+
+		sbuf_puts(&sql, "select count(*) from pg_catalog.pg_database where datname = ");
+		sql_literal(&sql, r->create_db);
+		res = pgq_rows(&q, sql.s, "cannot look for the database the dump makes");
+		tables = atol(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		sbuf_free(&sql);
+		if (tables > 0)
+			die(EX_CANTCREAT, "database %s already exists on %s:%s; a --create dump makes its database (drop it "
+			    "first, or restore a dump made without -C into it)", r->create_db, r->pc->host, r->pc->port);
+		log_msg(LOG_INFO, "the dump makes database %s (--create) and restores into it", r->create_db);
+		r->single = 0; /* -1's transaction begins in the new database */
+		return;
+	}
+	if (!opt.drill && !r->globals && !r->create) {
 		struct pgq q = restore_q(r);
 
 		res = pgq_rows(&q, "select count(*) from pg_catalog.pg_class c"
@@ -132,6 +155,34 @@ before_first(struct restore *r)
 	}
 	if (opt.single)
 		restore_exec(r, "BEGIN", "cannot start the restore's transaction");
+}
+
+/* A --create dump's "-- pgops:connect" line: on in the database it made
+ * (a drill stays in its scratch database). */
+static void
+connect_created(struct restore *r, const char *db)
+{
+	char err[2048], *ci;
+	int code;
+
+	if (opt.drill) {
+		r->skip_to_connect = 0;
+		return;
+	}
+	if (strcmp(db, r->create_db) != 0)
+		die(EX_DATAERR, "line %llu: the dump goes on in database %s, but it made %s", (unsigned long long)r->sc.item_line,
+		    db, r->create_db);
+	if (!(ci = pg_conninfo_with(opt.conninfo, "dbname", db)))
+		die(EX_CONFIG, "invalid connection settings");
+	code = pg_connect(&created, ci, err, sizeof err);
+	free(ci);
+	if (code != 0)
+		die(code, "%s", err);
+	restore_switch(r, &created);
+	if (opt.single) {
+		restore_exec(r, "BEGIN", "cannot start the restore's transaction");
+		r->single = 1;
+	}
 }
 
 static int
@@ -349,6 +400,7 @@ main(int argc, char **argv)
 	r.timeout_ms = opt.timeout_ms;
 	r.prog = &prog;
 	r.before_first = before_first;
+	r.connect = connect_created;
 	restore_init(&r);
 	r.single = opt.single;
 	read_input(&r, &prog);
@@ -359,7 +411,7 @@ main(int argc, char **argv)
 			die(EX_DATAERR, "%s is not a complete dump: %s; nothing was committed",
 			    io_name(opt.file ? opt.file : "-"), why);
 		die(EX_DATAERR, "%s is not a complete dump: %s; database %s holds what it had (an incomplete restore)",
-		    io_name(opt.file ? opt.file : "-"), why, PQdb(target.conn));
+		    io_name(opt.file ? opt.file : "-"), why, PQdb(r.pc->conn));
 	}
 	if (!complete && r.kind != DUMP_SQL)
 		log_msg(LOG_WARN, "the dump is incomplete (%s); restored what it had (--no-require-trailer)", why);
@@ -369,9 +421,9 @@ main(int argc, char **argv)
 		restore_exec(&r, "COMMIT", "cannot commit the restore");
 	if (opt.json) {
 		sbuf_puts(&json, "{\"database\":");
-		sbuf_json(&json, PQdb(target.conn));
+		sbuf_json(&json, PQdb(r.pc->conn));
 		sbuf_puts(&json, ",\"host\":");
-		sbuf_json(&json, target.host);
+		sbuf_json(&json, r.pc->host);
 		sbuf_puts(&json, ",\"dump\":");
 		sbuf_json(&json, r.kind == DUMP_SQL ? "plain SQL" : r.source);
 		sbuf_printf(&json, ",\"complete\":%s,", complete ? "true" : "false");
@@ -418,6 +470,8 @@ main(int argc, char **argv)
 		pg_close(&target);
 		drill_end();
 	}
+	if (r.pc == &created)
+		pg_close(&created);
 	pg_close(&admin);
 	return drill_bad ? EX_NEGATIVE : 0;
 }

@@ -52,6 +52,12 @@ struct restore {
 	unsigned roles_created, roles_existed, roles_kept, spc_created, spc_existed;
 	struct sbuf existed;
 	int skip_next;        /* the next statement is passed over (a tablespace that exists) */
+	/* a --create dump: it makes its database, then says where to go on
+	 * (connect, given by the caller); skip_to_connect: passing over its
+	 * statements up to there (a drill) */
+	int create, skip_to_connect;
+	char create_db[256];
+	void (*connect)(struct restore *r, const char *db);
 	struct trailer_tail trailer;
 
 	/* state */
@@ -66,6 +72,9 @@ struct restore {
 };
 
 void restore_init(struct restore *r);
+/* Goes on in another database (a --create dump's): statements from now on
+ * run on pc. */
+void restore_switch(struct restore *r, struct pg_conn *pc);
 /* Runs what the bytes complete; dies (with the exit code of the failure)
  * on any error. */
 void restore_feed(struct restore *r, const char *p, size_t n);

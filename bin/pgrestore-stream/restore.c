@@ -69,6 +69,13 @@ restore_init(struct restore *r)
 }
 
 void
+restore_switch(struct restore *r, struct pg_conn *pc)
+{
+	r->pc = pc;
+	PQsetNoticeProcessor(pc->conn, notice, r);
+}
+
+void
 restore_free(struct restore *r)
 {
 	for (size_t i = 0; i < r->ntab; i++) {
@@ -232,7 +239,7 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		if (r->before_first)
 			r->before_first(r);
 	}
-	if (r->skip_next) {
+	if (r->skip_next || r->skip_to_connect) {
 		r->skip_next = 0;
 		r->statements++;
 		return;
@@ -277,6 +284,21 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		snprintf(r->prog->label, sizeof r->prog->label, "%llu statements", (unsigned long long)r->statements);
 }
 
+/* The text of a literal 'it''s' at p, into out (cut at cap). */
+static void
+literal_value(const char *p, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (p++; *p && *p != '\n' && !(p[0] == '\'' && p[1] != '\''); p++) {
+		if (*p == '\'')
+			p++;
+		if (n + 1 < cap)
+			out[n++] = *p;
+	}
+	out[n] = 0;
+}
+
 /* "-- pgops-globals: tablespace 'NAME'" comes before a CREATE
  * TABLESPACE, which cannot be made conditional in SQL: it is passed over
  * when the tablespace exists. */
@@ -284,7 +306,8 @@ static void
 tablespace_check(struct restore *r, const char *literal)
 {
 	struct pgq q = restore_q(r);
-	struct sbuf sql = { 0 }, name = { 0 };
+	struct sbuf sql = { 0 };
+	char name[256];
 	PGresult *res;
 
 	if (!r->started) {
@@ -292,16 +315,10 @@ tablespace_check(struct restore *r, const char *literal)
 		if (r->before_first)
 			r->before_first(r);
 	}
-
-	/* the name in the dump's literal ('' for a quote), quoted anew */
-	for (const char *p = literal + 1; *p && *p != '\n' && !(p[0] == '\'' && p[1] != '\''); p++) {
-		if (*p == '\'')
-			p++;
-		sbuf_putc(&name, *p);
-	}
+	/* the name in the dump's literal, quoted anew */
+	literal_value(literal, name, sizeof name);
 	sbuf_puts(&sql, "select count(*) from pg_catalog.pg_tablespace where spcname = ");
-	sql_literal(&sql, name.s ? name.s : "");
-	sbuf_free(&name);
+	sql_literal(&sql, name);
 	res = pgq_rows(&q, sql.s, "cannot look for a tablespace");
 	r->skip_next = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
 	if (r->skip_next)
@@ -337,6 +354,19 @@ on_comment(struct restore *r)
 	}
 	if (r->kind == DUMP_PGDUMP && strncmp(t, "-- PostgreSQL database dump complete", 36) == 0) {
 		r->pgdump_complete = 1;
+		return;
+	}
+	if (r->kind == DUMP_OURS && !r->started && strncmp(t, "-- pgops-create: database '", 27) == 0) {
+		r->create = 1;
+		literal_value(t + 26, r->create_db, sizeof r->create_db);
+		return;
+	}
+	if (r->create && strncmp(t, "-- pgops:connect '", 18) == 0) {
+		char db[256];
+
+		literal_value(t + 17, db, sizeof db);
+		if (r->connect)
+			r->connect(r, db);
 		return;
 	}
 	if (r->globals && strncmp(t, "-- pgops-globals: tablespace '", 30) == 0) {
