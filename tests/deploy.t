@@ -67,7 +67,7 @@ is "$rc" 0 "status --check over the mount: nothing pending, nothing changed"
 
 # The crontab: five time fields, a user, then healthprobe job around a script.
 grep -vE '^(#|$|[A-Z]+=)' "$EX/crontab" >"$T/cron"
-is "$(grep -c '' "$T/cron")" 2 "two cron jobs"
+is "$(grep -c '' "$T/cron")" 3 "three cron jobs"
 bad=
 while IFS= read -r l; do
 	cmd=${l#*exec }

@@ -32,7 +32,7 @@ R=$T/root
 sh "$EX/image-root.sh" "$R" "$PGOPS_BIN" /bin/busybox
 ok $? "image-root.sh lays out the root"
 (cd "$R" && find . ! -type d | sort) >"$T/tree"
-is "$(tr '\n' ' ' <"$T/tree")" "./bin/busybox ./bin/date ./bin/gzverify ./bin/healthprobe ./bin/migrate-apply ./bin/pgdump-stream ./bin/pgrestore-stream ./bin/prune-backups ./bin/s3cat ./bin/s3ls ./bin/s3put ./bin/s3rm ./bin/sh ./bin/sort ./bin/tail ./usr/share/pgops/pg-backup.sh ./usr/share/pgops/pgops-lib.sh ./usr/share/pgops/restore-drill.sh " \
+is "$(tr '\n' ' ' <"$T/tree")" "./bin/busybox ./bin/date ./bin/gzverify ./bin/healthprobe ./bin/migrate-apply ./bin/od ./bin/pgdump-stream ./bin/pgrestore-stream ./bin/prune-backups ./bin/s3cat ./bin/s3ls ./bin/s3put ./bin/s3rm ./bin/sh ./bin/sort ./bin/tail ./bin/tr ./usr/share/pgops/pg-backup.sh ./usr/share/pgops/pgops-lib.sh ./usr/share/pgops/restore-drill.sh " \
 	"the root holds the programs, busybox and the scripts, nothing else"
 dyn=$(for f in "$R"/bin/*; do [ -L "$f" ] && continue; file -b "$f" | grep -q 'statically linked' || echo "${f##*/}"; done)
 is "$dyn" "" "every executable is statically linked"

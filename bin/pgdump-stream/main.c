@@ -36,6 +36,9 @@ static const char usage[] =
 "      --globals                  the cluster's roles, memberships, role settings and\n"
 "                                 tablespaces instead of a database\n"
 "      --no-role-passwords        with --globals: no password hashes\n"
+"      --dbname NAME              dump database NAME of the server CONNINFO names\n"
+"      --list-databases           print the names of the databases a whole-cluster backup\n"
+"                                 dumps (those that take connections, not templates)\n"
 "  -C, --create                   begin with the database itself (CREATE DATABASE, owner,\n"
 "                                 settings, privileges); pgrestore-stream then restores\n"
 "                                 into it from any database of the cluster\n"
@@ -84,7 +87,7 @@ enum {
 	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
 	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_NO_COMMENTS, O_NO_TABLESPACES,
 	O_NO_TABLE_AM, O_EXCLUDE_EXTENSION, O_NO_PUBLICATIONS, O_NO_SUBSCRIPTIONS, O_NO_SECURITY_LABELS, O_FILTER,
-	O_STRICT_NAMES, O_GLOBALS, O_NO_ROLE_PASSWORDS
+	O_STRICT_NAMES, O_GLOBALS, O_NO_ROLE_PASSWORDS, O_LIST_DATABASES, O_DBNAME
 };
 
 
@@ -92,6 +95,8 @@ static const struct option longopts[] = {
 	{ "globals", no_argument, NULL, O_GLOBALS },
 	{ "no-role-passwords", no_argument, NULL, O_NO_ROLE_PASSWORDS },
 	{ "create", no_argument, NULL, 'C' },
+	{ "list-databases", no_argument, NULL, O_LIST_DATABASES },
+	{ "dbname", required_argument, NULL, O_DBNAME },
 	{ "file", required_argument, NULL, 'f' },
 	{ "compress", required_argument, NULL, 'Z' },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -130,8 +135,8 @@ static const struct option longopts[] = {
 };
 
 static struct {
-	const char *file, *snapshot, *stats;
-	int level, jobs, serializable, skip_unsupported, progress, globals, no_role_passwords, create;
+	const char *file, *snapshot, *stats, *dbname, *conninfo;
+	int level, jobs, serializable, skip_unsupported, progress, globals, no_role_passwords, create, list;
 	uint64_t lock_wait_ms, timeout_ms;
 } opt = { .level = 0, .lock_wait_ms = 60000, .timeout_ms = 600000 };
 
@@ -375,6 +380,36 @@ write_stats(const struct catalog *cat, const struct out *o, double seconds)
 	sbuf_free(&b);
 }
 
+/* --list-databases: one name a line, for scripts that back up every
+ * database (share/examples/pg-backup.sh). A name with a newline would
+ * read as two, so it is refused. */
+static int
+list_databases(const char *conninfo)
+{
+	struct pg_conn pc;
+	struct pgq q = { &pc, opt.timeout_ms, EX_UNAVAILABLE, 0 };
+	char err[2048];
+	PGresult *r;
+	int code;
+
+	if ((code = pg_connect(&pc, conninfo, err, sizeof err)) != 0)
+		die(code, "%s", err);
+	r = pgq_rows(&q, "select datname from pg_catalog.pg_database where datallowconn and not datistemplate"
+	    " order by 1", "cannot list the databases");
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *n = PQgetvalue(r, i, 0);
+
+		if (strpbrk(n, "\n\r"))
+			die(EX_DATAERR, "a database name holds a line break; list the databases by hand");
+		printf("%s\n", n);
+	}
+	if (fflush(stdout) != 0)
+		die_errno(EX_IOERR, "write to stdout");
+	PQclear(r);
+	pg_close(&pc);
+	return 0;
+}
+
 /* Options and operands, all checked before any I/O. */
 static void
 parse_args(int argc, char **argv)
@@ -387,6 +422,12 @@ parse_args(int argc, char **argv)
 		case O_GLOBALS: opt.globals = 1; break;
 		case O_NO_ROLE_PASSWORDS: opt.no_role_passwords = 1; break;
 		case 'C': opt.create = 1; break;
+		case O_LIST_DATABASES: opt.list = 1; break;
+		case O_DBNAME:
+			if (!*optarg)
+				opt_usage_error("--dbname needs a name");
+			opt.dbname = optarg;
+			break;
 		case 'f': opt.file = optarg; break;
 		case 'Z': opt.level = (int)opt_uint("-Z", optarg, 0, 12); break;
 		case 'j': opt.jobs = (int)opt_uint("-j", optarg, 1, 256); break;
@@ -426,6 +467,11 @@ parse_args(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		opt_usage_error("one database at a time (got %d operands)", argc - optind);
+	opt.conninfo = optind < argc ? argv[optind] : NULL;
+	if (opt.dbname && (opt.globals || opt.list))
+		opt_usage_error("--dbname names the database to dump: not with --globals or --list-databases");
+	if (opt.dbname && !(opt.conninfo = pg_conninfo_with(opt.conninfo, "dbname", opt.dbname)))
+		die(EX_CONFIG, "invalid connection settings");
 	check_patterns(dopt.f.schemas, dopt.f.nschemas, 1);
 	check_patterns(dopt.f.xschemas, dopt.f.nxschemas, 1);
 	check_patterns(dopt.f.tables, dopt.f.ntables, 0);
@@ -443,6 +489,8 @@ parse_args(int argc, char **argv)
 		opt_usage_error("--serializable-deferrable and --snapshot cannot be used together");
 	if (opt.lock_wait_ms == 0 || opt.timeout_ms == 0)
 		opt_usage_error("timeouts must be longer than 0");
+	if (opt.list && (opt.globals || opt.create || opt.file || opt.level))
+		opt_usage_error("--list-databases prints names only: no --globals, -C, -f or -Z");
 	if (opt.create && (opt.globals || dopt.data_only || dopt.clean))
 		opt_usage_error("-C/--create cannot be used with --globals, -a/--data-only or -c/--clean");
 	if (opt.no_role_passwords && !opt.globals)
@@ -472,11 +520,13 @@ main(int argc, char **argv)
 	parse_args(argc, argv);
 
 	sig_setup();
+	if (opt.list)
+		return list_databases(opt.conninfo);
 	/* The output first: a FILE that cannot be created fails before any
 	 * work, and its temporary name exists for the whole dump. */
 	progress_init(&prog, "dump", 0, opt.progress);
 	out_open(o, opt.file, opt.globals ? 0600 : 0644, opt.level, opt.jobs > 1 ? opt.jobs : 0, &prog);
-	if ((code = pg_connect(&pc, optind < argc ? argv[optind] : NULL, err, sizeof err)) != 0)
+	if ((code = pg_connect(&pc, opt.conninfo, err, sizeof err)) != 0)
 		die(code, "%s", err);
 	if (PQserverVersion(pc.conn) < 120000)
 		die(EX_CONFIG, "%s:%s runs PostgreSQL %s; pgdump-stream needs 12 or later", pc.host, pc.port,

@@ -53,9 +53,9 @@ static const char usage[] =
 "Exit status: 0 restored (with --drill: every table matches), 1 the drill\n"
 "found a difference, 64 usage, 65 bad or incomplete dump or a statement\n"
 "refused, 66 FILE missing, 69 cannot connect or connection lost, 73 the\n"
-"target already has tables or the drill database exists, 74 read error, 75\n"
-"timed out, 77 permission denied, 78 bad connection settings, 128+N killed\n"
-"by signal N.\n";
+"target already has tables, the database a -C dump makes exists or the drill\n"
+"database exists, 74 read error, 75 timed out, 77 permission denied, 78 bad\n"
+"connection settings, 128+N killed by signal N.\n";
 
 enum {
 	O_REQUIRE = 256, O_NO_REQUIRE, O_FORCE, O_CONFIRM, O_DRILL, O_DRILL_DB, O_KEEP, O_JSON, O_TIMEOUT,
@@ -430,10 +430,9 @@ main(int argc, char **argv)
 	}
 	/* A drill vouches for a backup: on something that is not a whole dump
 	 * with tables (garbage, a script, a cut file) it has nothing to say. */
-	if (opt.drill && (r.kind == DUMP_SQL || !complete || r.ntab == 0))
+	if (opt.drill && (r.kind == DUMP_SQL || !complete))
 		die(EX_DATAERR, "drill: %s %s; nothing to compare", io_name(opt.file ? opt.file : "-"),
-		    r.kind == DUMP_SQL ? "is not a dump (no pgdump-stream or pg_dump header)" :
-		    !complete ? "is not a complete dump" : "holds no table rows");
+		    r.kind == DUMP_SQL ? "is not a dump (no pgdump-stream or pg_dump header)" : "is not a complete dump");
 	if (opt.drill)
 		drill_bad = drill_compare(&r, &json, opt.json);
 	secs = (double)(deadline_now() - start) / 1000.0;
@@ -451,6 +450,9 @@ main(int argc, char **argv)
 	if (opt.drill) {
 		if (drill_bad)
 			log_msg(LOG_ERROR, "drill: %d of %zu tables differ from the dump", drill_bad, r.ntab);
+		else if (r.ntab == 0)
+			log_msg(LOG_INFO, "drill: the dump is complete and holds no table rows (an empty database): "
+			    "it restored, with nothing to compare");
 		else
 			log_msg(LOG_INFO, "drill: all %zu tables match the dump (rows%s)", r.ntab,
 			    r.kind == DUMP_OURS ? " and row checksums" : " counts; a pg_dump dump records no checksums");

@@ -17,7 +17,7 @@ for p in pgdump-stream pgrestore-stream gzverify s3put s3cat s3ls s3rm prune-bac
 done
 cp "$busybox" "$root/bin/busybox"
 # What pg-backup.sh and restore-drill.sh run besides sh's builtins.
-for a in sh date sort tail; do
+for a in sh date sort tail od tr; do
 	ln -sf busybox "$root/bin/$a"
 done
 cp "$here/pg-backup.sh" "$here/restore-drill.sh" "$here/pgops-lib.sh" "$root/usr/share/pgops/"

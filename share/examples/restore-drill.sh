@@ -15,9 +15,17 @@
 #                       newest
 #   DRILL_JSON          1: the drill's per-table report as JSON on stdout
 #                       (default 0)
+#   BACKUP_DATABASES    set (as for pg-backup.sh): drill the newest complete
+#                       whole-cluster run instead: its globals restored into
+#                       the drill server, then each database drilled there
+#                       (its roles exist by then); BACKUP_KEY may name a run's
+#                       NAME-TIME/complete. The roles are restored for real,
+#                       so this needs DRILL_SCRATCH_CLUSTER=yes: the drill
+#                       server must be a throwaway cluster, never production
 #   AWS_* ...           read by s3ls and s3cat themselves
 #
-# Exit status: 0 when the backup restored and every table matched; 1 when a
+# Exit status: 0 when the backup (every part of a run) restored and every
+# table matched; 1 when a
 # table differs or the backup is not valid gzip; otherwise the status of the
 # program that failed first (65 incomplete dump, 69 cannot connect, ...), 66
 # when there is no backup, 78 for a missing or malformed setting.
@@ -32,32 +40,68 @@ target=${DRILL_DATABASE_URL:-${DATABASE_URL:-}}
 json=
 case ${DRILL_JSON:-0} in 1) json=--json ;; 0) ;; *) die 78 "DRILL_JSON must be 0 or 1" ;; esac
 
+# drill KEY [pgrestore-stream ARGS...]: KEY read, verified as gzip on the
+# way, restored (--drill: into a scratch database, compared table by table);
+# the status of the stage that failed first.
+drill() {
+	_src=$bucket$1
+	shift
+	echo "restore-drill: $_src" >&2
+	exec 4>&1
+	statuses=$(
+		{
+			{ s3cat "$_src"; echo "s3cat $?" >&3; } |
+			{ gzverify -c; echo "gzverify $?" >&3; } |
+			{ pgrestore-stream "$@" ${target:+"$target"} >&4; echo "pgrestore-stream $?" >&3; }
+		} 3>&1
+	)
+	exec 4>&-
+	_rc=$(first_failure "$statuses" "s3cat gzverify pgrestore-stream")
+	if [ "$_rc" != 0 ]; then
+		echo "restore-drill: $_src failed the drill ($(ordered "$statuses" "s3cat gzverify pgrestore-stream"))" >&2
+		return "$_rc"
+	fi
+	echo "restore-drill: $_src restores and matches" >&2
+}
+
+if [ -n "${BACKUP_DATABASES:-}" ]; then
+	[ "${DRILL_SCRATCH_CLUSTER:-}" = yes ] || die 78 "a whole-cluster run restores roles, which belong to the whole \
+drill server: set DRILL_SCRATCH_CLUSTER=yes for a throwaway cluster (never production)"
+	if [ -n "${BACKUP_KEY:-}" ]; then
+		run=${BACKUP_KEY%complete}
+	else
+		listing=$(s3ls "$prefix") || die $? "listing $prefix failed"
+		run=$(printf '%s\n' "$listing" | while IFS='	' read -r k _; do
+			case $k in "$keyprefix$name"-*/complete) printf '%s\n' "${k%complete}" ;; esac
+		done | sort | tail -n 1)
+		[ -n "$run" ] || die 66 "no complete run named $name-*/ under $prefix"
+	fi
+	parts=$(s3cat "$bucket${run}complete") || die $? "cannot read $bucket${run}complete"
+	# The globals first, for real; then each database, drilled.
+	drill "${run}globals.sql.gz" || exit $?
+	set -f
+	ifs=$IFS
+	IFS='
+'
+	for k in $parts; do
+		IFS=$ifs
+		case $k in */globals.sql.gz) continue ;; esac
+		drill "$k" --drill $json </dev/null || exit $?
+	done
+	IFS=$ifs
+	set +f
+	echo "restore-drill: $bucket$run: every part restores and matches" >&2
+	exit 0
+fi
+
 if [ -n "${BACKUP_KEY:-}" ]; then
 	key=$BACKUP_KEY
 else
 	listing=$(s3ls "$prefix") || die $? "listing $prefix failed"
 	# The names carry a sortable UTC time: the last one is the newest.
 	key=$(printf '%s\n' "$listing" | while IFS='	' read -r k _; do
-		case $k in "$keyprefix$name"-*.sql.gz) printf '%s\n' "$k" ;; esac
+		case $k in "$keyprefix$name"-*/*) ;; "$keyprefix$name"-*.sql.gz) printf '%s\n' "$k" ;; esac
 	done | sort | tail -n 1)
 	[ -n "$key" ] || die 66 "no backup named $name-*.sql.gz under $prefix"
 fi
-src=$bucket$key
-echo "restore-drill: $src" >&2
-
-exec 4>&1
-statuses=$(
-	{
-		{ s3cat "$src"; echo "s3cat $?" >&3; } |
-		{ gzverify -c; echo "gzverify $?" >&3; } |
-		{ pgrestore-stream --drill $json ${target:+"$target"} >&4; echo "pgrestore-stream $?" >&3; }
-	} 3>&1
-)
-exec 4>&-
-rc=$(first_failure "$statuses" "s3cat gzverify pgrestore-stream")
-if [ "$rc" != 0 ]; then
-	echo "restore-drill: $src failed the drill ($(ordered "$statuses" "s3cat gzverify pgrestore-stream"))" >&2
-	exit "$rc"
-fi
-echo "restore-drill: $src restores and matches" >&2
-exit 0
+drill "$key" --drill $json
