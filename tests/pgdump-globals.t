@@ -1,18 +1,23 @@
 #!/bin/sh
-# pgdump-stream --globals and its restore (issue 21), on each server
-# version in PGOPS_VERSIONS (make check: 13, 15 and 18; make
-# check-versions: 13 to 18): tests/pgdump/globals.sql's 15 roles (16 with the bootstrap superuser),
-# memberships and settings dumped from one cluster and restored by
+# Whole-cluster dumps (issue 21) on each server version in PGOPS_VERSIONS
+# (make check: 13, 15 and 18; make check-versions: 13 to 18).
+# pgdump-stream --globals: tests/pgdump/globals.sql's 15 roles (16 with the
+# bootstrap superuser), memberships, settings, comments (and, on Debian's
+# 15, security labels) dumped from one cluster and restored by
 # pgrestore-stream into a fresh cluster of the same version, then compared
 # catalog by catalog (and, where Debian's pg_dumpall 15 can read the
 # server, by pg_dumpall --globals-only of both). The restore runs as a
 # superuser, "restorer", that the dump names as a plain NOLOGIN role: it
 # keeps its rights. Then the same dump taken by a role that cannot read
 # pg_authid (--no-role-passwords), restored over the cluster that has
-# every role already.
+# every role already. pgdump-stream -C: three databases with their own
+# owners, locales, settings, privileges and comments restored through the
+# fresh cluster's postgres database, compared the same ways (pg_dump -s on
+# 13 to 15). Then -C dumps into an existing database, with -1, cut short,
+# drilled; a tablespace found existing and one created in a fresh cluster.
 . "$(dirname "$0")/support/lib.sh"
 VERSIONS=${PGOPS_VERSIONS:-13 15 18}
-plan $(( $(echo $VERSIONS | wc -w) * 23 + 8 ))
+plan $(( $(echo $VERSIONS | wc -w) * 24 + 12 ))
 cd "$T" || exit 1
 
 vsql() { _p=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -h "$T/pgsock" -p "$_p" -U postgres -d postgres "$@"; }
@@ -31,7 +36,21 @@ catalogs() {
 		from pg_auth_members a join pg_roles r on r.oid = a.roleid join pg_roles m on m.oid = a.member
 		left join pg_roles g on g.oid = a.grantor order by 1, 2, 3" \
 		-c "select r.rolname, s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
-		where s.setdatabase = 0 order by 1"
+		where s.setdatabase = 0 order by 1" \
+		-c "select r.rolname, l.provider, l.label from pg_shseclabel l join pg_roles r on r.oid = l.objoid
+		where l.classoid = 'pg_authid'::regclass order by 1"
+}
+# labels V PORT...: PostgreSQL's test label provider loaded for every
+# session of the clusters at PORT (Debian's 15 only: it is built for it);
+# 1 where it is not.
+labels() {
+	[ "$1" = 15 ] && seclabel_so || return 1
+	shift
+	for _p in "$@"; do
+		vsql "$_p" -c "load '$PGOPS_SECLABEL_SO'" -c "alter system set session_preload_libraries = '$PGOPS_SECLABEL_SO'" \
+			-c "select pg_reload_conf()" >/dev/null || return 1
+	done
+	sleep 0.3
 }
 
 for v in $VERSIONS; do
@@ -42,10 +61,21 @@ for v in $VERSIONS; do
 	vsql "$src" -f "$TOP/tests/pgdump/globals.sql" >/dev/null 2>"$T/load.err" ||
 		{ diag "globals.sql failed on $v:"; sed 's/^/#   /' "$T/load.err"; }
 	vsql "$dst" -c "create role restorer superuser login" >/dev/null
+	seclabel=
+	if labels "$v" "$src" "$dst"; then
+		seclabel="security label for dummy on database c_app is 'top secret'"
+		vsql "$src" -c "security label for dummy on role g_app is 'classified'" \
+			-c "security label for dummy on role \"g Mixed Case\" is 'secret'" >/dev/null
+	fi
 
 	run pgdump-stream --globals -f "$T/g$v.sql" "$(ci "$src")"
 	is "$rc $(stat -c %a "$T/g$v.sql")" "0 600" "$v: --globals -f: exit 0, the file is 0600 (it holds password hashes)"
 	is "$(grep -c 'PASSWORD .SCRAM-SHA-256' "$T/g$v.sql")" 3 "$v: the 3 password hashes are in it"
+	if [ -n "$seclabel" ]; then
+		is "$(grep -c '^SECURITY LABEL FOR dummy ON ROLE' "$T/g$v.sql")" 2 "$v: the roles' security labels are in it"
+	else
+		skip "$v: no label provider for this server (the test provider is built for Debian's 15)"
+	fi
 	grep -q "IN DATABASE\|work_mem" "$T/g$v.sql"
 	ok $((1 - $?)) "$v: a role's setting for one database is not (it goes with that database)"
 	run pgrestore-stream "$(ci "$dst" restorer)" "$T/g$v.sql"
@@ -105,6 +135,7 @@ for v in $VERSIONS; do
 		-c "comment on database c_app is 'the application''s data'" -c "comment on database c_icu is 'icu'" \
 		-c "revoke connect, temporary on database c_app from public" -c "grant connect on database c_app to g_readonly" \
 		-c "grant create on database c_app to g_readwrite with grant option" -c "alter database c_icu is_template true" \
+		${seclabel:+-c "$seclabel"} \
 		>/dev/null 2>"$T/db.err" || { diag "databases failed on $v:"; sed 's/^/#   /' "$T/db.err"; }
 	for db in c_app c_icu "c Mixed"; do
 		vsql "$src" -d "$db" -c "create table public.t (a int primary key, b text); insert into public.t select g, 'r' || g from generate_series(1, 100) g" >/dev/null
@@ -126,6 +157,8 @@ for v in $VERSIONS; do
 		vsql "$1" -At -c "select datname, pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype, $_loc,
 			datconnlimit, datistemplate, datacl, shobj_description(oid, 'pg_database') from pg_database
 			where datname ~ '^c[ _]' order by 1" \
+			-c "select d.datname, l.provider, l.label from pg_shseclabel l join pg_database d on d.oid = l.objoid
+			where l.classoid = 'pg_database'::regclass order by 1" \
 			-c "select d.datname, coalesce(r.rolname, '-'), s.setconfig from pg_db_role_setting s
 			join pg_database d on d.oid = s.setdatabase left join pg_roles r on r.oid = s.setrole where d.datname ~ '^c[ _]' order by 1, 2"
 	}
@@ -154,6 +187,13 @@ like "$T/err" "database c_app already exists on .*; a --create dump makes its da
 vsql "$dst" -c "drop database c_app" >/dev/null
 run pgrestore-stream -1 "$(ci "$dst" restorer)" "$T/$v-c_app.sql"
 is "$rc $(vsql "$dst" -d c_app -Atc 'select count(*) from public.t')" "0 100" "-1: the database made, its contents in one transaction"
+vsql "$dst" -c "drop database c_app" >/dev/null
+sed '$d' "$T/$v-c_app.sql" >"$T/cut.sql" # without its trailer
+run pgrestore-stream -1 "$(ci "$dst" restorer)" "$T/cut.sql"
+is "$rc $(vsql "$dst" -d c_app -Atc "select count(*) from pg_class where relname = 't'")" "65 0" \
+	"-1, a -C dump without its trailer: 65, none of its contents committed"
+like "$T/err" "not a complete dump: .*nothing of its contents was committed \\(database c_app was made and is left empty\\)" \
+	"saying the database was made and is empty"
 run pgrestore-stream --drill "$(ci "$dst" restorer)" "$T/$v-c_icu.sql"
 is "$rc" 0 "--drill of a -C dump: passes"
 like "$T/err" "drill: the dump makes database c_icu \\(--create\\); restoring into pgrestore_drill_[0-9]+ instead" "in its scratch database"
@@ -170,4 +210,14 @@ pgdump-stream --globals "$(ci "$src")" >"$T/ts.sql" 2>/dev/null
 run pgrestore-stream "$(ci "$src")" "$T/ts.sql"
 like "$T/err" "0 role\\(s\\) created, 16 existed.*; 0 tablespace\\(s\\) created, 1 existed" \
 	"a tablespace that exists: its CREATE passed over, counted as existing"
+# Into a fresh cluster of another version (its files go to a directory of
+# that version's inside the same location): created, as it was.
+tv=17
+[ "$v" = 17 ] && tv=16
+pgv_start "$tv" "ts$tv" || exit 1
+run pgrestore-stream "$(ci "$PGV_PORT")" "$T/ts.sql"
+like "$T/err" "; 1 tablespace\\(s\\) created, 0 existed" "a tablespace that does not exist: created"
+spc="select spcname, pg_get_userbyid(spcowner), pg_tablespace_location(oid), spcacl, shobj_description(oid, 'pg_tablespace')
+	from pg_tablespace where spcname = 'g_space'"
+is "$(vsql "$PGV_PORT" -Atc "$spc")" "$(vsql "$src" -Atc "$spc")" "its owner, location, privileges and comment"
 done_testing

@@ -511,7 +511,7 @@ main(int argc, char **argv)
 	struct pg_conn pc;
 	struct pgq q = { &pc, 0, EX_UNAVAILABLE, 0 };
 	struct progress prog;
-	struct out *o = xcalloc(1, sizeof *o);
+	struct out *o;
 	char err[2048];
 	int code, npre = 0;
 	uint64_t start = deadline_now();
@@ -522,6 +522,7 @@ main(int argc, char **argv)
 	sig_setup();
 	if (opt.list)
 		return list_databases(opt.conninfo);
+	o = xcalloc(1, sizeof *o);
 	/* The output first: a FILE that cannot be created fails before any
 	 * work, and its temporary name exists for the whole dump. */
 	progress_init(&prog, "dump", 0, opt.progress);

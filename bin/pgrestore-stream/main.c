@@ -407,6 +407,9 @@ main(int argc, char **argv)
 	restore_finish(&r);
 	complete = restore_complete(&r, &why);
 	if (!complete && (opt.require == 1 || (opt.require < 0 && r.kind != DUMP_SQL))) {
+		if (r.create && r.pc == &created && opt.single)
+			die(EX_DATAERR, "%s is not a complete dump: %s; nothing of its contents was committed (database %s "
+			    "was made and is left empty)", io_name(opt.file ? opt.file : "-"), why, r.create_db);
 		if (opt.single || !r.started)
 			die(EX_DATAERR, "%s is not a complete dump: %s; nothing was committed",
 			    io_name(opt.file ? opt.file : "-"), why);
