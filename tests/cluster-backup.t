@@ -7,7 +7,7 @@
 # for real, each database in a scratch database), and a database of the
 # run is restored for real there, rows and roles as in the source.
 . "$(dirname "$0")/support/lib.sh"
-plan 20
+plan 23
 EX=$TOP/share/examples
 pg_start || exit 1
 s3_start bkt || exit 1
@@ -65,6 +65,17 @@ is "$(keys | sed 's|/[^/]*$||' | sort -u | tr '\n' ' ')" "cl/prod-20261121T01000
 	"the two newest runs kept, the oldest deleted"
 is "$(keys | grep -c '^cl/prod-20261120T010000Z/')" 0 "every object of the pruned run is gone"
 
+# A tablespace left out (BACKUP_TABLESPACES=0): the drill's scratch
+# cluster has no directory for it, and its tables restore into the default.
+mkdir -p "$T/ts" && chown postgres "$T/ts"
+pg_sql -c "create tablespace fast location '$T/ts'" -c "alter database \"Other db\" set tablespace fast" >/dev/null
+backup 20261124T010000Z 0 BACKUP_TABLESPACES=0
+is "$rc" 0 "BACKUP_TABLESPACES=0: exit 0"
+is "$(s3cat s3://bkt/cl/prod-20261124T010000Z/globals.sql.gz | gzip -dc | grep -c 'TABLESPACE') $(s3cat s3://bkt/cl/prod-20261124T010000Z/x4f74686572206462.sql.gz | gzip -dc | grep -c 'TABLESPACE')" \
+	"0 0" "no tablespace in the globals, none in the database's CREATE"
+backup 20261125T010000Z 0 BACKUP_TABLESPACES=no
+is "$rc" 78 "BACKUP_TABLESPACES other than 0 or 1: 78"
+
 # The drill: the newest run into a scratch cluster.
 pgv_start 15 scratch || exit 1
 SCRATCH="postgresql://postgres@127.0.0.1:$PGV_PORT/postgres"
@@ -78,12 +89,12 @@ is "$rc" 78 "a whole-run drill without DRILL_SCRATCH_CLUSTER=yes: 78"
 drill DRILL_SCRATCH_CLUSTER=yes
 is "$rc" 0 "the newest run drills in the scratch cluster"
 [ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | tail -n 8
-like "$T/err" "restore-drill: s3://bkt/cl/prod-20261123T010000Z/: every part restores and matches" "every part"
+like "$T/err" "restore-drill: s3://bkt/cl/prod-20261124T010000Z/: every part restores and matches" "every part"
 like "$T/err" "drill: all 9 tables match the dump" "the application's 9 tables matched"
 is "$(psql -X -h 127.0.0.1 -p "$PGV_PORT" -U postgres -d postgres -Atc "select count(*) from pg_roles where rolname ~ '^g_'") $(psql -X -h 127.0.0.1 -p "$PGV_PORT" -U postgres -d postgres -Atc "select count(*) from pg_database where datname ~ '^pgrestore_drill'")" \
 	"11 0" "the roles are in the scratch cluster, no scratch database is left"
 # And for real: the application's database restored there from the run.
-s3cat s3://bkt/cl/prod-20261123T010000Z/app.sql.gz | pgrestore-stream "$SCRATCH" >/dev/null 2>"$T/err"
+s3cat s3://bkt/cl/prod-20261124T010000Z/app.sql.gz | pgrestore-stream "$SCRATCH" >/dev/null 2>"$T/err"
 rc=$?
 a=$(psql -X -h 127.0.0.1 -p "$PGV_PORT" -U postgres -d app -Atc "select pg_get_userbyid(datdba) from pg_database where datname = 'app'; select count(*) from plays" 2>&1 | tr '\n' ' ')
 is "$rc $a" "0 g_app 40000 " "the app database restored into the scratch cluster: its owner, its rows"

@@ -20,6 +20,9 @@
 #                      digits, '.', '_' and '-' becomes x + its bytes in hex.
 #   BACKUP_ROLE_PASSWORDS  0: globals without password hashes (default 1;
 #                      the hashes make globals.sql.gz a secret)
+#   BACKUP_TABLESPACES  0: no tablespaces in the run (everything restores
+#                      into the default one; a scratch cluster for the drill
+#                      then needs no tablespace directories) (default 1)
 #   BACKUP_TIME        TIME as YYYYmmddTHHMMSSZ (default: now, UTC)
 #   BACKUP_COMPRESS    gzip level, 1-9 (default 6)
 #   BACKUP_JOBS        compression threads (default: one per core)
@@ -71,6 +74,7 @@ if [ -z "${BACKUP_DATABASES:-}" ]; then
 	manifests=
 else
 	case ${BACKUP_ROLE_PASSWORDS:-1} in 1) nopw= ;; 0) nopw=--no-role-passwords ;; *) die 78 "BACKUP_ROLE_PASSWORDS must be 0 or 1" ;; esac
+	case ${BACKUP_TABLESPACES:-1} in 1) nots= ;; 0) nots=--no-tablespaces ;; *) die 78 "BACKUP_TABLESPACES must be 0 or 1" ;; esac
 	if [ "$BACKUP_DATABASES" = all ]; then
 		dbs=$(pgdump-stream --list-databases) || die $? "cannot list the databases"
 	else
@@ -95,7 +99,7 @@ else
 		echo "pg-backup: $run failed; the objects it had uploaded are deleted" >&2
 		exit "$1"
 	}
-	upload "${run}globals.sql.gz" --globals $nopw || fail $?
+	upload "${run}globals.sql.gz" --globals $nopw $nots || fail $?
 	done_keys="$keyprefix$name-$stamp/globals.sql.gz"
 	# One name a line (no temporary file: the image's root is read-only).
 	set -f
@@ -108,7 +112,7 @@ else
 		*[!A-Za-z0-9._-]*|.*) obj=x$(printf '%s' "$db" | od -An -v -tx1 | tr -d ' \n') ;;
 		*) obj=$db ;;
 		esac
-		upload "$run$obj.sql.gz" -C --dbname "$db" </dev/null || fail $?
+		upload "$run$obj.sql.gz" -C $nots --dbname "$db" </dev/null || fail $?
 		done_keys="$done_keys
 $keyprefix$name-$stamp/$obj.sql.gz"
 	done
