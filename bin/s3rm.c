@@ -1,7 +1,8 @@
 /* s3rm: delete keys from a bucket, given as operands or read one per line
  * from standard input (bare keys, or s3ls lines whose first field is the
- * key), in DeleteObjects batches of at most 1000. Every key that the store
- * refuses is reported; the others are deleted. */
+ * key), in DeleteObjects batches of at most 1000, or one DELETE per key on
+ * stores without DeleteObjects (Google Cloud Storage's XML API). Every key
+ * that the store refuses is reported; the others are deleted. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@ static const char usage[] =
 "keys or s3ls lines), in batches of up to 1000.\n"
 "\n"
 "  -n, --dry-run                 print what would be deleted, delete nothing\n"
+"      --per-key                 one DELETE request per key (stores without\n"
+"                                DeleteObjects; found out by itself otherwise)\n"
 S3_USAGE_OPTS
 "      --log-format FORMAT       messages on stderr as text (default) or json\n"
 "  -h, --help                    show this help and exit\n"
@@ -32,10 +35,11 @@ S3_USAGE_OPTS
 "such bucket, 69 cannot connect, 74 read error, 75 server errors after\n"
 "retries, 77 credentials or permission refused, 78 configuration error.\n";
 
-enum { O_LOG_FORMAT = 256, O_VERSION };
+enum { O_LOG_FORMAT = 256, O_VERSION, O_PER_KEY };
 
 static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
+	{ "per-key", no_argument, NULL, O_PER_KEY },
 	S3_LONGOPTS,
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
@@ -47,7 +51,7 @@ static const struct option longopts[] = {
 
 static struct s3_url u;
 static struct s3_conn c;
-static int dry, worst;
+static int dry, worst, per_key;
 static char *batch[BATCH];
 static size_t nbatch;
 
@@ -89,6 +93,54 @@ xml_escape(char *out, size_t cap, const char *in)
 	return 0;
 }
 
+/* A store that has no DeleteObjects says so: Google Cloud Storage answers
+ * 501 NotImplemented ("POST ?delete is not implemented for objects"), and
+ * has answered 400 InvalidArgument. */
+static int
+no_batch_delete(const struct s3_result *res)
+{
+	return (res->status == 501 && strcmp(res->code, "NotImplemented") == 0) ||
+	    (res->status == 400 && strcmp(res->code, "InvalidArgument") == 0);
+}
+
+/* One key, one DELETE. A key that is not there counts as deleted, as
+ * DeleteObjects counts it; a refusal is reported and the next key tried;
+ * a store that does not answer ends the run. */
+static void
+delete_one(const char *key)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	unsigned char body[4096];
+	char t[700];
+
+	if (s3_request(&c, &(struct s3_req){ .method = "DELETE", .key = key, .rbuf = body, .rcap = sizeof body - 1 },
+	    res) < 0 && !(res->status == 404 && strcmp(res->code, "NoSuchBucket") != 0)) {
+		if (sig_caught())
+			sig_exit();
+		if (res->status == 0 || strcmp(res->code, "NoSuchBucket") == 0)
+			die(s3_exit_code(res), "delete s3://%s/%s: %s", u.bucket, key, s3_result_text(res, t, sizeof t));
+		log_error("delete s3://%s/%s: %s", u.bucket, key, s3_result_text(res, t, sizeof t));
+		worse(s3_exit_code(res));
+	} else {
+		printf("deleted s3://%s/%s\n", u.bucket, key);
+	}
+	free(res);
+}
+
+static void
+flush_one_by_one(void)
+{
+	for (size_t i = 0; i < nbatch; i++) {
+		if (sig_caught())
+			sig_exit();
+		delete_one(batch[i]);
+		free(batch[i]);
+	}
+	nbatch = 0;
+	if (fflush(stdout) != 0)
+		die_errno(EX_IOERR, "write to stdout");
+}
+
 static void
 flush_batch(void)
 {
@@ -108,6 +160,10 @@ flush_batch(void)
 		nbatch = 0;
 		return;
 	}
+	if (per_key) {
+		flush_one_by_one();
+		return;
+	}
 	res = xmalloc(sizeof *res);
 	xml = xmalloc(cap);
 	body = xmalloc(1u << 20);
@@ -124,6 +180,16 @@ flush_batch(void)
 	    .nheaders = 1, .body = xml, .len = bl, .rbuf = body, .rcap = (1u << 20) - 1 }, res) < 0) {
 		if (sig_caught())
 			sig_exit();
+		if (no_batch_delete(res)) {
+			log_msg(LOG_INFO, "s3://%s/ has no DeleteObjects (%d %s): deleting each key with its own DELETE",
+			    u.bucket, res->status, res->code);
+			per_key = 1;
+			free(xml);
+			free(body);
+			free(res);
+			flush_one_by_one();
+			return;
+		}
 		die(s3_exit_code(res), "delete %zu keys from s3://%s/: %s", nbatch, u.bucket,
 		    s3_result_text(res, t, sizeof t));
 	}
@@ -214,6 +280,7 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case 'n': dry = 1; break;
+		case O_PER_KEY: per_key = 1; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
 		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();

@@ -6,7 +6,7 @@
 # with nothing under KEY. Then TLS to the server with the test CA.
 . "$(dirname "$0")/support/lib.sh"
 . "$TOP/tests/support/pki.sh"
-plan 60
+plan 66
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
@@ -131,6 +131,25 @@ proxy rmerr body200:POST:delete:0:error
 printf 'f/x\n' | s3rm --endpoint "$PX" s3://bkt/ >"$T/out" 2>"$T/err"
 is "$? $(wc -l <"$T/out")" "75 0" "s3rm: a 200 whose whole answer is an <Error>: exit 75, nothing called deleted"
 like "$T/err" "the store answered 200 with an error \(InternalError\); try again" "saying so"
+# Stores without DeleteObjects (Google Cloud Storage's XML API answers 501
+# NotImplemented, or 400 InvalidArgument): each key gets its own DELETE,
+# for the rest of the run; a key that is not there counts as deleted.
+for k in 1 2 3 4; do printf 'g' | s3put --endpoint "$S3_ENDPOINT" "s3://bkt/gcs/k$k" >/dev/null 2>&1; done
+proxy gcs501 status:POST:delete:0:501:NotImplemented
+printf 'gcs/k1\ngcs/k2\ngcs/nothere\n' | s3rm --endpoint "$PX" s3://bkt/ >"$T/out" 2>"$T/err"
+is "$? $(grep -c '^deleted ' "$T/out") $(s3ls --endpoint "$S3_ENDPOINT" s3://bkt/gcs/ | cut -f1 | tr '\n' ' ')" "0 3 gcs/k3 gcs/k4 " \
+	"s3rm, no DeleteObjects (501 NotImplemented): each key deleted with its own DELETE, a missing one counted deleted"
+like "$T/err" "s3://bkt/ has no DeleteObjects \(501 NotImplemented\): deleting each key with its own DELETE" "saying so"
+is "$(grep -c '^POST .*delete' "$T/proxy-gcs501.log") $(grep -c '^DELETE ' "$T/proxy-gcs501.log")" "1 3" \
+	"one DeleteObjects tried, then three DELETEs"
+proxy gcs400 status:POST:delete:0:400:InvalidArgument
+run s3rm --endpoint "$PX" s3://bkt/ gcs/k3
+is "$rc $(s3ls --endpoint "$S3_ENDPOINT" s3://bkt/gcs/ | cut -f1 | tr '\n' ' ')" "0 gcs/k4 " "400 InvalidArgument to DeleteObjects: the same"
+proxy gcsdenied status:DELETE:gcs/k4:0:403:AccessDenied
+run s3rm --per-key --endpoint "$PX" s3://bkt/ gcs/k4 gcs/gone
+is "$rc $(grep -c '^deleted ' "$T/out") $(grep -c '^POST' "$T/proxy-gcsdenied.log")" "77 1 0" \
+	"--per-key: no DeleteObjects at all; a key refused (403) is reported (77), the next one deleted"
+like "$T/err" "delete s3://bkt/gcs/k4: .*AccessDenied" "naming the refused key"
 
 # A 206 for another range than asked (a cache, a proxy, a store bug) or
 # from another object (its ETag) is never written as if right.
