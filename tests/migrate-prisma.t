@@ -12,7 +12,7 @@
 # own status agrees after, its checksums are the ones Prisma writes, and the
 # histories Prisma refuses are refused.
 . "$(dirname "$0")/support/lib.sh"
-plan 26
+plan 27
 pg_start || exit 1
 M=$TOP/build/npm-mig/node_modules
 [ -x "$M/.bin/prisma" ] || { diag "no Prisma CLI in $M (ci/prereqs.sh test installs it)"; exit 1; }
@@ -159,4 +159,10 @@ printf 'provider = "postgresql"\n' >"$P/prisma/migrations/migration_lock.toml"
 mkdir "$P/prisma/migrations/20260101000009_empty"
 run migrate-apply verify --offline "$P/prisma/migrations"
 is "$rc $(grep -c 'a migration folder without migration.sql' "$T/err")" "65 1" "a migration folder without migration.sql: 65"
+# Without Prisma's lock file, such a folder is not a migration's: another
+# tool's directory may keep folders of its own.
+mkdir -p "$T/plain/20260101_archive"
+cp "$EX/0001_users.sql" "$T/plain/"
+run migrate-apply verify --offline "$T/plain"
+is "$rc" 0 "beside plain files, without migration_lock.toml, a TIMESTAMP_NAME folder without migration.sql is ignored"
 done_testing

@@ -585,9 +585,11 @@ prisma_lock_check(const char *dir)
 }
 
 /* A folder of DIR as a Prisma migration (TIMESTAMP_NAME/migration.sql):
- * 1 with its entry filled, 0 when it is no migration's folder. */
+ * 1 with its entry filled, 0 when it is no migration's folder. A
+ * TIMESTAMP_NAME folder without migration.sql is an error beside Prisma's
+ * lock file (strict), and any other folder of another tool's directory. */
 static int
-prisma_entry(const char *dir, const char *name, unsigned char type, struct entry *x)
+prisma_entry(const char *dir, const char *name, unsigned char type, int strict, struct entry *x)
 {
 	char *sub = join(dir, name), *file;
 	struct stat st;
@@ -608,8 +610,10 @@ prisma_entry(const char *dir, const char *name, unsigned char type, struct entry
 			die(EX_DATAERR, "%s/%s: not a migration folder's name (Prisma's are TIMESTAMP_NAME)", dir, name);
 		return 0;
 	}
-	if (!has)
+	if (!has && strict)
 		die(EX_DATAERR, "%s/%s: a migration folder without migration.sql", dir, name);
+	if (!has)
+		return 0;
 	x->kind = K_PRISMA;
 	x->version = xstrndup(name, d);
 	x->title = xstrdup(name + d + 1);
@@ -641,17 +645,23 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct entry *e = NULL;
-	int ne = 0, cap = 0, kinds[K_KINDS] = { 0 };
+	int ne = 0, cap = 0, kinds[K_KINDS] = { 0 }, strict;
 
 	memset(s, 0, sizeof *s);
 	s->dir = dir;
 	if (!d)
 		die_errno(errno == ENOENT ? EX_NOINPUT : EX_IOERR, "migrations directory %s", dir);
+	{
+		char *lock = join(dir, "migration_lock.toml");
+
+		strict = access(lock, F_OK) == 0;
+		free(lock);
+	}
 	while ((de = readdir(d)) != NULL) {
 		struct entry x = { 0 };
 		size_t n = strlen(de->d_name);
 
-		if (prisma_entry(dir, de->d_name, de->d_type, &x)) {
+		if (prisma_entry(dir, de->d_name, de->d_type, strict, &x)) {
 			/* taken */
 		} else if (n < 4 || strcmp(de->d_name + n - 4, ".sql") != 0) {
 			continue;
