@@ -25,10 +25,10 @@
 #   AWS_* ...           read by s3ls and s3cat themselves
 #
 # Exit status: 0 when the backup (every part of a run) restored and every
-# table matched; 1 when a
-# table differs or the backup is not valid gzip; otherwise the status of the
-# program that failed first (65 incomplete dump, 69 cannot connect, ...), 66
-# when there is no backup, 78 for a missing or malformed setting.
+# table matched; 1 when a table differs or the backup is not valid gzip;
+# otherwise the status of the program that failed first (65 incomplete dump,
+# 69 cannot connect, ...), 66 when there is no backup, 78 for a missing or
+# malformed setting.
 set -u
 
 ME=restore-drill
