@@ -451,16 +451,40 @@ section(struct msection *sec, char *path, char *text, uint64_t line, int tx_opt,
 	check_tx(sec, fmt);
 }
 
-/* A file with an up marker line (up) and perhaps a down one after it
- * (down, or NULL), as dbmate and goose write them: the up section is the
- * lines between them, the down section the lines after down; tx says
- * whether each runs in a transaction. The checksum is the up section's. */
-static void
-marked_sections(struct migration *m, char *path, char *text, char *up, char *down, int up_tx, int down_tx,
-    enum mformat fmt, const struct var *vars, int nvars)
-{
-	char *upl = strchr(up, '\n'), *downl = NULL;
+/* The formats that mark an up and a down section inside one file, as
+ * their messages name them. */
+struct marked {
+	enum mformat fmt;
+	const char *tool, *what, *up, *down;
+};
+static const struct marked dbmate_marks = {
+	FMT_DBMATE, "dbmate", "dbmate markers", "-- migrate:up", "-- migrate:down"
+};
+static const struct marked goose_marks = {
+	FMT_GOOSE, "goose", "goose annotations", "-- +goose Up", "-- +goose Down"
+};
 
+/* A file of format k, with an up marker line (up) and perhaps a down one
+ * after it (down, or NULL): the directory's format must allow it, then
+ * the up section is the lines between them, the down section the lines
+ * after down; tx says whether each runs in a transaction. The checksum is
+ * the up section's. */
+static void
+marked_sections(struct mset *s, const struct marked *k, struct migration *m, char *path, char *text, char *up,
+    char *down, int up_tx, int down_tx, const struct var *vars, int nvars)
+{
+	char *upl, *downl = NULL;
+
+	if (s->fmt != k->fmt && s->fmt != FMT_PLAIN)
+		die(EX_DATAERR, "%s: %s among %s migrations", path, k->what, files_format_name(s->fmt));
+	if (s->fmt == FMT_PLAIN && s->n > 1)
+		die(EX_DATAERR, "%s: %s, but %s before it has none", path, k->what, s->m[0].up.path);
+	s->fmt = k->fmt;
+	if (!up)
+		die(EX_DATAERR, "%s: no %s line (the other files are %s's)", path, k->up, k->tool);
+	if (down && down < up)
+		die(EX_DATAERR, "%s: %s comes before %s", path, k->down, k->up);
+	upl = strchr(up, '\n');
 	upl = upl ? upl + 1 : up + strlen(up);
 	if (down) {
 		downl = strchr(down, '\n');
@@ -468,11 +492,11 @@ marked_sections(struct migration *m, char *path, char *text, char *up, char *dow
 		*down = 0; /* the up section ends there */
 	}
 	checksum(upl, m->checksum);
-	section(&m->up, path, upl, line_of(text, upl), up_tx, fmt, vars, nvars);
+	section(&m->up, path, upl, line_of(text, upl), up_tx, s->fmt, vars, nvars);
 	if (down) {
 		*down = '-';
 		m->has_down = 1;
-		section(&m->down, path, downl, line_of(text, downl), down_tx, fmt, vars, nvars);
+		section(&m->down, path, downl, line_of(text, downl), down_tx, s->fmt, vars, nvars);
 	}
 }
 
@@ -509,19 +533,10 @@ goose_marker(char *text, const char *word)
 static void
 goose_sections(struct mset *s, struct migration *m, char *path, char *text, const struct var *vars, int nvars)
 {
-	char *up = goose_marker(text, "Up"), *down = goose_marker(text, "Down");
 	int tx = goose_marker(text, "NO TRANSACTION") == NULL;
 
-	if (s->fmt != FMT_GOOSE && s->fmt != FMT_PLAIN)
-		die(EX_DATAERR, "%s: goose annotations among %s migrations", path, files_format_name(s->fmt));
-	if (s->fmt == FMT_PLAIN && s->n > 1)
-		die(EX_DATAERR, "%s: goose annotations, but %s before it has none", path, s->m[0].up.path);
-	s->fmt = FMT_GOOSE;
-	if (!up)
-		die(EX_DATAERR, "%s: no -- +goose Up line (the other files are goose's)", path);
-	if (down && down < up)
-		die(EX_DATAERR, "%s: -- +goose Down comes before -- +goose Up", path);
-	marked_sections(m, path, text, up, down, tx, tx, s->fmt, vars, nvars);
+	marked_sections(s, &goose_marks, m, path, text, goose_marker(text, "Up"), goose_marker(text, "Down"), tx, tx,
+	    vars, nvars);
 }
 
 struct entry {
@@ -720,23 +735,17 @@ files_load(struct mset *s, const char *dir, const struct var *vars, int nvars)
 		} else if (e[i].kind == K_PLAIN && (s->fmt == FMT_DBMATE || marker(text, "-- migrate:up"))) {
 			char *up = marker(text, "-- migrate:up"), *down = marker(text, "-- migrate:down");
 
-			if (s->fmt == FMT_PLAIN && s->n > 1)
-				die(EX_DATAERR, "%s: dbmate markers, but %s before it has none", path, s->m[0].up.path);
-			s->fmt = FMT_DBMATE;
-			if (!up)
-				die(EX_DATAERR, "%s: no -- migrate:up line (the other files are dbmate's)", path);
-			if (down && down < up)
-				die(EX_DATAERR, "%s: -- migrate:down comes before -- migrate:up", path);
-			marked_sections(m, path, text, up, down, !line_has(up, "transaction:false"),
-			    down && !line_has(down, "transaction:false"), s->fmt, vars, nvars);
+			marked_sections(s, &dbmate_marks, m, path, text, up, down, up && !line_has(up, "transaction:false"),
+			    down && !line_has(down, "transaction:false"), vars, nvars);
 		} else if (e[i].kind == K_GOLANG_DOWN) {
 			m->has_down = 1;
 			section(&m->down, path, text, 1, 1, s->fmt, vars, nvars);
 		} else {
-			if (s->fmt == FMT_DBMATE)
-				die(EX_DATAERR, "%s: no -- migrate:up line (the other files are dbmate's)", path);
-			if (s->fmt == FMT_GOOSE)
-				die(EX_DATAERR, "%s: no -- +goose Up line (the other files are goose's)", path);
+			if (s->fmt == FMT_DBMATE || s->fmt == FMT_GOOSE) {
+				const struct marked *k = s->fmt == FMT_DBMATE ? &dbmate_marks : &goose_marks;
+
+				die(EX_DATAERR, "%s: no %s line (the other files are %s's)", path, k->up, k->tool);
+			}
 			checksum(text, m->checksum);
 			section(&m->up, path, text, 1, 1, s->fmt, vars, nvars);
 			if (e[i].kind == K_PRISMA)
