@@ -7,7 +7,7 @@
 # for real, each database in a scratch database), and a database of the
 # run is restored for real there, rows and roles as in the source.
 . "$(dirname "$0")/support/lib.sh"
-plan 23
+plan 27
 EX=$TOP/share/examples
 pg_start || exit 1
 s3_start bkt || exit 1
@@ -57,6 +57,17 @@ like "$T/err" "prod-20261122T010000Z/ failed; the objects it had uploaded are de
 is "$(keys | grep -c '^cl/prod-20261122T010000Z/')" 0 "nothing of that run is left"
 backup 20261122T010000Z 0 BACKUP_ROLE_PASSWORDS=maybe
 is "$rc" 78 "BACKUP_ROLE_PASSWORDS other than 0 or 1: 78"
+backup 20261122T010000Z 0 BACKUP_DATABASES=", "
+is "$rc $(grep -c 'BACKUP_DATABASES names no database' "$T/err")" "78 1" "BACKUP_DATABASES naming no database: 78"
+# A database name with a line break cannot be listed one a line: the job
+# stops before uploading anything.
+pg_sql -c 'create database "two
+lines"' >/dev/null
+backup 20261122T010000Z 0
+is "$rc $(grep -c 'cannot list the databases' "$T/err") $(keys | grep -c '^cl/prod-20261122T010000Z/')" "65 1 0" \
+	"a database name with a line break: pgdump-stream --list-databases' 65, nothing uploaded"
+pg_sql -c 'drop database "two
+lines"' >/dev/null
 
 # Pruning counts runs: with one daily backup kept, the older runs go whole.
 backup 20261123T010000Z 1 KEEP_DAILY=2 KEEP_WEEKLY=0 KEEP_MONTHLY=0
@@ -86,6 +97,9 @@ drill() {
 }
 drill
 is "$rc" 78 "a whole-run drill without DRILL_SCRATCH_CLUSTER=yes: 78"
+drill DRILL_SCRATCH_CLUSTER=yes BACKUP_NAME=nothing
+is "$rc" 66 "no complete run under the name: 66"
+like "$T/err" "no complete run named nothing-\*/ under s3://bkt/cl/" "saying so"
 drill DRILL_SCRATCH_CLUSTER=yes
 is "$rc" 0 "the newest run drills in the scratch cluster"
 [ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | tail -n 8

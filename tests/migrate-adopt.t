@@ -10,7 +10,7 @@
 # compared and written, and its repeatable migrations run after the
 # versioned ones and again when they change. Prisma: migrate-prisma.t.
 . "$(dirname "$0")/support/lib.sh"
-plan 45
+plan 47
 pg_start || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
 newdb() { $PSQL -d postgres -c "drop database if exists $1 with (force)" 2>/dev/null; $PSQL -d postgres -c "create database $1" >/dev/null; }
@@ -170,6 +170,11 @@ adopt fwf "create table flyway_schema_history (installed_rank int not null prima
 run migrate-apply -d "$(D fwf)" status "$T/fwf"
 is "$rc" 65 "a failed Flyway row: 65"
 like "$T/err" "says version 2 \(V2__t.sql\) failed under Flyway.*flyway repair" "naming it and what to do"
+q fwf "update flyway_schema_history set success = true; insert into flyway_schema_history values
+	(3, null, 'all t', 'SQL', 'R__all_t.sql', 5, 'me', now(), 0, false)" >/dev/null
+run migrate-apply -d "$(D fwf)" status "$T/fwf"
+is "$rc" 65 "a failed repeatable Flyway row: 65"
+like "$T/err" "says version \(repeatable\) \(R__all_t.sql\) failed under Flyway.*flyway repair" "naming its script"
 
 # An adopted version without a file is drift like any other.
 adopt gmm "create table schema_migrations (version bigint not null primary key, dirty boolean not null);

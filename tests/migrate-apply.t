@@ -4,7 +4,7 @@
 # and its holder; a runner killed with SIGKILL inside a transactional and a
 # no-transaction migration; SIGTERM.
 . "$(dirname "$0")/support/lib.sh"
-plan 135
+plan 140
 pg_start || exit 1
 cd "$T" || exit 1
 PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
@@ -224,6 +224,24 @@ like "$T/err" "2_dbmate.sql: dbmate markers, but .*1_plain.sql before it has non
 mk "$X" 1_plain.sql '-- migrate:down\nselect 1;\n-- migrate:up\nselect 1;\n'
 run migrate-apply verify --offline "$X"
 like "$T/err" "1_plain.sql: -- migrate:down comes before -- migrate:up" "a down section before the up section is refused"
+X=$T/halfgoose
+mk "$X" 1_plain.sql 'select 1;\n'
+mk "$X" 2_goose.sql '-- +goose Up\nselect 2;\n'
+run migrate-apply verify --offline "$X"
+is "$rc" 65 "goose annotations in only some files: 65"
+like "$T/err" "2_goose.sql: goose annotations, but .*1_plain.sql before it has none" "saying so"
+mk "$X" 1_plain.sql '-- +goose Down\nselect 1;\n-- +goose Up\nselect 1;\n'
+run migrate-apply verify --offline "$X"
+like "$T/err" "1_plain.sql: -- \+goose Down comes before -- \+goose Up" "a goose Down section before the Up section is refused"
+mk "$X" 1_plain.sql '-- +goose Up\nselect 1;\n'
+mk "$X" 3_plain.sql 'select 3;\n'
+run migrate-apply verify --offline "$X"
+like "$T/err" "3_plain.sql: no -- \+goose Up line \(the other files are goose's\)" "a file without annotations among goose's is refused"
+X=$T/dbgoose
+mk "$X" 1_db.sql '-- migrate:up\nselect 1;\n'
+mk "$X" 2_goose.sql '-- +goose Up\nselect 2;\n'
+run migrate-apply verify --offline "$X"
+like "$T/err" "2_goose.sql: goose annotations among dbmate migrations" "goose annotations among dbmate's files are refused"
 
 # Files refused before anything runs.
 B=$T/bad

@@ -12,7 +12,7 @@
 # own status agrees after, its checksums are the ones Prisma writes, and the
 # histories Prisma refuses are refused.
 . "$(dirname "$0")/support/lib.sh"
-plan 27
+plan 29
 pg_start || exit 1
 M=$TOP/build/npm-mig/node_modules
 [ -x "$M/.bin/prisma" ] || { diag "no Prisma CLI in $M (ci/prereqs.sh test installs it)"; exit 1; }
@@ -155,7 +155,16 @@ printf 'provider = "mysql"\n' >"$P/prisma/migrations/migration_lock.toml"
 run migrate-apply verify --offline "$P/prisma/migrations"
 is "$rc" 65 "migration_lock.toml for MySQL: 65"
 like "$T/err" "migration_lock.toml: provider is \"mysql\": these migrations are not written for PostgreSQL" "saying so"
+printf '# no provider\n' >"$P/prisma/migrations/migration_lock.toml"
+run migrate-apply verify --offline "$P/prisma/migrations"
+is "$rc $(grep -c 'migration_lock.toml: no provider = "postgresql" line' "$T/err")" "65 1" "a lock file without a provider line: 65"
 printf 'provider = "postgresql"\n' >"$P/prisma/migrations/migration_lock.toml"
+mkdir "$P/prisma/migrations/init"
+cp "$EX/0001_users.sql" "$P/prisma/migrations/init/migration.sql"
+run migrate-apply verify --offline "$P/prisma/migrations"
+is "$rc $(grep -c "migrations/init: not a migration folder's name (Prisma's are TIMESTAMP_NAME)" "$T/err")" "65 1" \
+	"a folder with migration.sql but no timestamp: 65"
+rm -r "$P/prisma/migrations/init"
 mkdir "$P/prisma/migrations/20260101000009_empty"
 run migrate-apply verify --offline "$P/prisma/migrations"
 is "$rc $(grep -c 'a migration folder without migration.sql' "$T/err")" "65 1" "a migration folder without migration.sql: 65"

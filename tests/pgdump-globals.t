@@ -22,7 +22,7 @@ VERSIONS=${PGOPS_VERSIONS:-13 15 18}
 # Debian's source, read 13 to 18) for the comparisons to run on more.
 PGD=${PGOPS_PGDUMP_BINDIR:+$PGOPS_PGDUMP_BINDIR/}
 maxv=$("${PGD}pg_dump" --version | sed 's/^[^0-9]*\([0-9][0-9]*\).*/\1/')
-plan $(( $(echo $VERSIONS | wc -w) * 24 + 12 ))
+plan $(( $(echo $VERSIONS | wc -w) * 24 + 19 ))
 cd "$T" || exit 1
 
 vsql() { _p=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -h "$T/pgsock" -p "$_p" -U postgres -d postgres "$@"; }
@@ -208,6 +208,21 @@ run pgdump-stream --no-role-passwords "$(ci "$src")"
 is "$rc" 64 "--no-role-passwords without --globals: 64"
 run pgdump-stream --globals -n public "$(ci "$src")"
 is "$rc" 64 "--globals with -n: 64"
+run pgdump-stream --globals --dbname postgres "$(ci "$src")"
+is "$rc $(grep -c -- '--dbname names the database to dump: not with --globals or --list-databases' "$T/err")" "64 1" \
+	"--dbname with --globals: 64"
+run pgdump-stream -C --globals "$(ci "$src")"
+is "$rc $(grep -c -- '-C/--create cannot be used with --globals' "$T/err")" "64 1" "-C with --globals: 64"
+run pgdump-stream --list-databases -f "$T/l" "$(ci "$src")"
+is "$rc $(grep -c -- '--list-databases prints names only' "$T/err")" "64 1" "--list-databases with -f: 64"
+run pgrestore-stream --drill "$(ci "$src")" "$T/g$v.sql"
+is "$rc" 65 "--drill of a globals dump: 65"
+like "$T/err" "a globals dump holds roles and tablespaces, which belong to the whole cluster: it cannot be drilled" "saying why"
+vsql "$dst" -c "drop database c_app" >/dev/null
+sed "s/^-- pgops:connect 'c_app'\$/-- pgops:connect 'postgres'/" "$T/$v-c_app.sql" >"$T/elsewhere.sql"
+run pgrestore-stream "$(ci "$dst" restorer)" "$T/elsewhere.sql"
+is "$rc" 65 "a -C dump that goes on in another database than it made: 65"
+like "$T/err" "the dump goes on in database postgres, but it made c_app" "naming both"
 mkdir -p "$T/ts" && chown postgres "$T/ts"
 vsql "$src" -c "create tablespace g_space owner g_app location '$T/ts'" -c "comment on tablespace g_space is 'fast disk'" \
 	-c "grant create on tablespace g_space to g_readwrite" >/dev/null

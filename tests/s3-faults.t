@@ -6,7 +6,7 @@
 # with nothing under KEY. Then TLS to the server with the test CA.
 . "$(dirname "$0")/support/lib.sh"
 . "$TOP/tests/support/pki.sh"
-plan 66
+plan 68
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
@@ -150,6 +150,9 @@ run s3rm --per-key --endpoint "$PX" s3://bkt/ gcs/k4 gcs/gone
 is "$rc $(grep -c '^deleted ' "$T/out") $(grep -c '^POST' "$T/proxy-gcsdenied.log")" "77 1 0" \
 	"--per-key: no DeleteObjects at all; a key refused (403) is reported (77), the next one deleted"
 like "$T/err" "delete s3://bkt/gcs/k4: .*AccessDenied" "naming the refused key"
+run s3rm --per-key --endpoint "$S3_ENDPOINT" s3://nosuchbucket/ a b
+is "$rc $(grep -c '^deleted' "$T/out")" "66 0" "--per-key on a bucket that does not exist: 66 at the first key"
+like "$T/err" "delete s3://nosuchbucket/a: .*NoSuchBucket" "naming it"
 
 # A 206 for another range than asked (a cache, a proxy, a store bug) or
 # from another object (its ETag) is never written as if right.
