@@ -4,7 +4,8 @@
  * Reads the backups (files in DIR, or lines on stdin), dates each one from
  * its name, its listed time or its mtime, applies lib/retention (restic's
  * forget semantics) to the dated, full-size ones, then the safety rules:
- * the newest backup, undated and failed (small) backups are never deleted;
+ * the newest backup, undated and failed (small) backups, and objects still
+ * under S3 Object Lock (s3ls --lock) are never deleted;
  * --min-keep, --max-delete and --max-delete-ratio refuse whole plans. */
 #include <dirent.h>
 #include <errno.h>
@@ -32,7 +33,8 @@ static const char usage[] =
 "usage: prune-backups [options] [DIR | -]\n"
 "Apply a retention policy to backups: print those it would delete (default) or\n"
 "delete them from DIR (--delete). Without DIR, or with -, read stdin: a name per\n"
-"line, or name<TAB>size<TAB>time as s3ls prints.\n"
+"line, or name<TAB>size<TAB>time as s3ls prints; with s3ls --lock, objects under\n"
+"Object Lock retention or legal hold are kept.\n"
 "\n"
 "Policy (restic forget semantics; N is a number or all; DURATION like 1y2m3d4h):\n"
 "      --keep-last N                   the N newest backups\n"
@@ -127,7 +129,7 @@ static struct {
 
 /* Flags on a backup beyond the policy's reasons. */
 enum {
-	F_NEWEST = 1, F_NO_TIME = 2, F_SMALL = 4, F_FUTURE = 8, F_NEWLINE = 16
+	F_NEWEST = 1, F_NO_TIME = 2, F_SMALL = 4, F_FUTURE = 8, F_NEWLINE = 16, F_LOCKED = 32
 };
 
 struct backup {
@@ -139,6 +141,9 @@ struct backup {
 	int has_time, has_size, counted, del;
 	const char *time_from;
 	unsigned reasons, flags;
+	const char *lock_mode;  /* s3ls --lock: GOVERNANCE, COMPLIANCE or NULL */
+	int64_t lock_until;
+	int hold;
 };
 
 static struct backup *bk;
@@ -218,6 +223,27 @@ read_dir(const char *dir, int *dfd)
 	closedir(d);
 }
 
+/* s3ls --lock's fields: mode, retain-until, legal hold. Anything else is
+ * bad input, never "not locked". */
+static void
+read_lock(struct backup *b, char **f, int nf, unsigned long lineno)
+{
+	if (nf < 3)
+		die(EX_DATAERR, "stdin line %lu: Object Lock fields need mode, retain-until and legal hold", lineno);
+	if (strcmp(f[0], "GOVERNANCE") == 0 || strcmp(f[0], "COMPLIANCE") == 0) {
+		b->lock_mode = f[0];
+		if (nametime_rfc3339(f[1], &b->lock_until) < 0)
+			die(EX_DATAERR, "stdin line %lu: retain-until '%s' is not RFC 3339", lineno, f[1]);
+	} else if (strcmp(f[0], "-") != 0 || strcmp(f[1], "-") != 0) {
+		die(EX_DATAERR, "stdin line %lu: lock mode '%s' with retain-until '%s' is not what s3ls --lock prints",
+		    lineno, f[0], f[1]);
+	}
+	if (strcmp(f[2], "ON") == 0)
+		b->hold = 1;
+	else if (strcmp(f[2], "OFF") != 0)
+		die(EX_DATAERR, "stdin line %lu: legal hold '%s' is neither ON nor OFF", lineno, f[2]);
+}
+
 /* All of stdin in one buffer, split in place: a million names cost one
  * allocation, not a million. */
 static void
@@ -244,7 +270,7 @@ read_stdin(void)
 		die(EX_DATAERR, "stdin: contains a NUL byte");
 	buf[len] = 0;
 	for (line = buf; line < buf + len; line = end + 1) {
-		char *f[4] = { line, NULL, NULL, NULL };
+		char *f[7] = { line };
 		struct backup *b;
 		size_t n;
 		int nf = 1;
@@ -259,7 +285,7 @@ read_stdin(void)
 			line[--n] = 0;
 		if (n == 0)
 			continue;
-		for (char *p = line; nf < 4 && (p = strchr(p, '\t')); ) {
+		for (char *p = line; nf < 7 && (p = strchr(p, '\t')); ) {
 			*p++ = 0;
 			f[nf++] = p;
 		}
@@ -274,6 +300,8 @@ read_stdin(void)
 		b->line = lineno;
 		if (nf > 2 && *f[2])
 			b->listed = f[2];
+		if (nf > 4)
+			read_lock(b, f + 4, nf - 4, lineno);
 	}
 }
 
@@ -342,6 +370,13 @@ plan(void)
 		bk[newest].del = 0;
 		bk[newest].flags |= F_NEWEST;
 	}
+	/* The store would refuse to delete a locked object (or, asked without
+	 * its version, hide it behind a delete marker): never planned. */
+	for (size_t i = 0; i < nbk; i++)
+		if (bk[i].del && (bk[i].hold || (bk[i].lock_mode && bk[i].lock_until > opt.now))) {
+			bk[i].del = 0;
+			bk[i].flags |= F_LOCKED;
+		}
 	/* A name with a newline cannot be printed one per line unambiguously,
 	 * so it is never deleted: in every mode, so that the preview is what
 	 * --delete does. */
@@ -408,6 +443,14 @@ why(const struct backup *b, char *buf, size_t size)
 		o += (size_t)snprintf(buf + o, size - o, "%ssmall", o ? "," : "");
 	if (b->flags & F_NEWLINE)
 		o += (size_t)snprintf(buf + o, size - o, "%snewline-in-name", o ? "," : "");
+	if ((b->flags & F_LOCKED) && b->lock_mode && b->lock_until > opt.now) {
+		char until[32];
+
+		nametime_format(until, sizeof until, b->lock_until);
+		o += (size_t)snprintf(buf + o, size - o, "%slocked(%s until %s)", o ? "," : "", b->lock_mode, until);
+	}
+	if ((b->flags & F_LOCKED) && b->hold)
+		o += (size_t)snprintf(buf + o, size - o, "%slegal-hold", o ? "," : "");
 	if (b->flags & F_FUTURE)
 		snprintf(buf + o, size - o, "%sfuture", o ? "," : "");
 }

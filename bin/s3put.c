@@ -27,7 +27,9 @@
 #include "log.h"
 #include "opt.h"
 #include "progress.h"
+#include "nametime.h"
 #include "s3.h"
+#include "s3_lock.h"
 #include "sig.h"
 #include "trailer.h"
 #include "xmem.h"
@@ -50,6 +52,10 @@ static const char usage[] =
 "      --sse ALGORITHM           server-side encryption: AES256 or aws:kms\n"
 "      --sse-kms-key-id ID       KMS key for --sse aws:kms\n"
 "      --metadata KEY=VALUE      user metadata (repeatable)\n"
+"      --lock-mode MODE          Object Lock retention: GOVERNANCE or COMPLIANCE\n"
+"      --lock-for DURATION       retain for DURATION from the start of the upload\n"
+"      --lock-until TIME         retain until TIME (RFC 3339)\n"
+"      --legal-hold              put a legal hold on the object\n"
 "      --unsigned-payload        sign UNSIGNED-PAYLOAD (https endpoints only)\n"
 S3_USAGE_OPTS
 "      --json                    print the result as a JSON object\n"
@@ -64,12 +70,13 @@ S3_USAGE_OPTS
 "64 usage, 65 input larger than max-parts x part size, 66 FILE missing,\n"
 "69 cannot connect, 73 KEY exists (--if-none-match) or bucket missing, 74 read\n"
 "error, 75 throttled or server errors after retries, 77 credentials refused,\n"
-"78 configuration error, 128+N signal N.\n";
+"78 configuration error (a bucket without Object Lock for --lock-*), 128+N\n"
+"signal N.\n";
 
 enum {
 	O_PART_SIZE = 256, O_EXPECTED, O_MAX_PARTS, O_CONCURRENCY, O_VERIFY_GZIP, O_REQUIRE_TRAILER,
 	O_IF_NONE_MATCH, O_CONTENT_TYPE, O_STORAGE_CLASS, O_SSE, O_SSE_KMS, O_METADATA, O_UNSIGNED,
-	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION
+	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD
 };
 
 static const struct option longopts[] = {
@@ -85,6 +92,10 @@ static const struct option longopts[] = {
 	{ "sse", required_argument, NULL, O_SSE },
 	{ "sse-kms-key-id", required_argument, NULL, O_SSE_KMS },
 	{ "metadata", required_argument, NULL, O_METADATA },
+	{ "lock-mode", required_argument, NULL, O_LOCK_MODE },
+	{ "lock-for", required_argument, NULL, O_LOCK_FOR },
+	{ "lock-until", required_argument, NULL, O_LOCK_UNTIL },
+	{ "legal-hold", no_argument, NULL, O_LEGAL_HOLD },
 	{ "unsigned-payload", no_argument, NULL, O_UNSIGNED },
 	S3_LONGOPTS,
 	{ "json", no_argument, NULL, O_JSON },
@@ -106,6 +117,9 @@ static struct {
 	const char *content_type, *storage_class, *sse, *sse_kms;
 	const char *meta[MAX_META];
 	size_t nmeta;
+	struct s3_lock lock;     /* what --lock-* ask for; until set when the upload starts */
+	uint64_t lock_for_ms;
+	int locking;
 	struct s3_opts s3;
 	struct s3_url url;
 	const char *file;
@@ -225,6 +239,22 @@ parse_args(int argc, char **argv)
 			opt.meta[opt.nmeta++] = optarg;
 			break;
 		case O_UNSIGNED: opt.s3.unsigned_payload = 1; break;
+		case O_LOCK_MODE:
+			if (strcmp(optarg, "GOVERNANCE") != 0 && strcmp(optarg, "COMPLIANCE") != 0)
+				opt_usage_error("--lock-mode must be GOVERNANCE or COMPLIANCE");
+			snprintf(opt.lock.mode, sizeof opt.lock.mode, "%s", optarg);
+			break;
+		case O_LOCK_FOR:
+			if ((opt.lock_for_ms = opt_duration_ms("--lock-for", optarg)) < 1000)
+				opt_usage_error("--lock-for must be at least 1s");
+			break;
+		case O_LOCK_UNTIL:
+			if (nametime_rfc3339(optarg, &opt.lock.until) < 0)
+				opt_usage_error("--lock-until '%s' is not an RFC 3339 time (2027-01-31T00:00:00Z)", optarg);
+			if (opt.lock.until <= (int64_t)time(NULL))
+				opt_usage_error("--lock-until %s is not in the future", optarg);
+			break;
+		case O_LEGAL_HOLD: opt.lock.hold = 1; break;
 		case O_JSON: opt.json = 1; break;
 		case O_PROGRESS: opt.progress = 1; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
@@ -261,6 +291,13 @@ parse_args(int argc, char **argv)
 		if (!opt.part_size_given && p > opt.part_size)
 			opt.part_size = p;
 	}
+	if (opt.lock.mode[0] && !opt.lock_for_ms && !opt.lock.until)
+		opt_usage_error("--lock-mode needs --lock-for or --lock-until");
+	if (!opt.lock.mode[0] && (opt.lock_for_ms || opt.lock.until))
+		opt_usage_error("--lock-for and --lock-until need --lock-mode");
+	if (opt.lock_for_ms && opt.lock.until)
+		opt_usage_error("--lock-for and --lock-until contradict each other");
+	opt.locking = opt.lock.mode[0] || opt.lock.hold;
 	if (opt.sse && strcmp(opt.sse, "AES256") != 0 && strcmp(opt.sse, "aws:kms") != 0)
 		opt_usage_error("--sse must be AES256 or aws:kms");
 	if (opt.sse_kms && (!opt.sse || strcmp(opt.sse, "aws:kms") != 0))
@@ -319,7 +356,7 @@ object_headers(const char **h, char (*store)[600], const char *sha_hex)
 		h[n] = store[n];
 		n++;
 	}
-	return n;
+	return n + s3_lock_headers(&opt.lock, h + n, store + n);
 }
 
 /* A store that returns MD5 ETags must return ours. */
@@ -477,8 +514,16 @@ print_result(uint64_t bytes, const char *sha, const char *etag)
 
 		log_json_escape(k, 0, sizeof k, opt.url.key);
 		log_json_escape(b, 0, sizeof b, opt.url.bucket);
-		printf("{\"bucket\":\"%s\",\"key\":\"%s\",\"bytes\":%llu,\"sha256\":\"%s\",\"etag\":\"%s\"}\n",
-		    b, k, (unsigned long long)bytes, sha, e);
+		char lk[160] = "", until[32];
+
+		if (opt.lock.mode[0]) {
+			nametime_format(until, sizeof until, opt.lock.until);
+			snprintf(lk, sizeof lk, ",\"lock_mode\":\"%s\",\"retain_until\":\"%s\"", opt.lock.mode, until);
+		}
+		if (opt.lock.hold)
+			snprintf(lk + strlen(lk), sizeof lk - strlen(lk), ",\"legal_hold\":true");
+		printf("{\"bucket\":\"%s\",\"key\":\"%s\",\"bytes\":%llu,\"sha256\":\"%s\",\"etag\":\"%s\"%s}\n",
+		    b, k, (unsigned long long)bytes, sha, e, lk);
 	} else {
 		printf("s3://%s/%s %llu %s %s\n", opt.url.bucket, opt.url.key, (unsigned long long)bytes, sha, e);
 	}
@@ -551,6 +596,90 @@ refuse_existing(struct upload *u)
 	return u->err_ex ? -1 : 0;
 }
 
+/* --lock-*: a bucket without Object Lock is refused before anything is
+ * read, since some stores (Ceph RGW) accept a multipart upload's lock
+ * headers there and store the object unlocked. A role that may not read
+ * the bucket's configuration goes on: the store's answer decides. */
+static int
+lock_precheck(struct upload *u)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	char t[700];
+	int cfg = s3_lock_bucket(&u->conn, res);
+
+	if (cfg == 0)
+		fail(u, EX_CONFIG, "bucket %s has no Object Lock configuration, so --lock-mode and --legal-hold "
+		    "cannot apply (a bucket gets Object Lock when it is created); nothing was read or stored",
+		    opt.url.bucket);
+	else if (cfg < 0 && res->status == 0)
+		fail(u, EX_UNAVAILABLE, "read the Object Lock configuration of bucket %s: %s", opt.url.bucket,
+		    s3_result_text(res, t, sizeof t));
+	else if (cfg < 0)
+		log_msg(LOG_INFO, "cannot read the Object Lock configuration of bucket %s (%s); the upload will tell",
+		    opt.url.bucket, s3_result_text(res, t, sizeof t));
+	free(res);
+	return u->err_ex ? -1 : 0;
+}
+
+/* A PUT or Create with --lock-* refused with 400 (InvalidRequest on S3
+ * and Ceph): when the bucket has no Object Lock configuration, that is
+ * the reason, and a configuration error. 1 when so (the failure is set). */
+static int
+lock_refused(struct upload *u, const char *what, const struct s3_result *res)
+{
+	struct s3_result *r2;
+	int cfg;
+
+	if (!opt.locking || res->status != 400)
+		return 0;
+	r2 = xmalloc(sizeof *r2);
+	cfg = s3_lock_bucket(&u->conn, r2);
+	free(r2);
+	if (cfg != 0)
+		return 0;
+	fail(u, EX_CONFIG, "%s s3://%s/%s: bucket %s has no Object Lock configuration, so --lock-mode and "
+	    "--legal-hold cannot apply (a bucket gets Object Lock when it is created); nothing was stored", what,
+	    opt.url.bucket, opt.url.key, opt.url.bucket);
+	return 1;
+}
+
+/* After the upload: the object must carry the lock asked for. A store
+ * that stored it without (Ceph RGW before 17 ignores the lock headers of
+ * CreateMultipartUpload) gets PutObjectRetention and PutObjectLegalHold on
+ * the version just written; what HEAD then says is what counts. The
+ * object stays either way: deleting a complete backup because its lock is
+ * missing would lose it. */
+static int
+lock_confirm(struct upload *u)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	struct s3_lock got, want = opt.lock;
+	char t[700], a[128], b[128];
+
+	for (int round = 0; round < 2 && !u->err_ex; round++) {
+		if (s3_lock_head(&u->conn, opt.url.key, &got, res) < 0) {
+			fail(u, s3_exit_code(res), "HEAD s3://%s/%s to confirm its Object Lock: %s; the object is "
+			    "stored, its lock unconfirmed", opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
+			break;
+		}
+		if (strcmp(got.mode, want.mode) == 0 && (!want.mode[0] || got.until == want.until) &&
+		    got.hold == want.hold)
+			break;
+		if (round == 1) {
+			fail(u, EX_CONFIG, "s3://%s/%s is stored, but the store did not lock it: asked for %s, it has %s",
+			    opt.url.bucket, opt.url.key, s3_lock_text(&want, a, sizeof a), s3_lock_text(&got, b, sizeof b));
+			break;
+		}
+		snprintf(want.version, sizeof want.version, "%s", got.version);
+		if (s3_lock_apply(&u->conn, opt.url.key, &want, res) < 0)
+			fail(u, s3_exit_code(res) == EX_DATAERR ? EX_CONFIG : s3_exit_code(res), "s3://%s/%s is stored, "
+			    "but the store did not lock it and setting %s failed: %s", opt.url.bucket, opt.url.key,
+			    s3_lock_text(&want, a, sizeof a), s3_result_text(res, t, sizeof t));
+	}
+	free(res);
+	return u->err_ex ? -1 : 0;
+}
+
 static int
 put_exit(const struct s3_result *res)
 {
@@ -566,8 +695,8 @@ static int
 single_put(struct upload *u, const struct slot *sl)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	const char *h[MAX_META + 8];
-	char store[MAX_META + 8][600], md5h[33], sha_hex[65];
+	const char *h[MAX_META + 12];
+	char store[MAX_META + 12][600], md5h[33], sha_hex[65];
 	size_t n;
 
 	check_sha_hex(u, sha_hex);
@@ -582,12 +711,14 @@ single_put(struct upload *u, const struct slot *sl)
 		h[n++] = "If-None-Match: *";
 	/* The object is this one part: its payload hash is the object's. */
 	if (s3_request(&u->conn, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .headers = h, .nheaders = n,
-	    .body = sl->buf, .len = sl->len, .payload_hash = s3_unsigned_payload(&u->s3) ? NULL : sha_hex }, res) < 0)
-		fail_request(u, put_exit(res), "PUT", res);
+	    .body = sl->buf, .len = sl->len, .payload_hash = s3_unsigned_payload(&u->s3) ? NULL : sha_hex }, res) < 0) {
+		if (!lock_refused(u, "PUT", res))
+			fail_request(u, put_exit(res), "PUT", res);
+	}
 	else if (!etag_matches(res->etag, md5h))
 		fail(u, EX_DATAERR, "PUT s3://%s/%s: the server's ETag %s is not the MD5 of the data (%s)",
 		    opt.url.bucket, opt.url.key, res->etag, md5h);
-	else
+	else if (!opt.locking || lock_confirm(u) == 0)
 		print_result(sl->len, sha_hex, res->etag);
 	free(res);
 	return u->err_ex ? -1 : 0;
@@ -618,14 +749,15 @@ static int
 multipart_create(struct upload *u)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	const char *h[MAX_META + 8];
-	char store[MAX_META + 8][600];
+	const char *h[MAX_META + 12];
+	char store[MAX_META + 12][600];
 	unsigned char *body = xmalloc(65536);
 	size_t n = object_headers(h, store, NULL), pos = 0;
 
 	if (s3_request(&u->conn, &(struct s3_req){ .method = "POST", .key = opt.url.key, .query = "uploads",
 	    .headers = h, .nheaders = n, .rbuf = body, .rcap = 65536 }, res) < 0) {
-		fail_request(u, put_exit(res), "create multipart upload", res);
+		if (!lock_refused(u, "create multipart upload", res))
+			fail_request(u, put_exit(res), "create multipart upload", res);
 	} else if (xml_next((char *)body, res->bodylen, &pos, "UploadId", u->upload_id, sizeof u->upload_id) != 1) {
 		fail(u, EX_DATAERR, "create multipart upload s3://%s/%s: the answer holds no UploadId",
 		    opt.url.bucket, opt.url.key);
@@ -865,7 +997,8 @@ multipart(struct upload *u, unsigned npre, int more)
 	}
 	check_sha_hex(u, sha_hex);
 	tag_sha256(u, sha_hex);
-	print_result(u->bytes, sha_hex, etag);
+	if (!opt.locking || lock_confirm(u) == 0)
+		print_result(u->bytes, sha_hex, etag);
 }
 
 static struct upload *
@@ -879,6 +1012,8 @@ upload_new(int fd)
 	pthread_cond_init(&u->cv, NULL);
 	s3_setup(&u->s3, &opt.s3);
 	s3_conn_init(&u->conn, &u->s3, opt.url.bucket);
+	if (opt.lock_for_ms)
+		opt.lock.until = s3_now(&u->s3) + (int64_t)(opt.lock_for_ms / 1000);
 	sha256_init(&u->sha);
 	u->onepass = sha256_accelerated() && opt.part_size % 64 == 0;
 	if (opt.verify_gzip)
@@ -918,6 +1053,8 @@ upload_run(struct upload *u)
 	int more, ex;
 
 	if (opt.if_none_match && refuse_existing(u) < 0)
+		return;
+	if (opt.locking && lock_precheck(u) < 0)
 		return;
 	more = read_part(u, &u->slots[0]);
 	if (more < 0) {

@@ -2,7 +2,14 @@
  * from standard input (bare keys, or s3ls lines whose first field is the
  * key), in DeleteObjects batches of at most 1000, or one DELETE per key on
  * stores without DeleteObjects (Google Cloud Storage's XML API). Every key
- * that the store refuses is reported; the others are deleted. */
+ * that the store refuses is reported; the others are deleted.
+ *
+ * In a bucket with Object Lock (always versioned), a DELETE without a
+ * version only hides the object behind a delete marker: a locked backup
+ * would vanish from every listing while it still exists, and an unlocked
+ * one would still be paid for. There each key is looked at first (HEAD):
+ * one under retention or legal hold is reported as locked and kept, and
+ * the others are deleted for good by their version. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +20,7 @@
 #include "opt.h"
 #include "s3.h"
 #include "s3_answer.h"
+#include "s3_lock.h"
 #include "sig.h"
 #include "xmem.h"
 #include "xml.h"
@@ -25,21 +33,27 @@ static const char usage[] =
 "  -n, --dry-run                 print what would be deleted, delete nothing\n"
 "      --per-key                 one DELETE request per key (stores without\n"
 "                                DeleteObjects; found out by itself otherwise)\n"
+"      --bypass-governance       delete objects under GOVERNANCE retention too\n"
 S3_USAGE_OPTS
 "      --log-format FORMAT       messages on stderr as text (default) or json\n"
 "  -h, --help                    show this help and exit\n"
 "      --version                 show the version and exit\n"
 "\n"
-"Prints \"deleted s3://BUCKET/KEY\" per key (\"would delete\" with -n).\n"
-"Exit status: 0 all deleted, 64 usage, 65 a key that cannot be sent, 66 no\n"
+"Prints \"deleted s3://BUCKET/KEY\" per key (\"would delete\" with -n). In a\n"
+"bucket with Object Lock, a key under retention or legal hold is kept and\n"
+"reported (\"s3rm: s3://BUCKET/KEY is locked: ...\"); the others are deleted\n"
+"with their version, for good.\n"
+"Exit status: 0 all deleted, 1 a locked key was kept (and nothing worse\n"
+"happened), 64 usage, 65 a key that cannot be sent, 66 no\n"
 "such bucket, 69 cannot connect, 74 read error, 75 server errors after\n"
 "retries, 77 credentials or permission refused, 78 configuration error.\n";
 
-enum { O_LOG_FORMAT = 256, O_VERSION, O_PER_KEY };
+enum { O_LOG_FORMAT = 256, O_VERSION, O_PER_KEY, O_BYPASS };
 
 static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "per-key", no_argument, NULL, O_PER_KEY },
+	{ "bypass-governance", no_argument, NULL, O_BYPASS },
 	S3_LONGOPTS,
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
@@ -49,10 +63,21 @@ static const struct option longopts[] = {
 
 #define BATCH 1000
 
+/* A key to delete: in a bucket with Object Lock, the version HEAD found
+ * and whether deleting it bypasses GOVERNANCE retention. */
+struct item {
+	char *key;
+	char version[256];
+	int bypass;
+	struct s3_lock lock;
+};
+
 static struct s3_url u;
+static struct s3 s3;
 static struct s3_conn c;
-static int dry, worst, per_key;
-static char *batch[BATCH];
+static int dry, worst, per_key, bypass_gov;
+static int lockcfg = -2; /* the bucket has Object Lock: 1, 0, -1 cannot tell, -2 not asked yet */
+static struct item batch[BATCH];
 static size_t nbatch;
 
 static void
@@ -103,28 +128,130 @@ no_batch_delete(const struct s3_result *res)
 	    (res->status == 400 && strcmp(res->code, "InvalidArgument") == 0);
 }
 
+/* The store refused to delete it: in a bucket with Object Lock,
+ * AccessDenied on a version under a lock is the lock. */
+static void
+refused(const struct item *it, const char *code, const char *msg, int ex)
+{
+	char lt[128];
+
+	if (lockcfg == 1 && it->bypass && strcmp(code, "AccessDenied") == 0) {
+		log_error("s3://%s/%s is locked: %s, and the store refused to bypass it (AccessDenied): the identity "
+		    "needs s3:BypassGovernanceRetention", u.bucket, it->key, s3_lock_text(&it->lock, lt, sizeof lt));
+		worse(EX_NOPERM);
+		return;
+	}
+	log_error("delete s3://%s/%s: %s%s%s", u.bucket, it->key, code, msg[0] ? ": " : "", msg);
+	worse(ex);
+}
+
 /* One key, one DELETE. A key that is not there counts as deleted, as
  * DeleteObjects counts it; a refusal is reported and the next key tried;
  * a store that does not answer ends the run. */
 static void
-delete_one(const char *key)
+delete_one(const struct item *it)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
 	unsigned char body[4096];
-	char t[700];
+	char t[700], q[800] = "";
+	const char *key = it->key, *h[1] = { "x-amz-bypass-governance-retention: true" };
 
-	if (s3_request(&c, &(struct s3_req){ .method = "DELETE", .key = key, .rbuf = body, .rcap = sizeof body - 1 },
-	    res) < 0 && !(res->status == 404 && strcmp(res->code, "NoSuchBucket") != 0)) {
+	if (it->version[0]) {
+		memcpy(q, "versionId=", 10);
+		s3_query_encode(q + 10, sizeof q - 10, it->version);
+	}
+	if (s3_request(&c, &(struct s3_req){ .method = "DELETE", .key = key, .query = q[0] ? q : NULL, .headers = h,
+	    .nheaders = it->bypass ? 1 : 0, .rbuf = body, .rcap = sizeof body - 1 }, res) < 0 &&
+	    !(res->status == 404 && strcmp(res->code, "NoSuchBucket") != 0)) {
 		if (sig_caught())
 			sig_exit();
 		if (res->status == 0 || strcmp(res->code, "NoSuchBucket") == 0)
 			die(s3_exit_code(res), "delete s3://%s/%s: %s", u.bucket, key, s3_result_text(res, t, sizeof t));
-		log_error("delete s3://%s/%s: %s", u.bucket, key, s3_result_text(res, t, sizeof t));
-		worse(s3_exit_code(res));
+		refused(it, res->code, res->message, s3_exit_code(res));
 	} else {
 		printf("deleted s3://%s/%s\n", u.bucket, key);
 	}
 	free(res);
+}
+
+/* Is the bucket one with Object Lock? Asked once. A store that cannot say
+ * (no such request, or not allowed to read it) is taken as one without. */
+static void
+lock_config(void)
+{
+	struct s3_result *res;
+	char t[700];
+
+	if (lockcfg != -2)
+		return;
+	res = xmalloc(sizeof *res);
+	lockcfg = s3_lock_bucket(&c, res);
+	if (lockcfg < 0) {
+		if (sig_caught())
+			sig_exit();
+		if (res->status == 0 || strcmp(res->code, "NoSuchBucket") == 0)
+			die(s3_exit_code(res), "read the Object Lock configuration of s3://%s/: %s", u.bucket,
+			    s3_result_text(res, t, sizeof t));
+		if (s3_exit_code(res) == EX_NOPERM)
+			log_warn("cannot read the Object Lock configuration of s3://%s/ (%s): deleting as in a bucket "
+			    "without it (where it has one, each key is only hidden by a delete marker)", u.bucket,
+			    s3_result_text(res, t, sizeof t));
+	}
+	free(res);
+}
+
+/* In a bucket with Object Lock: each key's version and lock, by HEAD; a
+ * locked key is reported and leaves the batch, a missing one counts as
+ * deleted. */
+static void
+lock_filter(void)
+{
+	struct s3_lock_job *jobs;
+	int64_t now;
+	size_t kept = 0;
+
+	lock_config();
+	if (lockcfg != 1)
+		return;
+	jobs = xcalloc(nbatch, sizeof *jobs);
+	for (size_t i = 0; i < nbatch; i++)
+		jobs[i].key = batch[i].key;
+	s3_lock_heads(&s3, u.bucket, jobs, nbatch, 8);
+	if (sig_caught())
+		sig_exit();
+	now = s3_now(&s3);
+	for (size_t i = 0; i < nbatch; i++) {
+		struct item *it = &batch[i];
+		const struct s3_lock *l = &jobs[i].lock;
+		char lt[128];
+
+		if (jobs[i].failed && jobs[i].status == 404) {
+			printf("%s s3://%s/%s\n", dry ? "would delete" : "deleted", u.bucket, it->key);
+			free(it->key);
+			continue;
+		}
+		if (jobs[i].failed) {
+			if (jobs[i].status == 0)
+				die(jobs[i].ex, "%s", jobs[i].err);
+			log_error("%s", jobs[i].err);
+			worse(jobs[i].ex);
+			free(it->key);
+			continue;
+		}
+		if (s3_lock_active(l, now) && !(bypass_gov && s3_lock_bypassable(l))) {
+			log_error("s3://%s/%s is locked: %s; kept%s", u.bucket, it->key, s3_lock_text(l, lt, sizeof lt),
+			    s3_lock_bypassable(l) ? " (--bypass-governance deletes it)" : "");
+			worse(1);
+			free(it->key);
+			continue;
+		}
+		it->lock = *l;
+		it->bypass = s3_lock_active(l, now);
+		snprintf(it->version, sizeof it->version, "%s", l->version);
+		batch[kept++] = *it;
+	}
+	nbatch = kept;
+	free(jobs);
 }
 
 static void
@@ -133,8 +260,8 @@ flush_one_by_one(void)
 	for (size_t i = 0; i < nbatch; i++) {
 		if (sig_caught())
 			sig_exit();
-		delete_one(batch[i]);
-		free(batch[i]);
+		delete_one(&batch[i]);
+		free(batch[i].key);
 	}
 	nbatch = 0;
 	if (fflush(stdout) != 0)
@@ -145,21 +272,25 @@ static void
 flush_batch(void)
 {
 	struct s3_result *res;
-	size_t cap = nbatch * (S3_KEY_MAX * 6 + 40) + 64, bl = 0, pos = 0, es, el;
+	size_t cap = nbatch * (S3_KEY_MAX * 6 + 256 * 6 + 80) + 64, bl = 0, pos = 0, es, el;
 	char *xml, md5h[33], hdr[S3_MD5_HDR], t[700];
 	unsigned char *body;
-	const char *h[1] = { hdr };
+	const char *h[2] = { hdr, "x-amz-bypass-governance-retention: true" };
+	int bypass = 0;
 
 	if (!nbatch)
 		return;
+	lock_filter();
 	if (dry) {
 		for (size_t i = 0; i < nbatch; i++) {
-			printf("would delete s3://%s/%s\n", u.bucket, batch[i]);
-			free(batch[i]);
+			printf("would delete s3://%s/%s\n", u.bucket, batch[i].key);
+			free(batch[i].key);
 		}
 		nbatch = 0;
 		return;
 	}
+	if (!nbatch)
+		return;
 	if (per_key) {
 		flush_one_by_one();
 		return;
@@ -170,14 +301,22 @@ flush_batch(void)
 	bl += (size_t)snprintf(xml, cap, "<Delete><Quiet>true</Quiet>");
 	for (size_t i = 0; i < nbatch; i++) {
 		bl += (size_t)snprintf(xml + bl, cap - bl, "<Object><Key>");
-		xml_escape(xml + bl, cap - bl, batch[i]); /* checked when the key was read */
+		xml_escape(xml + bl, cap - bl, batch[i].key); /* checked when the key was read */
 		bl += strlen(xml + bl);
-		bl += (size_t)snprintf(xml + bl, cap - bl, "</Key></Object>");
+		bl += (size_t)snprintf(xml + bl, cap - bl, "</Key>");
+		if (batch[i].version[0]) {
+			bl += (size_t)snprintf(xml + bl, cap - bl, "<VersionId>");
+			xml_escape(xml + bl, cap - bl, batch[i].version); /* HEAD gave it: printable */
+			bl += strlen(xml + bl);
+			bl += (size_t)snprintf(xml + bl, cap - bl, "</VersionId>");
+		}
+		bl += (size_t)snprintf(xml + bl, cap - bl, "</Object>");
+		bypass |= batch[i].bypass;
 	}
 	bl += (size_t)snprintf(xml + bl, cap - bl, "</Delete>");
 	s3_content_md5(xml, bl, hdr, md5h);
 	if (s3_request(&c, &(struct s3_req){ .method = "POST", .key = "", .query = "delete", .headers = h,
-	    .nheaders = 1, .body = xml, .len = bl, .rbuf = body, .rcap = (1u << 20) - 1 }, res) < 0) {
+	    .nheaders = bypass ? 2 : 1, .body = xml, .len = bl, .rbuf = body, .rcap = (1u << 20) - 1 }, res) < 0) {
 		if (sig_caught())
 			sig_exit();
 		if (no_batch_delete(res)) {
@@ -223,10 +362,16 @@ flush_batch(void)
 			xml_next((char *)body + es, el, &p, "Code", code, sizeof code);
 			p = 0;
 			xml_next((char *)body + es, el, &p, "Message", msg, sizeof msg);
-			log_error("delete s3://%s/%s: %s%s%s", u.bucket, key, code, msg[0] ? ": " : "", msg);
 			snprintf(fake.code, sizeof fake.code, "%s", code);
 			fake.status = strcmp(code, "AccessDenied") == 0 ? 403 : 500;
-			worse(s3_exit_code(&fake));
+			{
+				struct item none = { .key = key }, *it = &none;
+
+				for (size_t i = 0; i < nbatch; i++)
+					if (strcmp(batch[i].key, key) == 0)
+						it = &batch[i];
+				refused(it, code, msg, s3_exit_code(&fake));
+			}
 			if (nf < nbatch)
 				strcpy(failed[nf++], key);
 		}
@@ -234,10 +379,10 @@ flush_batch(void)
 			int bad = 0;
 
 			for (size_t k = 0; k < nf && !bad; k++)
-				bad = strcmp(failed[k], batch[i]) == 0;
+				bad = strcmp(failed[k], batch[i].key) == 0;
 			if (!bad)
-				printf("deleted s3://%s/%s\n", u.bucket, batch[i]);
-			free(batch[i]);
+				printf("deleted s3://%s/%s\n", u.bucket, batch[i].key);
+			free(batch[i].key);
 		}
 		free(failed);
 	}
@@ -261,7 +406,8 @@ add_key(const char *k)
 		worse(EX_DATAERR);
 		return;
 	}
-	batch[nbatch++] = xstrdup(k);
+	memset(&batch[nbatch], 0, sizeof batch[nbatch]);
+	batch[nbatch++].key = xstrdup(k);
 	if (nbatch == BATCH)
 		flush_batch();
 }
@@ -270,7 +416,6 @@ int
 main(int argc, char **argv)
 {
 	struct s3_opts so = { .retries = -1 };
-	static struct s3 s3; /* its trust anchors live as long as the program */
 	char err[300];
 	int ch;
 
@@ -281,6 +426,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'n': dry = 1; break;
 		case O_PER_KEY: per_key = 1; break;
+		case O_BYPASS: bypass_gov = 1; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
 		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();

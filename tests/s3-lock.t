@@ -1,0 +1,128 @@
+#!/bin/sh
+# S3 Object Lock against a store that enforces it: Ceph's RADOS Gateway on
+# a one-node cluster on loopback (s3rver ignores Object Lock). s3put locks
+# what it uploads (single PUT and multipart) and refuses a bucket without
+# Object Lock before reading anything; s3ls --lock reports each object's
+# lock; prune-backups never plans a locked object; s3rm keeps and reports
+# locked keys, deletes the others by version (no delete marker left), and
+# with --bypass-governance deletes GOVERNANCE-locked ones but never
+# COMPLIANCE or legal holds. botocore reads back what the store recorded.
+. "$(dirname "$0")/support/lib.sh"
+plan 49
+unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
+	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
+export AWS_EC2_METADATA_DISABLED=true HOME=$T
+rgw_start || { echo "Bail out! the RADOS Gateway did not start"; exit 1; }
+E="--endpoint $RGW_ENDPOINT"
+boto() { python3 "$TOP/tests/s3/botoctl.py" "$RGW_ENDPOINT" "$@"; }
+boto mkbucket locked lock
+boto mkbucket plain
+versions() { boto versions "$1" | grep -c "$2\$"; }
+
+# --- s3put ---------------------------------------------------------------
+echo "a small backup" >"$T/small"
+head -c 12000000 /dev/urandom >"$T/big"
+before=$(date +%s)
+run s3put $E --json --lock-mode GOVERNANCE --lock-for 2h s3://locked/db/db-20261201T020000Z.sql.gz "$T/small"
+after=$(date +%s)
+is "$rc" 0 "single PUT with --lock-mode GOVERNANCE --lock-for 2h: exit 0"
+until=$(sed -n 's/.*"retain_until":"\([^"]*\)".*/\1/p' "$T/out")
+is "$(boto lock locked db/db-20261201T020000Z.sql.gz)" "GOVERNANCE $until OFF" \
+	"the store holds GOVERNANCE until the retain_until s3put printed"
+u=$(date -u -d "$until" +%s)
+ok $([ "$u" -ge $((before + 7200 - 1)) ] && [ "$u" -le $((after + 7200 + 1)) ]; echo $?) \
+	"which is 2 h after the upload started ($until)"
+
+run s3put $E --part-size 5MiB --lock-mode COMPLIANCE --lock-until 2099-01-31T00:00:00Z --legal-hold \
+	s3://locked/db/db-20261202T020000Z.sql.gz "$T/big"
+is "$rc" 0 "multipart upload with COMPLIANCE --lock-until and --legal-hold: exit 0"
+is "$(boto lock locked db/db-20261202T020000Z.sql.gz)" "COMPLIANCE 2099-01-31T00:00:00Z ON" \
+	"retain-until on the object equals the requested time, legal hold on (this RGW ignores a multipart upload's lock headers; s3put set them after)"
+is "$(s3cat $E s3://locked/db/db-20261202T020000Z.sql.gz | cmp - "$T/big" && echo same)" same "byte-identical"
+
+run s3put $E --lock-mode GOVERNANCE --lock-for 1d s3://plain/x "$T/small"
+is "$rc" 78 "a bucket without Object Lock, single PUT: exit 78"
+like "$T/err" "bucket plain has no Object Lock configuration.*nothing was read or stored" "saying why"
+run s3put $E --part-size 5MiB --legal-hold s3://plain/y "$T/big"
+is "$rc" 78 "the same for a multipart upload with --legal-hold: 78"
+is "$(s3ls $E s3://plain/ | wc -l)" 0 "and nothing is stored (this RGW would have stored it unlocked)"
+
+run s3put $E --lock-mode GOVERNANCE s3://locked/z "$T/small"
+is "$rc" 64 "--lock-mode without --lock-for or --lock-until: 64"
+run s3put $E --lock-mode GOVERNANCE --lock-until 2020-01-01T00:00:00Z s3://locked/z "$T/small"
+is "$rc" 64 "--lock-until in the past: 64"
+run s3put $E --lock-mode FOREVER --lock-for 1d s3://locked/z "$T/small"
+is "$rc" 64 "an unknown --lock-mode: 64"
+run s3put $E --lock-for 1d s3://locked/z "$T/small"
+is "$rc" 64 "--lock-for without --lock-mode: 64"
+
+# The rest of the history: an unlocked backup, one whose retention has
+# passed, one under a legal hold only, and the newest, locked for a day.
+run s3put $E s3://locked/db/db-20261125T020000Z.sql.gz "$T/small"
+is "$rc" 0 "an unlocked upload into the same bucket"
+run s3put $E --lock-mode GOVERNANCE --lock-for 1s s3://locked/db/db-20261126T020000Z.sql.gz "$T/small"
+is "$rc" 0 "one locked for 1 s"
+run s3put $E --legal-hold s3://locked/db/db-20261127T020000Z.sql.gz "$T/small"
+is "$rc" 0 "one under a legal hold alone"
+run s3put $E --lock-mode GOVERNANCE --lock-for 1d s3://locked/db/db-20261203T020000Z.sql.gz "$T/small"
+is "$rc" 0 "the newest, GOVERNANCE for a day"
+sleep 2
+
+# --- s3ls --lock ------------------------------------------------------------
+run s3ls $E --lock s3://locked/db/
+is "$rc" 0 "s3ls --lock: exit 0"
+is "$(cut -f1,5-7 "$T/out" | sed -n 5p)" "db/db-20261202T020000Z.sql.gz	COMPLIANCE	2099-01-31T00:00:00Z	ON" \
+	"a line: key, then mode, retain-until, legal hold"
+is "$(cut -f1,5-7 "$T/out" | sed -n 1p)" "db/db-20261125T020000Z.sql.gz	-	-	OFF" "an unlocked object: - - OFF"
+is "$(s3ls $E --lock --lock-concurrency 1 s3://locked/db/)" "$(cat "$T/out")" "the same with one HEAD at a time"
+is "$(s3ls $E s3://locked/db/ | awk -F'\t' '{print NF}' | sort -u)" 4 "without --lock: the four fields as before"
+cp "$T/out" "$T/listing"
+
+# --- prune-backups ------------------------------------------------------------
+run prune-backups --keep-last 1 --explain <"$T/listing"
+is "$rc" 0 "prune-backups --keep-last 1 over the locked listing: exit 0"
+is "$(cat "$T/out")" "db/db-20261125T020000Z.sql.gz
+db/db-20261126T020000Z.sql.gz" "plans only the unlocked one and the one whose retention has passed"
+like "$T/err" "KEEP .*db-20261201T020000Z.sql.gz +locked\(GOVERNANCE until $until\)" "--explain: a GOVERNANCE lock is the reason shown"
+like "$T/err" "KEEP .*db-20261202T020000Z.sql.gz +locked\(COMPLIANCE until 2099-01-31T00:00:00Z\),legal-hold" "COMPLIANCE and the legal hold"
+like "$T/err" "KEEP .*db-20261127T020000Z.sql.gz +legal-hold" "a legal hold alone"
+run prune-backups --keep-last 1 --json <"$T/listing"
+like "$T/out" '"name":"db/db-20261202T020000Z.sql.gz","action":"keep",[^}]*"reasons":\["locked\(COMPLIANCE until 2099-01-31T00:00:00Z\)","legal-hold"\]' "--json gives the reasons too"
+printf 'db/x\t1\t2026-12-01T00:00:00Z\tetag\tGOVERNANCE\tsoon\tOFF\n' >"$T/bad"
+run prune-backups --keep-last 1 <"$T/bad"
+is "$rc" 65 "a retain-until that is not a time: 65, never read as unlocked"
+
+# --- s3rm ----------------------------------------------------------------------
+run s3rm $E -n s3://locked/ db/db-20261201T020000Z.sql.gz db/db-20261125T020000Z.sql.gz
+is "$rc" 1 "s3rm -n: a locked key makes it 1"
+is "$(cat "$T/out")" "would delete s3://locked/db/db-20261125T020000Z.sql.gz" "the preview deletes only the unlocked key"
+like "$T/err" "s3rm: s3://locked/db/db-20261201T020000Z.sql.gz is locked: GOVERNANCE until $until; kept \(--bypass-governance deletes it\)" "and says which is locked, until when"
+
+prune-backups --keep-last 1 <"$T/listing" >"$T/plan"
+run s3rm $E s3://locked/ <"$T/plan"
+is "$rc" 0 "the plan's keys deleted: exit 0"
+is "$(versions locked db-20261125T020000Z.sql.gz)" 0 "deleted for good: no version left"
+is "$(boto versions locked | grep -c marker)" 0 "and no delete marker anywhere"
+
+run s3rm $E s3://locked/ db/db-20261201T020000Z.sql.gz
+is "$rc" 1 "s3rm on a GOVERNANCE-locked key: exit 1"
+like "$T/err" "is locked: GOVERNANCE until" "reported as locked, not as a failure"
+is "$(versions locked db-20261201T020000Z.sql.gz)" 1 "still there, not hidden behind a marker"
+
+run s3rm $E --bypass-governance s3://locked/ db/db-20261202T020000Z.sql.gz db/db-20261127T020000Z.sql.gz
+is "$rc" 1 "--bypass-governance on COMPLIANCE and on a legal hold: exit 1"
+like "$T/err" "db-20261202T020000Z.sql.gz is locked: COMPLIANCE until 2099-01-31T00:00:00Z, legal hold; kept$" "COMPLIANCE is never bypassed"
+like "$T/err" "db-20261127T020000Z.sql.gz is locked: legal hold; kept$" "nor a legal hold"
+is "$(versions locked db-20261202T020000Z.sql.gz)$(versions locked db-20261127T020000Z.sql.gz)" 11 "both still there"
+
+run s3rm $E --bypass-governance s3://locked/ db/db-20261201T020000Z.sql.gz
+is "$rc" 0 "--bypass-governance on GOVERNANCE: deleted, exit 0"
+is "$(cat "$T/out")" "deleted s3://locked/db/db-20261201T020000Z.sql.gz" "reported deleted"
+is "$(versions locked db-20261201T020000Z.sql.gz)" 0 "gone for good"
+
+run s3rm $E --per-key s3://locked/ db/db-20261203T020000Z.sql.gz
+is "$rc" 1 "--per-key: the same lock check, exit 1"
+run s3rm $E --per-key --bypass-governance s3://locked/ db/db-20261203T020000Z.sql.gz
+is "$rc" 0 "--per-key --bypass-governance: one DELETE with the version, exit 0"
+is "$(versions locked db-20261203T020000Z.sql.gz)" 0 "gone for good"
+done_testing
