@@ -125,7 +125,7 @@ FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers f
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
 FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 # Each target links the lib sources it exercises (and their helpers).
-FUZZSRC_fuzz-gz = lib/gz_read.c lib/gz_write.c lib/pool.c lib/hash.c lib/xmem.c lib/log.c lib/sig.c
+FUZZSRC_fuzz-gz = lib/gz_read.c lib/gz_tail.c lib/gz_write.c lib/pool.c lib/hash.c lib/xmem.c lib/log.c lib/sig.c
 FUZZSRC_fuzz-http = lib/http_parse.c
 FUZZSRC_fuzz-pem = lib/tls_certs.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-nametime = lib/nametime.c lib/retention.c lib/xmem.c lib/log.c

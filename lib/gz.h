@@ -82,4 +82,11 @@ int gz_writer_write(struct gz_writer *w, const void *buf, size_t n);
 int gz_writer_finish(struct gz_writer *w);
 void gz_writer_free(struct gz_writer *w);
 
+/* Reading an indexed stream from its end (a ranged read of an object's
+ * tail): buf holds the stream's bytes from offset base on. Returns the
+ * offset at which the indexed member that ends exactly at offset end
+ * begins, or -1 when no such member header lies in buf. A member of
+ * another writer is never found: its header has no length to match. */
+int64_t gz_member_before(const unsigned char *buf, size_t n, uint64_t base, uint64_t end);
+
 #endif

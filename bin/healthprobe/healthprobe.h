@@ -54,7 +54,7 @@ enum {
 	{ "version", no_argument, NULL, O_VERSION }, \
 	{ NULL, 0, NULL, 0 }
 
-enum kind { K_HTTP, K_TCP, K_UNIX, K_PG, K_BACKUP };
+enum kind { K_HTTP, K_TCP, K_UNIX, K_PG, K_BACKUP, K_S3 };
 enum level { L_PING, L_QUERY, L_PRIMARY, L_STANDBY, L_LAG_BYTES, L_LAG_MS };
 
 #define MAX_HEADERS 32
@@ -75,8 +75,11 @@ struct target {
 	const char *arg;   /* as given: URL, conninfo, DIR */
 	char shown[512];   /* for messages: passwords redacted */
 	int pass;
+	int ex;            /* a failure's exit status: 1, or 69/77 (s3://) */
+	int64_t age_s;     /* backup:, s3://: the newest backup's age; -1 none */
 	double ms;
 	char why[1100];
+	struct s3probe *s3; /* s3:// targets: the store, set up once (s3probe.c) */
 };
 
 /* What probes share, owned by main.c: the options, the TLS material they
@@ -118,6 +121,11 @@ void probe_http_setup(const struct prober *p, struct http_client *c);
 void probe_watchdog_start(struct prober *p);
 /* One attempt, with the options' timeout; sets pass, ms and why. */
 void probe(struct prober *p, struct target *t);
+/* s3:// targets (s3probe.c): the store's configuration and credentials,
+ * resolved once before any probe (dies with 64/77/78 as s3put does); the
+ * probe; serve's cache of its result (S3 is asked at most once a minute). */
+void s3probe_setup(struct prober *p, struct target *t);
+int s3probe_run(struct prober *p, struct target *t, uint64_t deadline);
 int serve_main(struct prober *p, int argc, char **argv);
 int job_main(struct prober *p, int argc, char **argv);
 

@@ -25,7 +25,8 @@ const char probe_usage[] =
 "execute it once all pass (never after a failure). job: run COMMAND, report\n"
 "its start and exit status to a monitor, exit with COMMAND's status.\n"
 "TARGET: http://URL, https://URL, tcp://HOST:PORT, unix:///PATH,\n"
-"        postgres://URL, postgresql://URL, postgres: (DATABASE_URL or PG*), backup:DIR\n"
+"        postgres://URL, postgresql://URL, postgres: (DATABASE_URL or PG*), backup:DIR,\n"
+"        s3://BUCKET/PREFIX (the AWS_* environment and files name the store)\n"
 "\n"
 "  -t, --timeout DURATION        one attempt: connect, TLS and answer (default 1s)\n"
 "      --retries N               attempts after a failed one (default 0)\n"
@@ -68,8 +69,9 @@ const char probe_usage[] =
 "  -h, --help                    show this help and exit\n"
 "      --version                 show the version and exit\n"
 "\n"
-"Exit status: 0 all pass, 1 a target fails, 64 usage, 78 bad TLS files or\n"
-"settings, 126/127 COMMAND cannot be executed; job: COMMAND's status.\n";
+"Exit status: 0 all pass, 1 a target fails, 64 usage, 69 an S3 store does not\n"
+"answer, 77 it refuses the credentials, 78 bad TLS files or settings, 126/127\n"
+"COMMAND cannot be executed; job: COMMAND's status.\n";
 
 static const struct option longopts[] = { HEALTHPROBE_LONGOPTS };
 
@@ -110,7 +112,8 @@ add_target(struct target *targets, int *ntargets, const char *arg, int from_pg_o
 	if (*ntargets == MAX_TARGETS)
 		opt_usage_error("at most %d targets", MAX_TARGETS);
 	if (target_init(&targets[*ntargets], arg, from_pg_option) < 0)
-		opt_usage_error("'%s' is not a target (http://, https://, tcp://, unix:///, postgres://, backup:DIR)",
+		opt_usage_error("'%s' is not a target (http://, https://, tcp://, unix:///, postgres://, backup:DIR, "
+		    "s3://BUCKET/PREFIX)",
 		    targets[*ntargets].shown);
 	(*ntargets)++;
 }
@@ -164,6 +167,9 @@ main(int argc, char **argv)
 			probe_load_tls(&p);
 			break;
 		}
+	for (int i = 0; i < ntargets; i++)
+		if (targets[i].kind == K_S3)
+			s3probe_setup(&p, &targets[i]);
 	sig_setup();
 	probe_watchdog_start(&p);
 	if (o->have_wait)
@@ -197,12 +203,19 @@ main(int argc, char **argv)
 	if (o->json)
 		json_report(targets, ntargets, all);
 	if (!all) {
-		for (int i = 0; i < ntargets; i++)
+		int ex = EX_NEGATIVE;
+
+		/* A store down (69) or refusing the credentials (77) says more
+		 * than "unhealthy": the highest wins. */
+		for (int i = 0; i < ntargets; i++) {
 			if (!targets[i].pass && !o->verbose)
 				log_error("%s: %s", targets[i].shown, targets[i].why);
+			if (!targets[i].pass && targets[i].ex > ex)
+				ex = targets[i].ex;
+		}
 		if (fflush(stdout) == EOF)
 			die_errno(EX_IOERR, "write to stdout");
-		return EX_NEGATIVE;
+		return ex;
 	}
 	if (fflush(stdout) == EOF)
 		die_errno(EX_IOERR, "write to stdout");

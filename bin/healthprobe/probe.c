@@ -25,6 +25,7 @@
 #include "parse.h"
 #include "pg.h"
 #include "pgq.h"
+#include "s3.h"
 #include "sig.h"
 #include "tls.h"
 #include "xmem.h"
@@ -360,6 +361,7 @@ probe_backup(const struct probe_opts *o, struct target *t)
 	{
 		int64_t age_ms = ((int64_t)now - (int64_t)best.st_mtime) * 1000;
 
+		t->age_s = age_ms < 0 ? 0 : age_ms / 1000;
 		if (age_ms > (int64_t)o->max_age_ms) {
 			snprintf(t->why, sizeof t->why, "newest backup %s is %lld min old (limit %llu min)", newest,
 			    (long long)(age_ms / 60000), (unsigned long long)(o->max_age_ms / 60000));
@@ -384,6 +386,8 @@ probe(struct prober *p, struct target *t)
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	t->why[0] = 0;
+	t->ex = 0;
+	t->age_s = -1;
 	if (p->watchdog) {
 		atomic_store(&p->watchdog_target, t->shown);
 		atomic_store(&p->watchdog_at, deadline);
@@ -394,7 +398,10 @@ probe(struct prober *p, struct target *t)
 	case K_UNIX: t->pass = probe_unix(t); break;
 	case K_PG: t->pass = probe_pg(&p->opt, t, deadline); break;
 	case K_BACKUP: t->pass = probe_backup(&p->opt, t); break;
+	case K_S3: t->pass = s3probe_run(p, t, deadline); break;
 	}
+	if (!t->pass && !t->ex)
+		t->ex = EX_NEGATIVE;
 	atomic_store(&p->watchdog_at, 0);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	t->ms = (double)(b.tv_sec - a.tv_sec) * 1000 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
@@ -421,6 +428,14 @@ target_init(struct target *t, const char *arg, int from_pg_option)
 		t->kind = K_UNIX;
 	else if (strncmp(arg, "backup:", 7) == 0 && arg[7])
 		t->kind = K_BACKUP;
+	else if (strncmp(arg, "s3://", 5) == 0) {
+		struct s3_url u;
+		char err[300];
+
+		if (s3_url_parse(arg, &u, err, sizeof err) < 0)
+			return -1;
+		t->kind = K_S3;
+	}
 	else
 		return -1;
 	return 0;

@@ -40,6 +40,7 @@ struct check {
 	struct target t;
 	int pass, ran;
 	double ms;
+	int64_t age_s;  /* backup: and s3:// checks: the newest backup's age, -1 none */
 };
 
 static struct {
@@ -93,6 +94,7 @@ check_loop(void *arg)
 			pthread_mutex_lock(&mu);
 			checks[i].pass = t.pass;
 			checks[i].ms = t.ms;
+			checks[i].age_s = t.age_s;
 			checks[i].ran = 1;
 			pthread_mutex_unlock(&mu);
 		}
@@ -204,6 +206,14 @@ metrics_body(char *b, size_t size)
 	for (int i = 0; i < nchecks && o < size; i++)
 		o += (size_t)snprintf(b + o, size - o, "healthprobe_check_latency_seconds{check=\"%s\"} %.6f\n",
 		    checks[i].name, checks[i].ms / 1000);
+	if (o < size)
+		o += (size_t)snprintf(b + o, size - o,
+		    "# HELP healthprobe_backup_age_seconds Age of the newest backup at the check's last run.\n"
+		    "# TYPE healthprobe_backup_age_seconds gauge\n");
+	for (int i = 0; i < nchecks && o < size; i++)
+		if ((checks[i].t.kind == K_BACKUP || checks[i].t.kind == K_S3) && checks[i].ran && checks[i].age_s >= 0)
+			o += (size_t)snprintf(b + o, size - o, "healthprobe_backup_age_seconds{check=\"%s\"} %lld\n",
+			    checks[i].name, (long long)checks[i].age_s);
 	if (o < size)
 		o += (size_t)snprintf(b + o, size - o,
 		    "# HELP healthprobe_ready Whether /health/ready answers 200.\n"
@@ -395,7 +405,8 @@ serve_args(struct prober *p, int argc, char **argv)
 				    (int)(eq - argv[i]), argv[i]);
 		snprintf(checks[nchecks].name, sizeof checks[nchecks].name, "%.*s", (int)(eq - argv[i]), argv[i]);
 		if (target_init(&checks[nchecks].t, eq + 1, 0) < 0)
-			opt_usage_error("'%s' is not a target (http://, https://, tcp://, unix:///, postgres://, backup:DIR)",
+			opt_usage_error("'%s' is not a target (http://, https://, tcp://, unix:///, postgres://, backup:DIR, "
+			    "s3://BUCKET/PREFIX)",
 			    eq + 1);
 		nchecks++;
 	}
@@ -562,6 +573,9 @@ serve_main(struct prober *p, int argc, char **argv)
 			probe_load_tls(p);
 			break;
 		}
+	for (int i = 0; i < nchecks; i++)
+		if (checks[i].t.kind == K_S3)
+			s3probe_setup(p, &checks[i].t);
 	sig_setup();
 	lfd = listen_on(sopt.listen);
 	started = time(NULL);
