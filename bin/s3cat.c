@@ -24,6 +24,7 @@ static const char usage[] =
 "dropped connection and fail if the object changes while it is read.\n"
 "\n"
 "      --range-size SIZE         bytes per GET (default 8MiB)\n"
+"      --bwlimit RATE            read at most RATE bytes a second (like 10MiB)\n"
 S3_USAGE_OPTS
 "      --progress                show progress even when stderr is not a terminal\n"
 "      --log-format FORMAT       messages on stderr as text (default) or json\n"
@@ -35,10 +36,11 @@ S3_USAGE_OPTS
 "connect, 74 write error, 75 object changed while read or server errors after\n"
 "retries, 77 credentials refused, 78 configuration error, 128+N signal N.\n";
 
-enum { O_RANGE = 256, O_PROGRESS, O_LOG_FORMAT, O_VERSION };
+enum { O_RANGE = 256, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_BWLIMIT };
 
 static const struct option longopts[] = {
 	{ "range-size", required_argument, NULL, O_RANGE },
+	{ "bwlimit", required_argument, NULL, O_BWLIMIT },
 	S3_LONGOPTS,
 	{ "progress", no_argument, NULL, O_PROGRESS },
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
@@ -74,7 +76,8 @@ main(int argc, char **argv)
 	uint64_t range = 8u << 20, size, off = 0;
 	unsigned char *buf;
 	char err[300], t[700], etag[128], rh[80], ih[160];
-	const char *cl;
+	const char *cl, *bwlimit = NULL;
+	static struct rate limit;
 	int ch, progress = 0;
 
 	log_init("s3cat");
@@ -88,6 +91,7 @@ main(int argc, char **argv)
 				opt_usage_error("--range-size must be between 4KiB and 1GiB");
 			break;
 		case O_PROGRESS: progress = 1; break;
+		case O_BWLIMIT: bwlimit = optarg; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
 		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();
@@ -101,8 +105,12 @@ main(int argc, char **argv)
 		opt_usage_error("%s", err);
 	if (!u.key[0])
 		opt_usage_error("'%s' names no key", argv[optind]);
+	if (bwlimit)
+		rate_init(&limit, s3_bwlimit_parse(&so, bwlimit, range, "range"));
 	sig_setup();
 	s3_setup(&s3, &so);
+	if (bwlimit)
+		s3.rate = &limit;
 	s3_conn_init(&c, &s3, u.bucket);
 	res = xmalloc(sizeof *res);
 

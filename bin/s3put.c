@@ -57,6 +57,7 @@ static const char usage[] =
 "      --lock-until TIME         retain until TIME (RFC 3339)\n"
 "      --legal-hold              put a legal hold on the object\n"
 "      --unsigned-payload        sign UNSIGNED-PAYLOAD (https endpoints only)\n"
+"      --bwlimit RATE            send at most RATE bytes a second (like 10MiB)\n"
 S3_USAGE_OPTS
 "      --json                    print the result as a JSON object\n"
 "      --progress                show progress even when stderr is not a terminal\n"
@@ -76,7 +77,7 @@ S3_USAGE_OPTS
 enum {
 	O_PART_SIZE = 256, O_EXPECTED, O_MAX_PARTS, O_CONCURRENCY, O_VERIFY_GZIP, O_REQUIRE_TRAILER,
 	O_IF_NONE_MATCH, O_CONTENT_TYPE, O_STORAGE_CLASS, O_SSE, O_SSE_KMS, O_METADATA, O_UNSIGNED,
-	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD
+	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD, O_BWLIMIT
 };
 
 static const struct option longopts[] = {
@@ -96,6 +97,7 @@ static const struct option longopts[] = {
 	{ "lock-for", required_argument, NULL, O_LOCK_FOR },
 	{ "lock-until", required_argument, NULL, O_LOCK_UNTIL },
 	{ "legal-hold", no_argument, NULL, O_LEGAL_HOLD },
+	{ "bwlimit", required_argument, NULL, O_BWLIMIT },
 	{ "unsigned-payload", no_argument, NULL, O_UNSIGNED },
 	S3_LONGOPTS,
 	{ "json", no_argument, NULL, O_JSON },
@@ -120,6 +122,9 @@ static struct {
 	struct s3_lock lock;     /* what --lock-* ask for; until set when the upload starts */
 	uint64_t lock_for_ms;
 	int locking;
+	const char *bwlimit;
+	uint64_t rate;
+	struct rate limit;
 	struct s3_opts s3;
 	struct s3_url url;
 	const char *file;
@@ -255,6 +260,7 @@ parse_args(int argc, char **argv)
 				opt_usage_error("--lock-until %s is not in the future", optarg);
 			break;
 		case O_LEGAL_HOLD: opt.lock.hold = 1; break;
+		case O_BWLIMIT: opt.bwlimit = optarg; break;
 		case O_JSON: opt.json = 1; break;
 		case O_PROGRESS: opt.progress = 1; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
@@ -298,6 +304,8 @@ parse_args(int argc, char **argv)
 	if (opt.lock_for_ms && opt.lock.until)
 		opt_usage_error("--lock-for and --lock-until contradict each other");
 	opt.locking = opt.lock.mode[0] || opt.lock.hold;
+	if (opt.bwlimit)
+		opt.rate = s3_bwlimit_parse(&opt.s3, opt.bwlimit, opt.part_size, "part");
 	if (opt.sse && strcmp(opt.sse, "AES256") != 0 && strcmp(opt.sse, "aws:kms") != 0)
 		opt_usage_error("--sse must be AES256 or aws:kms");
 	if (opt.sse_kms && (!opt.sse || strcmp(opt.sse, "aws:kms") != 0))
@@ -1011,6 +1019,10 @@ upload_new(int fd)
 	pthread_mutex_init(&u->mu, NULL);
 	pthread_cond_init(&u->cv, NULL);
 	s3_setup(&u->s3, &opt.s3);
+	if (opt.rate) {
+		rate_init(&opt.limit, opt.rate);
+		u->s3.rate = &opt.limit;
+	}
 	s3_conn_init(&u->conn, &u->s3, opt.url.bucket);
 	if (opt.lock_for_ms)
 		opt.lock.until = s3_now(&u->s3) + (int64_t)(opt.lock_for_ms / 1000);
@@ -1042,6 +1054,8 @@ upload_free(struct upload *u)
 	pthread_mutex_destroy(&u->mu);
 	pthread_cond_destroy(&u->cv);
 	s3_free(&u->s3);
+	if (opt.rate)
+		rate_free(&opt.limit);
 	free(u);
 }
 

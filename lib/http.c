@@ -71,11 +71,28 @@ open_conn(struct http_client *c, uint64_t deadline, char *err, size_t errlen)
 }
 
 static int
-conn_write(struct http_client *c, const void *buf, size_t n, uint64_t deadline)
+conn_write_now(struct http_client *c, const void *buf, size_t n, uint64_t deadline)
 {
 	if (c->tls)
 		return tls_write_all(c->tls, buf, n, deadline);
 	return net_send_all(c->fd, buf, n, deadline);
+}
+
+static int
+conn_write(struct http_client *c, const void *buf, size_t n, uint64_t deadline)
+{
+	const unsigned char *p = buf;
+
+	/* Under a bandwidth limit, a slice at a time, each when it may pass. */
+	while (c->rate && n > RATE_SLICE) {
+		if (rate_take(c->rate, RATE_SLICE, deadline) < 0 || conn_write_now(c, p, RATE_SLICE, deadline) < 0)
+			return -1;
+		p += RATE_SLICE;
+		n -= RATE_SLICE;
+	}
+	if (c->rate && rate_take(c->rate, n, deadline) < 0)
+		return -1;
+	return conn_write_now(c, p, n, deadline);
 }
 
 /* Fills rbuf when empty: >0 bytes available, 0 at EOF, -1 error. */
@@ -103,6 +120,10 @@ conn_fill(struct http_client *c, uint64_t deadline)
 	}
 	if (r > 0)
 		c->rlen = (size_t)r;
+	/* What was read counts against a bandwidth limit before more is: TCP
+	 * holds the sender back meanwhile. */
+	if (r > 0 && c->rate && rate_take(c->rate, (size_t)r, deadline) < 0)
+		return -1;
 	return r;
 }
 

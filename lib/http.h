@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rate.h"
 #include "tls.h"
 
 #define HTTP_HEAD_MAX 16384
@@ -93,6 +94,7 @@ struct http_client {
 	unsigned requests;      /* on the current connection */
 	size_t rpos, rlen;
 	unsigned char rbuf[16384];
+	struct rate *rate;      /* a bandwidth limit for both directions, or NULL */
 };
 
 /* Prepare a client for base (scheme, host, port); nothing is opened yet. */

@@ -133,6 +133,7 @@ s3_conn_init(struct s3_conn *c, struct s3 *s, const char *bucket)
 		die(EX_CONFIG, "endpoint '%s' is not a valid URL", base);
 	c->http.verify = s->verify;
 	c->http.anchors = s->have_anchors ? &s->anchors : NULL;
+	c->http.rate = s->rate;
 }
 
 void

@@ -59,6 +59,8 @@ struct s3 {
 	struct tls_anchors anchors;
 	int have_anchors;
 
+	struct rate *rate;      /* --bwlimit, shared by every connection; NULL: none */
+
 	pthread_mutex_t lock;   /* guards creds and skew */
 	struct s3_creds creds;
 	int64_t skew;           /* server clock minus ours, seconds */
@@ -95,6 +97,10 @@ enum {
 int s3_opt(struct s3_opts *o, int c, const char *arg);
 /* Usage errors for contradictory S3 options. */
 void s3_opts_check(const struct s3_opts *o);
+/* --bwlimit RATE (bytes per second, at least 1KiB) for requests that carry
+ * up to piece bytes (what) each: a usage error when one such request would
+ * outlast --timeout at that rate. */
+uint64_t s3_bwlimit_parse(const struct s3_opts *o, const char *arg, uint64_t piece, const char *what);
 
 /* Resolves configuration and credentials; dies with 64/77/78 and a clear
  * message when something is missing or wrong. */

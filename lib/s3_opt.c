@@ -33,3 +33,18 @@ s3_opts_check(const struct s3_opts *o)
 	if (o->insecure && o->cacert)
 		opt_usage_error("--insecure and --cacert contradict each other");
 }
+
+uint64_t
+s3_bwlimit_parse(const struct s3_opts *o, const char *arg, uint64_t piece, const char *what)
+{
+	uint64_t rate = opt_size("--bwlimit", arg), timeout = o->timeout_ms ? o->timeout_ms : 300000;
+
+	if (rate < 1024)
+		opt_usage_error("--bwlimit must be at least 1KiB (a second)");
+	/* A request's deadline runs while the limit holds its bytes back. */
+	if (piece / rate * 1000 + (piece % rate) * 1000 / rate >= timeout)
+		opt_usage_error("--bwlimit %s: a %s of %llu bytes takes %llu s at that rate, longer than --timeout "
+		    "(%llu s); give a longer --timeout or a smaller %s", arg, what, (unsigned long long)piece,
+		    (unsigned long long)(piece / rate), (unsigned long long)(timeout / 1000), what);
+	return rate;
+}
