@@ -25,6 +25,7 @@ static const char usage[] =
 "\n"
 "      --range-size SIZE         bytes per GET (default 8MiB)\n"
 "      --bwlimit RATE            read at most RATE bytes a second (like 10MiB)\n"
+"      --sse-c-key-file FILE     the SSE-C key the object was stored with\n"
 S3_USAGE_OPTS
 "      --progress                show progress even when stderr is not a terminal\n"
 "      --log-format FORMAT       messages on stderr as text (default) or json\n"
@@ -36,11 +37,12 @@ S3_USAGE_OPTS
 "connect, 74 write error, 75 object changed while read or server errors after\n"
 "retries, 77 credentials refused, 78 configuration error, 128+N signal N.\n";
 
-enum { O_RANGE = 256, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_BWLIMIT };
+enum { O_RANGE = 256, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_BWLIMIT, O_SSE_C };
 
 static const struct option longopts[] = {
 	{ "range-size", required_argument, NULL, O_RANGE },
 	{ "bwlimit", required_argument, NULL, O_BWLIMIT },
+	{ "sse-c-key-file", required_argument, NULL, O_SSE_C },
 	S3_LONGOPTS,
 	{ "progress", no_argument, NULL, O_PROGRESS },
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
@@ -76,7 +78,9 @@ main(int argc, char **argv)
 	uint64_t range = 8u << 20, size, off = 0;
 	unsigned char *buf;
 	char err[300], t[700], etag[128], rh[80], ih[160];
-	const char *cl, *bwlimit = NULL;
+	const char *cl, *bwlimit = NULL, *sse_c_file = NULL;
+	static struct s3_ssec ssec;
+	size_t nssec = 0;
 	static struct rate limit;
 	int ch, progress = 0;
 
@@ -92,6 +96,7 @@ main(int argc, char **argv)
 			break;
 		case O_PROGRESS: progress = 1; break;
 		case O_BWLIMIT: bwlimit = optarg; break;
+		case O_SSE_C: sse_c_file = optarg; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
 		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();
@@ -107,6 +112,10 @@ main(int argc, char **argv)
 		opt_usage_error("'%s' names no key", argv[optind]);
 	if (bwlimit)
 		rate_init(&limit, s3_bwlimit_parse(&so, bwlimit, range, "range"));
+	if (sse_c_file) {
+		s3_ssec_load(&ssec, sse_c_file);
+		nssec = 3;
+	}
 	sig_setup();
 	s3_setup(&s3, &so);
 	if (bwlimit)
@@ -114,7 +123,8 @@ main(int argc, char **argv)
 	s3_conn_init(&c, &s3, u.bucket);
 	res = xmalloc(sizeof *res);
 
-	if (s3_request(&c, &(struct s3_req){ .method = "HEAD", .key = u.key }, res) < 0) {
+	if (s3_request(&c, &(struct s3_req){ .method = "HEAD", .key = u.key, .headers = ssec.h, .nheaders = nssec },
+	    res) < 0) {
 		if (sig_caught())
 			sig_exit();
 		/* A HEAD answer has no body, so a 403 comes without the store's
@@ -124,7 +134,8 @@ main(int argc, char **argv)
 			struct s3_result *why = xmalloc(sizeof *why);
 
 			if (s3_request(&c, &(struct s3_req){ .method = "GET", .key = u.key,
-			    .headers = (const char *[]){ "Range: bytes=0-0" }, .nheaders = 1, .flags = S3_NO_RETRY },
+			    .headers = (const char *[]){ "Range: bytes=0-0", ssec.h[0], ssec.h[1], ssec.h[2] },
+			    .nheaders = 1 + nssec, .flags = S3_NO_RETRY },
 			    why) < 0 && why->code[0])
 				memcpy(res, why, sizeof *res);
 			free(why);
@@ -142,12 +153,15 @@ main(int argc, char **argv)
 
 	while (off < size) {
 		uint64_t want = size - off < range ? size - off : range;
-		const char *h[2] = { rh, ih };
+		const char *h[5] = { rh, ssec.h[0], ssec.h[1], ssec.h[2], ih };
 
 		snprintf(rh, sizeof rh, "Range: bytes=%llu-%llu", (unsigned long long)off,
 		    (unsigned long long)(off + want - 1));
+		/* ih last: h holds the SSE-C headers only when they are given. */
+		if (!nssec)
+			h[1] = ih;
 		if (s3_request(&c, &(struct s3_req){ .method = "GET", .key = u.key, .headers = h,
-		    .nheaders = etag[0] ? 2 : 1, .rbuf = buf, .rcap = range }, res) < 0) {
+		    .nheaders = 1 + nssec + (etag[0] ? 1 : 0), .rbuf = buf, .rcap = range }, res) < 0) {
 			if (sig_caught())
 				sig_exit();
 			if (res->status == 412)
@@ -180,6 +194,7 @@ main(int argc, char **argv)
 		progress_update(&pr, off);
 	}
 	progress_end(&pr, off);
+	s3_ssec_wipe(&ssec);
 	s3_conn_close(&c);
 	free(res);
 	free(buf);

@@ -51,6 +51,7 @@ static const char usage[] =
 "      --storage-class CLASS     x-amz-storage-class (STANDARD_IA, GLACIER_IR, ...)\n"
 "      --sse ALGORITHM           server-side encryption: AES256 or aws:kms\n"
 "      --sse-kms-key-id ID       KMS key for --sse aws:kms\n"
+"      --sse-c-key-file FILE     SSE-C: the store encrypts with the 256-bit key in FILE\n"
 "      --metadata KEY=VALUE      user metadata (repeatable)\n"
 "      --lock-mode MODE          Object Lock retention: GOVERNANCE or COMPLIANCE\n"
 "      --lock-for DURATION       retain for DURATION from the start of the upload\n"
@@ -77,7 +78,7 @@ S3_USAGE_OPTS
 enum {
 	O_PART_SIZE = 256, O_EXPECTED, O_MAX_PARTS, O_CONCURRENCY, O_VERIFY_GZIP, O_REQUIRE_TRAILER,
 	O_IF_NONE_MATCH, O_CONTENT_TYPE, O_STORAGE_CLASS, O_SSE, O_SSE_KMS, O_METADATA, O_UNSIGNED,
-	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD, O_BWLIMIT
+	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD, O_BWLIMIT, O_SSE_C
 };
 
 static const struct option longopts[] = {
@@ -92,6 +93,7 @@ static const struct option longopts[] = {
 	{ "storage-class", required_argument, NULL, O_STORAGE_CLASS },
 	{ "sse", required_argument, NULL, O_SSE },
 	{ "sse-kms-key-id", required_argument, NULL, O_SSE_KMS },
+	{ "sse-c-key-file", required_argument, NULL, O_SSE_C },
 	{ "metadata", required_argument, NULL, O_METADATA },
 	{ "lock-mode", required_argument, NULL, O_LOCK_MODE },
 	{ "lock-for", required_argument, NULL, O_LOCK_FOR },
@@ -122,7 +124,9 @@ static struct {
 	struct s3_lock lock;     /* what --lock-* ask for; until set when the upload starts */
 	uint64_t lock_for_ms;
 	int locking;
-	const char *bwlimit;
+	const char *bwlimit, *sse_c_file;
+	struct s3_ssec ssec;     /* with --sse-c-key-file: its headers */
+	size_t nssec;
 	uint64_t rate;
 	struct rate limit;
 	struct s3_opts s3;
@@ -261,6 +265,7 @@ parse_args(int argc, char **argv)
 			break;
 		case O_LEGAL_HOLD: opt.lock.hold = 1; break;
 		case O_BWLIMIT: opt.bwlimit = optarg; break;
+		case O_SSE_C: opt.sse_c_file = optarg; break;
 		case O_JSON: opt.json = 1; break;
 		case O_PROGRESS: opt.progress = 1; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
@@ -310,6 +315,12 @@ parse_args(int argc, char **argv)
 		opt_usage_error("--sse must be AES256 or aws:kms");
 	if (opt.sse_kms && (!opt.sse || strcmp(opt.sse, "aws:kms") != 0))
 		opt_usage_error("--sse-kms-key-id needs --sse aws:kms");
+	if (opt.sse_c_file && opt.sse)
+		opt_usage_error("--sse-c-key-file and --sse contradict each other");
+	if (opt.sse_c_file) {
+		s3_ssec_load(&opt.ssec, opt.sse_c_file);
+		opt.nssec = 3;
+	}
 	for (size_t i = 0; i < opt.nmeta; i++) {
 		const char *m = opt.meta[i], *eq = strchr(m, '=');
 
@@ -364,15 +375,20 @@ object_headers(const char **h, char (*store)[600], const char *sha_hex)
 		h[n] = store[n];
 		n++;
 	}
+	for (size_t i = 0; i < opt.nssec; i++)
+		h[n++] = opt.ssec.h[i];
 	return n + s3_lock_headers(&opt.lock, h + n, store + n);
 }
 
-/* A store that returns MD5 ETags must return ours. */
+/* A store that returns MD5 ETags must return ours. Under SSE-C the ETag
+ * is not the data's MD5 (S3 says so), and is not compared. */
 static int
 etag_matches(const char *etag, const char *md5hex)
 {
 	char e[72];
 
+	if (opt.nssec)
+		return 1;
 	s3_etag_plain(e, sizeof e, etag);
 	if (strlen(e) != 32 || strspn(e, "0123456789abcdef") != 32)
 		return 1; /* not an MD5 ETag (SSE-KMS, some stores): nothing to compare */
@@ -384,7 +400,7 @@ static void
 upload_part(struct upload *u, struct s3_conn *c, struct slot *sl, struct s3_result *res)
 {
 	char md5h[33], mdhdr[S3_MD5_HDR], sha[65], q[sizeof u->qid + 32];
-	const char *h[1] = { mdhdr };
+	const char *h[4] = { mdhdr, opt.ssec.h[0], opt.ssec.h[1], opt.ssec.h[2] };
 	unsigned char d[32];
 	int unsig = s3_unsigned_payload(&u->s3);
 
@@ -401,7 +417,7 @@ upload_part(struct upload *u, struct s3_conn *c, struct slot *sl, struct s3_resu
 		hex_encode(sha, d, 32);
 	/* No payload hash given: lib/s3 signs UNSIGNED-PAYLOAD. */
 	if (s3_request(c, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .query = q, .headers = h,
-	    .nheaders = 1, .body = sl->buf, .len = sl->len, .payload_hash = unsig ? NULL : sha }, res) < 0) {
+	    .nheaders = 1 + opt.nssec, .body = sl->buf, .len = sl->len, .payload_hash = unsig ? NULL : sha }, res) < 0) {
 		char what[64];
 
 		snprintf(what, sizeof what, "upload part %u of", sl->num);
@@ -596,7 +612,8 @@ refuse_existing(struct upload *u)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
 
-	if (s3_request(&u->conn, &(struct s3_req){ .method = "HEAD", .key = opt.url.key }, res) == 0)
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "HEAD", .key = opt.url.key, .headers = opt.ssec.h,
+	    .nheaders = opt.nssec }, res) == 0)
 		fail(u, EX_CANTCREAT, "s3://%s/%s exists and --if-none-match is given", opt.url.bucket, opt.url.key);
 	else if (res->status != 404)
 		fail_request(u, s3_exit_code(res), "HEAD", res);
@@ -665,7 +682,7 @@ lock_confirm(struct upload *u)
 	char t[700], a[128], b[128];
 
 	for (int round = 0; round < 2 && !u->err_ex; round++) {
-		if (s3_lock_head(&u->conn, opt.url.key, &got, res) < 0) {
+		if (s3_lock_head(&u->conn, opt.url.key, opt.ssec.h, opt.nssec, &got, res) < 0) {
 			fail(u, s3_exit_code(res), "HEAD s3://%s/%s to confirm its Object Lock: %s; the object is "
 			    "stored, its lock unconfirmed", opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
 			break;
@@ -703,8 +720,8 @@ static int
 single_put(struct upload *u, const struct slot *sl)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	const char *h[MAX_META + 12];
-	char store[MAX_META + 12][600], md5h[33], sha_hex[65];
+	const char *h[MAX_META + 15];
+	char store[MAX_META + 15][600], md5h[33], sha_hex[65];
 	size_t n;
 
 	check_sha_hex(u, sha_hex);
@@ -757,8 +774,8 @@ static int
 multipart_create(struct upload *u)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	const char *h[MAX_META + 12];
-	char store[MAX_META + 12][600];
+	const char *h[MAX_META + 15];
+	char store[MAX_META + 15][600];
 	unsigned char *body = xmalloc(65536);
 	size_t n = object_headers(h, store, NULL), pos = 0;
 
@@ -880,7 +897,8 @@ complete_confirm(struct upload *u, char *etag, size_t etagcap, char *why, size_t
 	int r = -1;
 
 	multipart_etag(u, mine);
-	if (s3_request(&u->conn, &(struct s3_req){ .method = "HEAD", .key = opt.url.key }, res) < 0) {
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "HEAD", .key = opt.url.key, .headers = opt.ssec.h,
+	    .nheaders = opt.nssec }, res) < 0) {
 		if (res->status == 404)
 			r = 0;
 		else
@@ -888,7 +906,8 @@ complete_confirm(struct upload *u, char *etag, size_t etagcap, char *why, size_t
 	} else if (!(cl = http_header(&res->resp, "Content-Length")) || strtoull(cl, NULL, 10) != u->bytes) {
 		snprintf(why, whycap, "the object there has %s bytes, not the %llu sent", cl ? cl : "no",
 		    (unsigned long long)u->bytes);
-	} else if (s3_etag_plain(theirs, sizeof theirs, res->etag), strchr(theirs, '-') && strcmp(theirs, mine) != 0) {
+	} else if (s3_etag_plain(theirs, sizeof theirs, res->etag), !opt.nssec && strchr(theirs, '-') &&
+	    strcmp(theirs, mine) != 0) {
 		snprintf(why, whycap, "the object there has the ETag %s, not this upload's %s", theirs, mine);
 	} else {
 		snprintf(etag, etagcap, "%s", res->etag[0] ? res->etag : mine);
@@ -1054,6 +1073,7 @@ upload_free(struct upload *u)
 	pthread_mutex_destroy(&u->mu);
 	pthread_cond_destroy(&u->cv);
 	s3_free(&u->s3);
+	s3_ssec_wipe(&opt.ssec);
 	if (opt.rate)
 		rate_free(&opt.limit);
 	free(u);

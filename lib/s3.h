@@ -185,6 +185,19 @@ int s3_creds_load(struct s3 *s, char *err, size_t errlen);
  * endpoint_url, when set there (out strings left alone otherwise). */
 void s3_config_file(const char *profile, char *region, size_t rcap, char *endpoint, size_t ecap);
 
+/* SSE-C (s3_ssec.c): the three headers that give the store the customer's
+ * key, for every request that writes or reads the object's bytes (PUT,
+ * CreateMultipartUpload, UploadPart, HEAD, GET). */
+struct s3_ssec {
+	char alg[80], key[128], md5[96];
+	const char *h[3];
+};
+/* Reads FILE: 32 bytes, or their base64 on one line; dies 66/74 when it
+ * cannot be read, 78 when it is not a 256-bit key; warns when every user
+ * may read it. */
+void s3_ssec_load(struct s3_ssec *k, const char *file);
+void s3_ssec_wipe(struct s3_ssec *k);
+
 /* Wall-clock seconds corrected by the skew learnt from the server. */
 int64_t s3_now(struct s3 *s);
 

@@ -32,10 +32,11 @@ s3_lock_from(const struct http_response *r, struct s3_lock *l)
 }
 
 int
-s3_lock_head(struct s3_conn *c, const char *key, struct s3_lock *l, struct s3_result *res)
+s3_lock_head(struct s3_conn *c, const char *key, const char *const *h, size_t nh, struct s3_lock *l,
+    struct s3_result *res)
 {
 	memset(l, 0, sizeof *l);
-	if (s3_request(c, &(struct s3_req){ .method = "HEAD", .key = key }, res) < 0)
+	if (s3_request(c, &(struct s3_req){ .method = "HEAD", .key = key, .headers = h, .nheaders = nh }, res) < 0)
 		return -1;
 	s3_lock_from(&res->resp, l);
 	return 0;
@@ -166,7 +167,7 @@ heads_worker(void *arg)
 		pthread_mutex_unlock(&hd->mu);
 		if (!j)
 			break;
-		if (s3_lock_head(&c, j->key, &j->lock, res) < 0) {
+		if (s3_lock_head(&c, j->key, NULL, 0, &j->lock, res) < 0) {
 			j->failed = 1;
 			j->status = res->status;
 			j->ex = s3_exit_code(res);

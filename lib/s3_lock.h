@@ -20,8 +20,10 @@ struct s3_lock {
 
 /* The lock an answer's headers describe (HEAD, GET, PUT). */
 void s3_lock_from(const struct http_response *r, struct s3_lock *l);
-/* HEAD of key: 0 and l filled, or -1 with res saying why (404: no key). */
-int s3_lock_head(struct s3_conn *c, const char *key, struct s3_lock *l, struct s3_result *res);
+/* HEAD of key, with the extra headers h (SSE-C's; NULL: none): 0 and l
+ * filled, or -1 with res saying why (404: no key). */
+int s3_lock_head(struct s3_conn *c, const char *key, const char *const *h, size_t nh, struct s3_lock *l,
+    struct s3_result *res);
 /* 1 when l forbids deleting the version at time now: retention not past,
  * or a legal hold. */
 int s3_lock_active(const struct s3_lock *l, int64_t now);

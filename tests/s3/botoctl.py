@@ -5,6 +5,7 @@ retention and legal holds as the store reports them.
   botoctl.py ENDPOINT mkbucket NAME [lock]
   botoctl.py ENDPOINT versions BUCKET     a line per version or delete marker
   botoctl.py ENDPOINT lock BUCKET KEY     MODE UNTIL HOLD of the current version
+  botoctl.py ENDPOINT get BUCKET KEY [SSE-C-KEY-FILE]   the object on stdout
 """
 import datetime
 import os
@@ -55,6 +56,15 @@ def main():
             print('marker', m['Key'])
     elif cmd == 'lock':
         lock(c, args[0], args[1])
+    elif cmd == 'get':
+        extra = {}
+        if len(args) > 2:
+            with open(args[2], 'rb') as f:
+                extra = {'SSECustomerAlgorithm': 'AES256', 'SSECustomerKey': f.read()}
+        try:
+            sys.stdout.buffer.write(c.get_object(Bucket=args[0], Key=args[1], **extra)['Body'].read())
+        except c.exceptions.ClientError as e:
+            sys.exit('refused: %s' % e.response['Error']['Code'])
     else:
         sys.exit('unknown command ' + cmd)
 

@@ -118,7 +118,7 @@ s3_start() {
 s3_stop() { [ -n "${S3_PID:-}" ] && kill "$S3_PID" && wait "$S3_PID"; }
 
 # rgw_start: a real Ceph cluster on loopback, for what s3rver does not
-# enforce (Object Lock): one monitor, one OSD on memstore (in memory, 1 GiB
+# enforce (Object Lock, SSE-C, which it allows over http here): one monitor, one OSD on memstore (in memory, 1 GiB
 # at most) and the RADOS Gateway, authentication between them off, all
 # under $T/rgw and stopped on exit. About 15 s, most of it the gateway
 # making its pools. Sets RGW_ENDPOINT and the AWS_* variables of its user.
@@ -159,6 +159,7 @@ memstore device bytes = 1073741824
 [client.rgw]
 rgw frontends = beast endpoint=127.0.0.1:$_rgwport
 rgw data = $_d/rgw
+rgw crypt require ssl = false
 EOF
 	RGW_CONF="$_d/ceph.conf"
 	on_exit rgw_stop
