@@ -58,6 +58,7 @@ static const char usage[] =
 "      --lock-until TIME         retain until TIME (RFC 3339)\n"
 "      --legal-hold              put a legal hold on the object\n"
 "      --unsigned-payload        sign UNSIGNED-PAYLOAD (https endpoints only)\n"
+"      --checksum ALGORITHM      end-to-end checksums S3 checks: sha256 or crc32c\n"
 "      --bwlimit RATE            send at most RATE bytes a second (like 10MiB)\n"
 S3_USAGE_OPTS
 "      --json                    print the result as a JSON object\n"
@@ -78,7 +79,7 @@ S3_USAGE_OPTS
 enum {
 	O_PART_SIZE = 256, O_EXPECTED, O_MAX_PARTS, O_CONCURRENCY, O_VERIFY_GZIP, O_REQUIRE_TRAILER,
 	O_IF_NONE_MATCH, O_CONTENT_TYPE, O_STORAGE_CLASS, O_SSE, O_SSE_KMS, O_METADATA, O_UNSIGNED,
-	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD, O_BWLIMIT, O_SSE_C
+	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD, O_BWLIMIT, O_SSE_C, O_CHECKSUM
 };
 
 static const struct option longopts[] = {
@@ -100,6 +101,7 @@ static const struct option longopts[] = {
 	{ "lock-until", required_argument, NULL, O_LOCK_UNTIL },
 	{ "legal-hold", no_argument, NULL, O_LEGAL_HOLD },
 	{ "bwlimit", required_argument, NULL, O_BWLIMIT },
+	{ "checksum", required_argument, NULL, O_CHECKSUM },
 	{ "unsigned-payload", no_argument, NULL, O_UNSIGNED },
 	S3_LONGOPTS,
 	{ "json", no_argument, NULL, O_JSON },
@@ -125,6 +127,7 @@ static struct {
 	uint64_t lock_for_ms;
 	int locking;
 	const char *bwlimit, *sse_c_file;
+	enum { CK_NONE, CK_SHA256, CK_CRC32C } checksum;
 	struct s3_ssec ssec;     /* with --sse-c-key-file: its headers */
 	size_t nssec;
 	uint64_t rate;
@@ -165,6 +168,11 @@ struct upload {
 	char qid[3100];    /* "uploadId=<encoded id>", the query of every part */
 	char (*etags)[72];
 	unsigned char (*md5s)[16]; /* each part's MD5: the multipart ETag */
+	/* --checksum: each part's, for the Complete, and the whole's */
+	unsigned char (*shas)[32];
+	uint32_t *crcs;
+	uint64_t *lens;
+	char whole_ck[64];
 	int err_ex;
 	char err[4096];     /* the first failure: room for a 1024-byte key and the store's message */
 
@@ -266,6 +274,14 @@ parse_args(int argc, char **argv)
 		case O_LEGAL_HOLD: opt.lock.hold = 1; break;
 		case O_BWLIMIT: opt.bwlimit = optarg; break;
 		case O_SSE_C: opt.sse_c_file = optarg; break;
+		case O_CHECKSUM:
+			if (strcmp(optarg, "sha256") == 0)
+				opt.checksum = CK_SHA256;
+			else if (strcmp(optarg, "crc32c") == 0)
+				opt.checksum = CK_CRC32C;
+			else
+				opt_usage_error("--checksum must be sha256 or crc32c");
+			break;
 		case O_JSON: opt.json = 1; break;
 		case O_PROGRESS: opt.progress = 1; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
@@ -395,42 +411,83 @@ etag_matches(const char *etag, const char *md5hex)
 	return strcmp(e, md5hex) == 0;
 }
 
+/* --checksum: "x-amz-checksum-ALG: <base64>" of a SHA-256 or a CRC-32C. */
+static void
+checksum_header(char *out, size_t cap, const unsigned char sha[32], uint32_t crc)
+{
+	char b64[BASE64_LEN(32)];
+	unsigned char be[4] = { crc >> 24, crc >> 16, crc >> 8, crc };
+
+	if (opt.checksum == CK_SHA256)
+		base64_encode(b64, sha, 32);
+	else
+		base64_encode(b64, be, 4);
+	snprintf(out, cap, "x-amz-checksum-%s: %s", opt.checksum == CK_SHA256 ? "sha256" : "crc32c", b64);
+}
+
 /* Uploads the part in slot sl; a failure stops the upload. */
 static void
 upload_part(struct upload *u, struct s3_conn *c, struct slot *sl, struct s3_result *res)
 {
 	char md5h[33], mdhdr[S3_MD5_HDR], sha[65], q[sizeof u->qid + 32];
-	const char *h[4] = { mdhdr, opt.ssec.h[0], opt.ssec.h[1], opt.ssec.h[2] };
+	char ckhdr[100];
+	const char *h[5] = { mdhdr, opt.ssec.h[0], opt.ssec.h[1], opt.ssec.h[2], ckhdr };
 	unsigned char d[32];
 	int unsig = s3_unsigned_payload(&u->s3);
+	uint32_t crc = 0;
 
 	if (sl->hashed) {
 		s3_md5_header(sl->md5, mdhdr, md5h);
 		memcpy(d, sl->sha, 32);
 	} else {
 		s3_content_md5(sl->buf, sl->len, mdhdr, md5h);
-		if (!unsig)
+		if (!unsig || opt.checksum == CK_SHA256)
 			sha256_buf(sl->buf, sl->len, d);
+	}
+	if (opt.checksum == CK_CRC32C)
+		crc = crc32c_update(0, sl->buf, sl->len);
+	if (opt.checksum) {
+		checksum_header(ckhdr, sizeof ckhdr, d, crc);
+		/* The part's place in h: after the SSE-C headers, when any. */
+		h[1 + opt.nssec] = ckhdr;
 	}
 	snprintf(q, sizeof q, "partNumber=%u&%s", sl->num, u->qid);
 	if (!unsig)
 		hex_encode(sha, d, 32);
-	/* No payload hash given: lib/s3 signs UNSIGNED-PAYLOAD. */
-	if (s3_request(c, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .query = q, .headers = h,
-	    .nheaders = 1 + opt.nssec, .body = sl->buf, .len = sl->len, .payload_hash = unsig ? NULL : sha }, res) < 0) {
+	/* No payload hash given: lib/s3 signs UNSIGNED-PAYLOAD. An ETag that is
+	 * not the part's MD5 means the store received other bytes (damaged on
+	 * the way, by a store that checks neither Content-MD5 nor the
+	 * checksums): the part is sent again, replacing them. */
+	for (unsigned attempt = 0;; attempt++) {
+		int rc = s3_request(c, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .query = q, .headers = h,
+		    .nheaders = 1 + opt.nssec + (opt.checksum ? 1 : 0), .body = sl->buf, .len = sl->len,
+		    .payload_hash = unsig ? NULL : sha }, res);
+
+		if (rc < 0 || etag_matches(res->etag, md5h) || attempt >= u->s3.retries || sig_caught())
+			break;
+		log_warn("upload part %u of s3://%s/%s: the store's ETag %s is not the part's MD5 (%s): it received "
+		    "other bytes; sending the part again", sl->num, opt.url.bucket, opt.url.key, res->etag, md5h);
+	}
+	if (res->status < 200 || res->status > 299) {
 		char what[64];
 
 		snprintf(what, sizeof what, "upload part %u of", sl->num);
 		fail_request(u, s3_exit_code(res), what, res);
 	} else if (!etag_matches(res->etag, md5h)) {
-		fail(u, EX_DATAERR, "upload part %u of s3://%s/%s: the server's ETag %s is not the MD5 of the part (%s)",
-		    sl->num, opt.url.bucket, opt.url.key, res->etag, md5h);
+		fail(u, EX_TEMPFAIL, "upload part %u of s3://%s/%s: the store's ETag %s is not the part's MD5 (%s) "
+		    "after %u tries: it keeps receiving other bytes", sl->num, opt.url.bucket, opt.url.key, res->etag,
+		    md5h, u->s3.retries + 1);
 	} else if (strlen(res->etag) >= sizeof u->etags[0] || !res->etag[0]) {
 		fail(u, EX_DATAERR, "upload part %u of s3://%s/%s: the server's answer has no usable ETag",
 		    sl->num, opt.url.bucket, opt.url.key);
 	} else {
 		strcpy(u->etags[sl->num - 1], res->etag);
 		hex_decode(u->md5s[sl->num - 1], 16, md5h, 32);
+		if (opt.checksum) {
+			memcpy(u->shas[sl->num - 1], d, 32);
+			u->crcs[sl->num - 1] = crc;
+			u->lens[sl->num - 1] = sl->len;
+		}
 	}
 }
 
@@ -528,21 +585,23 @@ check_sha_hex(struct upload *u, char hex[65])
 }
 
 static void
-print_result(uint64_t bytes, const char *sha, const char *etag)
+print_result(uint64_t bytes, const char *sha, const char *etag, const char *whole_ck)
 {
 	char e[128];
 
 	s3_etag_plain(e, sizeof e, etag);
 	if (opt.json) {
-		char k[S3_KEY_MAX * 6 + 1], b[S3_BUCKET_MAX * 6 + 1];
+		char k[S3_KEY_MAX * 6 + 1], b[S3_BUCKET_MAX * 6 + 1], lk[300] = "", until[32];
 
 		log_json_escape(k, 0, sizeof k, opt.url.key);
 		log_json_escape(b, 0, sizeof b, opt.url.bucket);
-		char lk[160] = "", until[32];
-
+		if (opt.checksum)
+			snprintf(lk, sizeof lk, ",\"checksum_%s\":\"%s\"", opt.checksum == CK_SHA256 ? "sha256" : "crc32c",
+			    whole_ck);
 		if (opt.lock.mode[0]) {
 			nametime_format(until, sizeof until, opt.lock.until);
-			snprintf(lk, sizeof lk, ",\"lock_mode\":\"%s\",\"retain_until\":\"%s\"", opt.lock.mode, until);
+			snprintf(lk + strlen(lk), sizeof lk - strlen(lk), ",\"lock_mode\":\"%s\",\"retain_until\":\"%s\"",
+			    opt.lock.mode, until);
 		}
 		if (opt.lock.hold)
 			snprintf(lk + strlen(lk), sizeof lk - strlen(lk), ",\"legal_hold\":true");
@@ -715,6 +774,20 @@ put_exit(const struct s3_result *res)
 	return s3_exit_code(res);
 }
 
+/* The object a single PUT left damaged goes: nothing must look complete. */
+static void
+remove_damaged(struct upload *u)
+{
+	struct s3_result *res = xmalloc(sizeof *res);
+	char t[700];
+
+	if (s3_request(&u->conn, &(struct s3_req){ .method = "DELETE", .key = opt.url.key, .flags = S3_NO_RETRY },
+	    res) < 0)
+		log_warn("delete the damaged s3://%s/%s: %s; remove it by hand", opt.url.bucket, opt.url.key,
+		    s3_result_text(res, t, sizeof t));
+	free(res);
+}
+
 /* The whole input in one part: one PUT. */
 static int
 single_put(struct upload *u, const struct slot *sl)
@@ -732,19 +805,42 @@ single_put(struct upload *u, const struct slot *sl)
 		s3_content_md5(sl->buf, sl->len, store[n], md5h);
 	h[n] = store[n];
 	n++;
+	if (opt.checksum) {
+		unsigned char d[32];
+
+		hex_decode(d, 32, sha_hex, 64);
+		checksum_header(store[n], 600, d, opt.checksum == CK_CRC32C ? crc32c_update(0, sl->buf, sl->len) : 0);
+		snprintf(u->whole_ck, sizeof u->whole_ck, "%s", strchr(store[n], ' ') + 1);
+		h[n] = store[n];
+		n++;
+	}
 	if (opt.if_none_match)
 		h[n++] = "If-None-Match: *";
-	/* The object is this one part: its payload hash is the object's. */
-	if (s3_request(&u->conn, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .headers = h, .nheaders = n,
-	    .body = sl->buf, .len = sl->len, .payload_hash = s3_unsigned_payload(&u->s3) ? NULL : sha_hex }, res) < 0) {
+	/* The object is this one part: its payload hash is the object's. A
+	 * store that stored other bytes (its ETag is not their MD5) has a
+	 * damaged object under KEY: it is deleted, and the PUT sent again. */
+	for (unsigned attempt = 0;; attempt++) {
+		if (s3_request(&u->conn, &(struct s3_req){ .method = "PUT", .key = opt.url.key, .headers = h,
+		    .nheaders = n, .body = sl->buf, .len = sl->len,
+		    .payload_hash = s3_unsigned_payload(&u->s3) ? NULL : sha_hex }, res) < 0 ||
+		    etag_matches(res->etag, md5h))
+			break;
+		remove_damaged(u);
+		if (attempt >= u->s3.retries || sig_caught())
+			break;
+		log_warn("PUT s3://%s/%s: the store's ETag %s is not the MD5 of the data (%s): it received other bytes; "
+		    "sending it again", opt.url.bucket, opt.url.key, res->etag, md5h);
+	}
+	if (res->status < 200 || res->status > 299) {
 		if (!lock_refused(u, "PUT", res))
 			fail_request(u, put_exit(res), "PUT", res);
 	}
 	else if (!etag_matches(res->etag, md5h))
-		fail(u, EX_DATAERR, "PUT s3://%s/%s: the server's ETag %s is not the MD5 of the data (%s)",
-		    opt.url.bucket, opt.url.key, res->etag, md5h);
+		fail(u, EX_TEMPFAIL, "PUT s3://%s/%s: the store's ETag %s is not the MD5 of the data (%s) after %u "
+		    "tries: it keeps receiving other bytes; the damaged object was deleted", opt.url.bucket,
+		    opt.url.key, res->etag, md5h, u->s3.retries + 1);
 	else if (!opt.locking || lock_confirm(u) == 0)
-		print_result(sl->len, sha_hex, res->etag);
+		print_result(sl->len, sha_hex, res->etag, u->whole_ck);
 	free(res);
 	return u->err_ex ? -1 : 0;
 }
@@ -779,6 +875,15 @@ multipart_create(struct upload *u)
 	unsigned char *body = xmalloc(65536);
 	size_t n = object_headers(h, store, NULL), pos = 0;
 
+	/* S3 checks each part's checksum, and the whole's: SHA-256 only as
+	 * a checksum of the parts' checksums, CRC-32C as the CRC of every
+	 * byte (FULL_OBJECT), which s3cat --verify can check. */
+	if (opt.checksum == CK_SHA256)
+		h[n++] = "x-amz-checksum-algorithm: SHA256";
+	if (opt.checksum == CK_CRC32C) {
+		h[n++] = "x-amz-checksum-algorithm: CRC32C";
+		h[n++] = "x-amz-checksum-type: FULL_OBJECT";
+	}
 	if (s3_request(&u->conn, &(struct s3_req){ .method = "POST", .key = opt.url.key, .query = "uploads",
 	    .headers = h, .nheaders = n, .rbuf = body, .rcap = 65536 }, res) < 0) {
 		if (!lock_refused(u, "create multipart upload", res))
@@ -928,19 +1033,56 @@ static int
 multipart_complete(struct upload *u, char *etag, size_t etagcap)
 {
 	struct s3_result *res = xmalloc(sizeof *res);
-	size_t cap = (size_t)u->nparts * 200 + 128, bl = 0, pos = 0, rs, rl;
-	char *xml = xmalloc(cap), why[600] = "", t[700];
+	size_t cap = (size_t)u->nparts * 300 + 128, bl = 0, pos = 0, rs, rl, nh = 0;
+	char *xml = xmalloc(cap), why[600] = "", t[700], full[100];
 	unsigned char *body = xmalloc(65536);
-	const char *h[1] = { "If-None-Match: *" };
+	const char *h[3];
 	int c;
 
+	if (opt.if_none_match)
+		h[nh++] = "If-None-Match: *";
 	bl += (size_t)snprintf(xml + bl, cap - bl, "<CompleteMultipartUpload>");
-	for (unsigned i = 0; i < u->nparts; i++)
-		bl += (size_t)snprintf(xml + bl, cap - bl, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
-		    i + 1, u->etags[i]);
+	for (unsigned i = 0; i < u->nparts; i++) {
+		char ck[100];
+
+		bl += (size_t)snprintf(xml + bl, cap - bl, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag>", i + 1,
+		    u->etags[i]);
+		if (opt.checksum) {
+			const char *alg = opt.checksum == CK_SHA256 ? "SHA256" : "CRC32C";
+
+			checksum_header(ck, sizeof ck, u->shas[i], u->crcs[i]);
+			bl += (size_t)snprintf(xml + bl, cap - bl, "<Checksum%s>%s</Checksum%s>", alg,
+			    strchr(ck, ' ') + 1, alg);
+		}
+		bl += (size_t)snprintf(xml + bl, cap - bl, "</Part>");
+	}
 	bl += (size_t)snprintf(xml + bl, cap - bl, "</CompleteMultipartUpload>");
+	if (opt.checksum == CK_SHA256) {
+		/* What S3 reports for the whole: the SHA-256 of the parts'
+		 * SHA-256s, a dash and the number of parts. */
+		struct sha256 cs;
+		unsigned char d[32];
+		char b64[BASE64_LEN(32)];
+
+		sha256_init(&cs);
+		for (unsigned i = 0; i < u->nparts; i++)
+			sha256_update(&cs, u->shas[i], 32);
+		sha256_final(&cs, d);
+		base64_encode(b64, d, 32);
+		snprintf(u->whole_ck, sizeof u->whole_ck, "%s-%u", b64, u->nparts);
+	}
+	if (opt.checksum == CK_CRC32C) {
+		uint32_t crc = 0;
+
+		for (unsigned i = 0; i < u->nparts; i++)
+			crc = crc32c_combine(crc, u->crcs[i], u->lens[i]);
+		checksum_header(full, sizeof full, NULL, crc);
+		snprintf(u->whole_ck, sizeof u->whole_ck, "%s", strchr(full, ' ') + 1);
+		h[nh++] = full;
+		h[nh++] = "x-amz-checksum-type: FULL_OBJECT";
+	}
 	if (s3_request(&u->conn, &(struct s3_req){ .method = "POST", .key = opt.url.key, .query = u->qid,
-	    .headers = h, .nheaders = opt.if_none_match ? 1 : 0, .body = xml, .len = bl, .flags = S3_ERROR_IN_200,
+	    .headers = h, .nheaders = nh, .body = xml, .len = bl, .flags = S3_ERROR_IN_200,
 	    .rbuf = body, .rcap = 65536 }, res) < 0) {
 		if (res->attempts < 2 || sig_caught() || (c = complete_confirm(u, etag, etagcap, why, sizeof why)) == 0)
 			fail_request(u, put_exit(res), "complete multipart upload", res);
@@ -990,6 +1132,11 @@ multipart(struct upload *u, unsigned npre, int more)
 		return;
 	u->etags = xcalloc(opt.max_parts, sizeof *u->etags);
 	u->md5s = xcalloc(opt.max_parts, sizeof *u->md5s);
+	if (opt.checksum) {
+		u->shas = xcalloc(opt.max_parts, sizeof *u->shas);
+		u->crcs = xcalloc(opt.max_parts, sizeof *u->crcs);
+		u->lens = xcalloc(opt.max_parts, sizeof *u->lens);
+	}
 	w = xcalloc(opt.concurrency, sizeof *w);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 1u << 20);
@@ -1025,7 +1172,7 @@ multipart(struct upload *u, unsigned npre, int more)
 	check_sha_hex(u, sha_hex);
 	tag_sha256(u, sha_hex);
 	if (!opt.locking || lock_confirm(u) == 0)
-		print_result(u->bytes, sha_hex, etag);
+		print_result(u->bytes, sha_hex, etag, u->whole_ck);
 }
 
 static struct upload *
@@ -1070,6 +1217,9 @@ upload_free(struct upload *u)
 	free(u->queue);
 	free(u->etags);
 	free(u->md5s);
+	free(u->shas);
+	free(u->crcs);
+	free(u->lens);
 	pthread_mutex_destroy(&u->mu);
 	pthread_cond_destroy(&u->cv);
 	s3_free(&u->s3);

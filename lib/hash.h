@@ -54,4 +54,13 @@ void hash_part(struct sha256 *whole, const void *buf, size_t n, unsigned char md
 /* crc32_update(0, buf, n) starts a CRC; feed the result back to continue. */
 uint32_t crc32_update(uint32_t crc, const void *buf, size_t n);
 
+/* CRC-32C (lib/crc32c.c), the same way: crc32c_update(0, buf, n). On the
+ * CPU's SSE4.2 instruction where it has one; PGOPS_NO_SSE42=1 in the
+ * environment forces the table (crc32c_portable() says so), and
+ * tests/unit/unit-hash.c checks both against RFC 3720's vectors. */
+uint32_t crc32c_update(uint32_t crc, const void *buf, size_t n);
+int crc32c_portable(void);
+/* The CRC-32C of A followed by B, from crc(A), crc(B) and B's length. */
+uint32_t crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+
 #endif

@@ -187,6 +187,10 @@ retryable_code(const char *code)
 	static const char *const codes[] = {
 		"SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling",
 		"ThrottlingException", "RequestTimeTooSkewed", "OperationAborted", "ExpiredToken",
+		/* The body the store received is not the one sent (Content-MD5,
+		 * the payload hash or x-amz-checksum-*): damaged on the way,
+		 * and the part is still in memory to send again. */
+		"BadDigest", "XAmzContentSHA256Mismatch",
 	};
 
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)

@@ -6,7 +6,7 @@
 # with nothing under KEY. Then TLS to the server with the test CA.
 . "$(dirname "$0")/support/lib.sh"
 . "$TOP/tests/support/pki.sh"
-plan 68
+plan 88
 s3_start bkt
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
@@ -200,4 +200,65 @@ is "$rc" 0 "--insecure --unsigned-payload over https"
 run s3put --endpoint "$TLSE" --insecure --unsigned-payload --part-size 5MiB s3://bkt/tls4 "$T/in"
 is "$rc" 0 "--unsigned-payload in parts over https"
 is "$(s3cat --endpoint "$TLSE" --insecure s3://bkt/tls4 | sha256sum | cut -d' ' -f1)" "$want" "read back byte-identical"
+
+# --- End-to-end checksums -------------------------------------------------------------
+head -c 6291456 "$T/in" >"$T/six"
+printf 'a small object' >"$T/bare0"
+crc_oracle=$(python3 -c '
+import base64, sys
+t = []
+for i in range(256):
+    c = i
+    for _ in range(8):
+        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+    t.append(c)
+c = 0xFFFFFFFF
+for b in open(sys.argv[1], "rb").read():
+    c = t[(c ^ b) & 0xFF] ^ (c >> 8)
+print(base64.b64encode((c ^ 0xFFFFFFFF).to_bytes(4, "big")).decode())' "$T/six")
+run s3put --endpoint "$S3_ENDPOINT" --json --checksum crc32c --part-size 5MiB s3://bkt/ck/multi "$T/six"
+is "$rc" 0 "--checksum crc32c, a multipart upload (5 MiB + 1 MiB): exit 0"
+is "$(sed -n 's/.*"checksum_crc32c":"\([^"]*\)".*/\1/p' "$T/out")" "$crc_oracle" \
+	"the full-object CRC-32C combined from the parts' = the CRC-32C of the whole stream (computed in Python)"
+run s3put --endpoint "$S3_ENDPOINT" --json --checksum crc32c s3://bkt/ck/single "$T/six"
+is "$(sed -n 's/.*"checksum_crc32c":"\([^"]*\)".*/\1/p' "$T/out")" "$crc_oracle" "and the single PUT's"
+run s3put --endpoint "$S3_ENDPOINT" --checksum md5 s3://bkt/ck/x "$T/six"
+is "$rc" 64 "--checksum md5: usage error"
+
+proxy flip1 flipreq:PUT:partNumber=2:1
+up flip1 ck/flip1 --checksum sha256
+is "$rc" 0 "part 2 damaged on its way once: its ETag is not its MD5, it is sent again, exit 0"
+is "$(same ck/flip1)" "$want" "byte-identical"
+like "$T/err" "upload part 2 of s3://bkt/ck/flip1: the store's ETag .* is not the part's MD5 .*: it received other bytes; sending the part again" \
+	"the damaged part named in the warning (s3rver checks no Content-MD5; the ETag shows it)"
+proxy flipall flipreq:PUT:partNumber=2:0
+up flipall ck/flipall --retries 1
+is "$rc" 75 "damaged every time: exit 75 after the retries"
+like "$T/err" "after 2 tries: it keeps receiving other bytes" "saying so"
+is "$(absent ck/flipall)" 0 "nothing stored"
+proxy flipone flipreq:PUT:ck/flipone:1
+run s3put --endpoint "$PX" s3://bkt/ck/flipone "$T/bare0"
+is "$rc:$(s3cat --endpoint "$S3_ENDPOINT" s3://bkt/ck/flipone)" "0:a small object" "a single PUT damaged once: sent again, exit 0, intact"
+proxy flipone2 flipreq:PUT:ck/flipone2:0
+run s3put --endpoint "$PX" --retries 1 s3://bkt/ck/flipone2 "$T/bare0"
+is "$rc:$(absent ck/flipone2)" "75:0" "damaged every time: 75, and the damaged object deleted"
+
+proxy fliprsp fliprsp:GET:ck/single:0
+run s3cat --endpoint "$PX" s3://bkt/ck/single
+is "$rc" 0 "an object damaged on its way back, without --verify: exit 0, unseen"
+run s3cat --endpoint "$PX" --verify s3://bkt/ck/single
+is "$rc" 65 "s3cat --verify: exit 65"
+like "$T/err" "the 6291456 bytes read have the SHA-256 [0-9a-f]{64}, not the [0-9a-f]{64} recorded at upload \(its x-amz-meta-sha256\)" \
+	"naming both checksums and where the recorded one comes from"
+proxy fliprsp2 fliprsp:GET:f/reset:0
+run s3cat --endpoint "$PX" --verify s3://bkt/f/reset
+is "$rc" 65 "a multipart upload damaged on its way back: --verify finds it against s3put's tag"
+like "$T/err" "recorded at upload \(its tag sha256\)" "saying which"
+run s3cat --endpoint "$S3_ENDPOINT" --verify s3://bkt/f/reset
+is "$rc:$(sha256sum <"$T/out" | cut -d' ' -f1)" "0:$want" "undamaged: --verify passes, byte-identical"
+printf 'not uploaded by s3put' >"$T/bare"
+python3 "$TOP/tests/s3/botoctl.py" "$S3_ENDPOINT" put bkt ck/bare "$T/bare"
+run s3cat --endpoint "$S3_ENDPOINT" --verify s3://bkt/ck/bare
+is "$rc:$(wc -c <"$T/out")" "65:0" "no checksum recorded: --verify exits 65 and writes nothing"
+like "$T/err" "no checksum is recorded for it" "saying so"
 done_testing

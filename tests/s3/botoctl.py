@@ -6,6 +6,7 @@ retention and legal holds as the store reports them.
   botoctl.py ENDPOINT versions BUCKET     a line per version or delete marker
   botoctl.py ENDPOINT lock BUCKET KEY     MODE UNTIL HOLD of the current version
   botoctl.py ENDPOINT get BUCKET KEY [SSE-C-KEY-FILE]   the object on stdout
+  botoctl.py ENDPOINT put BUCKET KEY FILE  an object as a client other than s3put writes it
 """
 import datetime
 import os
@@ -56,6 +57,9 @@ def main():
             print('marker', m['Key'])
     elif cmd == 'lock':
         lock(c, args[0], args[1])
+    elif cmd == 'put':
+        with open(args[2], 'rb') as f:
+            c.put_object(Bucket=args[0], Key=args[1], Body=f.read())
     elif cmd == 'get':
         extra = {}
         if len(args) > 2:

@@ -22,6 +22,10 @@
 //             (a Complete that succeeded on the store but not on the wire)
 //   emptyetag forward, and empty every <ETag> of the store's answer (as
 //             Ceph RGW answers CompleteMultipartUpload)
+//   flipreq   forward with one byte of the request's body flipped (a part
+//             damaged on its way to the store)
+//   fliprsp   forward, with one byte of the answer's body flipped (an
+//             object damaged on its way back; XML answers are left alone)
 //   range     answer a ranged GET itself with 206 and as many zero bytes as
 //             asked for, but ARG1 "shift": a Content-Range one byte later;
 //             "etag": the right Content-Range and another ETag; "nocr": no
@@ -97,6 +101,39 @@ const server = http.createServer((req, res) => {
             const headers = { ...ur.headers, 'content-length': String(Buffer.byteLength(body)) };
             delete headers['transfer-encoding'];
             res.writeHead(ur.statusCode, headers);
+            res.end(body);
+          });
+        });
+        up.on('error', () => req.socket.destroy());
+        req.pipe(up);
+        return;
+      }
+      case 'flipreq': {
+        const chunks = [];
+        req.on('data', (c) => chunks.push(c));
+        req.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (body.length) body[body.length >> 1] ^= 0x01;
+          const up = http.request({ host: '127.0.0.1', port: upPort, method: req.method, path: req.url,
+            headers: req.headers }, (ur) => {
+            res.writeHead(ur.statusCode, ur.headers);
+            ur.pipe(res);
+          });
+          up.on('error', () => req.socket.destroy());
+          up.end(body);
+        });
+        return;
+      }
+      case 'fliprsp': {
+        const up = http.request({ host: '127.0.0.1', port: upPort, method: req.method, path: req.url,
+          headers: req.headers }, (ur) => {
+          const chunks = [];
+          ur.on('data', (c) => chunks.push(c));
+          ur.on('end', () => {
+            const body = Buffer.concat(chunks);
+            // An object's bytes, not the store's XML answers (tagging).
+            if (body.length && !/xml/.test(ur.headers['content-type'] || '')) body[body.length >> 1] ^= 0x01;
+            res.writeHead(ur.statusCode, ur.headers);
             res.end(body);
           });
         });

@@ -111,14 +111,53 @@ hash_part_mismatches(void)
 	return bad;
 }
 
+/* CRC-32C: RFC 3720's vectors (B.4), the check value, a CRC continued
+ * across calls at every split and unaligned, and every combination of two
+ * pieces of a pseudo-random buffer equal to the CRC of the whole: the
+ * number of failures. */
+static int
+crc32c_mismatches(void)
+{
+	static const unsigned char iscsi[48] = {
+		0x01, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x14, 0, 0, 0, 0, 0, 0x04, 0, 0, 0, 0, 0x14, 0, 0, 0, 0x18,
+		0x28, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0, 0, 0,
+	};
+	unsigned char zero[32] = { 0 }, ones[32], inc[32], dec[32], buf[1000];
+	uint32_t x = 12345, whole;
+	int bad = 0;
+
+	memset(ones, 0xff, sizeof ones);
+	for (int i = 0; i < 32; i++)
+		inc[i] = (unsigned char)i, dec[i] = (unsigned char)(31 - i);
+	bad += crc32c_update(0, zero, 32) != 0x8a9136aa;
+	bad += crc32c_update(0, ones, 32) != 0x62a8ab43;
+	bad += crc32c_update(0, inc, 32) != 0x46dd794e;
+	bad += crc32c_update(0, dec, 32) != 0x113fdb5c;
+	bad += crc32c_update(0, iscsi, 48) != 0xd9963a56;
+	bad += crc32c_update(0, "123456789", 9) != 0xe3069283;
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 16);
+	whole = crc32c_update(0, buf, sizeof buf);
+	for (size_t k = 0; k <= sizeof buf; k += 7) {
+		uint32_t a = crc32c_update(0, buf, k), b = crc32c_update(0, buf + k, sizeof buf - k);
+
+		bad += crc32c_update(a, buf + k, sizeof buf - k) != whole;
+		bad += crc32c_combine(a, b, sizeof buf - k) != whole;
+	}
+	bad += crc32c_update(0, buf + 1, 999) != crc32c_update(crc32c_update(0, buf + 1, 3), buf + 4, 996);
+	return bad;
+}
+
 /* The portable path, in a child forked before anything is hashed: the
  * choice of path is made once per process. */
 static int
 portable_path_ok(void)
 {
-	if (setenv("PGOPS_NO_SHANI", "1", 1) != 0 || sha256_accelerated())
+	if (setenv("PGOPS_NO_SHANI", "1", 1) != 0 || sha256_accelerated() ||
+	    setenv("PGOPS_NO_SSE42", "1", 1) != 0 || !crc32c_portable())
 		return 0;
-	return mismatches_vs_bearssl(0) == 0 && hash_part_mismatches() == 0;
+	return mismatches_vs_bearssl(0) == 0 && hash_part_mismatches() == 0 && crc32c_mismatches() == 0;
 }
 
 int
@@ -132,7 +171,7 @@ main(void)
 	pid_t child;
 	int status = 0;
 
-	tap_plan(19);
+	tap_plan(20);
 	fflush(stdout);
 	if ((child = fork()) == 0)
 		_exit(portable_path_ok() ? 0 : 1);
@@ -160,6 +199,7 @@ main(void)
 	tap_is_int(crc32_update(0, "123456789", 9), 0xcbf43926, "crc32 check value");
 	tap_is_int(crc32_update(crc32_update(0, "12345", 5), "6789", 4), 0xcbf43926,
 	    "crc32 continued across calls");
+	tap_ok(crc32c_mismatches() == 0, "crc32c: RFC 3720 vectors, check value, continued and combined at every split");
 	tap_ok(mismatches_vs_bearssl(0) == 0, "sha256 (%s) = BearSSL's for lengths 0-999 in two pieces",
 	    sha256_accelerated() ? "SHA extensions" : "portable");
 	{
@@ -199,6 +239,7 @@ main(void)
 	tap_ok(hash_part_mismatches() == 0, "hash_part (%s) = MD5, SHA-256 and the whole's SHA-256 one after the other",
 	    sha256_accelerated() ? "one loop on the SHA extensions" : "portable");
 	tap_ok(child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "with PGOPS_NO_SHANI=1: the portable SHA-256 = BearSSL's, and hash_part agrees");
+	    "with PGOPS_NO_SHANI=1 and PGOPS_NO_SSE42=1: the portable SHA-256 = BearSSL's, hash_part agrees, "
+	    "and the table CRC-32C passes the same checks");
 	return tap_done();
 }
