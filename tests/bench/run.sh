@@ -15,7 +15,7 @@ res=$d/results.md
 
 say() { printf '%s\n' "$*" | tee -a "$res"; }
 # BENCH_ONLY=NAME runs one section (gzverify, tunnel, prune, healthprobe,
-# pgdump, pgrestore, migrate, s3put); the sizes are always printed.
+# pgdump, pgrestore, migrate, s3put, s3probe); the sizes are always printed.
 section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
 # time1 KEY CMD... runs CMD once and appends its wall, user, system seconds
@@ -406,6 +406,49 @@ s3put_bench() {
 	say "| s3put peak RSS MiB / bound 5 x 16 MiB + 1 | $(awk -v m="$sm" 'BEGIN { printf "%.1f / 81", m / 1024 }') | within |"
 }
 section s3put && ( s3put_bench )
+
+# healthprobe's s3:// check of a BENCH_PROBE_SIZE (default 10 GiB) dump in
+# the local S3 server, against what a user would otherwise do to know the
+# newest dump is whole: read it all (s3cat | gzverify --require-trailer).
+# The dump is random bytes (a gzip as large as the size) compressed by
+# lib/gz's writer, with pgdump-stream's trailer, made anew each run (about
+# 4 minutes for 10 GiB here). The logging proxy of the s3 tests counts the
+# probe's requests.
+s3probe_bench() {
+	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
+	psize=${BENCH_PROBE_SIZE:-10G}
+	mkdir -p "$d/s3probe"
+	s3_start bkt
+	unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE
+	export AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL="$S3_ENDPOINT"
+	n=$(numfmt --from=iec "$psize")
+	{ head -c "$n" /dev/urandom; printf -- '-- pgdump-stream: dump complete (%s bytes before this line)\n' "$n"; } |
+		"$PGOPS_TESTBIN/gzwrite" -l 1 -j 2 | "$PGOPS_BIN/s3put" --part-size 64MiB s3://bkt/app/app-20261203T020000Z.sql.gz >/dev/null
+	obj=$("$PGOPS_BIN/s3ls" s3://bkt/app/ | cut -f2)
+	proxy bench
+	say ""
+	say "## healthprobe s3:// on a $psize dump ($obj bytes; medians of $runs runs)"
+	say ""
+	say "| command | wall s | CPU s | peak RSS MiB |"
+	say "|---|---|---|---|"
+	measure "healthprobe -t 10s s3://bkt/app/" env AWS_ENDPOINT_URL="$PX" "$PGOPS_BIN/healthprobe" -t 10s s3://bkt/app/
+	hw=$W
+	reqs=$(($(wc -l <"$PXLOG") / runs))
+	AWS_ENDPOINT_URL="$PX" "$PGOPS_BIN/healthprobe" -v -t 10s s3://bkt/app/ 2>"$d/s3probe/v"
+	read=$(sed -n 's/.* \([0-9]*\) bytes read.*/\1/p' "$d/s3probe/v")
+	runs_saved=$runs
+	runs=1
+	measure "s3cat | gzverify --require-trailer (the whole dump)" sh -c \
+		"$PGOPS_BIN/s3cat s3://bkt/app/app-20261203T020000Z.sql.gz | $PGOPS_BIN/gzverify --require-trailer"
+	runs=$runs_saved
+	say ""
+	say "| ratio | value | target |"
+	say "|---|---|---|"
+	say "| healthprobe wall / reading the whole dump | $(ratio "$hw" "$W") | |"
+	say "| requests per probe | $reqs | 2 (a listing, one ranged GET) |"
+	say "| bytes read per probe / object size | $read / $obj | the last member only |"
+}
+section s3probe && ( s3probe_bench )
 
 say ""
 say "## Binary sizes (stripped, static)"

@@ -45,6 +45,15 @@ function errorXml(code) {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>injected by the test proxy</Message></Error>`;
 }
 
+// The request to the S3 server for req, its answer to onAnswer; a failure
+// drops the client's connection.
+function upstream(req, onAnswer) {
+  const up = http.request({ host: '127.0.0.1', port: upPort, method: req.method, path: req.url,
+    headers: req.headers }, onAnswer);
+  up.on('error', () => req.socket.destroy());
+  return up;
+}
+
 const server = http.createServer((req, res) => {
   const rule = rules.find((r) => r.left > 0 && r.method === req.method && req.url.includes(r.sub));
   if (rule) {
@@ -114,19 +123,15 @@ const server = http.createServer((req, res) => {
         req.on('end', () => {
           const body = Buffer.concat(chunks);
           if (body.length) body[body.length >> 1] ^= 0x01;
-          const up = http.request({ host: '127.0.0.1', port: upPort, method: req.method, path: req.url,
-            headers: req.headers }, (ur) => {
+          upstream(req, (ur) => {
             res.writeHead(ur.statusCode, ur.headers);
             ur.pipe(res);
-          });
-          up.on('error', () => req.socket.destroy());
-          up.end(body);
+          }).end(body);
         });
         return;
       }
       case 'fliprsp': {
-        const up = http.request({ host: '127.0.0.1', port: upPort, method: req.method, path: req.url,
-          headers: req.headers }, (ur) => {
+        req.pipe(upstream(req, (ur) => {
           const chunks = [];
           ur.on('data', (c) => chunks.push(c));
           ur.on('end', () => {
@@ -136,9 +141,7 @@ const server = http.createServer((req, res) => {
             res.writeHead(ur.statusCode, ur.headers);
             res.end(body);
           });
-        });
-        up.on('error', () => req.socket.destroy());
-        req.pipe(up);
+        }));
         return;
       }
       case 'body200': {
@@ -188,13 +191,10 @@ const server = http.createServer((req, res) => {
     }
   }
   log(`${req.method} ${req.url} -> forward`);
-  const up = http.request({ host: '127.0.0.1', port: upPort, method: req.method, path: req.url,
-    headers: req.headers }, (ur) => {
+  req.pipe(upstream(req, (ur) => {
     res.writeHead(ur.statusCode, ur.headers);
     ur.pipe(res);
-  });
-  up.on('error', () => req.socket.destroy());
-  req.pipe(up);
+  }));
 });
 server.keepAliveTimeout = 30000;
 server.listen(0, '127.0.0.1', () => {
