@@ -422,7 +422,7 @@ s3probe_bench() {
 	unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE
 	export AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL="$S3_ENDPOINT"
 	n=$(numfmt --from=iec "$psize")
-	{ head -c "$n" /dev/urandom; printf -- '-- pgdump-stream: dump complete (%s bytes before this line)\n' "$n"; } |
+	{ head -c $((n - 1)) /dev/urandom; echo; printf -- '-- pgdump-stream: dump complete (%s bytes before this line)\n' "$n"; } |
 		"$PGOPS_TESTBIN/gzwrite" -l 1 -j 2 | "$PGOPS_BIN/s3put" --part-size 64MiB s3://bkt/app/app-20261203T020000Z.sql.gz >/dev/null
 	obj=$("$PGOPS_BIN/s3ls" s3://bkt/app/ | cut -f2)
 	proxy bench
@@ -438,7 +438,7 @@ s3probe_bench() {
 	read=$(sed -n 's/.* \([0-9]*\) bytes read.*/\1/p' "$d/s3probe/v")
 	runs_saved=$runs
 	runs=1
-	measure "s3cat | gzverify --require-trailer (the whole dump)" sh -c \
+	measure "s3cat piped to gzverify --require-trailer (the whole dump)" sh -c \
 		"$PGOPS_BIN/s3cat s3://bkt/app/app-20261203T020000Z.sql.gz | $PGOPS_BIN/gzverify --require-trailer"
 	runs=$runs_saved
 	say ""
