@@ -28,6 +28,7 @@ static const char usage[] =
 "                                COMPLIANCE or -), retain-until (RFC 3339 or -)\n"
 "                                and legal hold (ON or OFF), from a HEAD per object\n"
 "      --lock-concurrency N      HEAD requests at once for --lock (default 8)\n"
+"      --sse-c-key-file FILE     the SSE-C key of the objects, for --lock's HEADs\n"
 S3_USAGE_OPTS
 "      --log-format FORMAT       messages on stderr as text (default) or json\n"
 "  -h, --help                    show this help and exit\n"
@@ -37,11 +38,12 @@ S3_USAGE_OPTS
 "without it), 66 no such bucket, 69 cannot connect, 74 write error, 75\n"
 "server errors after retries, 77 credentials refused, 78 configuration error.\n";
 
-enum { O_LOG_FORMAT = 256, O_VERSION, O_LOCK, O_LOCK_CONC };
+enum { O_LOG_FORMAT = 256, O_VERSION, O_LOCK, O_LOCK_CONC, O_SSE_C };
 
 static const struct option longopts[] = {
 	{ "lock", no_argument, NULL, O_LOCK },
 	{ "lock-concurrency", required_argument, NULL, O_LOCK_CONC },
+	{ "sse-c-key-file", required_argument, NULL, O_SSE_C },
 	S3_LONGOPTS,
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
@@ -55,6 +57,8 @@ struct lister {
 	int lock, odd;
 	unsigned conc;
 	struct s3_lock_job *jobs;
+	struct s3_ssec ssec;
+	size_t nssec;
 };
 
 /* A key that cannot be one line of the output is left out, and said. */
@@ -86,7 +90,7 @@ print_page(void *arg, struct s3_entry *e, size_t n)
 				memset(&l->jobs[nj], 0, sizeof l->jobs[nj]);
 				l->jobs[nj++].key = e[i].key;
 			}
-		s3_lock_heads(l->s3, l->u.bucket, l->jobs, nj, l->conc);
+		s3_lock_heads(l->s3, l->u.bucket, l->jobs, nj, l->conc, l->ssec.h, l->nssec);
 		if (sig_caught())
 			sig_exit();
 		for (size_t i = 0; i < nj; i++)
@@ -121,6 +125,7 @@ main(int argc, char **argv)
 	static struct lister l = { .conc = 8 };
 	struct s3_conn c;
 	char err[1200];
+	const char *sse_c_file = NULL;
 	int ch, ex;
 
 	log_init("s3ls");
@@ -130,6 +135,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case O_LOCK: l.lock = 1; break;
 		case O_LOCK_CONC: l.conc = (unsigned)opt_uint("--lock-concurrency", optarg, 1, 64); break;
+		case O_SSE_C: sse_c_file = optarg; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
 		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();
@@ -141,6 +147,12 @@ main(int argc, char **argv)
 		opt_usage_error(argc == optind ? "missing s3://BUCKET[/PREFIX]" : "too many operands");
 	if (s3_url_parse(argv[optind], &l.u, err, sizeof err) < 0)
 		opt_usage_error("%s", err);
+	if (sse_c_file && !l.lock)
+		opt_usage_error("--sse-c-key-file is for --lock's HEAD requests");
+	if (sse_c_file) {
+		s3_ssec_load(&l.ssec, sse_c_file);
+		l.nssec = 3;
+	}
 	sig_setup();
 	s3_setup(&s3, &so);
 	l.s3 = &s3;
@@ -154,5 +166,6 @@ main(int argc, char **argv)
 	}
 	s3_conn_close(&c);
 	free(l.jobs);
+	s3_ssec_wipe(&l.ssec);
 	return l.odd ? EX_DATAERR : EX_OK;
 }

@@ -34,6 +34,8 @@ static const char usage[] =
 "      --per-key                 one DELETE request per key (stores without\n"
 "                                DeleteObjects; found out by itself otherwise)\n"
 "      --bypass-governance       delete objects under GOVERNANCE retention too\n"
+"      --sse-c-key-file FILE     the SSE-C key of the objects, for the HEAD each key\n"
+"                                gets in a bucket with Object Lock\n"
 S3_USAGE_OPTS
 "      --log-format FORMAT       messages on stderr as text (default) or json\n"
 "  -h, --help                    show this help and exit\n"
@@ -48,12 +50,13 @@ S3_USAGE_OPTS
 "such bucket, 69 cannot connect, 74 read error, 75 server errors after\n"
 "retries, 77 credentials or permission refused, 78 configuration error.\n";
 
-enum { O_LOG_FORMAT = 256, O_VERSION, O_PER_KEY, O_BYPASS };
+enum { O_LOG_FORMAT = 256, O_VERSION, O_PER_KEY, O_BYPASS, O_SSE_C };
 
 static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "per-key", no_argument, NULL, O_PER_KEY },
 	{ "bypass-governance", no_argument, NULL, O_BYPASS },
+	{ "sse-c-key-file", required_argument, NULL, O_SSE_C },
 	S3_LONGOPTS,
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
@@ -78,6 +81,8 @@ static struct s3_conn c;
 static int dry, worst, per_key, bypass_gov;
 static int lockcfg = -2; /* the bucket has Object Lock: 1, 0, -1 cannot tell, -2 not asked yet */
 static struct item batch[BATCH];
+static struct s3_ssec ssec;
+static size_t nssec;
 static size_t nbatch;
 
 static void
@@ -216,7 +221,7 @@ lock_filter(void)
 	jobs = xcalloc(nbatch, sizeof *jobs);
 	for (size_t i = 0; i < nbatch; i++)
 		jobs[i].key = batch[i].key;
-	s3_lock_heads(&s3, u.bucket, jobs, nbatch, 8);
+	s3_lock_heads(&s3, u.bucket, jobs, nbatch, 8, ssec.h, nssec);
 	if (sig_caught())
 		sig_exit();
 	now = s3_now(&s3);
@@ -427,6 +432,10 @@ main(int argc, char **argv)
 		case 'n': dry = 1; break;
 		case O_PER_KEY: per_key = 1; break;
 		case O_BYPASS: bypass_gov = 1; break;
+		case O_SSE_C:
+			s3_ssec_load(&ssec, optarg);
+			nssec = 3;
+			break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
 		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();
@@ -466,5 +475,6 @@ main(int argc, char **argv)
 		free(line);
 	}
 	flush_batch();
+	s3_ssec_wipe(&ssec);
 	return worst;
 }

@@ -145,7 +145,8 @@ struct heads {
 	struct s3 *s;
 	const char *bucket;
 	struct s3_lock_job *jobs;
-	size_t n, next;
+	const char *const *h;
+	size_t n, next, nh;
 	pthread_mutex_t mu;
 };
 
@@ -167,12 +168,15 @@ heads_worker(void *arg)
 		pthread_mutex_unlock(&hd->mu);
 		if (!j)
 			break;
-		if (s3_lock_head(&c, j->key, NULL, 0, &j->lock, res) < 0) {
+		if (s3_lock_head(&c, j->key, hd->h, hd->nh, &j->lock, res) < 0) {
 			j->failed = 1;
 			j->status = res->status;
 			j->ex = s3_exit_code(res);
-			snprintf(j->err, sizeof j->err, "HEAD s3://%s/%s: %s", hd->bucket, j->key,
-			    s3_result_text(res, t, sizeof t));
+			/* A HEAD answer has no body to say why; an SSE-C object
+			 * is the usual reason for a 400. */
+			snprintf(j->err, sizeof j->err, "HEAD s3://%s/%s: %s%s", hd->bucket, j->key,
+			    s3_result_text(res, t, sizeof t), res->status == 400 && !hd->nh ?
+			    " (an SSE-C object? give --sse-c-key-file)" : "");
 		}
 	}
 	s3_conn_close(&c);
@@ -181,9 +185,10 @@ heads_worker(void *arg)
 }
 
 void
-s3_lock_heads(struct s3 *s, const char *bucket, struct s3_lock_job *jobs, size_t n, unsigned conc)
+s3_lock_heads(struct s3 *s, const char *bucket, struct s3_lock_job *jobs, size_t n, unsigned conc,
+    const char *const *h, size_t nh)
 {
-	struct heads hd = { .s = s, .bucket = bucket, .jobs = jobs, .n = n };
+	struct heads hd = { .s = s, .bucket = bucket, .jobs = jobs, .n = n, .h = h, .nh = nh };
 	pthread_t *tid;
 	pthread_attr_t attr;
 

@@ -52,7 +52,9 @@ struct s3_lock_job {
 	int ex;             /* the exit code that fits it */
 	char err[700];
 };
-/* HEADs the n jobs' keys, at most conc at a time, each thread on a
- * connection of its own to bucket; returns when all are done. */
-void s3_lock_heads(struct s3 *s, const char *bucket, struct s3_lock_job *jobs, size_t n, unsigned conc);
+/* HEADs the n jobs' keys with the extra headers h (SSE-C's, which a store
+ * needs to HEAD such objects; NULL: none), at most conc at a time, each
+ * thread on a connection of its own to bucket; returns when all are done. */
+void s3_lock_heads(struct s3 *s, const char *bucket, struct s3_lock_job *jobs, size_t n, unsigned conc,
+    const char *const *h, size_t nh);
 #endif

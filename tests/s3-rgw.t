@@ -14,7 +14,7 @@
 # s3cat reads back with it; botocore reads the same bytes with the key and
 # is refused without it, and so is s3cat with another key.
 . "$(dirname "$0")/support/lib.sh"
-plan 62
+plan 68
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
 export AWS_EC2_METADATA_DISABLED=true HOME=$T
@@ -163,4 +163,18 @@ chmod 644 "$T/key.raw"
 run s3cat $E --sse-c-key-file "$T/key.raw" s3://sealed/small
 like "$T/err" "is readable by every user" "a world-readable key file is warned about"
 unlike "$T/err" "$(base64 -w0 <"$T/key.raw" | cut -c1-16)" "the key itself never appears in a message"
+
+# SSE-C and Object Lock together: the HEADs need the key.
+boto mkbucket sealedlocked lock
+run s3put $E --sse-c-key-file "$T/key.raw" --lock-mode GOVERNANCE --lock-for 1d s3://sealedlocked/db-1.sql.gz "$T/small"
+is "$rc" 0 "SSE-C and GOVERNANCE together: uploaded, the lock confirmed with the key"
+run s3ls $E --lock s3://sealedlocked/
+ok $([ "$rc" != 0 ]; echo $?) "s3ls --lock without the key: the store refuses the HEAD ($rc)"
+like "$T/err" "an SSE-C object\? give --sse-c-key-file" "and the message says what to give"
+run s3ls $E --lock --sse-c-key-file "$T/key.raw" s3://sealedlocked/
+is "$(cut -f1,5 "$T/out")" "db-1.sql.gz	GOVERNANCE" "with the key: the lock is listed"
+run s3rm $E --sse-c-key-file "$T/key.raw" s3://sealedlocked/ db-1.sql.gz
+is "$rc" 1 "s3rm with the key: the locked key kept (1)"
+run s3rm $E --sse-c-key-file "$T/key.raw" --bypass-governance s3://sealedlocked/ db-1.sql.gz
+is "$rc:$(versions sealedlocked db-1.sql.gz)" "0:0" "and deleted for good with --bypass-governance"
 done_testing
