@@ -14,7 +14,7 @@
 # s3cat reads back with it; botocore reads the same bytes with the key and
 # is refused without it, and so is s3cat with another key.
 . "$(dirname "$0")/support/lib.sh"
-plan 68
+plan 72
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
 export AWS_EC2_METADATA_DISABLED=true HOME=$T
@@ -163,6 +163,7 @@ chmod 644 "$T/key.raw"
 run s3cat $E --sse-c-key-file "$T/key.raw" s3://sealed/small
 like "$T/err" "is readable by every user" "a world-readable key file is warned about"
 unlike "$T/err" "$(base64 -w0 <"$T/key.raw" | cut -c1-16)" "the key itself never appears in a message"
+chmod 600 "$T/key.raw"
 
 # SSE-C and Object Lock together: the HEADs need the key.
 boto mkbucket sealedlocked lock
@@ -177,4 +178,16 @@ run s3rm $E --sse-c-key-file "$T/key.raw" s3://sealedlocked/ db-1.sql.gz
 is "$rc" 1 "s3rm with the key: the locked key kept (1)"
 run s3rm $E --sse-c-key-file "$T/key.raw" --bypass-governance s3://sealedlocked/ db-1.sql.gz
 is "$rc:$(versions sealedlocked db-1.sql.gz)" "0:0" "and deleted for good with --bypass-governance"
+
+# healthprobe reads the tail of an SSE-C dump only with the key.
+printf 'select 1;\n%.0s' $(seq 1 2000) >"$T/d.sql"
+printf -- '-- pgdump-stream: dump complete (%d bytes before this line)\n' "$(wc -c <"$T/d.sql")" >>"$T/d.sql"
+"$PGOPS_TESTBIN/gzwrite" -c 4096 <"$T/d.sql" >"$T/d.sql.gz"
+s3put $E --sse-c-key-file "$T/key.raw" s3://sealed/db/db-20261203T020000Z.sql.gz "$T/d.sql.gz" >/dev/null
+run env AWS_ENDPOINT_URL="$RGW_ENDPOINT" healthprobe -t 5s s3://sealed/db/
+is "$rc" 1 "healthprobe s3:// on an SSE-C dump without the key: fails"
+like "$T/err" "GET s3://sealed/db/db-20261203T020000Z.sql.gz \(its last [0-9]+ bytes\): (HTTP )?400" "the ranged GET refused"
+run env AWS_ENDPOINT_URL="$RGW_ENDPOINT" healthprobe -v -t 5s --sse-c-key-file "$T/key.b64" s3://sealed/db/
+is "$rc" 0 "with --sse-c-key-file: the trailer is read, pass"
+like "$T/err" "trailer ok" "saying so"
 done_testing

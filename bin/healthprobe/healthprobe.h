@@ -15,7 +15,7 @@ enum {
 	O_RETRIES = 256, O_INTERVAL, O_WAIT, O_METHOD, O_EXPECT_STATUS, O_EXPECT_BODY, O_CACERT,
 	O_CERT, O_KEY, O_INSECURE, O_SERVERNAME, O_PG, O_LEVEL, O_PATTERN, O_MAX_AGE, O_MIN_SIZE,
 	O_JSON, O_LOG_FORMAT, O_VERSION, O_LISTEN, O_PERIOD, O_SERVICE, O_SERVICE_VERSION, O_DRAIN,
-	O_PING, O_WEBHOOK, O_WEBHOOK_ON, O_TAIL, O_NAME
+	O_PING, O_WEBHOOK, O_WEBHOOK_ON, O_TAIL, O_NAME, O_SSE_C
 };
 
 #define HEALTHPROBE_LONGOPTS \
@@ -37,6 +37,7 @@ enum {
 	{ "pattern", required_argument, NULL, O_PATTERN }, \
 	{ "max-age", required_argument, NULL, O_MAX_AGE }, \
 	{ "min-size", required_argument, NULL, O_MIN_SIZE }, \
+	{ "sse-c-key-file", required_argument, NULL, O_SSE_C }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "json", no_argument, NULL, O_JSON }, \
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT }, \
@@ -63,7 +64,7 @@ enum level { L_PING, L_QUERY, L_PRIMARY, L_STANDBY, L_LAG_BYTES, L_LAG_MS };
 
 struct probe_opts {
 	uint64_t timeout_ms, interval_ms, wait_ms, retries, max_age_ms, min_size, lag;
-	const char *method, *expect_body, *cacert, *cert, *key, *servername, *pattern;
+	const char *method, *expect_body, *cacert, *cert, *key, *servername, *pattern, *sse_c_file;
 	const char *headers[MAX_HEADERS];
 	int nheaders, insecure, verbose, json, have_wait;
 	int ranges[MAX_RANGES][2], nranges;

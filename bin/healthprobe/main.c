@@ -50,6 +50,7 @@ const char probe_usage[] =
 "      --pattern GLOB            backup files in DIR (default *)\n"
 "      --max-age DURATION        the newest must be younger (default 26h)\n"
 "      --min-size SIZE           and at least this large (default 1)\n"
+"      --sse-c-key-file FILE     s3:// dumps stored with this SSE-C key\n"
 "Sidecar (serve):\n"
 "      --listen [ADDR]:PORT      serve /health, /health/ready, /metrics (ADDR: 127.0.0.1)\n"
 "      --period DURATION         run the checks this often (default 10s)\n"

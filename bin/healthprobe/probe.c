@@ -484,6 +484,7 @@ probe_option(struct probe_opts *o, int c, const char *arg)
 	case O_PATTERN: o->pattern = arg; break;
 	case O_MAX_AGE: o->max_age_ms = opt_duration_ms("--max-age", arg); break;
 	case O_MIN_SIZE: o->min_size = opt_size("--min-size", arg); break;
+	case O_SSE_C: o->sse_c_file = arg; break;
 	case O_LOG_FORMAT: opt_log_format(arg); break;
 	case 'h': opt_help(probe_usage);
 	default: return -1;

@@ -29,6 +29,8 @@
 struct s3probe {
 	struct s3 s3;
 	struct s3_url u;
+	struct s3_ssec ssec;    /* --sse-c-key-file: the ranged GETs need the key */
+	size_t nssec;
 	/* serve's cache */
 	uint64_t checked;
 	int pass, ex;
@@ -109,15 +111,16 @@ get_range(struct s3_conn *c, struct target *t, const char *key, uint64_t from, u
 {
 	struct s3_result *res = xmalloc(sizeof *res);
 	char range[80], what[S3_KEY_MAX + 80];
-	const char *h[1] = { range };
+	const struct s3probe *sp = t->s3;
+	const char *h[4] = { range, sp->ssec.h[0], sp->ssec.h[1], sp->ssec.h[2] };
 	int rc = 0;
 
 	snprintf(range, sizeof range, "Range: bytes=%llu-%llu", (unsigned long long)from, (unsigned long long)to - 1);
 	snprintf(what, sizeof what, "GET s3://%s/%s (its last %llu bytes)", c->bucket, key,
 	    (unsigned long long)(to - from));
 	(*requests)++;
-	if (s3_request(c, &(struct s3_req){ .method = "GET", .key = key, .headers = h, .nheaders = 1, .rbuf = buf,
-	    .rcap = (size_t)(to - from) }, res) < 0) {
+	if (s3_request(c, &(struct s3_req){ .method = "GET", .key = key, .headers = h, .nheaders = 1 + sp->nssec,
+	    .rbuf = buf, .rcap = (size_t)(to - from) }, res) < 0) {
 		rc = request_failed(t, res, what) - 1;
 	} else if (res->bodylen != to - from) {
 		say(t, "%s: %zu bytes came back", what, res->bodylen);
@@ -295,6 +298,10 @@ s3probe_setup(struct prober *p, struct target *t)
 	if (s3_url_parse(t->arg, &t->s3->u, err, sizeof err) < 0)
 		die(EX_USAGE, "%s", err);
 	s3_setup(&t->s3->s3, &so);
+	if (p->opt.sse_c_file) {
+		s3_ssec_load(&t->s3->ssec, p->opt.sse_c_file);
+		t->s3->nssec = 3;
+	}
 }
 
 int
