@@ -79,7 +79,8 @@ S3_USAGE_OPTS
 enum {
 	O_PART_SIZE = 256, O_EXPECTED, O_MAX_PARTS, O_CONCURRENCY, O_VERIFY_GZIP, O_REQUIRE_TRAILER,
 	O_IF_NONE_MATCH, O_CONTENT_TYPE, O_STORAGE_CLASS, O_SSE, O_SSE_KMS, O_METADATA, O_UNSIGNED,
-	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD, O_BWLIMIT, O_SSE_C, O_CHECKSUM
+	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD,
+	O_BWLIMIT, O_SSE_C, O_CHECKSUM
 };
 
 static const struct option longopts[] = {
@@ -728,8 +729,8 @@ lock_refused(struct upload *u, const char *what, const struct s3_result *res)
 }
 
 /* After the upload: the object must carry the lock asked for. A store
- * that stored it without (Ceph RGW before 17 ignores the lock headers of
- * CreateMultipartUpload) gets PutObjectRetention and PutObjectLegalHold on
+ * that stored it without (Ceph RGW 16, Debian bookworm's, ignores the lock
+ * headers of CreateMultipartUpload) gets PutObjectRetention and PutObjectLegalHold on
  * the version just written; what HEAD then says is what counts. The
  * object stays either way: deleting a complete backup because its lock is
  * missing would lose it. */
@@ -746,8 +747,10 @@ lock_confirm(struct upload *u)
 			    "stored, its lock unconfirmed", opt.url.bucket, opt.url.key, s3_result_text(res, t, sizeof t));
 			break;
 		}
-		if (strcmp(got.mode, want.mode) == 0 && (!want.mode[0] || got.until == want.until) &&
-		    got.hold == want.hold)
+		/* Only what was asked for is compared: a bucket's default
+		 * retention may add a mode to a --legal-hold upload. */
+		if ((!want.mode[0] || (strcmp(got.mode, want.mode) == 0 && got.until == want.until)) &&
+		    (!want.hold || got.hold))
 			break;
 		if (round == 1) {
 			fail(u, EX_CONFIG, "s3://%s/%s is stored, but the store did not lock it: asked for %s, it has %s",
