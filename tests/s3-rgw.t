@@ -10,11 +10,13 @@
 # with --bypass-governance deletes GOVERNANCE-locked ones but never
 # COMPLIANCE or legal holds. botocore reads back what the store recorded.
 #
+# pg-backup.sh with BACKUP_LOCK_MODE keeps what the policy would prune.
+#
 # SSE-C: s3put stores with the customer's key (single PUT and multipart),
 # s3cat reads back with it; botocore reads the same bytes with the key and
 # is refused without it, and so is s3cat with another key.
 . "$(dirname "$0")/support/lib.sh"
-plan 72
+plan 77
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
 export AWS_EC2_METADATA_DISABLED=true HOME=$T
@@ -190,4 +192,25 @@ like "$T/err" "GET s3://sealed/db/db-20261203T020000Z.sql.gz \(its last [0-9]+ b
 run env AWS_ENDPOINT_URL="$RGW_ENDPOINT" healthprobe -v -t 5s --sse-c-key-file "$T/key.b64" s3://sealed/db/
 is "$rc" 0 "with --sse-c-key-file: the trailer is read, pass"
 like "$T/err" "trailer ok" "saying so"
+
+# share/examples/pg-backup.sh with BACKUP_LOCK_MODE: three nightly backups
+# kept by their locks though the policy keeps one.
+pg_start
+boto mkbucket pgbk lock
+nightly() { # TIME [ENV...]
+	_t=$1
+	shift
+	env DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres" BACKUP_S3_URL=s3://pgbk/app/ \
+		BACKUP_TIME="$_t" KEEP_DAILY=1 KEEP_WEEKLY=0 KEEP_MONTHLY=0 AWS_ENDPOINT_URL_S3="$RGW_ENDPOINT" "$@" \
+		sh "$TOP/share/examples/pg-backup.sh" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+for day in 01 02 03; do
+	nightly 202611${day}T020000Z BACKUP_LOCK_MODE=GOVERNANCE BACKUP_LOCK_DAYS=1
+	is "$rc" 0 "pg-backup.sh with BACKUP_LOCK_MODE=GOVERNANCE, night $day: exit 0"
+done
+is "$(s3ls $E --lock s3://pgbk/app/ | cut -f5 | sort | uniq -c | awk '{print $1, $2}')" "3 GOVERNANCE" \
+	"all three backups kept, each under GOVERNANCE, though the policy keeps one"
+nightly 20261104T020000Z BACKUP_LOCK_MODE=FOREVER
+is "$rc" 78 "an unknown BACKUP_LOCK_MODE: 78"
 done_testing

@@ -28,6 +28,14 @@
 #   BACKUP_JOBS        compression threads (default: one per core)
 #   KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY   retention (default 7, 4, 12)
 #   BACKUP_PRUNE       0: upload only, prune nothing (default 1)
+#   BACKUP_LOCK_MODE   GOVERNANCE or COMPLIANCE: every object is uploaded under
+#                      S3 Object Lock for BACKUP_LOCK_DAYS (default 35) days,
+#                      so that the job's own credentials cannot delete it (the
+#                      bucket must have Object Lock: 78 otherwise); pruning
+#                      then lists the locks and never plans a locked backup
+#                      (the parts of a failed whole-cluster run cannot be
+#                      deleted either: they stay, never counted, until their
+#                      lock has passed)
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL_S3, AWS_REGION,
 #   AWS_CA_BUNDLE ...  read by s3put, s3ls and s3rm themselves
 #
@@ -48,6 +56,18 @@ case $stamp in
 [0-9][0-9][0-9][0-9][0-1][0-9][0-3][0-9]T[0-2][0-9][0-5][0-9][0-5][0-9]Z) ;;
 *) die 78 "BACKUP_TIME '$stamp' is not YYYYmmddTHHMMSSZ" ;;
 esac
+lock= lsflags=
+case ${BACKUP_LOCK_MODE:-} in
+'') ;;
+GOVERNANCE|COMPLIANCE)
+	case ${BACKUP_LOCK_DAYS:-35} in
+	''|*[!0-9]*|0) die 78 "BACKUP_LOCK_DAYS must be a number of days" ;;
+	esac
+	lock="--lock-mode $BACKUP_LOCK_MODE --lock-for ${BACKUP_LOCK_DAYS:-35}d"
+	lsflags=--lock
+	;;
+*) die 78 "BACKUP_LOCK_MODE must be GOVERNANCE or COMPLIANCE" ;;
+esac
 
 # upload KEY [pgdump-stream ARGS...]: the dump streamed to KEY, verified as
 # gzip with its trailer on the way, published only complete and never over
@@ -60,7 +80,7 @@ upload() {
 	statuses=$(
 		{
 			{ pgdump-stream -Z "${BACKUP_COMPRESS:-6}" ${BACKUP_JOBS:+-j "$BACKUP_JOBS"} "$@"; echo "pgdump-stream $?" >&3; } |
-			{ s3put --verify-gzip --require-trailer --if-none-match "$_key" >&4; echo "s3put $?" >&3; }
+			{ s3put --verify-gzip --require-trailer --if-none-match $lock "$_key" >&4; echo "s3put $?" >&3; }
 		} 3>&1
 	)
 	exec 4>&-
@@ -119,7 +139,7 @@ $keyprefix$name-$stamp/$obj.sql.gz"
 	IFS=$ifs
 	set +f
 	# Last: the list that makes the run a backup.
-	printf '%s\n' "$done_keys" | s3put --if-none-match "${run}complete" >/dev/null || fail $?
+	printf '%s\n' "$done_keys" | s3put --if-none-match $lock "${run}complete" >/dev/null || fail $?
 	echo "pg-backup: ${run}complete" >&2
 	manifests=1
 fi
@@ -127,7 +147,7 @@ fi
 [ "${BACKUP_PRUNE:-1}" = 0 ] && exit 0
 # The listing is read whole before anything is decided: a listing cut short
 # by an error must never become a plan.
-listing=$(s3ls "$prefix") || die $? "listing $prefix failed; nothing was pruned"
+listing=$(s3ls $lsflags "$prefix") || die $? "listing $prefix failed; nothing was pruned"
 # One backup is one object, or one run, named by its NAME-TIME (the time
 # prune-backups reads) when its "complete" list is there.
 mine=$(printf '%s\n' "$listing" | while IFS= read -r l; do

@@ -168,15 +168,28 @@ EOF
 		diag "ceph-mon --mkfs failed:"; sed 's/^/#   /' "$_d/log/setup"; return 1; }
 	ceph-mon -f -c "$RGW_CONF" -i a >>"$_d/log/setup" 2>&1 &
 	RGW_MON_PID=$!
+	# Commands sent while the monitor is still starting are refused
+	# ("EPERM: problem getting command descriptions from mon"): wait until
+	# it answers one.
+	_i=0
+	until timeout 5 ceph -c "$RGW_CONF" mon stat >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! alive "$RGW_MON_PID"; then
+			diag "ceph-mon did not answer within 30 s:"; sed 's/^/#   /' "$_d/log/setup"; return 1
+		fi
+		sleep 0.3
+	done
 	# The OSD is made with the uuid the monitor registered for it, and is put
 	# in the CRUSH map here: its own crush and device-class commands at
 	# start are refused some of the time ("wrong fsid": sent before it has
 	# the monitor's map) and then it never comes up.
 	_osduuid=$(python3 -c 'import uuid; print(uuid.uuid4())')
+	echo "$(date +%T) monitor up" >>"$_d/log/setup"
 	timeout 30 ceph -c "$RGW_CONF" osd new "$_osduuid" 0 >>"$_d/log/setup" 2>&1 &&
 	timeout 30 ceph -c "$RGW_CONF" osd crush add osd.0 1 root=default host=localhost >>"$_d/log/setup" 2>&1 &&
 	ceph-osd -c "$RGW_CONF" -i 0 --mkfs --osd-uuid "$_osduuid" >>"$_d/log/setup" 2>&1 || {
 		diag "the OSD could not be made:"; sed 's/^/#   /' "$_d/log/setup"; return 1; }
+	echo "$(date +%T) OSD made, starting it and the gateway" >>"$_d/log/setup"
 	ceph-osd -f -c "$RGW_CONF" -i 0 >>"$_d/log/setup" 2>&1 &
 	RGW_OSD_PID=$!
 	radosgw -f -c "$RGW_CONF" -n client.rgw >>"$_d/log/setup" 2>&1 &
@@ -193,6 +206,7 @@ EOF
 		fi
 		sleep 0.5
 	done
+	echo "$(date +%T) gateway answers" >>"$_d/log/setup"
 	timeout 30 radosgw-admin -c "$RGW_CONF" user create --uid=pgops --display-name=pgops \
 		--access-key=PGOPSRGWKEY --secret=PGOPSRGWSECRET >>"$_d/log/setup" 2>&1 || {
 		diag "radosgw-admin user create failed:"; sed 's/^/#   /' "$_d/log/setup"; return 1; }
