@@ -61,21 +61,25 @@ struct lister {
 	size_t nssec;
 };
 
+/* Can the key be one line of the output? */
+static int
+listable(const struct s3_entry *e)
+{
+	return !e->nul && !opt_has_control(e->key);
+}
+
 /* A key that cannot be one line of the output is left out, and said. */
 static int
 printable(struct lister *l, const struct s3_entry *e)
 {
-	if (e->nul) {
+	if (listable(e))
+		return 1;
+	if (e->nul)
 		log_error("a key holds a NUL byte (%%00); it cannot be listed");
-		l->odd = 1;
-		return 0;
-	}
-	if (opt_has_control(e->key)) {
+	else
 		log_error("key '%s' holds a control character; it cannot be listed one per line", e->key);
-		l->odd = 1;
-		return 0;
-	}
-	return 1;
+	l->odd = 1;
+	return 0;
 }
 
 static int
@@ -86,7 +90,7 @@ print_page(void *arg, struct s3_entry *e, size_t n)
 
 	if (l->lock) {
 		for (size_t i = 0; i < n; i++)
-			if (!e[i].nul && !opt_has_control(e[i].key)) {
+			if (listable(&e[i])) {
 				memset(&l->jobs[nj], 0, sizeof l->jobs[nj]);
 				l->jobs[nj++].key = e[i].key;
 			}

@@ -684,7 +684,8 @@ refuse_existing(struct upload *u)
 /* --lock-*: a bucket without Object Lock is refused before anything is
  * read, since some stores (Ceph RGW) accept a multipart upload's lock
  * headers there and store the object unlocked. A role that may not read
- * the bucket's configuration goes on: the store's answer decides. */
+ * the bucket's configuration goes on: the store's answer to the upload,
+ * and the check of the stored object after it, decide. */
 static int
 lock_precheck(struct upload *u)
 {
@@ -704,28 +705,6 @@ lock_precheck(struct upload *u)
 		    opt.url.bucket, s3_result_text(res, t, sizeof t));
 	free(res);
 	return u->err_ex ? -1 : 0;
-}
-
-/* A PUT or Create with --lock-* refused with 400 (InvalidRequest on S3
- * and Ceph): when the bucket has no Object Lock configuration, that is
- * the reason, and a configuration error. 1 when so (the failure is set). */
-static int
-lock_refused(struct upload *u, const char *what, const struct s3_result *res)
-{
-	struct s3_result *r2;
-	int cfg;
-
-	if (!opt.locking || res->status != 400)
-		return 0;
-	r2 = xmalloc(sizeof *r2);
-	cfg = s3_lock_bucket(&u->conn, r2);
-	free(r2);
-	if (cfg != 0)
-		return 0;
-	fail(u, EX_CONFIG, "%s s3://%s/%s: bucket %s has no Object Lock configuration, so --lock-mode and "
-	    "--legal-hold cannot apply (a bucket gets Object Lock when it is created); nothing was stored", what,
-	    opt.url.bucket, opt.url.key, opt.url.bucket);
-	return 1;
 }
 
 /* After the upload: the object must carry the lock asked for. A store
@@ -834,10 +813,8 @@ single_put(struct upload *u, const struct slot *sl)
 		log_warn("PUT s3://%s/%s: the store's ETag %s is not the MD5 of the data (%s): it received other bytes; "
 		    "sending it again", opt.url.bucket, opt.url.key, res->etag, md5h);
 	}
-	if (res->status < 200 || res->status > 299) {
-		if (!lock_refused(u, "PUT", res))
-			fail_request(u, put_exit(res), "PUT", res);
-	}
+	if (res->status < 200 || res->status > 299)
+		fail_request(u, put_exit(res), "PUT", res);
 	else if (!etag_matches(res->etag, md5h))
 		fail(u, EX_TEMPFAIL, "PUT s3://%s/%s: the store's ETag %s is not the MD5 of the data (%s) after %u "
 		    "tries: it keeps receiving other bytes; the damaged object was deleted", opt.url.bucket,
@@ -889,8 +866,7 @@ multipart_create(struct upload *u)
 	}
 	if (s3_request(&u->conn, &(struct s3_req){ .method = "POST", .key = opt.url.key, .query = "uploads",
 	    .headers = h, .nheaders = n, .rbuf = body, .rcap = 65536 }, res) < 0) {
-		if (!lock_refused(u, "create multipart upload", res))
-			fail_request(u, put_exit(res), "create multipart upload", res);
+		fail_request(u, put_exit(res), "create multipart upload", res);
 	} else if (xml_next((char *)body, res->bodylen, &pos, "UploadId", u->upload_id, sizeof u->upload_id) != 1) {
 		fail(u, EX_DATAERR, "create multipart upload s3://%s/%s: the answer holds no UploadId",
 		    opt.url.bucket, opt.url.key);

@@ -122,6 +122,10 @@ void probe_http_setup(const struct prober *p, struct http_client *c);
 void probe_watchdog_start(struct prober *p);
 /* One attempt, with the options' timeout; sets pass, ms and why. */
 void probe(struct prober *p, struct target *t);
+/* The newest backup NAME, age_s seconds old and size bytes, against
+ * --max-age and --min-size (backup: and s3:// targets): 1 with "newest
+ * backup NAME, N min old, S bytes" in t->why, or 0 with why it fails. */
+int backup_fresh(const struct probe_opts *o, struct target *t, const char *name, int64_t age_s, uint64_t size);
 /* s3:// targets (s3probe.c): the store's configuration and credentials,
  * resolved once before any probe (dies with 64/77/78 as s3put does); the
  * probe; serve's cache of its result (S3 is asked at most once a minute). */

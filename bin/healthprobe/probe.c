@@ -358,23 +358,27 @@ probe_backup(const struct probe_opts *o, struct target *t)
 		    nahead ? " (only files dated in the future)" : "");
 		return 0;
 	}
-	{
-		int64_t age_ms = ((int64_t)now - (int64_t)best.st_mtime) * 1000;
+	t->age_s = (int64_t)now - (int64_t)best.st_mtime;
+	if (t->age_s < 0)
+		t->age_s = 0;
+	return backup_fresh(o, t, newest, (int64_t)now - (int64_t)best.st_mtime, (uint64_t)best.st_size);
+}
 
-		t->age_s = age_ms < 0 ? 0 : age_ms / 1000;
-		if (age_ms > (int64_t)o->max_age_ms) {
-			snprintf(t->why, sizeof t->why, "newest backup %s is %lld min old (limit %llu min)", newest,
-			    (long long)(age_ms / 60000), (unsigned long long)(o->max_age_ms / 60000));
-			return 0;
-		}
-		if ((uint64_t)best.st_size < o->min_size) {
-			snprintf(t->why, sizeof t->why, "newest backup %s is %lld bytes (minimum %llu)", newest,
-			    (long long)best.st_size, (unsigned long long)o->min_size);
-			return 0;
-		}
-		snprintf(t->why, sizeof t->why, "newest backup %s, %lld min old, %lld bytes", newest,
-		    (long long)(age_ms / 60000), (long long)best.st_size);
+int
+backup_fresh(const struct probe_opts *o, struct target *t, const char *name, int64_t age_s, uint64_t size)
+{
+	if (age_s > 0 && (uint64_t)age_s * 1000 > o->max_age_ms) {
+		snprintf(t->why, sizeof t->why, "newest backup %.1000s is %lld min old (limit %llu min)", name,
+		    (long long)(age_s / 60), (unsigned long long)(o->max_age_ms / 60000));
+		return 0;
 	}
+	if (size < o->min_size) {
+		snprintf(t->why, sizeof t->why, "newest backup %.1000s is %llu bytes (minimum %llu)", name,
+		    (unsigned long long)size, (unsigned long long)o->min_size);
+		return 0;
+	}
+	snprintf(t->why, sizeof t->why, "newest backup %.1000s, %lld min old, %llu bytes", name,
+	    (long long)(age_s / 60), (unsigned long long)size);
 	return 1;
 }
 

@@ -91,15 +91,22 @@ set_timeout(struct s3probe *sp, uint64_t deadline)
 	sp->s3.timeout_ms = deadline > now ? deadline - now : 1;
 }
 
-/* A failed request: 77 and 69 are the probe's exit status too, so that a
- * monitor tells a refused credential or a store down from a stale backup. */
+/* A failure's exit code as the probe's: 77 and 69 stay, so that a monitor
+ * tells a refused credential or a store down from a stale backup; anything
+ * else is unhealthy (1). */
+static int
+probe_ex(int ex)
+{
+	return ex == EX_NOPERM || ex == EX_UNAVAILABLE ? ex : EX_NEGATIVE;
+}
+
 static int
 request_failed(struct target *t, const struct s3_result *res, const char *what)
 {
 	char txt[700];
 	int ex = s3_exit_code(res);
 
-	t->ex = ex == EX_NOPERM || ex == EX_UNAVAILABLE ? ex : EX_NEGATIVE;
+	t->ex = probe_ex(ex);
 	say(t, "%s: %s", what, s3_result_text(res, txt, sizeof txt));
 	return 0;
 }
@@ -242,13 +249,13 @@ check(struct prober *p, struct target *t, uint64_t deadline)
 	struct s3probe *sp = t->s3;
 	struct s3_conn c;
 	struct newest nw = { .pattern = p->opt.pattern, .now = s3_now(&sp->s3) };
-	char err[1200], cost[200] = "", shown[S3_KEY_MAX * 3 + 80];
+	char err[1200], cost[200] = "", shown[S3_KEY_MAX * 3 + 80], fresh[sizeof t->why];
 	int ex, ok = 0;
 
 	set_timeout(sp, deadline);
 	s3_conn_init(&c, &sp->s3, sp->u.bucket);
 	if (s3_list(&c, sp->u.key, newest_page, &nw, &ex, err, sizeof err) < 0) {
-		t->ex = ex == EX_NOPERM || ex == EX_UNAVAILABLE ? ex : EX_NEGATIVE;
+		t->ex = probe_ex(ex);
 		say(t, "%s", err);
 		goto out;
 	}
@@ -264,23 +271,15 @@ check(struct prober *p, struct target *t, uint64_t deadline)
 	t->age_s = nw.now - nw.best.mtime;
 	if (t->age_s < 0)
 		t->age_s = 0;
-	if ((uint64_t)t->age_s * 1000 > p->opt.max_age_ms) {
-		say(t, "newest backup %s is %lld min old (limit %llu min)", shown,
-		    (long long)(t->age_s / 60), (unsigned long long)(p->opt.max_age_ms / 60000));
+	if (!backup_fresh(&p->opt, t, shown, t->age_s, nw.best.size))
 		goto out;
-	}
-	if (nw.best.size < p->opt.min_size) {
-		say(t, "newest backup %s is %llu bytes (minimum %llu)", shown,
-		    (unsigned long long)nw.best.size, (unsigned long long)p->opt.min_size);
-		goto out;
-	}
+	memcpy(fresh, t->why, sizeof fresh);
 	set_timeout(sp, deadline);
 	if (has_suffix(nw.best.key, ".gz") && !gz_trailer(&c, t, &nw.best, cost, sizeof cost))
 		goto out;
 	if (has_suffix(nw.best.key, ".sql") && !sql_trailer(&c, t, &nw.best, cost, sizeof cost))
 		goto out;
-	say(t, "newest backup %s, %lld min old, %llu bytes%s%s", shown,
-	    (long long)(t->age_s / 60), (unsigned long long)nw.best.size, cost[0] ? ", " : "", cost);
+	say(t, "%s%s%s", fresh, cost[0] ? ", " : "", cost);
 	ok = 1;
 out:
 	s3_conn_close(&c);
