@@ -8,7 +8,7 @@
 # members, a plain .sql dump, an empty prefix, wrong credentials (77), a
 # stopped store (69); the sidecar's cached check and its age gauge.
 . "$(dirname "$0")/support/lib.sh"
-plan 35
+plan 37
 s3_start bkt
 pg_start
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
@@ -69,6 +69,22 @@ printf 'garbage at the end of a member' >"$T/junk"
 cat "$T/split.sql.gz" "$T/junk" | s3put s3://bkt/app/app-20261205T020000Z.sql.gz >/dev/null
 run healthprobe -t 5s s3://bkt/app/
 is "$rc" 1 "bytes after the last member: exit 1"
+
+# A byte flipped inside the last member's deflate data: found by its CRC.
+python3 - "$T/split.sql.gz" "$T/flipped.sql.gz" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+i = len(b) - 24
+while not (b[i:i + 4] == b'\x1f\x8b\x08\x04' and b[i + 12:i + 14] == b'PG'
+           and int.from_bytes(b[i + 16:i + 20], 'little') == len(b) - i):
+    i -= 1
+b[i + 26] ^= 0x10
+open(sys.argv[2], 'wb').write(b)
+PY
+s3put s3://bkt/app/app-20261206T020000Z.sql.gz "$T/flipped.sql.gz" >/dev/null
+run healthprobe -t 5s s3://bkt/app/
+is "$rc" 1 "a byte flipped in the last member: exit 1"
+like "$T/err" "app-20261206T020000Z.sql.gz: its last gzip member is corrupt: " "its last member named corrupt, with the reader's reason"
 
 # --pattern picks which objects count.
 run healthprobe -v -t 5s --pattern 'app-20261201T*' s3://bkt/app/

@@ -16,7 +16,7 @@
 # s3cat reads back with it; botocore reads the same bytes with the key and
 # is refused without it, and so is s3cat with another key.
 . "$(dirname "$0")/support/lib.sh"
-plan 77
+plan 85
 unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_SESSION_TOKEN AWS_CA_BUNDLE \
 	AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
 export AWS_EC2_METADATA_DISABLED=true HOME=$T
@@ -59,6 +59,9 @@ run s3put $E --lock-mode GOVERNANCE s3://locked/z "$T/small"
 is "$rc" 64 "--lock-mode without --lock-for or --lock-until: 64"
 run s3put $E --lock-mode GOVERNANCE --lock-until 2020-01-01T00:00:00Z s3://locked/z "$T/small"
 is "$rc" 64 "--lock-until in the past: 64"
+run s3put --endpoint "http://127.0.0.1:$(free_port)" --lock-mode GOVERNANCE --lock-for 1d s3://locked/z "$T/small"
+is "$rc" 69 "--lock-mode with the store down: 69 at the bucket's configuration"
+like "$T/err" "read the Object Lock configuration of bucket locked: .*refused" "saying so"
 run s3put $E --lock-mode FOREVER --lock-for 1d s3://locked/z "$T/small"
 is "$rc" 64 "an unknown --lock-mode: 64"
 run s3put $E --lock-for 1d s3://locked/z "$T/small"
@@ -99,6 +102,14 @@ like "$T/out" '"name":"db/db-20261202T020000Z.sql.gz","action":"keep",[^}]*"reas
 printf 'db/x\t1\t2026-12-01T00:00:00Z\tetag\tGOVERNANCE\tsoon\tOFF\n' >"$T/bad"
 run prune-backups --keep-last 1 <"$T/bad"
 is "$rc" 65 "a retain-until that is not a time: 65, never read as unlocked"
+printf 'db/x\t1\t2026-12-01T00:00:00Z\tetag\tGOVERNANCE\n' >"$T/bad"
+run prune-backups --keep-last 1 <"$T/bad"
+is "$rc" 65 "a lock mode without retain-until and legal hold: 65"
+like "$T/err" "stdin line 1: Object Lock fields need mode, retain-until and legal hold" "saying so"
+printf 'db/x\t1\t2026-12-01T00:00:00Z\tetag\t-\t-\tmaybe\n' >"$T/bad"
+run prune-backups --keep-last 1 <"$T/bad"
+is "$rc" 65 "a legal hold neither ON nor OFF: 65"
+like "$T/err" "stdin line 1: legal hold 'maybe' is neither ON nor OFF" "saying so"
 
 # --- s3rm ----------------------------------------------------------------------
 run s3rm $E -n s3://locked/ db/db-20261201T020000Z.sql.gz db/db-20261125T020000Z.sql.gz
@@ -158,6 +169,9 @@ run s3cat $E s3://sealed/big
 ok $([ "$rc" != 0 ] && [ ! -s "$T/out" ]; echo $?) "no key: refused ($rc), nothing written"
 run s3put $E --sse AES256 --sse-c-key-file "$T/key.raw" s3://sealed/x "$T/small"
 is "$rc" 64 "--sse with --sse-c-key-file: usage error"
+run s3put $E --sse-c-key-file "$T/no.key" s3://sealed/x "$T/small"
+is "$rc" 66 "a key file that is not there: 66"
+like "$T/err" "--sse-c-key-file $T/no.key: No such file" "naming it"
 head -c 16 /dev/urandom >"$T/short.key"
 run s3put $E --sse-c-key-file "$T/short.key" s3://sealed/x "$T/small"
 is "$rc" 78 "a key file that is not 256 bits: 78"
