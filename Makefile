@@ -5,7 +5,7 @@ MANDIR ?= $(PREFIX)/share/man
 SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
-PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm pgdump-stream pgrestore-stream migrate-apply
+PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm pgdump-stream pgrestore-stream migrate-apply agecrypt
 UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4 unit-sql unit-sqlscan unit-rowsum
 HELPERS = gzwrite pgquery gendump httpget pgcopy sigv4sign
 
@@ -71,7 +71,7 @@ $(OUT)/libpgops.a: $(LIBOBJ)
 	ar rcs $@ $(LIBOBJ)
 
 # Programs that grew into a folder: bin/NAME/*.c.
-FOLDER_PROGS = healthprobe pgdump-stream pgrestore-stream migrate-apply
+FOLDER_PROGS = healthprobe pgdump-stream pgrestore-stream migrate-apply agecrypt
 define folder_prog
 $$(OUT)/bin/$(1): $$(patsubst %.c,$$(OUT)/obj/%.o,$$(wildcard bin/$(1)/*.c)) $$(OUT)/libpgops.a
 	@mkdir -p $$(@D)

@@ -2,7 +2,8 @@
  *
  * Reads each input once, feeds it to lib/gz's reader, and reports a verdict
  * per input. Exit status: the largest of the inputs' codes (0 valid, 1
- * corrupt or truncated or failing a requirement, 66 missing, 74 I/O). */
+ * corrupt or truncated or failing a requirement, 65 encrypted with age,
+ * 66 missing, 74 I/O). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "age.h"
 #include "deadline.h"
 #include "enc.h"
 #include "gz.h"
@@ -51,8 +53,9 @@ static const char usage[] =
 "      --version                 show the version and exit\n"
 "\n"
 "Exit status: 0 all inputs valid, 1 an input corrupt, truncated or failing a\n"
-"requirement, 64 usage, 66 input missing, 73 cannot create FILE, 74 I/O error,\n"
-"75 no input within --input-timeout.\n";
+"requirement, 64 usage, 65 an input encrypted with age (agecrypt -d first) or a\n"
+"bad --check-sha256 file, 66 input missing, 73 cannot create FILE, 74 I/O\n"
+"error, 75 no input within --input-timeout.\n";
 
 enum {
 	O_TEE = 256, O_SHA256, O_CHECK_SHA256, O_REQUIRE_TRAILER, O_MIN_SIZE,
@@ -186,6 +189,8 @@ verify_one(const char *path, int ninputs, struct verdict *v, struct gz_reader *r
 	struct progress prog;
 	struct sha256 h;
 	struct stat st;
+	unsigned char head[64];
+	size_t nhead = 0;
 	int fd = 0;
 
 	memset(v, 0, sizeof *v);
@@ -233,6 +238,12 @@ verify_one(const char *path, int ninputs, struct verdict *v, struct gz_reader *r
 			gz_reader_finish(r);
 			break;
 		}
+		if (nhead < sizeof head) {
+			size_t take = sizeof head - nhead < (size_t)got ? sizeof head - nhead : (size_t)got;
+
+			memcpy(head + nhead, buf, take);
+			nhead += take;
+		}
 		if (opt.sha256 || opt.check_file)
 			sha256_update(&h, buf, (size_t)got);
 		if (gz_reader_feed(r, buf, (size_t)got) != GZ_OK)
@@ -250,6 +261,8 @@ verify_one(const char *path, int ninputs, struct verdict *v, struct gz_reader *r
 
 	if (v->code == 0 && r->status == GZ_SINK_ERROR)
 		set(v, EX_IOERR, "io_error", "write to stdout: %s", strerror(r->sink_errno));
+	else if (v->code == 0 && r->status != GZ_OK && r->err_offset == 0 && age_sniff(head, nhead))
+		set(v, EX_DATAERR, "encrypted", "%s: encrypted with age; decrypt with agecrypt -d", name);
 	else if (v->code == 0 && r->status != GZ_OK) {
 		const char *hint = strstr(r->err, "trailing garbage") ?
 		    " (--allow-trailing-garbage accepts it)" : "";

@@ -22,6 +22,7 @@
 #include "deadline.h"
 #include "enc.h"
 #include "gz.h"
+#include "age.h"
 #include "hash.h"
 #include "io.h"
 #include "log.h"
@@ -46,6 +47,9 @@ static const char usage[] =
 "      --concurrency N           parts uploaded at once (default 4)\n"
 "      --verify-gzip             refuse to complete unless the input is valid gzip\n"
 "      --require-trailer         refuse to complete without pgdump-stream's trailer\n"
+"      --recipient RECIPIENT     encrypt in the age format to RECIPIENT (age1...),\n"
+"                                after the checks above have seen the plaintext\n"
+"      --recipients-file FILE    encrypt to each age recipient in FILE\n"
 "      --if-none-match           never overwrite an existing KEY\n"
 "      --content-type TYPE       Content-Type of the object\n"
 "      --storage-class CLASS     x-amz-storage-class (STANDARD_IA, GLACIER_IR, ...)\n"
@@ -80,7 +84,7 @@ enum {
 	O_PART_SIZE = 256, O_EXPECTED, O_MAX_PARTS, O_CONCURRENCY, O_VERIFY_GZIP, O_REQUIRE_TRAILER,
 	O_IF_NONE_MATCH, O_CONTENT_TYPE, O_STORAGE_CLASS, O_SSE, O_SSE_KMS, O_METADATA, O_UNSIGNED,
 	O_JSON, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_LOCK_MODE, O_LOCK_FOR, O_LOCK_UNTIL, O_LEGAL_HOLD,
-	O_BWLIMIT, O_SSE_C, O_CHECKSUM
+	O_BWLIMIT, O_SSE_C, O_CHECKSUM, O_RECIPIENT, O_RECIPIENTS_FILE
 };
 
 static const struct option longopts[] = {
@@ -90,6 +94,8 @@ static const struct option longopts[] = {
 	{ "concurrency", required_argument, NULL, O_CONCURRENCY },
 	{ "verify-gzip", no_argument, NULL, O_VERIFY_GZIP },
 	{ "require-trailer", no_argument, NULL, O_REQUIRE_TRAILER },
+	{ "recipient", required_argument, NULL, O_RECIPIENT },
+	{ "recipients-file", required_argument, NULL, O_RECIPIENTS_FILE },
 	{ "if-none-match", no_argument, NULL, O_IF_NONE_MATCH },
 	{ "content-type", required_argument, NULL, O_CONTENT_TYPE },
 	{ "storage-class", required_argument, NULL, O_STORAGE_CLASS },
@@ -136,6 +142,7 @@ static struct {
 	struct s3_opts s3;
 	struct s3_url url;
 	const char *file;
+	struct age_keys recipients; /* --recipient, --recipients-file: encrypt with age */
 } opt = { .part_size = 16ull << 20, .max_parts = 10000, .concurrency = 4, .s3 = { .retries = -1 } };
 
 /* A part in memory, from the read until the server acknowledged it. */
@@ -178,6 +185,10 @@ struct upload {
 	char err[4096];     /* the first failure: room for a 1024-byte key and the store's message */
 
 	/* Everything that checks the stream on its way through. */
+	struct age_enc enc;         /* --recipient: the object is the age encryption of the input */
+	struct age_reader age;
+	unsigned char head[64];     /* the input's first bytes, to name what it is */
+	size_t nhead;
 	struct sha256 sha;
 	struct gz_reader gz;
 	struct trailer_tail tr;
@@ -237,6 +248,18 @@ parse_args(int argc, char **argv)
 		case O_CONCURRENCY: opt.concurrency = (unsigned)opt_uint("--concurrency", optarg, 1, 64); break;
 		case O_VERIFY_GZIP: opt.verify_gzip = 1; break;
 		case O_REQUIRE_TRAILER: opt.require_trailer = 1; break;
+		case O_RECIPIENT:
+			if (age_keys_add_recipient(&opt.recipients, optarg) < 0)
+				opt_usage_error("--recipient %.80s is not an age X25519 recipient (age1...)", optarg);
+			break;
+		case O_RECIPIENTS_FILE: {
+			char err[300];
+			int ex = age_keys_load(&opt.recipients, optarg, 0, err, sizeof err);
+
+			if (ex)
+				die(ex, "%s", err);
+			break;
+		}
 		case O_IF_NONE_MATCH: opt.if_none_match = 1; break;
 		case O_CONTENT_TYPE:
 			opt_header_value("--content-type", optarg);
@@ -537,16 +560,33 @@ trailer_sink(void *arg, const void *buf, size_t n)
 	return 0;
 }
 
+/* The input's own checks see the plaintext, before it is encrypted. */
+static void
+plain_feed(void *arg, const unsigned char *buf, size_t n)
+{
+	struct upload *u = arg;
+
+	if (u->nhead < sizeof u->head) {
+		size_t take = sizeof u->head - u->nhead < n ? sizeof u->head - u->nhead : n;
+
+		memcpy(u->head + u->nhead, buf, take);
+		u->nhead += take;
+	}
+	if (opt.verify_gzip)
+		gz_reader_feed(&u->gz, buf, n); /* the verdict is read at the end */
+	else if (opt.require_trailer)
+		trailer_feed(&u->tr, buf, n);
+}
+
+/* And the object's, the bytes stored. */
 static void
 check_feed(struct upload *u, const unsigned char *buf, size_t n)
 {
 	if (!u->onepass)
 		sha256_update(&u->sha, buf, n);
 	u->bytes += n;
-	if (opt.verify_gzip)
-		gz_reader_feed(&u->gz, buf, n); /* the verdict is read at the end */
-	else if (opt.require_trailer)
-		trailer_feed(&u->tr, buf, n);
+	if (!opt.recipients.n)
+		plain_feed(u, buf, n);
 }
 
 /* The verdict on the whole stream: 0, or the exit code with a message. */
@@ -554,6 +594,11 @@ static int
 check_finish(struct upload *u, char *msg, size_t cap)
 {
 	if (opt.verify_gzip && gz_reader_finish(&u->gz) != GZ_OK) {
+		if (age_sniff(u->head, u->nhead)) {
+			snprintf(msg, cap, "input is encrypted with age, so it cannot be checked as gzip; give s3put the "
+			    "plaintext and --recipient, which checks it before encrypting");
+			return EX_NEGATIVE;
+		}
 		snprintf(msg, cap, "input is not a valid gzip stream: %s%s", u->gz.err,
 		    u->gz.status == GZ_TRUNCATED ? " (truncated)" : "");
 		return EX_NEGATIVE;
@@ -638,7 +683,8 @@ read_part(struct upload *u, struct slot *sl)
 		sl->buf = xmalloc(opt.part_size);
 	sl->len = 0;
 	while (sl->len < opt.part_size) {
-		ssize_t r = io_read(u->fd, sl->buf + sl->len, opt.part_size - sl->len);
+		ssize_t r = opt.recipients.n ? age_reader_read(&u->age, sl->buf + sl->len, opt.part_size - sl->len)
+		    : io_read(u->fd, sl->buf + sl->len, opt.part_size - sl->len);
 
 		if (r < 0)
 			return -1;
@@ -1176,6 +1222,10 @@ upload_new(int fd)
 	if (opt.verify_gzip)
 		gz_reader_init(&u->gz, 1, 0, opt.require_trailer ? trailer_sink : NULL, u);
 	trailer_init(&u->tr);
+	if (opt.recipients.n) {
+		age_enc_x25519(&u->enc, &opt.recipients);
+		age_reader_init(&u->age, fd, &u->enc, plain_feed, u);
+	}
 	progress_init(&u->pr, opt.url.key, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
 	    opt.progress);
 	u->nslots = opt.concurrency + 1;
@@ -1203,6 +1253,10 @@ upload_free(struct upload *u)
 	pthread_cond_destroy(&u->cv);
 	s3_free(&u->s3);
 	s3_ssec_wipe(&opt.ssec);
+	if (opt.recipients.n) {
+		age_reader_free(&u->age);
+		age_enc_free(&u->enc);
+	}
 	if (opt.rate)
 		rate_free(&opt.limit);
 	free(u);

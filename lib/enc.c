@@ -143,3 +143,46 @@ utf8_encode(char *out, size_t room, unsigned long cp)
 	}
 	return -1;
 }
+
+void
+base64_raw_encode(char *out, const void *in, size_t n)
+{
+	base64_encode(out, in, n);
+	out += BASE64_LEN(n) - 1;
+	while (n % 3 && *--out == '=')
+		*out = 0;
+}
+
+ssize_t
+base64_raw_decode(void *out, size_t cap, const char *in, size_t n)
+{
+	unsigned char *o = out;
+	size_t len = 0, i = 0;
+
+	if (n % 4 == 1)
+		return -1;
+	while (i < n) {
+		size_t k = n - i < 4 ? n - i : 4;
+		unsigned w = 0;
+
+		for (size_t j = 0; j < 4; j++) {
+			int v = j < k ? b64val(in[i + j]) : 0;
+
+			if (v < 0)
+				return -1;
+			w = w << 6 | (unsigned)v;
+		}
+		/* The bits past the last byte must be zero: one string per value. */
+		if ((k == 2 && (w & 0xffff)) || (k == 3 && (w & 0xff)))
+			return -1;
+		if (len + k - 1 > cap)
+			return -1;
+		o[len++] = (unsigned char)(w >> 16);
+		if (k > 2)
+			o[len++] = (unsigned char)(w >> 8);
+		if (k > 3)
+			o[len++] = (unsigned char)w;
+		i += k;
+	}
+	return (ssize_t)len;
+}

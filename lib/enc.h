@@ -16,6 +16,11 @@ ssize_t hex_decode(void *out, size_t cap, const char *in, size_t n);
 void base64_encode(char *out, const void *in, size_t n);
 ssize_t base64_decode(void *out, size_t cap, const char *in, size_t n);
 
+/* Base64 without padding, as age writes it; the decoder refuses padding
+ * and any value with more than one spelling (non-zero unused bits). */
+#define BASE64_RAW_LEN(n) (((n) * 4 + 2) / 3 + 1)
+void base64_raw_encode(char *out, const void *in, size_t n);
+ssize_t base64_raw_decode(void *out, size_t cap, const char *in, size_t n);
 /* The value of one hex digit (either case), or -1. */
 int hex_digit(char c);
 /* Writes code point cp as UTF-8 into out (room bytes); returns the bytes

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "age.h"
 #include "deadline.h"
 #include "gz.h"
 #include "io.h"
@@ -231,6 +232,11 @@ read_input(struct restore *r, struct progress *prog)
 		 * to tell gzip (1f 8b, which a SQL dump cannot start with). */
 		if (gzip < 0 && have < 2 && n > 0)
 			continue;
+		/* Nor can it start like an age file; enough of one to tell. */
+		if (gzip < 0 && have < 40 && n > 0 && (buf[0] == 'a' || buf[0] == '-'))
+			continue;
+		if (gzip < 0 && age_sniff(buf, have))
+			die(EX_DATAERR, "%s: encrypted with age; decrypt with agecrypt -d", name);
 		if (have == 0)
 			break;
 		if (gzip < 0) {
