@@ -6,7 +6,7 @@ SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
 PROGS = gzverify prune-backups healthprobe s3put s3cat s3ls s3rm pgdump-stream pgrestore-stream migrate-apply agecrypt
-UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4 unit-sql unit-sqlscan unit-rowsum
+UNITS = unit-parse unit-enc unit-hash unit-trailer unit-log unit-gz unit-outfile unit-io unit-deadline unit-progress unit-retention unit-sigv4 unit-sql unit-sqlscan unit-rowsum unit-age
 HELPERS = gzwrite pgquery gendump httpget pgcopy sigv4sign
 
 ifeq ($(SANITIZE),1)

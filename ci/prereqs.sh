@@ -7,7 +7,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 debs_build="musl-tools dpkg-dev make"
-debs_test="postgresql-15 postgresql-client-15 pigz gzip openssl python3 perl nodejs npm mandoc file restic wrk python3-botocore busybox-static python3-yaml strace postgresql-15-postgis-3 postgresql-15-partman postgresql-server-dev-15 openjdk-17-jdk-headless radosgw ceph-mon ceph-osd"
+debs_test="postgresql-15 postgresql-client-15 pigz gzip openssl python3 perl nodejs npm mandoc file restic wrk python3-botocore busybox-static python3-yaml strace postgresql-15-postgis-3 postgresql-15-partman postgresql-server-dev-15 openjdk-17-jdk-headless radosgw ceph-mon ceph-osd age golang-filippo-age-dev gnupg"
 debs_fuzz="clang libclang-rt-14-dev"
 debs_bench="pigz hyperfine time restic curl wrk awscli rclone sqitch"
 
@@ -57,10 +57,12 @@ need_pgversions() { npm_pinned pgversions npm-pg; }
 # this network does not reach; the tests use the WebAssembly schema engine
 # the CLI bundles.
 need_migratetools() { npm_pinned migratetools npm-mig --ignore-scripts; }
+# The TypeScript age library, agecrypt's second reference implementation.
+need_agejs() { npm_pinned age npm-age; }
 
 case ${1:-} in
 build) need_debs $debs_build ;;
-test) need_debs $debs_test; need_s3rver; need_pgversions; need_migratetools ;;
+test) need_debs $debs_test; need_s3rver; need_pgversions; need_migratetools; need_agejs ;;
 fuzz) need_debs $debs_build $debs_fuzz ;;
 bench) need_debs $debs_test $debs_bench; need_s3rver ;;
 *) echo "usage: ci/prereqs.sh build|test|fuzz|bench" >&2; exit 64 ;;

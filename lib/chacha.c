@@ -137,15 +137,17 @@ static int
 have_avx2(void)
 {
 	static int cached = -1;
+	int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
 	unsigned a, b, c, d;
 
-	if (cached < 0) {
+	if (v < 0) {
 		const char *off = getenv("PGOPS_NO_AVX2");
 
-		cached = !(off && *off && strcmp(off, "0") != 0) && __get_cpuid_count(7, 0, &a, &b, &c, &d)
+		v = !(off && *off && strcmp(off, "0") != 0) && __get_cpuid_count(7, 0, &a, &b, &c, &d)
 		    && (b & bit_AVX2) && __get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE);
+		__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
 	}
-	return cached;
+	return v;
 }
 
 int
