@@ -12,7 +12,7 @@ root=$1 bindir=$2 busybox=$3
 here=$(cd "$(dirname "$0")" && pwd)
 
 mkdir -p "$root/bin" "$root/usr/share/pgops"
-for p in pgdump-stream pgrestore-stream gzverify s3put s3cat s3ls s3rm prune-backups healthprobe migrate-apply; do
+for p in pgdump-stream pgrestore-stream gzverify s3put s3cat s3ls s3rm prune-backups healthprobe migrate-apply agecrypt; do
 	cp "$bindir/$p" "$root/bin/$p"
 done
 cp "$busybox" "$root/bin/busybox"

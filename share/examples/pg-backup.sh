@@ -36,6 +36,11 @@
 #                      (the parts of a failed whole-cluster run cannot be
 #                      deleted either: they stay, never counted, until their
 #                      lock has passed)
+#   BACKUP_AGE_RECIPIENTS_FILE  a file of age recipients (age1..., one a line;
+#                      a mounted Secret or ConfigMap): every object is encrypted
+#                      to them by s3put, after the dump has been checked, and
+#                      named .sql.gz.age. The backup host holds no key that
+#                      decrypts; the identity stays with restore-drill.sh
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL_S3, AWS_REGION,
 #   AWS_CA_BUNDLE ...  read by s3put, s3ls and s3rm themselves
 #
@@ -68,6 +73,14 @@ GOVERNANCE|COMPLIANCE)
 	;;
 *) die 78 "BACKUP_LOCK_MODE must be GOVERNANCE or COMPLIANCE" ;;
 esac
+# Encrypted backups: s3put checks the gzip stream and the trailer in the
+# plaintext, then encrypts; nothing is published unless both held.
+enc= ext=.sql.gz
+if [ -n "${BACKUP_AGE_RECIPIENTS_FILE:-}" ]; then
+	[ -r "$BACKUP_AGE_RECIPIENTS_FILE" ] || die 78 "BACKUP_AGE_RECIPIENTS_FILE $BACKUP_AGE_RECIPIENTS_FILE cannot be read"
+	enc="--recipients-file $BACKUP_AGE_RECIPIENTS_FILE"
+	ext=.sql.gz.age
+fi
 
 # upload KEY [pgdump-stream ARGS...]: the dump streamed to KEY, verified as
 # gzip with its trailer on the way, published only complete and never over
@@ -80,7 +93,7 @@ upload() {
 	statuses=$(
 		{
 			{ pgdump-stream -Z "${BACKUP_COMPRESS:-6}" ${BACKUP_JOBS:+-j "$BACKUP_JOBS"} "$@"; echo "pgdump-stream $?" >&3; } |
-			{ s3put --verify-gzip --require-trailer --if-none-match $lock "$_key" >&4; echo "s3put $?" >&3; }
+			{ s3put --verify-gzip --require-trailer --if-none-match $lock $enc "$_key" >&4; echo "s3put $?" >&3; }
 		} 3>&1
 	)
 	exec 4>&-
@@ -90,7 +103,7 @@ upload() {
 }
 
 if [ -z "${BACKUP_DATABASES:-}" ]; then
-	upload "$prefix$name-$stamp.sql.gz" || exit $?
+	upload "$prefix$name-$stamp$ext" || exit $?
 	manifests=
 else
 	case ${BACKUP_ROLE_PASSWORDS:-1} in 1) nopw= ;; 0) nopw=--no-role-passwords ;; *) die 78 "BACKUP_ROLE_PASSWORDS must be 0 or 1" ;; esac
@@ -119,8 +132,8 @@ else
 		echo "pg-backup: $run failed; the objects it had uploaded are deleted" >&2
 		exit "$1"
 	}
-	upload "${run}globals.sql.gz" --globals $nopw $nots || fail $?
-	done_keys="$keyprefix$name-$stamp/globals.sql.gz"
+	upload "${run}globals$ext" --globals $nopw $nots || fail $?
+	done_keys="$keyprefix$name-$stamp/globals$ext"
 	# One name a line (no temporary file: the image's root is read-only).
 	set -f
 	ifs=$IFS
@@ -132,9 +145,9 @@ else
 		*[!A-Za-z0-9._-]*|.*) obj=x$(printf '%s' "$db" | od -An -v -tx1 | tr -d ' \n') ;;
 		*) obj=$db ;;
 		esac
-		upload "$run$obj.sql.gz" -C $nots --dbname "$db" </dev/null || fail $?
+		upload "$run$obj$ext" -C $nots --dbname "$db" </dev/null || fail $?
 		done_keys="$done_keys
-$keyprefix$name-$stamp/$obj.sql.gz"
+$keyprefix$name-$stamp/$obj$ext"
 	done
 	IFS=$ifs
 	set +f

@@ -22,6 +22,9 @@
 #                       NAME-TIME/complete. The roles are restored for real,
 #                       so this needs DRILL_SCRATCH_CLUSTER=yes: the drill
 #                       server must be a throwaway cluster, never production
+#   DRILL_AGE_IDENTITY_FILE  the age identity file (AGE-SECRET-KEY-1..., a
+#                       mounted Secret) that decrypts backups pg-backup.sh
+#                       encrypted (.sql.gz.age); only the drill host has it
 #   AWS_* ...           read by s3ls and s3cat themselves
 #
 # Exit status: 0 when the backup (every part of a run) restored and every
@@ -40,9 +43,21 @@ target=${DRILL_DATABASE_URL:-${DATABASE_URL:-}}
 json=
 case ${DRILL_JSON:-0} in 1) json=--json ;; 0) ;; *) die 78 "DRILL_JSON must be 0 or 1" ;; esac
 
-# drill KEY [pgrestore-stream ARGS...]: KEY read, verified as gzip on the
-# way, restored (--drill: into a scratch database, compared table by table);
-# the status of the stage that failed first.
+# read KEY: the object on stdout, decrypted when its name says it is
+# encrypted (agecrypt writes only chunks that verify).
+read_object() {
+	case $1 in
+	*.age)
+		[ -n "${DRILL_AGE_IDENTITY_FILE:-}" ] || { echo "restore-drill: $1 is encrypted with age: set DRILL_AGE_IDENTITY_FILE" >&2; return 78; }
+		s3cat "$1" | agecrypt -d -i "$DRILL_AGE_IDENTITY_FILE"
+		;;
+	*) s3cat "$1" ;;
+	esac
+}
+
+# drill KEY [pgrestore-stream ARGS...]: KEY read (and decrypted), verified
+# as gzip on the way, restored (--drill: into a scratch database, compared
+# table by table); the status of the stage that failed first.
 drill() {
 	_src=$bucket$1
 	shift
@@ -50,7 +65,7 @@ drill() {
 	exec 4>&1
 	statuses=$(
 		{
-			{ s3cat "$_src"; echo "s3cat $?" >&3; } |
+			{ read_object "$_src"; echo "s3cat $?" >&3; } |
 			{ gzverify -c; echo "gzverify $?" >&3; } |
 			{ pgrestore-stream "$@" ${target:+"$target"} >&4; echo "pgrestore-stream $?" >&3; }
 		} 3>&1
@@ -78,14 +93,16 @@ drill server: set DRILL_SCRATCH_CLUSTER=yes for a throwaway cluster (never produ
 	fi
 	parts=$(s3cat "$bucket${run}complete") || die $? "cannot read $bucket${run}complete"
 	# The globals first, for real; then each database, drilled.
-	drill "${run}globals.sql.gz" || exit $?
+	ext=.sql.gz
+	case $parts in *.age*) ext=.sql.gz.age ;; esac
+	drill "${run}globals$ext" || exit $?
 	set -f
 	ifs=$IFS
 	IFS='
 '
 	for k in $parts; do
 		IFS=$ifs
-		case $k in */globals.sql.gz) continue ;; esac
+		case $k in */globals.sql.gz|*/globals.sql.gz.age) continue ;; esac
 		drill "$k" --drill $json </dev/null || exit $?
 	done
 	IFS=$ifs
@@ -100,8 +117,8 @@ else
 	listing=$(s3ls "$prefix") || die $? "listing $prefix failed"
 	# The names carry a sortable UTC time: the last one is the newest.
 	key=$(printf '%s\n' "$listing" | while IFS='	' read -r k _; do
-		case $k in "$keyprefix$name"-*/*) ;; "$keyprefix$name"-*.sql.gz) printf '%s\n' "$k" ;; esac
+		case $k in "$keyprefix$name"-*/*) ;; "$keyprefix$name"-*.sql.gz|"$keyprefix$name"-*.sql.gz.age) printf '%s\n' "$k" ;; esac
 	done | sort | tail -n 1)
-	[ -n "$key" ] || die 66 "no backup named $name-*.sql.gz under $prefix"
+	[ -n "$key" ] || die 66 "no backup named $name-*.sql.gz or $name-*.sql.gz.age under $prefix"
 fi
 drill "$key" --drill $json
