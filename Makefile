@@ -121,7 +121,7 @@ demo: all
 
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
 FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers fuzz-sql fuzz-sqlscan fuzz-dumpfilter \
-	fuzz-sqllint
+	fuzz-sqllint fuzz-age
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
 FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 # Each target links the lib sources it exercises (and their helpers).
@@ -135,13 +135,15 @@ FUZZSRC_fuzz-sql = lib/sql.c lib/sbuf.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-sqlscan = lib/sqlscan.c lib/sbuf.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-dumpfilter = lib/dumpfilter.c
 FUZZSRC_fuzz-sqllint = lib/sqllint.c lib/sbuf.c lib/xmem.c lib/log.c
+FUZZSRC_fuzz-age = lib/age.c lib/age_header.c lib/age_armor.c lib/aead.c lib/chacha.c lib/bech32.c lib/scrypt.c \
+	lib/enc.c lib/hash.c lib/xmem.c lib/log.c
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
 	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)
 
 fuzz:
 	@sh ci/prereqs.sh fuzz
-	$(MAKE) $(FUZZERS:%=build/fuzz/%) $(OUT)/tests/gzwrite
+	$(MAKE) $(FUZZERS:%=build/fuzz/%) $(OUT)/tests/gzwrite $(OUT)/bin/agecrypt
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZERS)
 
 bench: all tests

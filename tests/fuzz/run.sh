@@ -59,6 +59,15 @@ for name in "$@"; do
 			cp "$f" "$corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
 		done
 		;;
+	fuzz-age)
+		# Files from age, armored and not, and ours with a passphrase.
+		k=$top/build/fuzz/age-id
+		[ -s "$k" ] || age-keygen -o "$k" 2>/dev/null
+		printf 'hello' | age -r "$(age-keygen -y "$k")" >"$corpus/seed-x25519.age"
+		printf 'hello' | age -a -r "$(age-keygen -y "$k")" >"$corpus/seed-armor.age"
+		printf 'hello' | AGECRYPT_PASSPHRASE=pw "$top/build/bin/agecrypt" -p --work-factor 10 >"$corpus/seed-scrypt.age"
+		cp /usr/share/gocode/src/filippo.io/age/testdata/example.age "$corpus/seed-example.age"
+		;;
 	fuzz-nametime)
 		for n in db-20261122T020000Z.sql.gz db-2026-11-22T02:00:00Z db-2026-11-22_02-00-00 \
 			db-20261122 db-1763776800.gz 2026-11-22T02:00:00.5+01:00 1y2m3d4h +05:30; do
