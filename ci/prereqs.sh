@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 debs_build="musl-tools dpkg-dev make"
 debs_test="postgresql-15 postgresql-client-15 pigz gzip openssl python3 perl nodejs npm mandoc file restic wrk python3-botocore busybox-static python3-yaml strace postgresql-15-postgis-3 postgresql-15-partman postgresql-server-dev-15 openjdk-17-jdk-headless radosgw ceph-mon ceph-osd age golang-filippo-age-dev gnupg"
 debs_fuzz="clang libclang-rt-14-dev age golang-filippo-age-dev"
-debs_bench="pigz hyperfine time restic curl wrk awscli rclone sqitch"
+debs_bench="pigz hyperfine time restic curl wrk awscli rclone sqitch age gnupg"
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

@@ -93,7 +93,9 @@ transpose(V v[8], V out[8])
 }
 
 /* Eight blocks (512 bytes) at a time, one block per 32-bit lane; returns
- * the bytes done (a multiple of 512), s[12] advanced past them. */
+ * the bytes done (a multiple of 512), s[12] advanced past them. The state
+ * is sixteen named variables rather than an array, so that the compiler
+ * keeps it in registers. */
 __attribute__((target("avx2"))) static size_t
 xor8_avx2(uint32_t s[16], unsigned char *buf, size_t len)
 {
@@ -101,24 +103,34 @@ xor8_avx2(uint32_t s[16], unsigned char *buf, size_t len)
 	    2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
 	const V r8 = _mm256_setr_epi8(3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14,
 	    3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14);
+	V ctr = ADD(_mm256_set1_epi32((int)s[12]), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 	size_t done = 0;
-	V in[16];
 
-	for (int i = 0; i < 16; i++)
-		in[i] = _mm256_set1_epi32((int)s[i]);
-	in[12] = ADD(in[12], _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 	for (; len - done >= 512; done += 512) {
+		V x0 = _mm256_set1_epi32((int)s[0]), x1 = _mm256_set1_epi32((int)s[1]);
+		V x2 = _mm256_set1_epi32((int)s[2]), x3 = _mm256_set1_epi32((int)s[3]);
+		V x4 = _mm256_set1_epi32((int)s[4]), x5 = _mm256_set1_epi32((int)s[5]);
+		V x6 = _mm256_set1_epi32((int)s[6]), x7 = _mm256_set1_epi32((int)s[7]);
+		V x8 = _mm256_set1_epi32((int)s[8]), x9 = _mm256_set1_epi32((int)s[9]);
+		V x10 = _mm256_set1_epi32((int)s[10]), x11 = _mm256_set1_epi32((int)s[11]);
+		V x12 = ctr, x13 = _mm256_set1_epi32((int)s[13]);
+		V x14 = _mm256_set1_epi32((int)s[14]), x15 = _mm256_set1_epi32((int)s[15]);
 		V x[16], lo[8], hi[8];
 
-		memcpy(x, in, sizeof x);
 		for (int i = 0; i < 10; i++) {
-			QR8(x[0], x[4], x[8], x[12]); QR8(x[1], x[5], x[9], x[13]);
-			QR8(x[2], x[6], x[10], x[14]); QR8(x[3], x[7], x[11], x[15]);
-			QR8(x[0], x[5], x[10], x[15]); QR8(x[1], x[6], x[11], x[12]);
-			QR8(x[2], x[7], x[8], x[13]); QR8(x[3], x[4], x[9], x[14]);
+			QR8(x0, x4, x8, x12); QR8(x1, x5, x9, x13);
+			QR8(x2, x6, x10, x14); QR8(x3, x7, x11, x15);
+			QR8(x0, x5, x10, x15); QR8(x1, x6, x11, x12);
+			QR8(x2, x7, x8, x13); QR8(x3, x4, x9, x14);
 		}
-		for (int i = 0; i < 16; i++)
-			x[i] = ADD(x[i], in[i]);
+		x[0] = ADD(x0, _mm256_set1_epi32((int)s[0])), x[1] = ADD(x1, _mm256_set1_epi32((int)s[1]));
+		x[2] = ADD(x2, _mm256_set1_epi32((int)s[2])), x[3] = ADD(x3, _mm256_set1_epi32((int)s[3]));
+		x[4] = ADD(x4, _mm256_set1_epi32((int)s[4])), x[5] = ADD(x5, _mm256_set1_epi32((int)s[5]));
+		x[6] = ADD(x6, _mm256_set1_epi32((int)s[6])), x[7] = ADD(x7, _mm256_set1_epi32((int)s[7]));
+		x[8] = ADD(x8, _mm256_set1_epi32((int)s[8])), x[9] = ADD(x9, _mm256_set1_epi32((int)s[9]));
+		x[10] = ADD(x10, _mm256_set1_epi32((int)s[10])), x[11] = ADD(x11, _mm256_set1_epi32((int)s[11]));
+		x[12] = ADD(x12, ctr), x[13] = ADD(x13, _mm256_set1_epi32((int)s[13]));
+		x[14] = ADD(x14, _mm256_set1_epi32((int)s[14])), x[15] = ADD(x15, _mm256_set1_epi32((int)s[15]));
 		transpose(x, lo);
 		transpose(x + 8, hi);
 		for (int j = 0; j < 8; j++) {
@@ -127,7 +139,7 @@ xor8_avx2(uint32_t s[16], unsigned char *buf, size_t len)
 			_mm256_storeu_si256(p, XOR(_mm256_loadu_si256(p), lo[j]));
 			_mm256_storeu_si256(p + 1, XOR(_mm256_loadu_si256(p + 1), hi[j]));
 		}
-		in[12] = ADD(in[12], _mm256_set1_epi32(8));
+		ctr = ADD(ctr, _mm256_set1_epi32(8));
 	}
 	s[12] += (uint32_t)(done / 64);
 	return done;
@@ -226,6 +238,158 @@ blocks(struct poly1305 *p, const unsigned char *m, size_t len, uint64_t hibit)
 	p->h0 = h0, p->h1 = h1, p->h2 = h2;
 }
 
+/* Poly1305 eight blocks at a time on AVX2, in radix 2^26: each 64-bit lane
+ * accumulates every eighth block, multiplied by r^8 between steps; at the
+ * end each lane is multiplied by the power of r its blocks lack and the
+ * lanes summed, which is Horner's rule reordered. */
+#define M26 0x3ffffffULL
+
+/* a * b mod 2^130 - 5 in radix 2^26, partly reduced (limbs below 2^27). */
+static void
+mul26(uint64_t o[5], const uint64_t a[5], const uint64_t b[5])
+{
+	uint64_t s1 = b[1] * 5, s2 = b[2] * 5, s3 = b[3] * 5, s4 = b[4] * 5, d[5], c;
+
+	d[0] = a[0] * b[0] + a[1] * s4 + a[2] * s3 + a[3] * s2 + a[4] * s1;
+	d[1] = a[0] * b[1] + a[1] * b[0] + a[2] * s4 + a[3] * s3 + a[4] * s2;
+	d[2] = a[0] * b[2] + a[1] * b[1] + a[2] * b[0] + a[3] * s4 + a[4] * s3;
+	d[3] = a[0] * b[3] + a[1] * b[2] + a[2] * b[1] + a[3] * b[0] + a[4] * s4;
+	d[4] = a[0] * b[4] + a[1] * b[3] + a[2] * b[2] + a[3] * b[1] + a[4] * b[0];
+	for (int i = 0; i < 4; i++) {
+		c = d[i] >> 26;
+		d[i] &= M26;
+		d[i + 1] += c;
+	}
+	c = d[4] >> 26;
+	d[4] &= M26;
+	d[0] += c * 5;
+	c = d[0] >> 26;
+	d[0] &= M26;
+	d[1] += c;
+	memcpy(o, d, sizeof d);
+}
+
+/* 130 bits as h0 + h1 * 2^64 + h2 * 2^128, to five limbs of 26 bits (the
+ * top one takes what is above 2^104). */
+static void
+to26(uint64_t l[5], uint64_t h0, uint64_t h1, uint64_t h2)
+{
+	l[0] = h0 & M26;
+	l[1] = h0 >> 26 & M26;
+	l[2] = (h0 >> 52 | h1 << 12) & M26;
+	l[3] = h1 >> 14 & M26;
+	l[4] = h1 >> 40 | h2 << 24;
+}
+
+#define MUL _mm256_mul_epu32
+#define ADD64 _mm256_add_epi64
+
+/* d = h * (r, s) lane by lane, carried back to limbs of about 26 bits. */
+__attribute__((target("avx2"))) static inline void
+mulv(V h[5], const V r[5], const V s[5])
+{
+	const V mask = _mm256_set1_epi64x((long long)M26);
+	V d0, d1, d2, d3, d4, c;
+
+	d0 = ADD64(ADD64(ADD64(MUL(h[0], r[0]), MUL(h[1], s[4])), ADD64(MUL(h[2], s[3]), MUL(h[3], s[2]))), MUL(h[4], s[1]));
+	d1 = ADD64(ADD64(ADD64(MUL(h[0], r[1]), MUL(h[1], r[0])), ADD64(MUL(h[2], s[4]), MUL(h[3], s[3]))), MUL(h[4], s[2]));
+	d2 = ADD64(ADD64(ADD64(MUL(h[0], r[2]), MUL(h[1], r[1])), ADD64(MUL(h[2], r[0]), MUL(h[3], s[4]))), MUL(h[4], s[3]));
+	d3 = ADD64(ADD64(ADD64(MUL(h[0], r[3]), MUL(h[1], r[2])), ADD64(MUL(h[2], r[1]), MUL(h[3], r[0]))), MUL(h[4], s[4]));
+	d4 = ADD64(ADD64(ADD64(MUL(h[0], r[4]), MUL(h[1], r[3])), ADD64(MUL(h[2], r[2]), MUL(h[3], r[1]))), MUL(h[4], r[0]));
+	c = _mm256_srli_epi64(d0, 26); d0 = _mm256_and_si256(d0, mask); d1 = ADD64(d1, c);
+	c = _mm256_srli_epi64(d1, 26); d1 = _mm256_and_si256(d1, mask); d2 = ADD64(d2, c);
+	c = _mm256_srli_epi64(d2, 26); d2 = _mm256_and_si256(d2, mask); d3 = ADD64(d3, c);
+	c = _mm256_srli_epi64(d3, 26); d3 = _mm256_and_si256(d3, mask); d4 = ADD64(d4, c);
+	c = _mm256_srli_epi64(d4, 26); d4 = _mm256_and_si256(d4, mask);
+	d0 = ADD64(d0, ADD64(c, _mm256_slli_epi64(c, 2)));
+	c = _mm256_srli_epi64(d0, 26); d0 = _mm256_and_si256(d0, mask); d1 = ADD64(d1, c);
+	h[0] = d0, h[1] = d1, h[2] = d2, h[3] = d3, h[4] = d4;
+}
+
+/* Adds the four blocks at m, one a lane, with the 2^128 bit. */
+__attribute__((target("avx2"))) static inline void
+addv(V h[5], const unsigned char *m)
+{
+	const V mask = _mm256_set1_epi64x((long long)M26);
+	V a = _mm256_loadu_si256((const V *)m), b = _mm256_loadu_si256((const V *)(m + 32));
+	V lo = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(a, b), 0xd8);
+	V hi = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(a, b), 0xd8);
+
+	h[0] = ADD64(h[0], _mm256_and_si256(lo, mask));
+	h[1] = ADD64(h[1], _mm256_and_si256(_mm256_srli_epi64(lo, 26), mask));
+	h[2] = ADD64(h[2], _mm256_and_si256(_mm256_or_si256(_mm256_srli_epi64(lo, 52), _mm256_slli_epi64(hi, 12)), mask));
+	h[3] = ADD64(h[3], _mm256_and_si256(_mm256_srli_epi64(hi, 14), mask));
+	h[4] = ADD64(h[4], _mm256_or_si256(_mm256_srli_epi64(hi, 40), _mm256_set1_epi64x(1 << 24)));
+}
+
+/* len: a multiple of 128, at least 128. Two accumulators of four lanes
+ * each take alternate groups of four blocks, so that one's multiplication
+ * need not wait for the other's: a and b times r^8 per step, and at the
+ * end lane j of a times r^(8-j), of b times r^(4-j). */
+__attribute__((target("avx2"))) static void
+blocks_avx2(struct poly1305 *p, const unsigned char *m, size_t len)
+{
+	typedef unsigned __int128 u128;
+	uint64_t r[8][5], h0[5], t[5];
+	V R[5], S[5], a[5], b[5];
+	u128 x;
+
+	to26(r[0], p->r0, p->r1, 0);
+	for (int k = 1; k < 8; k++)
+		mul26(r[k], r[k - 1], r[0]);
+	to26(h0, p->h0, p->h1, p->h2);
+	for (int i = 0; i < 5; i++) {
+		R[i] = _mm256_set1_epi64x((long long)r[7][i]);
+		S[i] = _mm256_set1_epi64x((long long)(r[7][i] * 5));
+		a[i] = _mm256_setr_epi64x((long long)h0[i], 0, 0, 0);
+		b[i] = _mm256_setzero_si256();
+	}
+	addv(a, m);
+	addv(b, m + 64);
+	for (m += 128, len -= 128; len > 0; m += 128, len -= 128) {
+		mulv(a, R, S);
+		mulv(b, R, S);
+		addv(a, m);
+		addv(b, m + 64);
+	}
+	for (int i = 0; i < 5; i++) {
+		R[i] = _mm256_setr_epi64x((long long)r[7][i], (long long)r[6][i], (long long)r[5][i], (long long)r[4][i]);
+		S[i] = _mm256_setr_epi64x((long long)(r[7][i] * 5), (long long)(r[6][i] * 5), (long long)(r[5][i] * 5),
+		    (long long)(r[4][i] * 5));
+	}
+	mulv(a, R, S);
+	for (int i = 0; i < 5; i++) {
+		R[i] = _mm256_setr_epi64x((long long)r[3][i], (long long)r[2][i], (long long)r[1][i], (long long)r[0][i]);
+		S[i] = _mm256_setr_epi64x((long long)(r[3][i] * 5), (long long)(r[2][i] * 5), (long long)(r[1][i] * 5),
+		    (long long)(r[0][i] * 5));
+	}
+	mulv(b, R, S);
+	for (int i = 0; i < 5; i++) {
+		uint64_t lane[4];
+
+		_mm256_storeu_si256((V *)lane, ADD64(a[i], b[i]));
+		t[i] = lane[0] + lane[1] + lane[2] + lane[3];
+	}
+	x = (u128)t[0] + ((u128)t[1] << 26) + ((u128)t[2] << 52);
+	p->h0 = (uint64_t)x;
+	x = (x >> 64) + ((u128)t[3] << 14) + ((u128)t[4] << 40);
+	p->h1 = (uint64_t)x;
+	p->h2 = (uint64_t)(x >> 64);
+	/* The scalar path multiplies h2 by r0: keep it small, as its own
+	 * carry step would. */
+	{
+		uint64_t c = (p->h2 >> 2) * 5;
+
+		p->h2 &= 3;
+		x = (u128)p->h0 + c;
+		p->h0 = (uint64_t)x;
+		x = (u128)p->h1 + (uint64_t)(x >> 64);
+		p->h1 = (uint64_t)x;
+		p->h2 += (uint64_t)(x >> 64);
+	}
+	explicit_bzero(r, sizeof r);
+}
+
 void
 poly1305_update(struct poly1305 *p, const void *data, size_t len)
 {
@@ -240,6 +404,13 @@ poly1305_update(struct poly1305 *p, const void *data, size_t len)
 			return;
 		blocks(p, p->buf, 16, 1);
 		p->n = 0;
+	}
+	if (len >= 256 && have_avx2()) {
+		size_t v = len & ~(size_t)127;
+
+		blocks_avx2(p, m, v);
+		m += v;
+		len -= v;
 	}
 	blocks(p, m, len & ~(size_t)15, 1);
 	m += len & ~(size_t)15;

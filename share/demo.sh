@@ -2,7 +2,8 @@
 # make demo: the life of a service's database with pgops' real programs, on
 # a throwaway PostgreSQL and a local S3 server, both on loopback: migrations,
 # the health sidecar, a history of nightly backups, pruning, and a restore
-# drill of the newest backup. Each command is printed before it runs; a
+# drill of the newest backup (encrypted with agecrypt's format by s3put, decrypted
+# for the drill). Each command is printed before it runs; a
 # summary table ends it. Everything it started is stopped and its temporary
 # directory removed on every way out, Ctrl-C included.
 #
@@ -108,18 +109,22 @@ run "healthprobe -v --level primary $APP" || fail "the database probe failed"
 end_step ok -
 
 step backups
+# Backups are encrypted: the backup side holds only the recipient, the
+# drill side the identity.
+run "agecrypt --keygen -o $T/backup-identity.txt >$T/backup-recipient.txt" || fail "agecrypt --keygen failed"
+enc="BACKUP_AGE_RECIPIENTS_FILE=$T/backup-recipient.txt"
 # A history of nightly backups at faked times: ten days in a row, then
 # weekly, then monthly, as if the job had been running for a year.
 n=0
 for d in 400 160 130 100 70 49 42 35 28 21 14 9 8 7 6 5 4 3 2 1; do
 	t=$(date -u -d "$d days ago" +%Y%m%dT021500Z)
-	run "BACKUP_TIME=$t BACKUP_PRUNE=0 DATABASE_URL=$APP BACKUP_S3_URL=s3://demo/app/ BACKUP_NAME=app sh $EX/pg-backup.sh" ||
+	run "$enc BACKUP_TIME=$t BACKUP_PRUNE=0 DATABASE_URL=$APP BACKUP_S3_URL=s3://demo/app/ BACKUP_NAME=app sh $EX/pg-backup.sh" ||
 		fail "the backup of $t failed"
 	n=$((n + 1))
 done
 # Tonight's, reported to the monitor as a cron job or CronJob would.
 t=$(date -u +%Y%m%dT021500Z)
-run "healthprobe job --ping $monitor_URL/record/hc-uuid -- env BACKUP_TIME=$t BACKUP_PRUNE=0 DATABASE_URL=$APP BACKUP_S3_URL=s3://demo/app/ BACKUP_NAME=app sh $EX/pg-backup.sh" ||
+run "healthprobe job --ping $monitor_URL/record/hc-uuid -- env $enc BACKUP_TIME=$t BACKUP_PRUNE=0 DATABASE_URL=$APP BACKUP_S3_URL=s3://demo/app/ BACKUP_NAME=app sh $EX/pg-backup.sh" ||
 	fail "tonight's backup failed"
 n=$((n + 1))
 echo "the monitor received:"
@@ -141,7 +146,8 @@ echo "kept $after of $before backups"
 
 step drill
 newest=$(cut -f1 "$T/kept" | sort | tail -n 1)
-run "s3cat s3://demo/$newest | gzverify -c | pgrestore-stream --drill $DRILL" || fail "the restore drill failed"
+run "s3cat s3://demo/$newest | agecrypt -d -i $T/backup-identity.txt | gzverify -c | pgrestore-stream --drill $DRILL" ||
+	fail "the restore drill failed"
 end_step ok "$(awk -F'\t' -v k="$newest" '$1 == k { print $2 }' "$T/kept")"
 
 summary

@@ -15,7 +15,7 @@ res=$d/results.md
 
 say() { printf '%s\n' "$*" | tee -a "$res"; }
 # BENCH_ONLY=NAME runs one section (gzverify, tunnel, prune, healthprobe,
-# pgdump, pgrestore, migrate, s3put, s3probe); the sizes are always printed.
+# pgdump, pgrestore, migrate, s3put, s3probe, agecrypt); the sizes are always printed.
 section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
 # time1 KEY CMD... runs CMD once and appends its wall, user, system seconds
@@ -449,6 +449,69 @@ s3probe_bench() {
 	say "| bytes read per probe / object size | $read / $obj | the last member only |"
 }
 section s3probe && ( s3probe_bench )
+
+# agecrypt: 1 GiB (incompressible, as a gzip dump is) encrypted and
+# decrypted, file to /dev/null, beside age and what backup containers pipe
+# through today: gpg --symmetric and openssl enc. Round by round.
+agecrypt_bench() {
+	a=$d/age
+	mkdir -p "$a"
+	[ -s "$a/in" ] || openssl enc -aes-128-ctr -nosalt -pass pass:pgops -pbkdf2 </dev/zero 2>/dev/null |
+		head -c 1073741824 >"$a/in"
+	[ -s "$a/id" ] || "$PGOPS_BIN/agecrypt" --keygen -o "$a/id" >/dev/null
+	r=$("$PGOPS_BIN/agecrypt" -y "$a/id")
+	gpgh=$a/gnupg
+	mkdir -p "$gpgh" && chmod 700 "$gpgh"
+	gpgo="--homedir $gpgh --batch --yes --quiet --pinentry-mode loopback --passphrase pgops"
+	"$PGOPS_BIN/agecrypt" -r "$r" -o "$a/ours.age" "$a/in"
+	age -r "$r" -o "$a/theirs.age" "$a/in"
+	# shellcheck disable=SC2086
+	gpg $gpgo --symmetric --cipher-algo AES256 -o "$a/in.gpg" "$a/in"
+	openssl enc -aes-256-cbc -pbkdf2 -pass pass:pgops -in "$a/in" -out "$a/in.enc"
+	rm -f "$d"/times.ae*
+	i=0
+	while [ $i -lt "$runs" ]; do
+		time1 ae_us "$PGOPS_BIN/agecrypt" -r "$r" "$a/in"
+		time1 ae_us1 "$PGOPS_BIN/agecrypt" -j1 -r "$r" "$a/in"
+		time1 ae_age age -r "$r" "$a/in"
+		# shellcheck disable=SC2086
+		time1 ae_gpg gpg $gpgo --symmetric --cipher-algo AES256 -o - "$a/in"
+		time1 ae_ossl openssl enc -aes-256-cbc -pbkdf2 -pass pass:pgops -in "$a/in"
+		time1 ad_us "$PGOPS_BIN/agecrypt" -d -i "$a/id" "$a/ours.age"
+		time1 ad_us1 "$PGOPS_BIN/agecrypt" -j1 -d -i "$a/id" "$a/ours.age"
+		time1 ad_age age -d -i "$a/id" "$a/theirs.age"
+		# shellcheck disable=SC2086
+		time1 ad_gpg gpg $gpgo -d -o - "$a/in.gpg"
+		time1 ad_ossl openssl enc -d -aes-256-cbc -pbkdf2 -pass pass:pgops -in "$a/in.enc"
+		i=$((i + 1))
+	done
+	say ""
+	say "## agecrypt: 1 GiB encrypted and decrypted, file to /dev/null ($(nproc) CPUs; medians of $runs runs)"
+	say ""
+	say "| command | wall s | CPU s | peak RSS MiB |"
+	say "|---|---|---|---|"
+	report ae_us "agecrypt -r (encrypt, -j $(nproc))"; ue=$W; uec=$C
+	report ae_us1 "agecrypt -j1 -r"
+	report ae_age "age -r"; te=$W; tec=$C
+	report ae_gpg "gpg --symmetric --cipher-algo AES256"; ge=$W
+	report ae_ossl "openssl enc -aes-256-cbc -pbkdf2"; oe=$W
+	report ad_us "agecrypt -d (decrypt, -j $(nproc))"; ud=$W; udc=$C
+	report ad_us1 "agecrypt -j1 -d"
+	report ad_age "age -d"; td=$W; tdc=$C
+	report ad_gpg "gpg -d"; gd=$W
+	report ad_ossl "openssl enc -d"; od=$W
+	say ""
+	say "| ratio | value | target |"
+	say "|---|---|---|"
+	say "| throughput agecrypt / age, encrypt (age wall / ours) | $(ratio "$te" "$ue") | >= 1.5 |"
+	say "| throughput agecrypt / age, decrypt | $(ratio "$td" "$ud") | >= 1.5 |"
+	say "| CPU per GiB agecrypt / age, encrypt | $(ratio "$uec" "$tec") | <= 1.0 |"
+	say "| CPU per GiB agecrypt / age, decrypt | $(ratio "$udc" "$tdc") | <= 1.0 |"
+	say "| wall agecrypt / gpg, encrypt, decrypt | $(ratio "$ue" "$ge"), $(ratio "$ud" "$gd") | |"
+	say "| wall agecrypt / openssl enc, encrypt, decrypt | $(ratio "$ue" "$oe"), $(ratio "$ud" "$od") | |"
+	rm -f "$a/ours.age" "$a/theirs.age" "$a/in.gpg" "$a/in.enc"
+}
+section agecrypt && ( agecrypt_bench )
 
 say ""
 say "## Binary sizes (stripped, static)"
