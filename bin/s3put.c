@@ -330,6 +330,9 @@ parse_args(int argc, char **argv)
 	opt.file = argc - optind == 2 ? argv[optind + 1] : "-";
 	if (opt.part_size < MIN_PART || opt.part_size > MAX_PART)
 		opt_usage_error("--part-size must be between 5MiB and 5GiB");
+	/* Encryption adds a 16-byte tag to every 64 KiB and a header. */
+	if (opt.expected && opt.recipients.n)
+		opt.expected += opt.expected / 4096 + 65536;
 	if (opt.expected) {
 		uint64_t p = (opt.expected + opt.max_parts - 1) / opt.max_parts;
 

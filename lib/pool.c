@@ -100,6 +100,34 @@ pool_wait(struct pool *p, struct pool_job *job)
 	job->queued = 0;
 }
 
+void
+pool_wait_helping(struct pool *p, struct pool_job *job, int index)
+{
+	if (!job->queued)
+		return;
+	if (p->nthreads > 0) {
+		pthread_mutex_lock(&p->mu);
+		while (!job->done) {
+			struct pool_job *j = p->head;
+
+			if (!j) {
+				pthread_cond_wait(&p->done, &p->mu);
+				continue;
+			}
+			p->head = j->next;
+			if (!p->head)
+				p->tail = NULL;
+			pthread_mutex_unlock(&p->mu);
+			j->run(j, index);
+			pthread_mutex_lock(&p->mu);
+			j->done = 1;
+			pthread_cond_broadcast(&p->done);
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+	job->queued = 0;
+}
+
 int
 pool_done(struct pool *p, struct pool_job *job)
 {

@@ -27,6 +27,10 @@ void pool_start(struct pool *p, int nthreads);
 void pool_submit(struct pool *p, struct pool_job *job);
 /* Waits until job has run; returns at once for a job never submitted. */
 void pool_wait(struct pool *p, struct pool_job *job);
+/* The same, but while the job is not done the caller's thread runs queued
+ * jobs (the oldest first) as worker number index (its own, at least
+ * nthreads), so that it counts as one of the pool's CPUs. */
+void pool_wait_helping(struct pool *p, struct pool_job *job, int index);
 /* Non-blocking: has the job run? */
 int pool_done(struct pool *p, struct pool_job *job);
 /* Waits for queued jobs to finish and joins the workers. */

@@ -68,6 +68,12 @@ collect migrate-apply $J -d "$DOWN" up "$T/mig"
 collect migrate-apply $J -d "postgresql://postgres@127.0.0.1:$PGPORT/postgres" up "$T/mig"
 collect migrate-apply $J -d "postgresql://postgres@127.0.0.1:$PGPORT/postgres" status "$T/mig"
 collect migrate-apply $J --frobnicate
+collect agecrypt $J --keygen
+collect agecrypt $J -d -i "$T/nonexistent" "$T/in.gz"
+collect agecrypt $J --keygen -o "$T/age-id"
+chmod 644 "$T/age-id"
+collect agecrypt $J -d -i "$T/age-id" "$T/in.gz"
+collect agecrypt $J --frobnicate
 
 check() { # FILE PROG: prints what is wrong, nothing when all is well
 	python3 - "$1" "$2" <<'PY'

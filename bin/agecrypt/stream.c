@@ -98,7 +98,9 @@ pipeline_start(struct pipeline *p, const unsigned char *key, int decrypt)
 		p->ring[i].decrypt = decrypt;
 	}
 	p->head = p->tail = 0;
-	pool_start(&p->pool, opt.jobs > 1 ? opt.jobs : 0);
+	/* While it waits for a batch, the main thread seals or opens those
+	 * no worker has taken yet: -j N is N - 1 workers and this thread. */
+	pool_start(&p->pool, opt.jobs - 1);
 }
 
 static void
@@ -234,7 +236,7 @@ encrypt_emit(struct pipeline *p, int out, struct batch *b)
 {
 	size_t n = (size_t)(b->n - 1) * AGE_CCHUNK + b->len[b->n - 1] + AGE_TAG;
 
-	pool_wait(&p->pool, &b->job);
+	pool_wait_helping(&p->pool, &b->job, opt.jobs);
 	emit(p, out, b->buf, n);
 }
 
@@ -428,7 +430,7 @@ decrypt_emit(struct pipeline *p, int out, struct batch *b)
 {
 	int upto;
 
-	pool_wait(&p->pool, &b->job);
+	pool_wait_helping(&p->pool, &b->job, opt.jobs);
 	upto = b->bad < 0 ? b->n : b->bad;
 	for (int i = 0; i < upto; i++)
 		out_write(p, out, b->buf + (size_t)i * AGE_CCHUNK, b->len[i] - AGE_TAG);
