@@ -55,6 +55,11 @@ $(OUT)/obj/%.o: %.c | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# ChaCha20-Poly1305 is the CPU cost of agecrypt and of s3put --recipient;
+# at -O3 GCC keeps more of the eight-block state in registers (agecrypt -j1
+# encrypts 1 GiB in 0.77 s of CPU instead of 0.85 here).
+$(OUT)/obj/lib/chacha.o: CFLAGS += -O3
+
 $(OUT)/gen/ta-gen: $(OUT)/obj/ci/ta-gen.o $(OUT)/obj/lib/tls_certs.o $(OUT)/obj/lib/xmem.o $(OUT)/obj/lib/log.o
 	@mkdir -p $(@D)
 	$(CC) $(LDOPT) -o $@ $^ $(LIBS)

@@ -84,6 +84,8 @@ struct pipeline {
 	struct batch *ring;
 	int nring;
 	uint64_t head, tail;      /* batches filled, batches written */
+	struct age_armor_enc armor; /* -a: the encoder, and its lines */
+	char *armor_buf;
 };
 
 static void
@@ -98,6 +100,7 @@ pipeline_start(struct pipeline *p, const unsigned char *key, int decrypt)
 		p->ring[i].decrypt = decrypt;
 	}
 	p->head = p->tail = 0;
+	p->armor_buf = NULL;
 	/* While it waits for a batch, the main thread seals or opens those
 	 * no worker has taken yet: -j N is N - 1 workers and this thread. */
 	pool_start(&p->pool, opt.jobs - 1);
@@ -113,6 +116,7 @@ pipeline_stop(struct pipeline *p)
 		free(p->ring[i].buf);
 	}
 	free(p->ring);
+	free(p->armor_buf);
 }
 
 /* Before any exit from the middle of the work: workers stopped, and a
@@ -122,8 +126,7 @@ pipeline_abort(struct pipeline *p)
 {
 	int e = errno;
 
-	if (p)
-		pipeline_stop(p);
+	pipeline_stop(p);
 	if (sig_caught())
 		sig_exit();
 	errno = e;
@@ -144,21 +147,18 @@ out_write(struct pipeline *p, int out, const void *buf, size_t n)
 	}
 }
 
-/* Armor on the way out: the encoder's lines, written as they fill. */
-static struct age_armor_enc armor;
-static char *armor_buf;
-
+/* Ciphertext on its way out, through the armor's lines with -a. */
 static void
 emit(struct pipeline *p, int out, const void *buf, size_t n)
 {
-	if (!opt.armor) {
+	if (!p->armor_buf) {
 		out_write(p, out, buf, n);
 		return;
 	}
 	for (size_t off = 0; off < n; off += AGE_CHUNK) {
 		size_t take = n - off < AGE_CHUNK ? n - off : AGE_CHUNK;
 
-		out_write(p, out, armor_buf, age_armor_feed(&armor, (const char *)buf + off, take, armor_buf));
+		out_write(p, out, p->armor_buf, age_armor_feed(&p->armor, (const char *)buf + off, take, p->armor_buf));
 	}
 }
 
@@ -246,11 +246,11 @@ stream_encrypt(int in, int out, const struct age_enc *e)
 	struct pipeline p;
 	struct reader r = { .fd = in, .size = AGE_CHUNK };
 
-	if (opt.armor) {
-		armor_buf = xmalloc(AGE_ARMOR_ROOM(AGE_CHUNK));
-		out_write(NULL, out, armor_buf, age_armor_begin(&armor, armor_buf));
-	}
 	pipeline_start(&p, e->key, 0);
+	if (opt.armor) {
+		p.armor_buf = xmalloc(AGE_ARMOR_ROOM(AGE_CHUNK));
+		out_write(&p, out, p.armor_buf, age_armor_begin(&p.armor, p.armor_buf));
+	}
 	emit(&p, out, e->header, e->hlen);
 	while (!r.done) {
 		struct batch *b;
@@ -269,10 +269,9 @@ stream_encrypt(int in, int out, const struct age_enc *e)
 	}
 	while (p.tail < p.head)
 		encrypt_emit(&p, out, &p.ring[p.tail++ % (uint64_t)p.nring]);
-	if (opt.armor)
-		out_write(&p, out, armor_buf, age_armor_end(&armor, armor_buf));
+	if (p.armor_buf)
+		out_write(&p, out, p.armor_buf, age_armor_end(&p.armor, p.armor_buf));
 	pipeline_stop(&p);
-	free(armor_buf);
 }
 
 /* Armored input is decoded a raw read at a time; bytes set aside by the
