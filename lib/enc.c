@@ -147,10 +147,21 @@ utf8_encode(char *out, size_t room, unsigned long cp)
 void
 base64_raw_encode(char *out, const void *in, size_t n)
 {
-	base64_encode(out, in, n);
-	out += BASE64_LEN(n) - 1;
-	while (n % 3 && *--out == '=')
-		*out = 0;
+	const unsigned char *p = in;
+	size_t full = n - n % 3;
+
+	/* The whole groups as base64_encode writes them, then the tail's two
+	 * or three characters without padding (out has no room for it). */
+	base64_encode(out, p, full);
+	out += full / 3 * 4;
+	if (n % 3) {
+		unsigned v = (unsigned)p[full] << 16 | (n % 3 == 2 ? (unsigned)p[full + 1] << 8 : 0);
+
+		*out++ = b64[v >> 18], *out++ = b64[v >> 12 & 63];
+		if (n % 3 == 2)
+			*out++ = b64[v >> 6 & 63];
+	}
+	*out = 0;
 }
 
 ssize_t

@@ -436,14 +436,15 @@ decrypt_emit(struct pipeline *p, int out, struct batch *b)
 	if (b->bad < 0)
 		return;
 	{
+		/* Everything about the bad chunk is read before the batches go. */
 		uint64_t c = b->first + (uint64_t)b->bad;
-		int last = b->final && b->bad == b->n - 1;
+		int last = b->final && b->bad == b->n - 1, empty = b->empty, trailing = b->trailing;
 
 		pipeline_abort(p);
-		if (b->empty)
+		if (empty)
 			die(EX_DATAERR, "%s: an empty final chunk (chunk %llu) after others, which age never writes",
 			    io_name(opt.input), (unsigned long long)c);
-		if (b->trailing)
+		if (trailing)
 			die(EX_DATAERR, "%s: data after the final chunk (chunk %llu); the plaintext before it was written",
 			    io_name(opt.input), (unsigned long long)c);
 		if (last)

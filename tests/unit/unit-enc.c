@@ -13,7 +13,7 @@ main(void)
 	unsigned char bin[64];
 	ssize_t n;
 
-	tap_plan(24);
+	tap_plan(27);
 	for (int i = 0; i < 7; i++) {
 		base64_encode(out, plain[i], strlen(plain[i]));
 		tap_is_str(out, b64[i], "base64 encode RFC 4648 vector");
@@ -32,6 +32,24 @@ main(void)
 	tap_ok(hex_decode(bin, sizeof bin, "0g", 2) == -1, "hex: bad digit");
 	tap_ok(hex_decode(bin, sizeof bin, "abc", 3) == -1, "hex: odd length");
 	tap_ok(hex_decode(bin, 1, "abcd", 4) == -1, "hex: output does not fit");
+	{
+		static const char *const raw[] = { "", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "Zm9vYmFy" };
+		char small[16];
+		int bad = 0;
+
+		for (int i = 0; i < 7; i++) {
+			/* Exactly BASE64_RAW_LEN: no room for padding. */
+			memset(small, '#', sizeof small);
+			base64_raw_encode(small, plain[i], strlen(plain[i]));
+			bad += strcmp(small, raw[i]) != 0 || (size_t)BASE64_RAW_LEN(strlen(plain[i])) != strlen(raw[i]) + 1;
+			n = base64_raw_decode(bin, sizeof bin, raw[i], strlen(raw[i]));
+			bad += n != (ssize_t)strlen(plain[i]) || memcmp(bin, plain[i], (size_t)n) != 0;
+		}
+		tap_ok(bad == 0, "unpadded base64: RFC 4648's vectors both ways, in BASE64_RAW_LEN bytes");
+		tap_ok(base64_raw_decode(bin, sizeof bin, "Zh", 2) == -1 && base64_raw_decode(bin, sizeof bin, "Zm9=", 4) == -1,
+		    "unpadded base64: non-zero unused bits and padding are refused");
+		tap_ok(base64_raw_decode(bin, sizeof bin, "Z", 1) == -1, "unpadded base64: a lone character is refused");
+	}
 	tap_ok(1, "done");
 	return tap_done();
 }
