@@ -42,10 +42,14 @@ add_stanza(struct age_header *h, const unsigned char *line, size_t len)
 	struct age_stanza *s;
 	size_t i = 3;
 
+	int nargs = 1;
+
+	for (size_t k = 3; k < len; k++)
+		nargs += line[k] == ' ';
 	h->st = xrealloc(h->st, (size_t)(h->n + 1) * sizeof *h->st);
 	s = &h->st[h->n++];
 	memset(s, 0, sizeof *s);
-	s->args = xcalloc(MAX_ARGS, sizeof *s->args);
+	s->args = xcalloc((size_t)nargs, sizeof *s->args);
 	while (i < len) {
 		size_t j = i;
 

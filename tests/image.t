@@ -7,7 +7,7 @@
 # tree is needed (no libc, no /etc, no CA bundle) is what this proves.
 . "$(dirname "$0")/support/lib.sh"
 . "$TOP/tests/support/pki.sh"
-plan 19
+plan 22
 EX=$TOP/share/examples
 # The image holds static binaries; the sanitizer build's are dynamic.
 why=
@@ -32,7 +32,7 @@ R=$T/root
 sh "$EX/image-root.sh" "$R" "$PGOPS_BIN" /bin/busybox
 ok $? "image-root.sh lays out the root"
 (cd "$R" && find . ! -type d | sort) >"$T/tree"
-is "$(tr '\n' ' ' <"$T/tree")" "./bin/busybox ./bin/date ./bin/gzverify ./bin/healthprobe ./bin/migrate-apply ./bin/od ./bin/pgdump-stream ./bin/pgrestore-stream ./bin/prune-backups ./bin/s3cat ./bin/s3ls ./bin/s3put ./bin/s3rm ./bin/sh ./bin/sort ./bin/tail ./bin/tr ./usr/share/pgops/pg-backup.sh ./usr/share/pgops/pgops-lib.sh ./usr/share/pgops/restore-drill.sh " \
+is "$(tr '\n' ' ' <"$T/tree")" "./bin/agecrypt ./bin/busybox ./bin/date ./bin/gzverify ./bin/healthprobe ./bin/migrate-apply ./bin/od ./bin/pgdump-stream ./bin/pgrestore-stream ./bin/prune-backups ./bin/s3cat ./bin/s3ls ./bin/s3put ./bin/s3rm ./bin/sh ./bin/sort ./bin/tail ./bin/tr ./usr/share/pgops/pg-backup.sh ./usr/share/pgops/pgops-lib.sh ./usr/share/pgops/restore-drill.sh " \
 	"the root holds the programs, busybox and the scripts, nothing else"
 dyn=$(for f in "$R"/bin/*; do [ -L "$f" ] && continue; file -b "$f" | grep -q 'statically linked' || echo "${f##*/}"; done)
 is "$dyn" "" "every executable is statically linked"
@@ -89,4 +89,20 @@ https_start mon
 in_image $JOB AWS_CA_BUNDLE=/run/secrets/s3-ca.crt BACKUP_TIME=20261130T041500Z \
 	$CHROOT /bin/healthprobe job --ping "$mon_URL/record/hc" -- /bin/sh /usr/share/pgops/pg-backup.sh
 is "$(grep -c '"url":"/record/hc/' "$T/mon.port.requests") $rc" "2 0" "healthprobe job in the image: start and /0 reported, exit 0"
+
+# Encrypted: the backup run sees only the recipient, the drill the identity,
+# both mounted as Secrets (the identity readable by the job's user alone).
+agecrypt --keygen -o "$T/identity" >"$R/run/secrets/recipients.txt"
+cp "$T/identity" "$R/run/secrets/identity.txt"
+chown 65534 "$R/run/secrets/identity.txt"
+# shellcheck disable=SC2086
+in_image $JOB AWS_CA_BUNDLE=/run/secrets/s3-ca.crt BACKUP_TIME=20261130T061500Z \
+	BACKUP_AGE_RECIPIENTS_FILE=/run/secrets/recipients.txt $CHROOT /bin/sh /usr/share/pgops/pg-backup.sh
+is "$rc" 0 "pg-backup.sh with BACKUP_AGE_RECIPIENTS_FILE runs in the image"
+like "$T/out" '^s3://bkt/app/app-20261130T061500Z\.sql\.gz\.age [0-9]+ ' "and uploads the backup encrypted"
+# shellcheck disable=SC2086
+in_image $JOB AWS_CA_BUNDLE=/run/secrets/s3-ca.crt DRILL_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres" \
+	DRILL_AGE_IDENTITY_FILE=/run/secrets/identity.txt $CHROOT /bin/sh /usr/share/pgops/restore-drill.sh
+is "$rc:$(grep -c 'app-20261130T061500Z.sql.gz.age restores and matches' "$T/err")" "0:1" \
+	"restore-drill.sh in the image decrypts the newest backup with the identity, restores and matches"
 done_testing
