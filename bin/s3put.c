@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "age.h"
 #include "deadline.h"
 #include "enc.h"
 #include "gz.h"
-#include "age.h"
 #include "hash.h"
 #include "io.h"
 #include "log.h"

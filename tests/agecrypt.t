@@ -7,7 +7,7 @@
 # flipped in the header, each chunk and the last tag, chunks reordered,
 # data appended, a huge header, a work factor over the ceiling, signals.
 . "$(dirname "$0")/support/lib.sh"
-plan 102
+plan 105
 
 # The TypeScript library runs from a folder whose node_modules it finds.
 mkdir -p "$T/js"
@@ -238,6 +238,13 @@ wait "$pid"
 rc=$?
 kill "$feeder" 2>/dev/null
 is "$rc:$(ls "$T" | grep -c '^sig')" "143:0" "SIGTERM while encrypting to -o: 143, nothing left"
+
+# A full disk and a closed pipe are I/O errors, said as such.
+run sh -c "agecrypt -d -i '$T/id' '$T/c2full' >/dev/full"
+is "$rc" 74 "decrypting to a full disk: 74"
+like "$T/err" 'write \(stdout\): No space left on device' "and says so"
+head -c 10000000 /dev/zero | agecrypt -r "$R" 2>"$T/err" | head -c 10 >/dev/null
+is "$(sed -n 's/.*\(write (stdout): Broken pipe\).*/\1/p' "$T/err")" "write (stdout): Broken pipe" "a reader that goes away: write (stdout): Broken pipe"
 
 # -j: any number of threads writes the same format.
 head -c 3000000 /dev/urandom >"$T/p"
