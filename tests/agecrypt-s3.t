@@ -71,12 +71,12 @@ exec 5>"$T/status"
 { pgdump-stream -Z1 "$C dbname=app application_name=dumpme"; echo "dump $?" >&5; } |
 	{ s3put --part-size 5MiB --verify-gzip --require-trailer --recipient "$R" s3://bkt/db/killed.sql.gz.age >"$T/out" 2>"$T/err"; echo "put $?" >&5; } &
 pipeline=$!
+# Ended the moment it is seen in its COPY, in the same query.
 i=0
-until [ "$(pg_sql -Atc "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dumpme' AND query LIKE 'COPY%'")" = 1 ] || [ $i -ge 200 ]; do
-	sleep 0.05
+until [ "$(pg_sql -Atc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dumpme' AND query LIKE 'COPY%'")" = t ] || [ $i -ge 400 ]; do
+	sleep 0.02
 	i=$((i + 1))
 done
-pg_sql -Atc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dumpme'" >/dev/null
 wait "$pipeline"
 exec 5>&-
 dump=$(sed -n 's/^dump //p' "$T/status")

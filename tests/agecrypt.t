@@ -7,7 +7,7 @@
 # flipped in the header, each chunk and the last tag, chunks reordered,
 # data appended, a huge header, a work factor over the ceiling, signals.
 . "$(dirname "$0")/support/lib.sh"
-plan 105
+plan 108
 
 # The TypeScript library runs from a folder whose node_modules it finds.
 mkdir -p "$T/js"
@@ -187,9 +187,17 @@ flip_at() {
 is "$(flip_at 3)" "65:0:prefix" "a bit flipped in the version line: 65"
 is "$(flip_at 1)" "65:0:prefix" "a bit flipped in the magic: 65"
 is "$(flip_at $((hl - 5)))" "65:0:prefix" "a bit flipped in the header MAC: 65"
+# Another base64 character at a place (a flipped bit may leave the
+# alphabet, and the header then fails as malformed instead).
+swap_at() {
+	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); i = int(sys.argv[2]); b[i] = ord("B") if b[i] == ord("A") else ord("A"); open(sys.argv[3], "wb").write(b)' \
+		"$T/c" "$1" "$T/flip"
+	dec "$T/flip"
+}
+is "$(swap_at $((hl - 5)))" "65:0:prefix" "another MAC of the right form: 65"
 like "$T/err" "header's MAC does not match" "and says the header was altered"
 is "$(flip_at $((hl - 49)))" "65:0:prefix" "a bit flipped in the stanza body's last line end: 65 (malformed)"
-is "$(flip_at 40)" "77:0:prefix" "a bit flipped in the stanza's share: no identity matches (77, as age: indistinguishable from another recipient's)"
+is "$(swap_at 40)" "77:0:prefix" "another character in the stanza's share: no identity matches (77, as age: indistinguishable from another recipient's)"
 is "$(flip_at $((hl + 3)))" "65:0:prefix" "a bit flipped in the nonce: chunk 0 fails, 65"
 is "$(flip_at $((c0 + 30000)))" "65:0:prefix" "a bit flipped in chunk 0: 65, nothing written"
 like "$T/err" 'chunk 0 does not verify: the file is corrupt' "and names the chunk"
@@ -245,6 +253,11 @@ is "$rc" 74 "decrypting to a full disk: 74"
 like "$T/err" 'write \(stdout\): No space left on device' "and says so"
 head -c 10000000 /dev/zero | agecrypt -r "$R" 2>"$T/err" | head -c 10 >/dev/null
 is "$(sed -n 's/.*\(write (stdout): Broken pipe\).*/\1/p' "$T/err")" "write (stdout): Broken pipe" "a reader that goes away: write (stdout): Broken pipe"
+
+agecrypt --progress -r "$R" "$T/c2full" 2>"$T/err" >/dev/null
+like "$T/err" 'c2full: 128.* 100%' "--progress: a meter on stderr over the input, to 100%"
+agecrypt -r "$R" "$T/c2full" 2>"$T/err" >/dev/null
+is "$(wc -c <"$T/err" | tr -d ' ')" 0 "without it and without a terminal: nothing on stderr"
 
 # -j: any number of threads writes the same format.
 head -c 3000000 /dev/urandom >"$T/p"

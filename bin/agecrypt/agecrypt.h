@@ -6,7 +6,7 @@
 #include "age.h"
 
 struct opts {
-	int decrypt, armor, jobs, keygen;
+	int decrypt, armor, jobs, keygen, progress;
 	unsigned work_factor, max_work_factor;
 	const char *input, *output, *pass_file, *recipient_of;
 	struct age_keys recipients, identities;

@@ -47,6 +47,7 @@ static const char usage[] =
 "Common:\n"
 "  -o, --output FILE              write FILE, renamed into place only when complete\n"
 "  -j, --jobs N                   threads sealing or opening chunks (default: usable CPUs)\n"
+"      --progress                 show progress even when stderr is not a terminal\n"
 "      --log-format FORMAT        messages on stderr as text (default) or json\n"
 "  -h, --help                     show this help and exit\n"
 "      --version                  show the version and exit\n"
@@ -55,7 +56,7 @@ static const char usage[] =
 "or key file missing, 73 cannot create the output, 74 I/O error, 77 no identity\n"
 "matches or wrong passphrase.\n";
 
-enum { O_KEYGEN = 256, O_WORK, O_MAX_WORK, O_PASS_FILE, O_LOG_FORMAT, O_VERSION };
+enum { O_KEYGEN = 256, O_WORK, O_MAX_WORK, O_PASS_FILE, O_PROGRESS, O_LOG_FORMAT, O_VERSION };
 
 static const struct option longopts[] = {
 	{ "recipient", required_argument, NULL, 'r' },
@@ -71,6 +72,7 @@ static const struct option longopts[] = {
 	{ "recipients-of", required_argument, NULL, 'y' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "progress", no_argument, NULL, O_PROGRESS },
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -118,6 +120,7 @@ parse_args(int argc, char **argv)
 		case 'y': opt.recipient_of = optarg; break;
 		case 'o': opt.output = optarg; break;
 		case 'j': jobs = (int)opt_uint("--jobs", optarg, 1, 64); break;
+		case O_PROGRESS: opt.progress = 1; break;
 		case O_LOG_FORMAT: opt_log_format(optarg); break;
 		case 'h': opt_help(usage);
 		case O_VERSION: opt_version();

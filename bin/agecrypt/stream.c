@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agecrypt.h"
 #include "io.h"
 #include "log.h"
 #include "pool.h"
+#include "progress.h"
 #include "sig.h"
 #include "xmem.h"
 
@@ -86,11 +88,14 @@ struct pipeline {
 	uint64_t head, tail;      /* batches filled, batches written */
 	struct age_armor_enc armor; /* -a: the encoder, and its lines */
 	char *armor_buf;
+	struct progress pr;       /* over the input's bytes */
 };
 
 static void
-pipeline_start(struct pipeline *p, const unsigned char *key, int decrypt)
+pipeline_start(struct pipeline *p, const unsigned char *key, int decrypt, int in)
 {
+	struct stat st;
+
 	p->nring = 2 * opt.jobs;
 	p->ring = xcalloc((size_t)p->nring, sizeof *p->ring);
 	for (int i = 0; i < p->nring; i++) {
@@ -101,6 +106,8 @@ pipeline_start(struct pipeline *p, const unsigned char *key, int decrypt)
 	}
 	p->head = p->tail = 0;
 	p->armor_buf = NULL;
+	progress_init(&p->pr, io_name(opt.input), fstat(in, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
+	    opt.progress);
 	/* While it waits for a batch, the main thread seals or opens those
 	 * no worker has taken yet: -j N is N - 1 workers and this thread. */
 	pool_start(&p->pool, opt.jobs - 1);
@@ -170,7 +177,7 @@ struct reader {
 	struct src *src;
 	size_t size;
 	int carry, has_carry, started, done;
-	uint64_t chunks;
+	uint64_t chunks, bytes;
 };
 
 static ssize_t src_read_full(struct src *s, void *buf, size_t n);
@@ -187,6 +194,8 @@ reader_read(struct reader *r, unsigned char *buf, size_t n)
 		got = 1;
 	}
 	k = r->src ? src_read_full(r->src, buf + got, n - got) : io_read_full(r->fd, buf + got, n - got);
+	if (k > 0)
+		r->bytes += (uint64_t)k;
 	return k < 0 ? -1 : (ssize_t)got + k;
 }
 
@@ -246,7 +255,7 @@ stream_encrypt(int in, int out, const struct age_enc *e)
 	struct pipeline p;
 	struct reader r = { .fd = in, .size = AGE_CHUNK };
 
-	pipeline_start(&p, e->key, 0);
+	pipeline_start(&p, e->key, 0, in);
 	if (opt.armor) {
 		p.armor_buf = xmalloc(AGE_ARMOR_ROOM(AGE_CHUNK));
 		out_write(&p, out, p.armor_buf, age_armor_begin(&p.armor, p.armor_buf));
@@ -266,11 +275,13 @@ stream_encrypt(int in, int out, const struct age_enc *e)
 		}
 		pool_submit(&p.pool, &b->job);
 		p.head++;
+		progress_update(&p.pr, r.bytes);
 	}
 	while (p.tail < p.head)
 		encrypt_emit(&p, out, &p.ring[p.tail++ % (uint64_t)p.nring]);
 	if (p.armor_buf)
 		out_write(&p, out, p.armor_buf, age_armor_end(&p.armor, p.armor_buf));
+	progress_end(&p.pr, r.bytes);
 	pipeline_stop(&p);
 }
 
@@ -475,7 +486,7 @@ stream_decrypt(int in, int out)
 		die(EX_DATAERR, "%s: the file is truncated (no payload after the header)", io_name(opt.input));
 	age_payload_key(fk, nonce, key);
 	explicit_bzero(fk, sizeof fk);
-	pipeline_start(&p, key, 1);
+	pipeline_start(&p, key, 1, in);
 	while (!r.done) {
 		struct batch *b;
 
@@ -494,9 +505,11 @@ stream_decrypt(int in, int out)
 		}
 		pool_submit(&p.pool, &b->job);
 		p.head++;
+		progress_update(&p.pr, r.bytes);
 	}
 	while (p.tail < p.head)
 		decrypt_emit(&p, out, &p.ring[p.tail++ % (uint64_t)p.nring]);
+	progress_end(&p.pr, r.bytes);
 	pipeline_stop(&p);
 	explicit_bzero(key, sizeof key);
 	free(s->pend);
