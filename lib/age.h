@@ -2,8 +2,8 @@
  * stanzas, the header and its MAC, the STREAM payload of 64 KiB
  * ChaCha20-Poly1305 chunks, and the ASCII armor. agecrypt is built on it,
  * and s3put encrypts what it uploads with it (after its own checks have
- * seen the plaintext). Secrets live in caller-owned structs that the
- * age_enc_free and age_keys_free clear. */
+ * seen the plaintext). Secrets live in caller-owned structs, cleared by
+ * age_enc_free and age_keys_free. */
 #ifndef PGOPS_AGE_H
 #define PGOPS_AGE_H
 #include <stddef.h>
