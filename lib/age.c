@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +68,8 @@ age_x25519(unsigned char out[32], const unsigned char sk[32], const unsigned cha
 	return acc ? 0 : -1;
 }
 
-void
-age_hkdf(unsigned char *out, size_t olen, const void *ikm, size_t ilen, const void *salt, size_t slen,
+static void
+hkdf(unsigned char *out, size_t olen, const void *ikm, size_t ilen, const void *salt, size_t slen,
     const char *info)
 {
 	br_hkdf_context hc;
@@ -78,6 +79,72 @@ age_hkdf(unsigned char *out, size_t olen, const void *ikm, size_t ilen, const vo
 	br_hkdf_flip(&hc);
 	br_hkdf_produce(&hc, info, strlen(info), out, olen);
 	explicit_bzero(&hc, sizeof hc);
+}
+
+int
+age_errf(char *err, size_t cap, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+void
+age_x25519_wrap_key(unsigned char wk[32], const unsigned char shared[32], const unsigned char share[32],
+    const unsigned char pk[32])
+{
+	unsigned char salt[64];
+
+	memcpy(salt, share, 32);
+	memcpy(salt + 32, pk, 32);
+	hkdf(wk, 32, shared, 32, salt, 64, X25519_LABEL);
+}
+
+/* scrypt's salt: age's label, then the stanza's 16 bytes. */
+int
+age_scrypt_key(unsigned char wk[32], const char *pass, size_t plen, const unsigned char s16[16], unsigned logn)
+{
+	unsigned char salt[sizeof SCRYPT_LABEL - 1 + 16];
+
+	memcpy(salt, SCRYPT_LABEL, sizeof SCRYPT_LABEL - 1);
+	memcpy(salt + sizeof SCRYPT_LABEL - 1, s16, 16);
+	return scrypt(pass, plen, salt, sizeof salt, logn, 8, 1, wk, 32);
+}
+
+void
+age_header_mac(unsigned char mac[32], const unsigned char file_key[16], const void *buf, size_t len)
+{
+	unsigned char hk[32];
+
+	hkdf(hk, 32, file_key, 16, "", 0, "header");
+	hmac_sha256(hk, 32, buf, len, mac);
+	explicit_bzero(hk, sizeof hk);
+}
+
+/* A stanza body: the file key sealed with the wrap key and a zero nonce. */
+static const unsigned char zero_nonce[12];
+
+void
+age_body_seal(unsigned char body[32], const unsigned char wk[32], const unsigned char file_key[16])
+{
+	memcpy(body, file_key, 16);
+	aead_seal(wk, zero_nonce, body, 16, body + 16);
+}
+
+int
+age_body_open(unsigned char file_key[16], const unsigned char wk[32], const unsigned char body[32])
+{
+	unsigned char b[32];
+
+	memcpy(b, body, 32);
+	if (aead_open(wk, zero_nonce, b, 16, b + 16) < 0)
+		return -1;
+	memcpy(file_key, b, 16);
+	explicit_bzero(b, sizeof b);
+	return 0;
 }
 
 int
@@ -137,27 +204,24 @@ put_body(char *out, const unsigned char *body, size_t n)
 static void
 enc_finish(struct age_enc *e, const unsigned char file_key[16])
 {
-	unsigned char hk[32], mac[32], nonce[AGE_NONCE];
+	unsigned char mac[32], nonce[AGE_NONCE];
 	char m[BASE64_RAW_LEN(32)];
 
 	memcpy(e->header + e->hlen, "---", 3);
 	e->hlen += 3;
-	age_hkdf(hk, 32, file_key, 16, "", 0, "header");
-	hmac_sha256(hk, 32, e->header, e->hlen, mac);
+	age_header_mac(mac, file_key, e->header, e->hlen);
 	base64_raw_encode(m, mac, 32);
 	e->hlen += (size_t)sprintf(e->header + e->hlen, " %s\n", m);
 	age_random(nonce, sizeof nonce);
 	memcpy(e->header + e->hlen, nonce, sizeof nonce);
 	e->hlen += sizeof nonce;
 	age_payload_key(file_key, nonce, e->key);
-	explicit_bzero(hk, sizeof hk);
 }
 
 void
 age_enc_x25519(struct age_enc *e, const struct age_keys *r)
 {
-	unsigned char fk[16], esk[32], epk[32], shared[32], salt[64], wk[32], body[32];
-	static const unsigned char zero[12];
+	unsigned char fk[16], esk[32], epk[32], shared[32], wk[32], body[32];
 	char a[BASE64_RAW_LEN(32)];
 
 	age_random(fk, sizeof fk);
@@ -168,11 +232,8 @@ age_enc_x25519(struct age_enc *e, const struct age_keys *r)
 		age_x25519_public(epk, esk);
 		if (age_x25519(shared, esk, r->pk[i]) < 0) /* age_keys refuses such recipients */
 			die(EX_DATAERR, "recipient %d is a low-order point", i + 1);
-		memcpy(salt, epk, 32);
-		memcpy(salt + 32, r->pk[i], 32);
-		age_hkdf(wk, 32, shared, 32, salt, 64, X25519_LABEL);
-		memcpy(body, fk, 16);
-		aead_seal(wk, zero, body, 16, body + 16);
+		age_x25519_wrap_key(wk, shared, epk, r->pk[i]);
+		age_body_seal(body, wk, fk);
 		base64_raw_encode(a, epk, 32);
 		e->hlen += (size_t)sprintf(e->header + e->hlen, "-> X25519 %s\n", a);
 		e->hlen += put_body(e->header + e->hlen, body, 32);
@@ -184,30 +245,17 @@ age_enc_x25519(struct age_enc *e, const struct age_keys *r)
 	explicit_bzero(wk, sizeof wk);
 }
 
-/* scrypt's salt: age's label, then 16 random bytes. */
-static int
-scrypt_key(unsigned char wk[32], const char *pass, size_t plen, const unsigned char s16[16], unsigned logn)
-{
-	unsigned char salt[sizeof SCRYPT_LABEL - 1 + 16];
-
-	memcpy(salt, SCRYPT_LABEL, sizeof SCRYPT_LABEL - 1);
-	memcpy(salt + sizeof SCRYPT_LABEL - 1, s16, 16);
-	return scrypt(pass, plen, salt, sizeof salt, logn, 8, 1, wk, 32);
-}
-
 int
 age_enc_scrypt(struct age_enc *e, const char *pass, size_t plen, unsigned logn)
 {
 	unsigned char fk[16], s16[16], wk[32], body[32];
-	static const unsigned char zero[12];
 	char a[BASE64_RAW_LEN(16)];
 
 	age_random(fk, sizeof fk);
 	age_random(s16, sizeof s16);
-	if (scrypt_key(wk, pass, plen, s16, logn) < 0)
+	if (age_scrypt_key(wk, pass, plen, s16, logn) < 0)
 		return -1;
-	memcpy(body, fk, 16);
-	aead_seal(wk, zero, body, 16, body + 16);
+	age_body_seal(body, wk, fk);
 	e->header = xmalloc(sizeof AGE_MAGIC + 300);
 	base64_raw_encode(a, s16, 16);
 	e->hlen = (size_t)sprintf(e->header, "%s-> scrypt %s %u\n", AGE_MAGIC, a, logn);
@@ -229,7 +277,7 @@ age_enc_free(struct age_enc *e)
 void
 age_payload_key(const unsigned char file_key[16], const unsigned char nonce[AGE_NONCE], unsigned char key[32])
 {
-	age_hkdf(key, 32, file_key, 16, nonce, AGE_NONCE, "payload");
+	hkdf(key, 32, file_key, 16, nonce, AGE_NONCE, "payload");
 }
 
 /* STREAM's nonce: an 11-byte big-endian counter, then the last-chunk flag. */

@@ -36,9 +36,6 @@ void age_x25519_public(unsigned char pk[32], const unsigned char sk[32]);
 /* X25519(sk, point): 0, or -1 when the result is all zero (a low-order
  * point, which RFC 7748 and age refuse). */
 int age_x25519(unsigned char out[32], const unsigned char sk[32], const unsigned char point[32]);
-/* HKDF-SHA-256 with info as a string. */
-void age_hkdf(unsigned char *out, size_t olen, const void *ikm, size_t ilen, const void *salt, size_t slen,
-    const char *info);
 /* n bytes from getrandom(2); dies (70) if the kernel has none to give. */
 void age_random(void *buf, size_t n);
 
@@ -99,6 +96,21 @@ void age_reader_init(struct age_reader *r, int fd, struct age_enc *e,
 /* Up to n bytes of ciphertext; 0 at the end; -1 with errno on a read error. */
 ssize_t age_reader_read(struct age_reader *r, void *buf, size_t n);
 void age_reader_free(struct age_reader *r);
+
+/* The derivations both directions share (lib/age.c), for lib/age_*.c:
+ * the X25519 stanza's wrap key from the shared secret, the share and the
+ * recipient; the scrypt stanza's from the passphrase, its salt and work
+ * factor (0, or -1 when scrypt cannot have its memory); the header MAC
+ * over its first len bytes; and the file key sealed or opened in a
+ * stanza's 32-byte body (age_body_open: 0, or -1 when it does not open). */
+void age_x25519_wrap_key(unsigned char wk[32], const unsigned char shared[32], const unsigned char share[32],
+    const unsigned char pk[32]);
+int age_scrypt_key(unsigned char wk[32], const char *pass, size_t plen, const unsigned char salt[16], unsigned logn);
+void age_header_mac(unsigned char mac[32], const unsigned char file_key[16], const void *buf, size_t len);
+void age_body_seal(unsigned char body[32], const unsigned char wk[32], const unsigned char file_key[16]);
+int age_body_open(unsigned char file_key[16], const unsigned char wk[32], const unsigned char body[32]);
+/* Formats a message into err and returns ret: the failures of lib/age_*. */
+int age_errf(char *err, size_t cap, int ret, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Decryption: the header, parsed. */
 struct age_stanza {

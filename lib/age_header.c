@@ -1,31 +1,14 @@
 /* Reading an age header and unwrapping its file key. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aead.h"
 #include "age.h"
 #include "enc.h"
-#include "hash.h"
 #include "log.h"
-#include "scrypt.h"
 #include "xmem.h"
 
-#define X25519_LABEL "age-encryption.org/v1/X25519"
-#define SCRYPT_LABEL "age-encryption.org/v1/scrypt"
 #define MAX_ARGS 64
-
-static enum age_parse
-bad(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return AGE_BAD;
-}
 
 /* The next line of buf from *pos: its length, or -1 when no newline yet. */
 static ssize_t
@@ -93,9 +76,9 @@ age_header_parse(struct age_header *h, const unsigned char *buf, size_t n, char 
 		return AGE_NOTAGE;
 	}
 	if ((len = next_line(buf, n, 0)) < 0)
-		return n > 256 ? bad(err, cap, "malformed age header: first line too long") : AGE_MORE;
+		return n > 256 ? age_errf(err, cap, AGE_BAD, "malformed age header: first line too long") : AGE_MORE;
 	if ((size_t)len + 1 != ml || memcmp(buf, AGE_MAGIC, ml) != 0)
-		return bad(err, cap, "unsupported age format version \"%.*s\"", len > 40 ? 40 : (int)len, buf);
+		return age_errf(err, cap, AGE_BAD, "unsupported age format version \"%.*s\"", len > 40 ? 40 : (int)len, buf);
 	pos = ml;
 	for (;;) {
 		const unsigned char *line = buf + pos;
@@ -112,7 +95,7 @@ age_header_parse(struct age_header *h, const unsigned char *buf, size_t n, char 
 				goto malformed_mac;
 			if (h->n == 0) {
 				age_header_free(h);
-				return bad(err, cap, "malformed age header: no recipient stanzas");
+				return age_errf(err, cap, AGE_BAD, "malformed age header: no recipient stanzas");
 			}
 			h->maclen = pos + 3;
 			h->len = pos + (size_t)len + 1;
@@ -120,7 +103,7 @@ age_header_parse(struct age_header *h, const unsigned char *buf, size_t n, char 
 		}
 		if (len < 3 || memcmp(line, "-> ", 3) != 0 || !args_ok(line, (size_t)len)) {
 			age_header_free(h);
-			return bad(err, cap, "malformed age header line %d", h->n + 2);
+			return age_errf(err, cap, AGE_BAD, "malformed age header line %d", h->n + 2);
 		}
 		add_stanza(h, line, (size_t)len);
 		pos += (size_t)len + 1;
@@ -134,7 +117,7 @@ age_header_parse(struct age_header *h, const unsigned char *buf, size_t n, char 
 				goto more;
 			if (len > 64 || (bl = base64_raw_decode(b, sizeof b, (const char *)buf + pos, (size_t)len)) < 0) {
 				age_header_free(h);
-				return bad(err, cap, "malformed age header: a stanza body line is not base64 of 64 columns or less");
+				return age_errf(err, cap, AGE_BAD, "malformed age header: a stanza body line is not base64 of 64 columns or less");
 			}
 			s->body = xrealloc(s->body, s->blen + (size_t)bl + 1);
 			memcpy(s->body + s->blen, b, (size_t)bl);
@@ -147,11 +130,11 @@ age_header_parse(struct age_header *h, const unsigned char *buf, size_t n, char 
 more:
 	age_header_free(h);
 	if (n >= AGE_HEADER_MAX)
-		return bad(err, cap, "age header longer than %d bytes", AGE_HEADER_MAX);
+		return age_errf(err, cap, AGE_BAD, "age header longer than %d bytes", AGE_HEADER_MAX);
 	return AGE_MORE;
 malformed_mac:
 	age_header_free(h);
-	return bad(err, cap, "malformed age header: bad MAC line");
+	return age_errf(err, cap, AGE_BAD, "malformed age header: bad MAC line");
 }
 
 void
@@ -177,17 +160,6 @@ age_header_scrypt(const struct age_header *h)
 	return 0;
 }
 
-static int
-fail(int ex, char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return ex;
-}
-
 /* The work factor argument: decimal without leading zeros, 1-30. */
 static int
 parse_logn(const char *a)
@@ -208,45 +180,36 @@ static int
 unwrap_scrypt(const struct age_header *h, const char *pass, size_t plen, unsigned max_logn,
     unsigned char fk[16], char *err, size_t cap)
 {
-	static const unsigned char zero[12];
 	const struct age_stanza *s = &h->st[0];
-	unsigned char s16[16], salt[sizeof SCRYPT_LABEL - 1 + 16], wk[32], body[32];
+	unsigned char s16[16], wk[32];
 	int logn, r;
 
 	if (h->n != 1)
-		return fail(EX_DATAERR, err, cap, "malformed age header: an scrypt stanza must be the only one");
+		return age_errf(err, cap, EX_DATAERR, "malformed age header: an scrypt stanza must be the only one");
 	if (s->nargs != 3 || base64_raw_decode(s16, sizeof s16, s->args[1], strlen(s->args[1])) != 16
 	    || (logn = parse_logn(s->args[2])) < 0 || s->blen != 32)
-		return fail(EX_DATAERR, err, cap, "malformed age header: bad scrypt stanza");
+		return age_errf(err, cap, EX_DATAERR, "malformed age header: bad scrypt stanza");
 	if ((unsigned)logn > max_logn)
-		return fail(EX_DATAERR, err, cap, "the passphrase's scrypt work factor 2^%d is over the ceiling 2^%u "
+		return age_errf(err, cap, EX_DATAERR, "the passphrase's scrypt work factor 2^%d is over the ceiling 2^%u "
 		    "(%llu MiB of memory; --max-work-factor raises it)", logn, max_logn,
 		    (unsigned long long)(1024ull << logn >> 20));
 	if (!pass)
-		return fail(EX_NOPERM, err, cap, "the file is encrypted with a passphrase; none was given");
-	memcpy(salt, SCRYPT_LABEL, sizeof SCRYPT_LABEL - 1);
-	memcpy(salt + sizeof SCRYPT_LABEL - 1, s16, 16);
-	if (scrypt(pass, plen, salt, sizeof salt, (unsigned)logn, 8, 1, wk, 32) < 0)
-		return fail(EX_SOFTWARE, err, cap, "scrypt: cannot allocate %llu MiB", (unsigned long long)(1024ull << logn >> 20));
-	memcpy(body, s->body, 32);
-	r = aead_open(wk, zero, body, 16, body + 16);
+		return age_errf(err, cap, EX_NOPERM, "the file is encrypted with a passphrase; none was given");
+	if (age_scrypt_key(wk, pass, plen, s16, (unsigned)logn) < 0)
+		return age_errf(err, cap, EX_SOFTWARE, "scrypt: cannot allocate %llu MiB", (unsigned long long)(1024ull << logn >> 20));
+	r = age_body_open(fk, wk, s->body);
 	explicit_bzero(wk, sizeof wk);
-	if (r < 0)
-		return fail(EX_NOPERM, err, cap, "incorrect passphrase");
-	memcpy(fk, body, 16);
-	explicit_bzero(body, sizeof body);
-	return 0;
+	return r < 0 ? age_errf(err, cap, EX_NOPERM, "incorrect passphrase") : 0;
 }
 
 static int
 unwrap_x25519(const struct age_header *h, const struct age_keys *ids, unsigned char fk[16], char *err, size_t cap)
 {
-	static const unsigned char zero[12];
 	int others = 0;
 
 	for (int i = 0; i < h->n; i++) {
 		const struct age_stanza *s = &h->st[i];
-		unsigned char epk[32], shared[32], salt[64], wk[32], body[32];
+		unsigned char epk[32], shared[32], wk[32];
 
 		if (strcmp(s->args[0], "X25519") != 0) {
 			others++;
@@ -254,17 +217,12 @@ unwrap_x25519(const struct age_header *h, const struct age_keys *ids, unsigned c
 		}
 		if (s->nargs != 2 || base64_raw_decode(epk, sizeof epk, s->args[1], strlen(s->args[1])) != 32
 		    || s->blen != 32)
-			return fail(EX_DATAERR, err, cap, "malformed age header: bad X25519 stanza");
+			return age_errf(err, cap, EX_DATAERR, "malformed age header: bad X25519 stanza");
 		for (int k = 0; k < ids->n; k++) {
 			if (age_x25519(shared, ids->sk[k], epk) < 0)
-				return fail(EX_DATAERR, err, cap, "malformed age header: X25519 share is a low-order point");
-			memcpy(salt, epk, 32);
-			memcpy(salt + 32, ids->pk[k], 32);
-			age_hkdf(wk, 32, shared, 32, salt, 64, X25519_LABEL);
-			memcpy(body, s->body, 32);
-			if (aead_open(wk, zero, body, 16, body + 16) == 0) {
-				memcpy(fk, body, 16);
-				explicit_bzero(body, sizeof body);
+				return age_errf(err, cap, EX_DATAERR, "malformed age header: X25519 share is a low-order point");
+			age_x25519_wrap_key(wk, shared, epk, ids->pk[k]);
+			if (age_body_open(fk, wk, s->body) == 0) {
 				explicit_bzero(wk, sizeof wk);
 				explicit_bzero(shared, sizeof shared);
 				return 0;
@@ -274,8 +232,8 @@ unwrap_x25519(const struct age_header *h, const struct age_keys *ids, unsigned c
 		explicit_bzero(shared, sizeof shared);
 	}
 	if (ids->n == 0)
-		return fail(EX_NOPERM, err, cap, "no identity given (-i) for a file encrypted to recipients");
-	return fail(EX_NOPERM, err, cap, "no identity matches the file's recipients (%d identit%s tried against %d "
+		return age_errf(err, cap, EX_NOPERM, "no identity given (-i) for a file encrypted to recipients");
+	return age_errf(err, cap, EX_NOPERM, "no identity matches the file's recipients (%d identit%s tried against %d "
 	    "X25519 stanza%s%s)", ids->n, ids->n == 1 ? "y" : "ies", h->n - others, h->n - others == 1 ? "" : "s",
 	    others ? ", others of types agecrypt does not read" : "");
 }
@@ -284,7 +242,7 @@ int
 age_unwrap(const struct age_header *h, const unsigned char *buf, const struct age_keys *ids,
     const char *pass, size_t plen, unsigned max_logn, unsigned char fk[16], char *err, size_t cap)
 {
-	unsigned char hk[32], mac[32];
+	unsigned char mac[32];
 	unsigned diff = 0;
 	int ex;
 
@@ -292,14 +250,12 @@ age_unwrap(const struct age_header *h, const unsigned char *buf, const struct ag
 	    : unwrap_x25519(h, ids, fk, err, cap);
 	if (ex)
 		return ex;
-	age_hkdf(hk, 32, fk, 16, "", 0, "header");
-	hmac_sha256(hk, 32, buf, h->maclen, mac);
-	explicit_bzero(hk, sizeof hk);
+	age_header_mac(mac, fk, buf, h->maclen);
 	for (int i = 0; i < 32; i++)
 		diff |= (unsigned)(mac[i] ^ h->mac[i]);
 	if (diff) {
 		explicit_bzero(fk, 16);
-		return fail(EX_DATAERR, err, cap, "the age header's MAC does not match: the header was altered");
+		return age_errf(err, cap, EX_DATAERR, "the age header's MAC does not match: the header was altered");
 	}
 	return 0;
 }

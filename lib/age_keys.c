@@ -1,7 +1,6 @@
 /* Recipients and identities from files in age's formats. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +13,6 @@
 #include "xmem.h"
 
 #define KEYFILE_MAX (1024 * 1024)
-
-static int
-fail(int ex, char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return ex;
-}
 
 static void
 add(struct age_keys *k, const unsigned char pk[32], const unsigned char *sk)
@@ -70,7 +58,7 @@ age_keys_load(struct age_keys *k, const char *path, int identities, char *err, s
 	int lineno = 0, found = 0, ex = 0;
 
 	if (fd < 0)
-		return fail(errno == ENOENT ? EX_NOINPUT : errno == EACCES ? EX_NOPERM : EX_IOERR, err, cap,
+		return age_errf(err, cap, errno == ENOENT ? EX_NOINPUT : errno == EACCES ? EX_NOPERM : EX_IOERR,
 		    "%s file %s: %s", what, path, strerror(errno));
 	if (identities && fd > 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 004))
 		log_warn("identity file %s may be read by any user (mode %03o); chmod 600 it", path,
@@ -80,9 +68,9 @@ age_keys_load(struct age_keys *k, const char *path, int identities, char *err, s
 	if (fd > 0)
 		close(fd);
 	if (n < 0)
-		ex = fail(EX_IOERR, err, cap, "read %s file %s: %s", what, path, strerror(errno));
+		ex = age_errf(err, cap, EX_IOERR, "read %s file %s: %s", what, path, strerror(errno));
 	else if (n > KEYFILE_MAX)
-		ex = fail(EX_DATAERR, err, cap, "%s file %s is larger than 1 MiB", what, path);
+		ex = age_errf(err, cap, EX_DATAERR, "%s file %s is larger than 1 MiB", what, path);
 	for (line = buf; !ex && n >= 0 && line < buf + n; line = next) {
 		char *nl = memchr(line, '\n', (size_t)(buf + n - line));
 		unsigned char key[32], pk[32];
@@ -99,7 +87,7 @@ age_keys_load(struct age_keys *k, const char *path, int identities, char *err, s
 			continue;
 		if (identities) {
 			if (age_identity_parse(line, key) < 0) {
-				ex = fail(EX_DATAERR, err, cap, "identity file %s, line %d: not an age X25519 identity "
+				ex = age_errf(err, cap, EX_DATAERR, "identity file %s, line %d: not an age X25519 identity "
 				    "(AGE-SECRET-KEY-1...)", path, lineno);
 				break;
 			}
@@ -107,7 +95,7 @@ age_keys_load(struct age_keys *k, const char *path, int identities, char *err, s
 			add(k, pk, key);
 			explicit_bzero(key, sizeof key);
 		} else if (age_keys_add_recipient(k, line) < 0) {
-			ex = fail(EX_DATAERR, err, cap, "recipients file %s, line %d: not an age X25519 recipient (age1...)",
+			ex = age_errf(err, cap, EX_DATAERR, "recipients file %s, line %d: not an age X25519 recipient (age1...)",
 			    path, lineno);
 			break;
 		}
@@ -116,7 +104,7 @@ age_keys_load(struct age_keys *k, const char *path, int identities, char *err, s
 	explicit_bzero(buf, KEYFILE_MAX + 1);
 	free(buf);
 	if (!ex && !found)
-		ex = fail(EX_DATAERR, err, cap, "%s file %s holds no key", what, path);
+		ex = age_errf(err, cap, EX_DATAERR, "%s file %s holds no key", what, path);
 	return ex;
 }
 

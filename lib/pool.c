@@ -14,6 +14,23 @@ struct worker_arg {
 	int index;
 };
 
+/* With p->mu held and a job queued: takes the oldest, runs it unlocked as
+ * worker index, marks it done. Returns with p->mu held. */
+static void
+run_next(struct pool *p, int index)
+{
+	struct pool_job *j = p->head;
+
+	p->head = j->next;
+	if (!p->head)
+		p->tail = NULL;
+	pthread_mutex_unlock(&p->mu);
+	j->run(j, index);
+	pthread_mutex_lock(&p->mu);
+	j->done = 1;
+	pthread_cond_broadcast(&p->done);
+}
+
 static void *
 worker(void *arg)
 {
@@ -25,21 +42,11 @@ worker(void *arg)
 	sig_block_thread();
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		struct pool_job *j;
-
 		while (!p->head && !p->stop)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (!p->head)
 			break;
-		j = p->head;
-		p->head = j->next;
-		if (!p->head)
-			p->tail = NULL;
-		pthread_mutex_unlock(&p->mu);
-		j->run(j, index);
-		pthread_mutex_lock(&p->mu);
-		j->done = 1;
-		pthread_cond_broadcast(&p->done);
+		run_next(p, index);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -108,20 +115,10 @@ pool_wait_helping(struct pool *p, struct pool_job *job, int index)
 	if (p->nthreads > 0) {
 		pthread_mutex_lock(&p->mu);
 		while (!job->done) {
-			struct pool_job *j = p->head;
-
-			if (!j) {
+			if (p->head)
+				run_next(p, index);
+			else
 				pthread_cond_wait(&p->done, &p->mu);
-				continue;
-			}
-			p->head = j->next;
-			if (!p->head)
-				p->tail = NULL;
-			pthread_mutex_unlock(&p->mu);
-			j->run(j, index);
-			pthread_mutex_lock(&p->mu);
-			j->done = 1;
-			pthread_cond_broadcast(&p->done);
 		}
 		pthread_mutex_unlock(&p->mu);
 	}

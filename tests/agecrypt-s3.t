@@ -7,7 +7,7 @@
 # key. Then pg-backup.sh and restore-drill.sh with a recipients file on the
 # backup side and the identity on the drill side only.
 . "$(dirname "$0")/support/lib.sh"
-plan 29
+plan 35
 EX=$TOP/share/examples
 pg_start
 s3_start bkt
@@ -88,12 +88,24 @@ agecrypt -r "$R" "$T/dump.gz" | s3put --verify-gzip s3://bkt/db/pre.sql.gz.age >
 is "$?:$(absent db/pre)" "1:0" "an already encrypted stream to --verify-gzip: 1, nothing published"
 like "$T/err" 'input is encrypted with age, so it cannot be checked as gzip' "and says where the check belongs"
 
+# Recipients s3put cannot use: before anything is read.
+run s3put --recipients-file "$T/no-such" s3://bkt/db/x.age "$T/head"
+is "$rc:$(absent db/x)" "66:0" "s3put --recipients-file that is not there: 66, nothing stored"
+like "$T/err" "recipients file $T/no-such: No such file or directory" "and names it"
+run s3put --recipient age1notarecipient s3://bkt/db/x.age "$T/head"
+is "$rc" 64 "s3put --recipient that is not one: 64"
+like "$T/err" 'is not an age X25519 recipient' "and says so"
+
 # The example scripts: the backup host holds only the recipient.
 backup() {
 	BACKUP_TIME=$1 DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/app" BACKUP_S3_URL=s3://bkt/app/ BACKUP_NAME=app \
 		BACKUP_AGE_RECIPIENTS_FILE="$T/recipients" sh "$EX/pg-backup.sh" >"$T/out" 2>"$T/err"
 	rc=$?
 }
+BACKUP_TIME=20261201T011500Z DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/app" BACKUP_S3_URL=s3://bkt/app/ \
+	BACKUP_NAME=app BACKUP_AGE_RECIPIENTS_FILE="$T/no-such" sh "$EX/pg-backup.sh" >"$T/out" 2>"$T/err"
+is "$?:$(absent app/)" "78:0" "pg-backup.sh with a BACKUP_AGE_RECIPIENTS_FILE it cannot read: 78, nothing uploaded"
+like "$T/err" "BACKUP_AGE_RECIPIENTS_FILE $T/no-such cannot be read" "and says so"
 backup 20261201T021500Z
 is "$rc" 0 "pg-backup.sh with BACKUP_AGE_RECIPIENTS_FILE: exit 0"
 is "$(s3ls s3://bkt/app/ | cut -f1)" "app/app-20261201T021500Z.sql.gz.age" "the backup is named .sql.gz.age"

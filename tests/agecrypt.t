@@ -7,7 +7,7 @@
 # flipped in the header, each chunk and the last tag, chunks reordered,
 # data appended, a huge header, a work factor over the ceiling, signals.
 . "$(dirname "$0")/support/lib.sh"
-plan 108
+plan 121
 
 # The TypeScript library runs from a folder whose node_modules it finds.
 mkdir -p "$T/js"
@@ -33,6 +33,7 @@ run agecrypt -i /nonexistent
 is "$rc" 64 "-i without -d is a usage error"
 run agecrypt -d -i "$T/missing-identity"
 is "$rc" 66 "a missing identity file is 66"
+like "$T/err" "^agecrypt: identity file $T/missing-identity: No such file or directory" "and names it"
 
 # Keys.
 run agecrypt --keygen -o "$T/id"
@@ -43,6 +44,7 @@ is "$(agecrypt -y "$T/id")" "$R" "-y derives the same"
 like "$T/id" '^# public key: age1' "the file names its public key, as age-keygen's does"
 run agecrypt --keygen -o "$T/id"
 is "$rc" 73 "--keygen never replaces an existing identity file"
+like "$T/err" 'exists; agecrypt --keygen never replaces an identity file' "and says so"
 age-keygen -o "$T/id2" 2>/dev/null
 R2=$(age-keygen -y "$T/id2")
 age-keygen -o "$T/id3" 2>/dev/null
@@ -92,6 +94,27 @@ is "$?:$(same "$T/o1" "$T/p")" "0:same" "-R FILE with comments and blank lines: 
 run agecrypt -d -i "$T/id3" "$T/c"
 is "$rc:$(wc -c <"$T/out")" "77:0" "an identity that is not a recipient: 77, nothing written"
 like "$T/err" 'no identity matches the file.s recipients' "and says so"
+
+# Key files that are not what they should be, and passphrases.
+printf '# mine\n%s\nage1notarecipient\n' "$R" >"$T/badrcpts"
+run agecrypt -R "$T/badrcpts" "$T/p"
+is "$rc:$(wc -c <"$T/out" | tr -d ' ')" "65:0" "a recipients file with a line that is not a recipient: 65, nothing written"
+like "$T/err" "recipients file $T/badrcpts, line 3: not an age X25519 recipient" "and names the line"
+printf '%s\n' "$R" >"$T/badid"
+chmod 600 "$T/badid"
+run agecrypt -d -i "$T/badid" "$T/c"
+is "$rc" 65 "an identity file holding a recipient: 65"
+like "$T/err" "identity file $T/badid, line 1: not an age X25519 identity" "and names the line"
+printf '# nothing here\n\n' >"$T/nokeys"
+run agecrypt -R "$T/nokeys" "$T/p"
+is "$rc" 65 "a recipients file without a key: 65"
+like "$T/err" "recipients file $T/nokeys holds no key" "and says so"
+run agecrypt -p --passphrase-file "$T/no-such-pass" "$T/p"
+is "$rc" 66 "a missing passphrase file: 66"
+like "$T/err" "passphrase file $T/no-such-pass: No such file or directory" "and names it"
+run env AGECRYPT_PASSPHRASE= agecrypt -p "$T/p"
+is "$rc:$(wc -c <"$T/out" | tr -d ' ')" "64:0" "an empty passphrase: 64, nothing written"
+like "$T/err" 'the passphrase is empty' "and says so"
 
 # Armor, each way.
 agecrypt -a -r "$R" -o "$T/c" "$T/p"
@@ -171,6 +194,7 @@ is "$(cut_at "$hl")" "65:0:prefix" "cut after the header, before the nonce: 65"
 like "$T/err" 'truncated' "and says it is truncated"
 is "$(cut_at $((hl + 8)))" "65:0:prefix" "cut in the nonce: 65"
 is "$(cut_at "$c0")" "65:0:prefix" "cut after the nonce: 65"
+like "$T/err" 'the file is truncated \(no payload after the header\)' "and says there is no payload"
 is "$(cut_at $((c0 + 100)))" "65:0:prefix" "cut in chunk 0: 65, nothing written"
 is "$(cut_at "$c1")" "65:0:prefix" "cut after chunk 0 (a full chunk read as the last): 65, nothing written"
 like "$T/err" 'chunk 0, the last one read, does not verify: the file is truncated or corrupt' "and says why"

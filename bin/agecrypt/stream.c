@@ -249,6 +249,34 @@ encrypt_emit(struct pipeline *p, int out, struct batch *b)
 	emit(p, out, b->buf, n);
 }
 
+/* The work both ways: batches filled in order, sealed or opened by the
+ * pool, written in order by emit, at most nring of them in flight. */
+static void
+pipeline_run(struct pipeline *p, struct reader *r, int out, void (*emit_batch)(struct pipeline *, int, struct batch *))
+{
+	uint64_t nring = (uint64_t)p->nring;
+
+	while (!r->done) {
+		struct batch *b;
+
+		if (sig_caught())
+			pipeline_abort(p);
+		if (p->head - p->tail == nring)
+			emit_batch(p, out, &p->ring[p->tail++ % nring]);
+		b = &p->ring[p->head % nring];
+		if (reader_fill(r, b) < 0) {
+			pipeline_abort(p);
+			die_errno(EX_IOERR, "read %s", io_name(opt.input));
+		}
+		pool_submit(&p->pool, &b->job);
+		p->head++;
+		progress_update(&p->pr, r->bytes);
+	}
+	while (p->tail < p->head)
+		emit_batch(p, out, &p->ring[p->tail++ % nring]);
+	progress_end(&p->pr, r->bytes);
+}
+
 void
 stream_encrypt(int in, int out, const struct age_enc *e)
 {
@@ -261,27 +289,9 @@ stream_encrypt(int in, int out, const struct age_enc *e)
 		out_write(&p, out, p.armor_buf, age_armor_begin(&p.armor, p.armor_buf));
 	}
 	emit(&p, out, e->header, e->hlen);
-	while (!r.done) {
-		struct batch *b;
-
-		if (sig_caught())
-			pipeline_abort(&p);
-		if (p.head - p.tail == (uint64_t)p.nring)
-			encrypt_emit(&p, out, &p.ring[p.tail++ % (uint64_t)p.nring]);
-		b = &p.ring[p.head % (uint64_t)p.nring];
-		if (reader_fill(&r, b) < 0) {
-			pipeline_abort(&p);
-			die_errno(EX_IOERR, "read %s", io_name(opt.input));
-		}
-		pool_submit(&p.pool, &b->job);
-		p.head++;
-		progress_update(&p.pr, r.bytes);
-	}
-	while (p.tail < p.head)
-		encrypt_emit(&p, out, &p.ring[p.tail++ % (uint64_t)p.nring]);
+	pipeline_run(&p, &r, out, encrypt_emit);
 	if (p.armor_buf)
 		out_write(&p, out, p.armor_buf, age_armor_end(&p.armor, p.armor_buf));
-	progress_end(&p.pr, r.bytes);
 	pipeline_stop(&p);
 }
 
@@ -450,8 +460,11 @@ decrypt_emit(struct pipeline *p, int out, struct batch *b)
 		/* Everything about the bad chunk is read before the batches go. */
 		uint64_t c = b->first + (uint64_t)b->bad;
 		int last = b->final && b->bad == b->n - 1, empty = b->empty, trailing = b->trailing;
+		int none = c == 0 && b->len[0] == 0;
 
 		pipeline_abort(p);
+		if (none)
+			die(EX_DATAERR, "%s: the file is truncated (no payload after the header)", io_name(opt.input));
 		if (empty)
 			die(EX_DATAERR, "%s: an empty final chunk (chunk %llu) after others, which age never writes",
 			    io_name(opt.input), (unsigned long long)c);
@@ -487,29 +500,7 @@ stream_decrypt(int in, int out)
 	age_payload_key(fk, nonce, key);
 	explicit_bzero(fk, sizeof fk);
 	pipeline_start(&p, key, 1, in);
-	while (!r.done) {
-		struct batch *b;
-
-		if (sig_caught())
-			pipeline_abort(&p);
-		if (p.head - p.tail == (uint64_t)p.nring)
-			decrypt_emit(&p, out, &p.ring[p.tail++ % (uint64_t)p.nring]);
-		b = &p.ring[p.head % (uint64_t)p.nring];
-		if (reader_fill(&r, b) < 0) {
-			pipeline_abort(&p);
-			die_errno(EX_IOERR, "read %s", io_name(opt.input));
-		}
-		if (b->first == 0 && b->len[0] == 0) {
-			pipeline_abort(&p);
-			die(EX_DATAERR, "%s: the file is truncated (no payload after the header)", io_name(opt.input));
-		}
-		pool_submit(&p.pool, &b->job);
-		p.head++;
-		progress_update(&p.pr, r.bytes);
-	}
-	while (p.tail < p.head)
-		decrypt_emit(&p, out, &p.ring[p.tail++ % (uint64_t)p.nring]);
-	progress_end(&p.pr, r.bytes);
+	pipeline_run(&p, &r, out, decrypt_emit);
 	pipeline_stop(&p);
 	explicit_bzero(key, sizeof key);
 	free(s->pend);
