@@ -69,22 +69,52 @@ vanished(const PGresult *r)
 	    (strstr(msg, "cache lookup failed") || strstr(msg, "could not open relation with OID"));
 }
 
+int
+pgq_fail_why(const struct pgq *q, const PGresult *r, const char *what, const char *after, struct sbuf *b)
+{
+	struct sbuf e = { 0 };
+	int code = pg_exit_code(r, q->pc->conn);
+
+	pgq_error_text(q, &e, r);
+	sbuf_printf(b, "%s: %s%s", what, e.s, after ? after : "");
+	if (q->vanished_exit && vanished(r)) {
+		sbuf_puts(b, " (an object was dropped or changed after the snapshot was taken; try again)");
+		code = q->vanished_exit;
+	}
+	sbuf_free(&e);
+	return code;
+}
+
 void
 pgq_fail(const struct pgq *q, const PGresult *r, const char *what, const char *after)
 {
 	struct sbuf b = { 0 };
+	int code;
 
 	if (sig_caught())
 		pgq_lost(q, EINTR, what);
-	pgq_error_text(q, &b, r);
-	if (q->vanished_exit && vanished(r))
-		die(q->vanished_exit, "%s: %s%s (an object was dropped or changed after the snapshot was taken; try "
-		    "again)", what, b.s, after ? after : "");
-	die(pg_exit_code(r, q->pc->conn), "%s: %s%s", what, b.s, after ? after : "");
+	code = pgq_fail_why(q, r, what, after, &b);
+	die(code, "%s", b.s);
+}
+
+int
+pgq_lost_why(const struct pgq *q, int err, struct sbuf *b)
+{
+	if (err == EINTR) {
+		sbuf_puts(b, "interrupted");
+		return EX_TEMPFAIL;
+	}
+	if (err == ETIMEDOUT) {
+		sbuf_printf(b, "no answer from %s:%s within %llu ms", q->pc->host, q->pc->port,
+		    (unsigned long long)q->timeout_ms);
+		return q->timeout_exit;
+	}
+	pgq_error_text(q, b, NULL);
+	return pg_exit_code(NULL, q->pc->conn);
 }
 
 /* pgq_lost's message without "WHAT: ", appended to b; a signal exits. */
-static void
+static int
 pgq_lost_text(const struct pgq *q, int err, struct sbuf *b)
 {
 	if (err == EINTR) {
@@ -93,11 +123,7 @@ pgq_lost_text(const struct pgq *q, int err, struct sbuf *b)
 		pg_close(q->pc);
 		sig_exit();
 	}
-	if (err == ETIMEDOUT)
-		sbuf_printf(b, "no answer from %s:%s within %llu ms", q->pc->host, q->pc->port,
-		    (unsigned long long)q->timeout_ms);
-	else
-		pgq_error_text(q, b, NULL);
+	return pgq_lost_why(q, err, b);
 }
 
 void
@@ -117,9 +143,9 @@ void
 pgq_lost(const struct pgq *q, int err, const char *what)
 {
 	struct sbuf b = { 0 };
+	int code = pgq_lost_text(q, err, &b);
 
-	pgq_lost_text(q, err, &b);
-	die(err == ETIMEDOUT ? q->timeout_exit : pg_exit_code(NULL, q->pc->conn), "%s: %s", what, b.s);
+	die(code, "%s: %s", what, b.s);
 }
 
 PGresult *

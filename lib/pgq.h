@@ -59,6 +59,13 @@ _Noreturn void pgq_lost(const struct pgq *q, int err, const char *what);
  * error, or with r NULL the lost answer (err as pgq_lost takes it; a
  * signal still exits as above). */
 void pgq_why(const struct pgq *q, const PGresult *r, int err, char *out, size_t cap);
+/* For a worker thread, which must not exit: pgq_fail's message
+ * ("WHAT: error" and after) appended to b, and its exit code. */
+int pgq_fail_why(const struct pgq *q, const PGresult *r, const char *what, const char *after, struct sbuf *b);
+/* For a worker thread, which must not exit: pgq_lost's message without
+ * "WHAT: " appended to b, and its exit code ("interrupted", 75, for
+ * EINTR). */
+int pgq_lost_why(const struct pgq *q, int err, struct sbuf *b);
 /* r's error on one line: "SEVERITY SQLSTATE: message (DETAIL: ...; HINT:
  * ...)", or libpq's own text for an error the client made. */
 void pgq_error_text(const struct pgq *q, struct sbuf *b, const PGresult *r);

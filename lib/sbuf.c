@@ -104,3 +104,17 @@ sbuf_json(struct sbuf *b, const char *s)
 	}
 	sbuf_putc(b, '"');
 }
+
+void
+sbuf_label(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n') {
+			sbuf_puts(b, "\\n");
+			continue;
+		}
+		if (*s == '\\' || *s == '"')
+			sbuf_putc(b, '\\');
+		sbuf_putc(b, *s);
+	}
+}

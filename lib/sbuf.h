@@ -24,5 +24,8 @@ char *sbuf_take(struct sbuf *b);
 void sbuf_free(struct sbuf *b);
 /* Appends s as a JSON string, quotes included (escaped as log lines are). */
 void sbuf_json(struct sbuf *b, const char *s);
+/* Appends s as the value of a Prometheus label, without the quotes:
+ * backslash, double quote and newline escaped as the text format wants. */
+void sbuf_label(struct sbuf *b, const char *s);
 
 #endif

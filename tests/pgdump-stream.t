@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/support/lib.sh"
-plan 110
+plan 135
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -267,32 +267,45 @@ park_in_copy() {
 	rm -f "$T/go" "$T/rest"
 	( head -c 1000000 >/dev/null; until [ -e "$T/go" ]; do sleep 0.05; done; cat >"$T/rest" ) <"$T/fifo" &
 	reader=$!
-	pgdump-stream "$@" "$C dbname=big" >"$T/fifo" 2>"$T/err" &
+	pgdump-stream $J "$@" "$C dbname=big" >"$T/fifo" 2>"$T/err" &
 	dumper=$!
 	i=0; until [ -n "$(bpid)" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	backend=$(bpid)
 }
-bpid() { $PSQL -At -d big -c "select pid from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY public.a_big%'"; }
+# With -j the COPY of a range of a_big's blocks: COPY (SELECT ... public.a_big ...
+bpid() { $PSQL -At -d big -c "select pid from pg_stat_activity where application_name = 'pgdump-stream' and query like 'COPY %public.a_big%' limit 1"; }
+sessions() { $PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream'"; }
 
-park_in_copy
-$PSQL -d big -c "insert into z_small select generate_series(11, 20)" >/dev/null
-touch "$T/go"
-wait $dumper
-rc=$?
-wait $reader
-is "$rc" 0 "a dump that was mid-COPY while another session committed rows: exit 0"
-is "$(grep -A 20 '^COPY public.z_small' "$T/rest" | grep -c '^[0-9]')" 10 "it holds the 10 rows of its snapshot, not the 10 committed later"
+# The same cases with one session and with -j 4 (four more, on the
+# first one's exported snapshot), which must end the same way.
+J=
+park_consistency() {
+	$PSQL -d big -c "insert into z_small select generate_series(1, 10)" >/dev/null
+	n=$($PSQL -At -d big -c "select count(*) from z_small")
+	park_in_copy
+	$PSQL -d big -c "insert into z_small select generate_series(1, 10)" >/dev/null
+	touch "$T/go"
+	wait $dumper
+	rc=$?
+	wait $reader
+	is "$rc" 0 "${J:+$J: }a dump that was mid-COPY while another session committed rows: exit 0"
+	is "$(grep -A 100 '^COPY public.z_small' "$T/rest" | grep -c '^[0-9]')" "$n" "${J:+$J: }it holds the $n rows of its snapshot, not the 10 committed later"
+}
+park_consistency
 
 # ---- an exported snapshot
 mkfifo "$T/sq"
 $PSQL -At -d big <"$T/sq" >"$T/snap" 2>&1 &
 holder=$!
 exec 3>"$T/sq"
+snap_n=$($PSQL -At -d big -c "select count(*) from z_small")
 echo "begin isolation level repeatable read; select pg_export_snapshot();" >&3
 wait_file "$T/snap" 10
 $PSQL -d big -c "delete from z_small" >/dev/null
 run pgdump-stream -t z_small --snapshot "$(head -n 1 "$T/snap")" "$C dbname=big"
-is "$rc $(grep '^-- pgdump-stream: rows' "$T/out" | cut -d' ' -f1-4)" "0 -- pgdump-stream: rows 20" "--snapshot: the rows as of the exported snapshot"
+is "$rc $(grep '^-- pgdump-stream: rows' "$T/out" | cut -d' ' -f1-4)" "0 -- pgdump-stream: rows $snap_n" "--snapshot: the rows as of the exported snapshot"
+run pgdump-stream -j 4 -t z_small -t a_big --snapshot "$(head -n 1 "$T/snap")" "$C dbname=big"
+is "$rc $(grep '^-- pgdump-stream: rows' "$T/out" | cut -d' ' -f1-4 | tr '\n' ' ')" "0 -- pgdump-stream: rows 400000 -- pgdump-stream: rows $snap_n " "--snapshot with -j 4: every session dumps as of the exported snapshot"
 echo "commit;" >&3
 exec 3>&-
 wait $holder
@@ -300,77 +313,83 @@ run pgdump-stream -t z_small --snapshot 00000003-00000002-1 "$C dbname=big"
 is "$rc" 65 "--snapshot with a snapshot that does not exist: exit 65"
 
 # ---- faults
-# The reader goes away: EPIPE.
-{ pgdump-stream "$C dbname=app" 2>"$T/err"; echo $? >"$T/rc"; } | head -c 100 >/dev/null
-is "$(cat "$T/rc")" 74 "the pipe closed early: exit 74"
-like "$T/err" "write to stdout: Broken pipe" "says so"
+faults() {
+	# The reader goes away: EPIPE.
+	{ pgdump-stream $J "$C dbname=app" 2>"$T/err"; echo $? >"$T/rc"; } | head -c 100 >/dev/null
+	is "$(cat "$T/rc")" 74 "${J:+$J: }the pipe closed early: exit 74"
+	like "$T/err" "write to stdout: Broken pipe" "${J:+$J: }says so"
+	# The backend is terminated mid-COPY (the dump blocked on a full pipe).
+	park_in_copy
+	$PSQL -d big -c "select pg_terminate_backend($backend)" >/dev/null
+	touch "$T/go"
+	wait $dumper
+	rc=$?
+	wait $reader
+	is "$rc" 69 "${J:+$J: }backend terminated mid-COPY: exit 69"
+	like "$T/err" "COPY public.a_big failed after [0-9]+ rows: (.*terminating connection due to administrator command|server closed the connection unexpectedly)" "${J:+$J: }says which table, how far, and why"
+	is "$(grep -c 'dump complete' "$T/rest")" 0 "${J:+$J: }and no trailer"
+	# SIGTERM mid-COPY.
+	park_in_copy
+	kill -TERM "$dumper"
+	wait $dumper
+	rc=$?
+	touch "$T/go"
+	wait $reader
+	is "$rc" 143 "${J:+$J: }SIGTERM mid-COPY: exit 143"
+	like "$T/err" "interrupted by SIGTERM" "${J:+$J: }says so"
+	is "$(grep -c 'dump complete' "$T/rest")" 0 "${J:+$J: }and no trailer"
+	no_dumps
+	is "$(sessions)" 0 "${J:+$J: }and none of its sessions is left on the server"
+	# SIGTERM with -f while waiting for a lock: no file under the name, no
+	# temporary file, and the lock request is cancelled on the server at once.
+	no_dumps
+	$PSQL -d big -v ON_ERROR_STOP=0 -c "set application_name = 'locker'" -c "begin" -c "lock table z_small in access exclusive mode" -c "select pg_sleep(60)" >/dev/null 2>&1 &
+	locker=$!
+	i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'locker' and l.mode = 'AccessExclusiveLock'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	pgdump-stream $J -f "$T/big.sql" "$C dbname=big" 2>"$T/err" &
+	dumper=$!
+	i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream' and wait_event_type = 'Lock'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	is "$(ls "$T" | grep -c '^big\.sql\.tmp-')" 1 "${J:+$J: }a dump waiting for a lock has its temporary file"
+	kill -TERM "$dumper"
+	wait $dumper
+	rc=$?
+	is "$rc" 143 "${J:+$J: }SIGTERM while waiting for a lock: exit 143 at once, not after --lock-wait-timeout"
+	is "$(ls "$T" | grep -c '^big\.sql')" 0 "${J:+$J: }no big.sql and no big.sql.tmp-* left"
+	no_dumps
+	is "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'pgdump-stream'")" 0 "${J:+$J: }and no lock request of the dump is left on the server"
+	$PSQL -d big -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'locker'" >/dev/null
+	wait $locker
 
-# The backend is terminated mid-COPY (the dump blocked on a full pipe).
-park_in_copy
-$PSQL -d big -c "select pg_terminate_backend($backend)" >/dev/null
-touch "$T/go"
-wait $dumper
-rc=$?
-wait $reader
-is "$rc" 69 "backend terminated mid-COPY: exit 69"
-like "$T/err" "COPY public.a_big failed after [0-9]+ rows: (.*terminating connection due to administrator command|server closed the connection unexpectedly)" "says which table, how far, and why"
-is "$(grep -c 'dump complete' "$T/rest")" 0 "and no trailer"
-
-# SIGTERM mid-COPY.
-park_in_copy
-kill -TERM "$dumper"
-wait $dumper
-rc=$?
-touch "$T/go"
-wait $reader
-is "$rc" 143 "SIGTERM mid-COPY: exit 143"
-like "$T/err" "interrupted by SIGTERM" "says so"
-is "$(grep -c 'dump complete' "$T/rest")" 0 "and no trailer"
-
-# SIGTERM with -f while waiting for a lock: no file under the name, no
-# temporary file, and the lock request is cancelled on the server at once.
-no_dumps
-$PSQL -d big -v ON_ERROR_STOP=0 -c "set application_name = 'locker'" -c "begin" -c "lock table z_small in access exclusive mode" -c "select pg_sleep(60)" >/dev/null 2>&1 &
-locker=$!
-i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'locker' and l.mode = 'AccessExclusiveLock'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-pgdump-stream -f "$T/big.sql" "$C dbname=big" 2>"$T/err" &
-dumper=$!
-i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_stat_activity where application_name = 'pgdump-stream' and wait_event_type = 'Lock'")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
-is "$(ls "$T" | grep -c '^big\.sql\.tmp-')" 1 "a dump waiting for a lock has its temporary file"
-kill -TERM "$dumper"
-wait $dumper
-rc=$?
-is "$rc" 143 "SIGTERM while waiting for a lock: exit 143 at once, not after --lock-wait-timeout"
-is "$(ls "$T" | grep -c '^big\.sql')" 0 "no big.sql and no big.sql.tmp-* left"
-no_dumps
-is "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'pgdump-stream'")" 0 "and no lock request of the dump is left on the server"
-$PSQL -d big -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'locker'" >/dev/null
-wait $locker
-
-# A server that goes silent mid-COPY.
-park_in_copy --timeout 1s
-kill -STOP "$backend"
-touch "$T/go"
-wait $dumper
-rc=$?
-kill -CONT "$backend"
-wait $reader
-is "$rc" 69 "a server silent past --timeout: exit 69"
-like "$T/err" "COPY public.a_big: no answer from .* within 1000 ms" "says so"
-is "$(grep -c 'dump complete' "$T/rest")" 0 "and no trailer"
-
-# A full disk for -f.
-mkdir -p "$T/full"
-if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=512k tmpfs "$T/full" 2>/dev/null; then
-	umount_full() { umount "$T/full"; }
-	on_exit umount_full
-	run pgdump-stream -f "$T/full/app.sql" "$C dbname=app"
-	is "$rc" 74 "a full disk: exit 74"
-	like "$T/err" "write to $T/full/app.sql: No space left on device" "says so"
-	is "$(ls -A "$T/full" | wc -l)" 0 "no file and no temporary file left on the full disk"
-else
-	skip "a full disk needs root to mount a small tmpfs"
-	skip "a full disk needs root to mount a small tmpfs"
-	skip "a full disk needs root to mount a small tmpfs"
-fi
+	# A server that goes silent mid-COPY.
+	park_in_copy --timeout 1s
+	kill -STOP "$backend"
+	touch "$T/go"
+	wait $dumper
+	rc=$?
+	kill -CONT "$backend"
+	wait $reader
+	is "$rc" 69 "${J:+$J: }a server silent past --timeout: exit 69"
+	like "$T/err" "COPY public.a_big: no answer from .* within 1000 ms" "${J:+$J: }says so"
+	is "$(grep -c 'dump complete' "$T/rest")" 0 "${J:+$J: }and no trailer"
+	# A full disk for -f.
+	mkdir -p "$T/full"
+	if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=512k tmpfs "$T/full" 2>/dev/null; then
+		umount_full() { umount "$T/full"; }
+		on_exit umount_full
+		run pgdump-stream $J -f "$T/full/app.sql" "$C dbname=app"
+		is "$rc" 74 "${J:+$J: }a full disk: exit 74"
+		like "$T/err" "write to $T/full/app.sql: No space left on device" "${J:+$J: }says so"
+		is "$(ls -A "$T/full" | wc -l)" 0 "${J:+$J: }no file and no temporary file left on the full disk"
+	else
+		skip "${J:+$J: }a full disk needs root to mount a small tmpfs"
+		skip "${J:+$J: }a full disk needs root to mount a small tmpfs"
+		skip "${J:+$J: }a full disk needs root to mount a small tmpfs"
+	fi
+	no_dumps
+	is "$(sessions)" 0 "${J:+$J: }no session of a failed dump is left on the server"
+}
+faults
+J="-j 4"
+park_consistency
+faults
 done_testing

@@ -14,6 +14,55 @@
 #include "sql.h"
 
 void
+data_copy_sql(struct sbuf *q, const struct tdata *d, uint64_t lo, uint64_t hi)
+{
+	size_t n = strlen(d->copy_cols);
+
+	/* An extension's configuration table: only the rows its filter
+	 * selects (the others are the extension's own, which CREATE
+	 * EXTENSION makes again). A range of blocks: a TID range scan. */
+	if (!d->where && !lo && !hi) {
+		sbuf_printf(q, "COPY %s %s TO stdout", d->qname, d->copy_cols);
+		return;
+	}
+	sbuf_puts(q, "COPY (SELECT ");
+	if (n > 2)
+		sbuf_add(q, d->copy_cols + 1, n - 2);
+	else
+		sbuf_puts(q, "*");
+	if (d->where) {
+		sbuf_printf(q, " FROM %s %s) TO stdout", d->qname, d->where);
+		return;
+	}
+	sbuf_printf(q, " FROM ONLY %s WHERE ", d->qname);
+	if (lo)
+		sbuf_printf(q, "ctid >= '(%llu,0)'::pg_catalog.tid%s", (unsigned long long)lo, hi ? " AND " : "");
+	if (hi)
+		sbuf_printf(q, "ctid < '(%llu,0)'::pg_catalog.tid", (unsigned long long)hi);
+	sbuf_puts(q, ") TO stdout");
+}
+
+void
+data_block_start(struct out *o, const struct tdata *d)
+{
+	struct sbuf q = { 0 };
+
+	sbuf_printf(&q, "\nCOPY %s %s FROM stdin;\n", d->qname, d->copy_cols);
+	out_write(o, q.s, q.len);
+	sbuf_free(&q);
+}
+
+void
+data_block_end(struct out *o, const struct tdata *d, uint64_t sum)
+{
+	char line[96];
+	int n = snprintf(line, sizeof line, "\\.\n-- pgdump-stream: rows %llu sum %016llx\n",
+	    (unsigned long long)d->rows, (unsigned long long)sum);
+
+	out_write(o, line, (size_t)n);
+}
+
+void
 data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t stall_ms)
 {
 	struct pgq stall = { pq->pc, stall_ms, EX_UNAVAILABLE, pq->vanished_exit };
@@ -23,31 +72,17 @@ data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t sta
 		struct tdata *d = &cat->data[t];
 		PGresult *r;
 		struct rowsum sum;
-		char *row, line[96];
+		char *row;
 		int n;
 
 		sbuf_reset(&q);
-		/* An extension's configuration table: only the rows its filter
-		 * selects (the others are the extension's own, which CREATE
-		 * EXTENSION makes again). */
-		if (d->where) {
-			size_t n = strlen(d->copy_cols);
-
-			sbuf_puts(&q, "COPY (SELECT ");
-			if (n > 2)
-				sbuf_add(&q, d->copy_cols + 1, n - 2);
-			else
-				sbuf_puts(&q, "*");
-			sbuf_printf(&q, " FROM %s %s) TO stdout", d->qname, d->where);
-		} else
-			sbuf_printf(&q, "COPY %s %s TO stdout", d->qname, d->copy_cols);
+		data_copy_sql(&q, d, 0, 0);
+		d->t_start = deadline_now();
 		r = pgq_exec(pq, q.s, d->qname);
 		if (PQresultStatus(r) != PGRES_COPY_OUT)
 			pgq_fail(pq, r, d->qname, NULL);
 		PQclear(r);
-		sbuf_reset(&q);
-		sbuf_printf(&q, "\nCOPY %s %s FROM stdin;\n", d->qname, d->copy_cols);
-		out_write(o, q.s, q.len);
+		data_block_start(o, d);
 		rowsum_init(&sum);
 		/* Rows as they arrive; a server silent for stall_ms is given up
 		 * on, and a signal ends the dump between rows (the server rolls
@@ -73,9 +108,8 @@ data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t sta
 			pgq_fail(pq, r, q.s, NULL);
 		}
 		PQclear(r);
-		n = snprintf(line, sizeof line, "\\.\n-- pgdump-stream: rows %llu sum %016llx\n",
-		    (unsigned long long)d->rows, (unsigned long long)sum.sum);
-		out_write(o, line, (size_t)n);
+		d->t_end = deadline_now();
+		data_block_end(o, d, sum.sum);
 	}
 	sbuf_free(&q);
 }

@@ -45,7 +45,9 @@ static const char usage[] =
 "  -f, --file FILE                write to FILE (under a temporary name until complete;\n"
 "                                 mode 0600 with --globals)\n"
 "  -Z, --compress LEVEL           gzip, LEVEL 1-12 (6 is gzip -6; 0: none)\n"
-"  -j, --jobs N                   compression threads (default: CPUs)\n"
+"  -j, --jobs N                   N sessions read table rows (default 1), and N\n"
+"                                 compression threads unless --compress-threads\n"
+"      --compress-threads N       compression threads (default: CPUs, or -j's N)\n"
 "  -n, --schema PATTERN           only schemas matching PATTERN (repeatable)\n"
 "  -N, --exclude-schema PATTERN   not schemas matching PATTERN (repeatable)\n"
 "  -t, --table PATTERN            only tables, views, sequences matching PATTERN\n"
@@ -87,7 +89,8 @@ enum {
 	O_EXCLUDE_DATA = 256, O_IF_EXISTS, O_SERIALIZABLE, O_SNAPSHOT, O_LOCK_WAIT, O_TIMEOUT,
 	O_SKIP_UNSUPPORTED, O_STATS, O_PROGRESS, O_LOG_FORMAT, O_VERSION, O_NO_COMMENTS, O_NO_TABLESPACES,
 	O_NO_TABLE_AM, O_EXCLUDE_EXTENSION, O_NO_PUBLICATIONS, O_NO_SUBSCRIPTIONS, O_NO_SECURITY_LABELS, O_FILTER,
-	O_STRICT_NAMES, O_GLOBALS, O_NO_ROLE_PASSWORDS, O_LIST_DATABASES, O_DBNAME
+	O_STRICT_NAMES, O_GLOBALS, O_NO_ROLE_PASSWORDS, O_LIST_DATABASES, O_DBNAME,
+	O_COMPRESS_THREADS
 };
 
 
@@ -100,6 +103,7 @@ static const struct option longopts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "compress", required_argument, NULL, 'Z' },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "compress-threads", required_argument, NULL, O_COMPRESS_THREADS },
 	{ "schema", required_argument, NULL, 'n' },
 	{ "exclude-schema", required_argument, NULL, 'N' },
 	{ "table", required_argument, NULL, 't' },
@@ -136,7 +140,7 @@ static const struct option longopts[] = {
 
 static struct {
 	const char *file, *snapshot, *stats, *dbname, *conninfo;
-	int level, jobs, serializable, skip_unsupported, progress, globals, no_role_passwords, create, list;
+	int level, jobs, threads, serializable, skip_unsupported, progress, globals, no_role_passwords, create, list;
 	uint64_t lock_wait_ms, timeout_ms;
 } opt = { .level = 0, .lock_wait_ms = 60000, .timeout_ms = 600000 };
 
@@ -248,8 +252,11 @@ lock_tables(const struct pgq *q, struct catalog *cat)
 	sbuf_free(&sql);
 }
 
+/* A session of the dump: its settings, and its transaction, on the
+ * snapshot named (NULL: its own). A session of -j's imports the main
+ * session's at REPEATABLE READ, as the server requires of an import. */
 static void
-session_setup(const struct pgq *sq)
+session_setup(const struct pgq *sq, const char *snapshot, int worker)
 {
 	PGconn *c = sq->pc->conn;
 	struct sbuf q = { 0 };
@@ -272,18 +279,43 @@ session_setup(const struct pgq *sq)
 	    (unsigned long long)opt.timeout_ms, (unsigned long long)opt.lock_wait_ms,
 	    PQserverVersion(c) >= 140000 ? "; SET idle_session_timeout = 0" : "");
 	pgq_cmd(sq, q.s, "session setup");
-	pgq_cmd(sq, opt.serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE" :
+	pgq_cmd(sq, opt.serializable && !worker ? "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE" :
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "cannot start the dump's transaction");
-	if (opt.snapshot) {
+	if (snapshot) {
 		sbuf_reset(&q);
 		sbuf_puts(&q, "SET TRANSACTION SNAPSHOT ");
-		sql_literal(&q, opt.snapshot);
+		sql_literal(&q, snapshot);
 		pgq_cmd(sq, q.s, "cannot import the snapshot");
 	}
 	sbuf_free(&q);
 }
 
 static void settings(struct out *o, PGconn *c);
+
+/* -j: the rows on opt.jobs more sessions, each on the main session's
+ * snapshot (which it exports, or the one --snapshot named). */
+static void
+sessions_dump(const struct pgq *q, struct catalog *cat, struct out *o)
+{
+	struct pg_conn *pcs = xcalloc((size_t)opt.jobs, sizeof *pcs);
+	char err[2048], snap[128];
+	PGresult *r;
+	int code;
+
+	r = pgq_rows(q, "select pg_catalog.pg_export_snapshot()", "cannot export the dump's snapshot for -j");
+	snprintf(snap, sizeof snap, "%s", opt.snapshot ? opt.snapshot : PQgetvalue(r, 0, 0));
+	PQclear(r);
+	for (int i = 0; i < opt.jobs; i++) {
+		struct pgq wq = { &pcs[i], q->timeout_ms, EX_UNAVAILABLE, q->vanished_exit };
+
+		if ((code = pg_connect(&pcs[i], opt.conninfo, err, sizeof err)) != 0)
+			die(code, "session %d of %d: %s", i + 1, opt.jobs, err);
+		session_setup(&wq, snap, 1);
+		pgq_cmd(&wq, "SET statement_timeout = 0", "session setup");
+	}
+	pdata_dump(q, cat, o, opt.timeout_ms, pcs, opt.jobs);
+	free(pcs);
+}
 
 static void
 header(struct out *o, const struct pg_conn *pc)
@@ -362,16 +394,21 @@ write_stats(const struct catalog *cat, const struct out *o, double seconds)
 
 		sbuf_puts(&b, "pgdump_stream_table_rows{schema=\"");
 		for (int p = 0; p < 2; p++) {
-			for (const char *s = parts[p]; *s; s++)
-				if (*s == '\\' || *s == '"')
-					sbuf_putc(&b, '\\'), sbuf_putc(&b, *s);
-				else if (*s == '\n')
-					sbuf_puts(&b, "\\n");
-				else
-					sbuf_putc(&b, *s);
+			sbuf_label(&b, parts[p]);
 			sbuf_puts(&b, p == 0 ? "\",table=\"" : "\"}");
 		}
 		sbuf_printf(&b, " %llu\n", (unsigned long long)cat->data[i].rows);
+	}
+	sbuf_puts(&b, "# HELP pgdump_stream_table_seconds Time from a table's first rows asked for to its last rows read.\n"
+	    "# TYPE pgdump_stream_table_seconds gauge\n");
+	for (int i = 0; i < cat->ndata; i++) {
+		const struct tdata *d = &cat->data[i];
+
+		sbuf_puts(&b, "pgdump_stream_table_seconds{schema=\"");
+		sbuf_label(&b, d->schema);
+		sbuf_puts(&b, "\",table=\"");
+		sbuf_label(&b, d->name);
+		sbuf_printf(&b, "\"} %.3f\n", d->t_end > d->t_start ? (double)(d->t_end - d->t_start) / 1000.0 : 0.0);
 	}
 	if (outfile_open(&f, opt.stats, 0644) < 0)
 		die_errno(EX_CANTCREAT, "cannot create %s", opt.stats);
@@ -416,7 +453,7 @@ parse_args(int argc, char **argv)
 {
 	int c;
 
-	opt.jobs = pool_cpus();
+	opt.jobs = 1;
 	while ((c = getopt_long(argc, argv, "f:Z:j:n:N:t:T:e:saOxchC", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_GLOBALS: opt.globals = 1; break;
@@ -430,7 +467,14 @@ parse_args(int argc, char **argv)
 			break;
 		case 'f': opt.file = optarg; break;
 		case 'Z': opt.level = (int)opt_uint("-Z", optarg, 0, 12); break;
-		case 'j': opt.jobs = (int)opt_uint("-j", optarg, 1, 256); break;
+		case 'j':
+			/* -j once meant compression threads only: scripts that
+			 * give it keep those, and now read rows on N sessions */
+			opt.jobs = (int)opt_uint("-j", optarg, 1, 256);
+			if (opt.threads <= 0)
+				opt.threads = -opt.jobs;
+			break;
+		case O_COMPRESS_THREADS: opt.threads = (int)opt_uint("--compress-threads", optarg, 1, 256); break;
 		case 'n': push(&dopt.f.schemas, &dopt.f.nschemas, optarg); break;
 		case 'N': push(&dopt.f.xschemas, &dopt.f.nxschemas, optarg); break;
 		case 't': push(&dopt.f.tables, &dopt.f.ntables, optarg); break;
@@ -513,7 +557,7 @@ main(int argc, char **argv)
 	struct progress prog;
 	struct out *o;
 	char err[2048];
-	int code, npre = 0;
+	int code, npre = 0, threads;
 	uint64_t start = deadline_now();
 
 	log_init("pgdump-stream");
@@ -526,7 +570,8 @@ main(int argc, char **argv)
 	/* The output first: a FILE that cannot be created fails before any
 	 * work, and its temporary name exists for the whole dump. */
 	progress_init(&prog, "dump", 0, opt.progress);
-	out_open(o, opt.file, opt.globals ? 0600 : 0644, opt.level, opt.jobs > 1 ? opt.jobs : 0, &prog);
+	threads = opt.threads < 0 ? -opt.threads : opt.threads ? opt.threads : pool_cpus();
+	out_open(o, opt.file, opt.globals ? 0600 : 0644, opt.level, threads > 1 ? threads : 0, &prog);
 	if ((code = pg_connect(&pc, opt.conninfo, err, sizeof err)) != 0)
 		die(code, "%s", err);
 	if (PQserverVersion(pc.conn) < 120000)
@@ -535,7 +580,7 @@ main(int argc, char **argv)
 	/* The server ends a statement that outlives --timeout itself (75);
 	 * our own deadline is a backstop for one that does not answer (69). */
 	q.timeout_ms = opt.timeout_ms + PGQ_BACKSTOP_MS;
-	session_setup(&q);
+	session_setup(&q, opt.snapshot, 0);
 	/* From the snapshot on, an object that vanishes under the dump is a
 	 * concurrent DDL: 75, which the CronJob's podFailurePolicy retries. */
 	q.vanished_exit = EX_TEMPFAIL;
@@ -594,7 +639,10 @@ main(int argc, char **argv)
 	if (!dopt.schema_only) {
 		/* COPY can run for hours; only the client-side stall limit applies. */
 		pgq_cmd(&q, "SET statement_timeout = 0", "session setup");
-		data_dump(&q, &cat, o, opt.timeout_ms);
+		if (opt.jobs > 1 && cat.ndata > 1)
+			sessions_dump(&q, &cat, o);
+		else
+			data_dump(&q, &cat, o, opt.timeout_ms);
 		out_puts(o, "\n");
 		data_sequences(&q, &cat, o);
 		/* Large objects belong to the whole database (pg_dump leaves

@@ -83,6 +83,7 @@ struct tdata {
 	                         * tables first, each after those it references */
 	Oid oid;
 	uint64_t rows;
+	uint64_t t_start, t_end; /* when its rows began and finished (ms) */
 };
 
 struct seqdata {
@@ -224,6 +225,19 @@ void order_objects(struct catalog *cat);
 /* COPY every table's rows to the stream; a server silent for stall_ms
  * while rows flow is given up on. */
 void data_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t stall_ms);
+/* The COPY ... TO stdout of d's rows, or of blocks [lo, hi) of them (0:
+ * open on that side; both 0: all). */
+void data_copy_sql(struct sbuf *q, const struct tdata *d, uint64_t lo, uint64_t hi);
+/* The lines before and after a table's rows in the dump. */
+void data_block_start(struct out *o, const struct tdata *d);
+void data_block_end(struct out *o, const struct tdata *d, uint64_t sum);
+
+/* ---- pdata.c */
+/* data_dump on the n sessions pcs (connected, each in a transaction on
+ * the dump's snapshot, statement_timeout off): see pdata.c. Closes them. */
+void pdata_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t stall_ms, struct pg_conn *pcs, int n);
+/* Cancels what the sessions run and closes them (at exit, too). */
+void pdata_abort(void);
 /* setval() for every dumped sequence. */
 void data_sequences(const struct pgq *q, struct catalog *cat, struct out *o);
 

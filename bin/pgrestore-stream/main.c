@@ -35,6 +35,7 @@ static const char usage[] =
 "operand is CONNINFO when it holds '=' or '://', else FILE.\n"
 "\n"
 "  -1, --single-transaction   all or nothing: commit only a complete dump\n"
+"  -j, --jobs N               N sessions: rows and index builds side by side (default 1)\n"
 "      --require-trailer      refuse input without a dump's completion trailer\n"
 "      --no-require-trailer   restore a dump without its trailer (incomplete)\n"
 "  -c, --clean                restore over existing tables (a dump made with --clean)\n"
@@ -65,6 +66,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "single-transaction", no_argument, NULL, '1' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "require-trailer", no_argument, NULL, O_REQUIRE },
 	{ "no-require-trailer", no_argument, NULL, O_NO_REQUIRE },
 	{ "clean", no_argument, NULL, 'c' },
@@ -85,9 +87,9 @@ static const struct option longopts[] = {
 
 static struct {
 	const char *conninfo, *file, *confirm, *drill_db, *stats;
-	int single, require, clean, force, drill, keep, json, progress;
+	int single, require, clean, force, drill, keep, json, progress, jobs;
 	uint64_t timeout_ms;
-} opt = { .require = -1, .timeout_ms = 3600000 };
+} opt = { .require = -1, .timeout_ms = 3600000, .jobs = 1 };
 
 static struct pg_conn admin, target, created;
 static uint64_t file_size;
@@ -176,10 +178,10 @@ connect_created(struct restore *r, const char *db)
 	if (!(ci = pg_conninfo_with(opt.conninfo, "dbname", db)))
 		die(EX_CONFIG, "invalid connection settings");
 	code = pg_connect(&created, ci, err, sizeof err);
-	free(ci);
 	if (code != 0)
 		die(code, "%s", err);
 	restore_switch(r, &created);
+	r->conninfo = ci; /* -j's sessions go on there too; kept to the end */
 	if (opt.single) {
 		restore_exec(r, "BEGIN", "cannot start the restore's transaction");
 		r->single = 1;
@@ -217,14 +219,14 @@ read_input(struct restore *r, struct progress *prog)
 			int ready = deadline_poll(fd, POLLIN, deadline_in(opt.timeout_ms));
 
 			if (sig_caught())
-				sig_exit();
+				restore_interrupted(r);
 			if (ready == 0)
 				die(EX_TEMPFAIL, "%s: no input for %llu ms", name, (unsigned long long)opt.timeout_ms);
 		}
 		n = io_read(fd, buf + have, sizeof buf - have);
 		if (n < 0) {
 			if (errno == EINTR)
-				sig_exit();
+				restore_interrupted(r);
 			die_errno(EX_IOERR, "read %s", name);
 		}
 		have += (size_t)n;
@@ -272,6 +274,49 @@ read_input(struct restore *r, struct progress *prog)
 		close(fd);
 }
 
+static const struct restore *by_name_r;
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct rtable *t = by_name_r->tab;
+
+	return strcmp(t[*(const size_t *)a].name, t[*(const size_t *)b].name);
+}
+
+/* Each table's load time, from its first rows sent to its last rows
+ * committed (a table in several COPY blocks counts from the first to the
+ * last); with -j its chunks load on several sessions within that time. */
+static void
+table_stats(struct sbuf *b, const struct restore *r)
+{
+	size_t *ix = xcalloc(r->ntab ? r->ntab : 1, sizeof *ix);
+
+	for (size_t i = 0; i < r->ntab; i++)
+		ix[i] = i;
+	by_name_r = r;
+	qsort(ix, r->ntab, sizeof *ix, by_name);
+	sbuf_puts(b, "# HELP pgrestore_stream_table_seconds Time from a table's first rows sent to its last rows committed.\n"
+	    "# TYPE pgrestore_stream_table_seconds gauge\n");
+	for (size_t i = 0; i < r->ntab;) {
+		const struct rtable *t = &r->tab[ix[i]];
+		uint64_t start = t->t_start, end = t->t_end;
+		size_t k = i + 1;
+
+		for (; k < r->ntab && strcmp(r->tab[ix[k]].name, t->name) == 0; k++) {
+			const struct rtable *u = &r->tab[ix[k]];
+
+			start = u->t_start < start ? u->t_start : start;
+			end = u->t_end > end ? u->t_end : end;
+		}
+		sbuf_puts(b, "pgrestore_stream_table_seconds{table=\"");
+		sbuf_label(b, t->name);
+		sbuf_printf(b, "\"} %.3f\n", end > start ? (double)(end - start) / 1000.0 : 0.0);
+		i = k;
+	}
+	free(ix);
+}
+
 static void
 write_stats(const struct restore *r, double seconds, int drill_bad)
 {
@@ -290,6 +335,7 @@ write_stats(const struct restore *r, double seconds, int drill_bad)
 	    "# TYPE pgrestore_stream_duration_seconds gauge\npgrestore_stream_duration_seconds %.3f\n",
 	    (unsigned long long)r->statements, (unsigned long long)r->rows, r->ntab, (unsigned long long)r->bytes,
 	    seconds);
+	table_stats(&b, r);
 	if (opt.drill)
 		sbuf_printf(&b, "# HELP pgrestore_stream_drill_mismatched_tables Tables the drill found different.\n"
 		    "# TYPE pgrestore_stream_drill_mismatched_tables gauge\npgrestore_stream_drill_mismatched_tables %d\n",
@@ -317,9 +363,10 @@ parse_args(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "1ch", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "1cj:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case '1': opt.single = 1; break;
+		case 'j': opt.jobs = (int)opt_uint("-j", optarg, 1, 64); break;
 		case O_REQUIRE: opt.require = 1; break;
 		case O_NO_REQUIRE: opt.require = 0; break;
 		case 'c': opt.clean = 1; break;
@@ -351,6 +398,8 @@ parse_args(int argc, char **argv)
 	}
 	if (opt.timeout_ms == 0)
 		opt_usage_error("--timeout must be longer than 0");
+	if (opt.single && opt.jobs > 1)
+		opt_usage_error("-1 and -j cannot be used together: each session commits on its own");
 	if (opt.force && !opt.confirm)
 		opt_usage_error("--force needs --confirm DBNAME naming the target database");
 	if (opt.confirm && !opt.force)
@@ -391,11 +440,12 @@ main(int argc, char **argv)
 		if (!(ci = pg_conninfo_with(opt.conninfo, "dbname", opt.drill_db ? opt.drill_db : drill_name)))
 			die(EX_CONFIG, "invalid connection settings");
 		code = pg_connect(&target, ci, err, sizeof err);
-		free(ci);
 		if (code != 0)
 			die(code, "%s", err);
+		r.conninfo = ci; /* -j's sessions; kept to the end */
 	} else {
 		target = admin;
+		r.conninfo = opt.conninfo;
 		if (opt.confirm && strcmp(opt.confirm, PQdb(target.conn)) != 0)
 			die(EX_USAGE, "--confirm %s does not name the target database, which is %s", opt.confirm,
 			    PQdb(target.conn));
@@ -407,6 +457,7 @@ main(int argc, char **argv)
 	r.prog = &prog;
 	r.before_first = before_first;
 	r.connect = connect_created;
+	r.jobs = opt.jobs;
 	restore_init(&r);
 	r.single = opt.single;
 	read_input(&r, &prog);

@@ -1,6 +1,8 @@
 /* pgrestore-stream's parts: main.c (options, input, safety rails, report),
  * restore.c (statements and COPY data sent to the server as they are
- * read) and drill.c (the scratch database and the comparison). */
+ * read), plan.c and par.c (-j: what a statement touches, and the sessions
+ * that run chunks of rows and post-data statements side by side) and
+ * drill.c (the scratch database and the comparison). */
 #ifndef PGOPS_PGRESTORE_H
 #define PGOPS_PGRESTORE_H
 
@@ -15,6 +17,8 @@
 #include "sqlscan.h"
 #include "trailer.h"
 
+struct par;
+
 /* One COPY block of the dump. */
 struct rtable {
 	char *name;           /* the COPY statement's target, for messages */
@@ -25,7 +29,41 @@ struct rtable {
 	int recorded;         /* the dump recorded rows (and sum) after it */
 	int recorded_sum;
 	uint64_t rec_rows, rec_sum;
+	uint64_t t_start, t_end; /* when its rows began and finished loading (ms) */
+	char *copy_in;        /* -j: the COPY statement each chunk runs */
 };
+
+/* What a statement touches (plan.c): -j runs the classes other than
+ * PLAN_BARRIER on the worker sessions or beside them. */
+enum plan_class {
+	PLAN_BARRIER,  /* anything else: in the dump's order, on the main session, after all before it */
+	PLAN_SETTING,  /* SET, RESET, set_config(..., false): main session, then every session */
+	PLAN_FREE,     /* setval(): main session, beside the workers */
+	PLAN_COPY,     /* a chunk of a COPY block's rows */
+	PLAN_INDEX,    /* CREATE INDEX on key[0] */
+	PLAN_ONE,      /* ALTER TABLE key[0] ADD CONSTRAINT (primary key, unique, check, exclude) */
+	PLAN_FK        /* ALTER TABLE key[0] ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES key[1] */
+};
+#define PLAN_NAME_MAX 192
+struct plan {
+	enum plan_class cls;
+	int nkeys;
+	char key[2][PLAN_NAME_MAX]; /* tables, as the server folds their names */
+	char param[64];             /* PLAN_SETTING: the parameter ("all" for RESET ALL) */
+};
+void plan_classify(const char *stmt, struct plan *pl);
+/* COPY name ...: key[0] the table. */
+void plan_copy(const char *stmt, struct plan *pl);
+
+/* Rows of a COPY block for one session: whole lines; base is the dump's
+ * line before the first. */
+struct pchunk {
+	char *data;
+	size_t len, cap;
+	uint64_t base;
+};
+/* A chunk is handed to a session once it holds this much. */
+#define PAR_CHUNK ((size_t)1 << 20)
 
 enum dump_kind { DUMP_SQL, DUMP_OURS, DUMP_PGDUMP };
 
@@ -59,6 +97,15 @@ struct restore {
 	char create_db[256];
 	void (*connect)(struct restore *r, const char *db);
 	struct trailer_tail trailer;
+	/* -j: sessions (1: all on pc), and the conninfo they connect with,
+	 * kept up to date by the caller */
+	int jobs;
+	const char *conninfo;
+	struct par *par;
+	struct pchunk chunk;
+	int par_copy;         /* the COPY block being read goes to the sessions */
+	int copy_sent;        /* and a chunk of it went */
+	struct plan copy_pl;
 
 	/* state */
 	struct sqlscan sc;
@@ -86,6 +133,9 @@ void restore_finish(struct restore *r);
  * last thing in it. *why says what is missing otherwise. */
 int restore_complete(const struct restore *r, const char **why);
 void restore_free(struct restore *r);
+/* A signal was caught: cancels what the main session's COPY runs, closes
+ * it and exits 128+N (-j's sessions are ended at exit). */
+_Noreturn void restore_interrupted(struct restore *r);
 
 /* The restore's statements as lib/pgq runs them: --timeout is each one's
  * limit, and one that outlives it is cancelled and worth retrying (75). */
@@ -93,6 +143,32 @@ struct pgq restore_q(const struct restore *r);
 /* A statement run outside the dump (BEGIN, COMMIT, queries of the
  * rails), with the same deadline and messages. */
 void restore_exec(struct restore *r, const char *sql, const char *what);
+
+/* The message of a statement the server refused, "line N: ERROR ...;
+ * statement at line L: ...", into b; returns its exit code. */
+int restore_error_text(const struct pgq *q, const PGresult *res, uint64_t line, uint64_t stmt_line,
+    const char *stmt, struct sbuf *b);
+
+/* -j's sessions (par.c), started at the first job with r->conninfo. Jobs
+ * queue in the dump's order, each when nothing queued or running
+ * conflicts with it; every call reports a session's failure (or a signal)
+ * by stopping all sessions and exiting as one session would have. A COPY
+ * job takes r->chunk (and leaves an empty buffer there). */
+void par_submit(struct restore *r, const struct plan *pl, char *sql, uint64_t line, size_t tab);
+/* Reports a failure without waiting (r->par not NULL). */
+void par_poll(struct restore *r);
+/* Waits until no job is queued (queued_only) or none is left at all. */
+void par_drain(struct restore *r, int queued_only);
+/* A session setting the main session ran: the workers run it too before
+ * their next job. */
+void par_setting(struct restore *r, const char *param, const char *sql, uint64_t line);
+/* What each session does, for the progress meter. */
+void par_label(struct restore *r, char *buf, size_t cap);
+/* Waits for every job, then ends the sessions (a later job starts new
+ * ones). */
+void par_close(struct restore *r);
+/* Cancels what the sessions run and closes them (at exit, too). */
+void par_abort(void);
 
 /* The drill: a scratch database created (and dropped at exit unless
  * keep), then the comparison of every COPY block with the restored table.

@@ -71,6 +71,7 @@ restore_init(struct restore *r)
 void
 restore_switch(struct restore *r, struct pg_conn *pc)
 {
+	par_close(r);
 	r->pc = pc;
 	PQsetNoticeProcessor(pc->conn, notice, r);
 }
@@ -82,7 +83,9 @@ restore_free(struct restore *r)
 		free(r->tab[i].name);
 		free(r->tab[i].copy_out);
 		free(r->tab[i].cols);
+		free(r->tab[i].copy_in);
 	}
+	free(r->chunk.data);
 	free(r->tab);
 	sbuf_free(&r->existed);
 	sqlscan_free(&r->sc);
@@ -130,27 +133,48 @@ die_lost(struct restore *r, uint64_t line, int err)
 	struct pgq q = restore_q(r);
 	char where[32];
 
+	if (err == EINTR)
+		restore_interrupted(r);
 	snprintf(where, sizeof where, "line %llu", (unsigned long long)line);
 	pgq_lost(&q, err, where);
+}
+
+int
+restore_error_text(const struct pgq *q, const PGresult *res, uint64_t line, uint64_t stmt_line, const char *stmt,
+    struct sbuf *b)
+{
+	uint64_t at = line, col = 1;
+
+	pgq_error_at(res, stmt, &at, &col);
+	sbuf_printf(b, "line %llu: ", (unsigned long long)at);
+	pgq_error_text(q, b, res);
+	if (stmt) {
+		sbuf_printf(b, "; statement at line %llu: ", (unsigned long long)stmt_line);
+		excerpt(b, stmt, 80);
+	}
+	return pg_exit_code(res, q->pc->conn);
 }
 
 /* The server refused a statement: its SQLSTATE and message, the line of
  * the error in the dump (from the error position when there is one) and
  * the start of the statement. */
 static _Noreturn void
-die_stmt(struct restore *r, const PGresult *res, uint64_t line, const char *stmt)
+die_at(struct restore *r, const PGresult *res, uint64_t line, uint64_t stmt_line, const char *stmt)
 {
 	struct pgq q = restore_q(r);
-	struct sbuf where = { 0 }, tail = { 0 };
-	uint64_t at = line, col = 1;
+	struct sbuf b = { 0 };
+	int code;
 
-	pgq_error_at(res, stmt, &at, &col);
-	sbuf_printf(&where, "line %llu", (unsigned long long)at);
-	if (stmt) {
-		sbuf_printf(&tail, "; statement at line %llu: ", (unsigned long long)line);
-		excerpt(&tail, stmt, 80);
-	}
-	pgq_fail(&q, res, where.s, tail.s);
+	if (sig_caught())
+		pgq_lost(&q, EINTR, "");
+	code = restore_error_text(&q, res, line, stmt_line, stmt, &b);
+	die(code, "%s", b.s);
+}
+
+static _Noreturn void
+die_stmt(struct restore *r, const PGresult *res, uint64_t line, const char *stmt)
+{
+	die_at(r, res, line, line, stmt);
 }
 
 void
@@ -227,11 +251,64 @@ single_check(struct restore *r, uint64_t line)
 			    "-1 restore; nothing was committed (restore it without -1)", (unsigned long long)line, ends[i]);
 }
 
+/* -j: the session a statement runs on. 1 when it went to the sessions
+ * (or began a COPY block whose rows go to them); 0 when it runs here, on
+ * the main session, after what it must follow (pl says what it was). */
+static int
+route(struct restore *r, const char *stmt, uint64_t line, struct plan *pl)
+{
+	pl->cls = PLAN_BARRIER;
+	/* Inside the dump's own transaction, nothing it made is visible to
+	 * the other sessions until it commits: all of it here, in order. */
+	if (PQtransactionStatus(r->pc->conn) != PQTRANS_IDLE) {
+		par_drain(r, 0);
+		return 0;
+	}
+	/* Rows in text format, one per line, can be cut at any newline;
+	 * a COPY with options (CSV may quote newlines) loads here. */
+	if (sqlscan_word_is(&r->sc, 0, "copy") && sqlscan_word_is(&r->sc, -1, "stdin") &&
+	    sqlscan_word_is(&r->sc, -2, "from")) {
+		struct rtable *t;
+
+		copy_table(r);
+		t = &r->tab[r->ntab - 1];
+		t->copy_in = xstrdup(stmt);
+		plan_copy(stmt, &r->copy_pl);
+		rowsum_init(&r->cur);
+		r->mode = M_COPY_LINE;
+		r->par_copy = 1;
+		r->copy_sent = 0;
+		r->chunk.len = 0;
+		r->chunk.base = t->line;
+		return 1;
+	}
+	plan_classify(stmt, pl);
+	switch (pl->cls) {
+	case PLAN_INDEX:
+	case PLAN_ONE:
+	case PLAN_FK:
+		par_submit(r, pl, xstrdup(stmt), line, 0);
+		if (r->prog && r->prog->on)
+			par_label(r, r->prog->label, sizeof r->prog->label);
+		return 1;
+	case PLAN_SETTING:
+		/* jobs queued before it run with the settings before it */
+		par_drain(r, 1);
+		return 0;
+	case PLAN_FREE:
+		return 0;
+	default:
+		par_drain(r, 0);
+		return 0;
+	}
+}
+
 static void
 run_statement(struct restore *r, const char *stmt, uint64_t line)
 {
 	struct pgq q = restore_q(r);
 	struct sbuf where = { 0 };
+	struct plan pl = { .cls = PLAN_BARRIER };
 	PGresult *res;
 
 	if (!r->started) {
@@ -252,6 +329,10 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		    "short", (unsigned long long)line);
 	r->after_copy = 0;
 	r->pgdump_complete = 0;
+	if (r->jobs > 1 && route(r, stmt, line, &pl)) {
+		r->statements++;
+		return;
+	}
 	sbuf_printf(&where, "line %llu", (unsigned long long)line);
 	res = pgq_exec(&q, stmt, where.s);
 	sbuf_free(&where);
@@ -262,6 +343,7 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		break;
 	case PGRES_COPY_IN:
 		copy_table(r);
+		r->tab[r->ntab - 1].t_start = deadline_now();
 		rowsum_init(&r->cur);
 		r->mode = M_COPY_LINE;
 		if (r->prog)
@@ -275,6 +357,8 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		die_stmt(r, res, line, stmt);
 	}
 	PQclear(res);
+	if (pl.cls == PLAN_SETTING)
+		par_setting(r, pl.param, stmt, line);
 	/* Whatever ended the transaction anyway: say what is true. */
 	if (r->single && PQtransactionStatus(r->pc->conn) == PQTRANS_IDLE)
 		die(EX_DATAERR, "line %llu: the restore's transaction ended after this statement: what came before it "
@@ -419,11 +503,55 @@ on_meta(struct restore *r)
 	    (unsigned long long)line, n >= 1 ? t : "\\");
 }
 
+/* -j: rows gather into a chunk, handed to the sessions at its last
+ * newline once it holds PAR_CHUNK bytes; the partial row after it starts
+ * the next chunk. */
+static void
+chunk_add(struct restore *r, const char *p, size_t n)
+{
+	struct pchunk *c = &r->chunk;
+	const char *nl;
+	size_t cut;
+
+	if (c->len + n > c->cap) {
+		c->cap = c->len + n > 2 * PAR_CHUNK ? c->len + n : 2 * PAR_CHUNK;
+		c->data = xrealloc(c->data, c->cap);
+	}
+	memcpy(c->data + c->len, p, n);
+	c->len += n;
+	if (c->len < PAR_CHUNK || !(nl = memrchr(c->data, '\n', c->len)))
+		return;
+	cut = (size_t)(nl - c->data) + 1;
+	{
+		/* The job reads only data[0..cut): the rest is copied out
+		 * of the same buffer after it went. */
+		const char *rest = c->data + cut;
+		size_t nrest = c->len - cut;
+
+		c->len = cut;
+		par_submit(r, &r->copy_pl, r->tab[r->ntab - 1].copy_in, r->tab[r->ntab - 1].line, r->ntab - 1);
+		r->copy_sent = 1;
+		if (nrest > r->chunk.cap) {
+			r->chunk.cap = nrest > 2 * PAR_CHUNK ? nrest : 2 * PAR_CHUNK;
+			r->chunk.data = xrealloc(r->chunk.data, r->chunk.cap);
+		}
+		memcpy(r->chunk.data, rest, nrest);
+		r->chunk.len = nrest;
+		r->chunk.base = r->sc.line - 1;
+	}
+	if (r->prog && r->prog->on)
+		par_label(r, r->prog->label, sizeof r->prog->label);
+}
+
 static void
 copy_put(struct restore *r, const char *p, size_t n)
 {
 	if (!n)
 		return;
+	if (r->par_copy) {
+		chunk_add(r, p, n);
+		return;
+	}
 	if (pg_copy_put(r->pc, p, n, deadline_in(r->timeout_ms)) < 0) {
 		PGresult *res;
 
@@ -441,8 +569,17 @@ static void
 copy_end(struct restore *r)
 {
 	struct rtable *t = &r->tab[r->ntab - 1];
-	PGresult *res = pg_copy_end(r->pc, NULL, deadline_in(r->timeout_ms));
+	PGresult *res;
 
+	if (r->par_copy) {
+		/* The last rows; a block without rows still runs its COPY,
+		 * which checks that the table takes them. */
+		if (r->chunk.len || !r->copy_sent)
+			par_submit(r, &r->copy_pl, t->copy_in, t->line, r->ntab - 1);
+		r->par_copy = 0;
+		goto done;
+	}
+	res = pg_copy_end(r->pc, NULL, deadline_in(r->timeout_ms));
 	if (!res)
 		die_lost(r, r->sc.line, errno);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -451,9 +588,11 @@ copy_end(struct restore *r)
 		const char *l = ctx ? strstr(ctx, ", line ") : NULL;
 		uint64_t at = t->line + (l ? strtoull(l + 7, NULL, 10) : 0);
 
-		die_stmt(r, res, at, r->sc.stmt.s);
+		die_at(r, res, at, t->line, r->sc.stmt.s);
 	}
 	PQclear(res);
+	t->t_end = deadline_now();
+done:
 	t->rows = r->cur.rows;
 	t->sum = r->cur.sum;
 	r->rows += t->rows;
@@ -535,6 +674,20 @@ copy_line(struct restore *r, const char *p, size_t n)
 	return n;
 }
 
+/* A signal: a COPY the main session is feeding may be busy on the server
+ * (a trigger, a lock), which would not notice the session's end until it
+ * is done; it is cancelled first. */
+void
+restore_interrupted(struct restore *r)
+{
+	char err[256];
+
+	if (r->mode != M_SQL && !r->par_copy)
+		pg_cancel(r->pc, err, sizeof err);
+	pg_close(r->pc);
+	sig_exit();
+}
+
 void
 restore_feed(struct restore *r, const char *p, size_t n)
 {
@@ -568,7 +721,9 @@ restore_feed(struct restore *r, const char *p, size_t n)
 		p += used;
 		n -= used;
 		if (sig_caught())
-			sig_exit();
+			restore_interrupted(r);
+		if (r->par)
+			par_poll(r);
 	}
 }
 
@@ -581,7 +736,10 @@ copy_cut_short(struct restore *r)
 	if (r->mode == M_SQL)
 		return;
 	t = &r->tab[r->ntab - 1];
-	PQclear(pg_copy_end(r->pc, "the dump ends inside COPY data", deadline_in(r->timeout_ms)));
+	/* With -j the rows not yet handed out are dropped (the chunks before
+	 * them are loaded: the man page says so). */
+	if (!r->par_copy)
+		PQclear(pg_copy_end(r->pc, "the dump ends inside COPY data", deadline_in(r->timeout_ms)));
 	die(EX_DATAERR, "the dump ends inside the rows of %s (COPY at line %llu, %llu rows read): it was cut short",
 	    t->name, (unsigned long long)t->line, (unsigned long long)r->cur.rows);
 }
@@ -622,6 +780,7 @@ restore_finish(struct restore *r)
 	if (open)
 		die(EX_DATAERR, "the input ends inside %s (line %llu): it was cut short", open,
 		    (unsigned long long)r->sc.line);
+	par_close(r);
 }
 
 int

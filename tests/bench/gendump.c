@@ -3,6 +3,8 @@
  * random tokens, wallet transactions) as CREATE TABLE plus COPY blocks, with
  * the mix of compressible text and incompressible identifiers real dumps
  * have. The same SIZE gives the same bytes on every machine. psql loads it.
+ * Every user_id names a user written before it, so that the foreign keys
+ * the restore benchmark adds hold.
  *   gendump SIZE (e.g. 1G) */
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +55,16 @@ ts(char *out, uint64_t i)
 	    (int)(t / 3600 % 24), (int)(t / 60 % 60), (int)(t % 60), (int)(rnd() % 1000000));
 }
 
+/* A user of this block or an earlier one (each block writes users
+ * base .. base + 1999 before anything that refers to them). */
+static uint64_t
+user_id(uint64_t block)
+{
+	uint64_t b = rnd() % (block + 1);
+
+	return b * 20000 + rnd() % 2000;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -91,7 +103,7 @@ main(int argc, char **argv)
 		for (i = base; i < base + 6000 && written < size; i++) {
 			ts(t1, i);
 			n = printf("%llu\t%llu\t%s\t%llu.%02llu\t%s\t%s\t%s\n", (unsigned long long)i,
-			    (unsigned long long)(rnd() % (base + 2000)), status[rnd() % 5],
+			    (unsigned long long)user_id(block), status[rnd() % 5],
 			    (unsigned long long)(rnd() % 5000), (unsigned long long)(rnd() % 100),
 			    rnd() % 4 ? "USD" : "EUR", t1,
 			    rnd() % 3 ? "\\N" : "delivery window requested by customer, leave at door");
@@ -116,7 +128,7 @@ main(int argc, char **argv)
 			hex(a, 12);
 			ts(t1, i);
 			n = printf("%llu\t%llu\t%s\t%lld.%02llu\t%llu.%02llu\ttx_%s\t%s\n", (unsigned long long)i,
-			    (unsigned long long)(rnd() % (base + 2000)), kinds[rnd() % 6],
+			    (unsigned long long)user_id(block), kinds[rnd() % 6],
 			    (long long)(rnd() % 20000) - 10000, (unsigned long long)(rnd() % 100),
 			    (unsigned long long)(rnd() % 1000000), (unsigned long long)(rnd() % 100), a, t1);
 			written += (uint64_t)n;

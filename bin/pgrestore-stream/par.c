@@ -1,0 +1,641 @@
+/* The sessions of -j N: N worker threads, each with its own session to the
+ * target, take jobs in the order the main thread queued them: chunks of
+ * COPY rows and the post-data statements plan.c understands. The main
+ * thread queues a job only when nothing queued or running touches its
+ * tables in a way that conflicts (rows of one table load on every session
+ * at once, and so do index builds on one table; anything else waits for
+ * what came before it on the same table), so jobs never wait on each
+ * other's locks and a dump's order is kept wherever it matters. At most 2N
+ * jobs are queued or running: memory is about 2N + 1 chunks.
+ *
+ * The first failure stops everything: the failing worker records its
+ * message and exit code, the main thread cancels what the others run,
+ * closes every session and exits with that message, as one session would
+ * have. Session settings (SET, set_config) run on the main session and are
+ * repeated on each worker's session before its next job. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "deadline.h"
+#include "log.h"
+#include "pgq.h"
+#include "pgrestore.h"
+#include "sig.h"
+#include "xmem.h"
+
+enum { J_FREE, J_QUEUED, J_RUNNING, J_DONE };
+
+struct pjob {
+	int state;
+	struct plan pl;
+	char *sql;             /* owned, or a COPY block's statement (borrowed) */
+	struct pchunk chunk;   /* COPY rows */
+	uint64_t line;         /* the statement's line in the dump */
+	size_t tab;            /* COPY: the block */
+	uint64_t seq;          /* queue order */
+	uint64_t t0, t1;
+};
+
+struct psetting {
+	char param[64];
+	char *sql;
+	uint64_t line;
+	unsigned gen;
+};
+
+struct pworker {
+	struct par *p;
+	int id;
+	pthread_t th;
+	int started, exited;
+	struct pg_conn pc;
+	unsigned gen;          /* settings applied */
+	struct pjob *job;      /* running */
+	int failed;            /* its statement may still run on the server */
+	uint64_t line;         /* of the running job, for notices */
+};
+
+#define PAR_SETTINGS_MAX 64
+
+struct par {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	int n, nslots;
+	struct pworker *w;
+	struct pjob *slot;
+	uint64_t seq;
+	struct psetting set[PAR_SETTINGS_MAX];
+	int nset;
+	unsigned gen;
+	int stop, failed, err_code;
+	char err[2048];
+	uint64_t timeout_ms;
+	pthread_t main;
+};
+
+/* The one set of sessions (atexit needs to find it). */
+static struct par *live;
+
+static void
+lock(struct par *p)
+{
+	pthread_mutex_lock(&p->mu);
+}
+
+static void
+unlock(struct par *p)
+{
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- the worker side */
+
+static void
+worker_notice(void *arg, const char *msg)
+{
+	struct pworker *w = arg;
+	char buf[1024];
+
+	pg_error_text(&w->pc, msg, buf, sizeof buf);
+	log_msg(LOG_WARN, "line %llu: %s", (unsigned long long)w->line, buf);
+}
+
+/* The first failure wins; the others are what it caused. */
+static void
+worker_fail(struct pworker *w, int code, const char *msg)
+{
+	struct par *p = w->p;
+
+	lock(p);
+	w->failed = 1;
+	if (!p->failed && !p->stop) {
+		p->failed = 1;
+		p->err_code = code;
+		snprintf(p->err, sizeof p->err, "%s", msg);
+	}
+	p->stop = 1;
+	pthread_cond_broadcast(&p->done);
+	pthread_cond_broadcast(&p->work);
+	unlock(p);
+}
+
+/* No answer (errno err): lost connection, deadline or a signal (which the
+ * main thread reports). */
+static void
+worker_lost(struct pworker *w, uint64_t line, int err)
+{
+	struct pgq q = { &w->pc, w->p->timeout_ms, EX_TEMPFAIL, 0 };
+	struct sbuf b = { 0 };
+	int code;
+
+	if (err == EINTR || sig_caught()) {
+		worker_fail(w, 0, "");
+		return;
+	}
+	sbuf_printf(&b, "line %llu: ", (unsigned long long)line);
+	code = pgq_lost_why(&q, err, &b);
+	worker_fail(w, code, b.s);
+	sbuf_free(&b);
+}
+
+static void
+worker_error(struct pworker *w, const PGresult *res, uint64_t line, uint64_t stmt_line, const char *stmt)
+{
+	struct pgq q = { &w->pc, w->p->timeout_ms, EX_TEMPFAIL, 0 };
+	struct sbuf b = { 0 };
+	int code = restore_error_text(&q, res, line, stmt_line, stmt, &b);
+
+	worker_fail(w, code, b.s);
+	sbuf_free(&b);
+}
+
+/* Runs sql on the worker's session; 0, or -1 after worker_fail. A
+ * deadlock (two statements the plan could not tell apart locking tables
+ * in opposite orders) was rolled back by the server: tried again. */
+static int
+worker_exec(struct pworker *w, const char *sql, uint64_t line)
+{
+	for (int tries = 0;; tries++) {
+		PGresult *res = pg_exec(&w->pc, sql, deadline_in(w->p->timeout_ms));
+		const char *st;
+
+		if (!res) {
+			worker_lost(w, line, errno);
+			return -1;
+		}
+		switch (PQresultStatus(res)) {
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+		case PGRES_EMPTY_QUERY:
+			PQclear(res);
+			return 0;
+		default:
+			break;
+		}
+		st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (st && strcmp(st, "40P01") == 0 && tries < 3 && !w->p->stop) {
+			log_msg(LOG_WARN, "line %llu: deadlock with another session of the restore; trying again",
+			    (unsigned long long)line);
+			PQclear(res);
+			continue;
+		}
+		worker_error(w, res, line, line, sql);
+		PQclear(res);
+		return -1;
+	}
+}
+
+/* The settings the main session has and this one lacks. */
+static int
+worker_settings(struct pworker *w)
+{
+	struct par *p = w->p;
+
+	for (;;) {
+		char *sql = NULL;
+		uint64_t line = 0;
+		unsigned gen = 0;
+
+		lock(p);
+		for (int i = 0; i < p->nset; i++)
+			if (p->set[i].gen > w->gen && (!sql || p->set[i].gen < gen)) {
+				gen = p->set[i].gen;
+				line = p->set[i].line;
+				sql = p->set[i].sql;
+			}
+		if (sql)
+			sql = xstrdup(sql);
+		else
+			w->gen = p->gen;
+		unlock(p);
+		if (!sql)
+			return 0;
+		if (worker_exec(w, sql, line) < 0) {
+			free(sql);
+			return -1;
+		}
+		free(sql);
+		w->gen = gen;
+	}
+}
+
+static void
+worker_copy(struct pworker *w, struct pjob *j)
+{
+	PGresult *res = pg_exec(&w->pc, j->sql, deadline_in(w->p->timeout_ms));
+
+	if (!res) {
+		worker_lost(w, j->line, errno);
+		return;
+	}
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		worker_error(w, res, j->line, j->line, j->sql);
+		PQclear(res);
+		return;
+	}
+	PQclear(res);
+	if (pg_copy_put(&w->pc, j->chunk.data, j->chunk.len, deadline_in(w->p->timeout_ms)) < 0) {
+		if (errno != EIO) {
+			worker_lost(w, j->chunk.base + 1, errno);
+			return;
+		}
+		/* The server ended the COPY early: its error says why. */
+		res = pg_result_wait(&w->pc, deadline_in(w->p->timeout_ms));
+	} else {
+		res = pg_copy_end(&w->pc, w->p->stop ? "the restore stopped" : NULL, deadline_in(w->p->timeout_ms));
+	}
+	if (!res || PQresultStatus(res) == PGRES_COPY_IN) {
+		worker_lost(w, j->chunk.base + 1, res ? EIO : errno);
+		PQclear(res);
+		return;
+	}
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		/* The server counts the chunk's lines from 1. */
+		const char *ctx = PQresultErrorField(res, PG_DIAG_CONTEXT);
+		const char *l = ctx ? strstr(ctx, ", line ") : NULL;
+		uint64_t at = l ? j->chunk.base + strtoull(l + 7, NULL, 10) : j->line;
+
+		worker_error(w, res, at, j->line, j->sql);
+	}
+	PQclear(res);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct pworker *w = arg;
+	struct par *p = w->p;
+
+	sig_block_thread();
+	sig_cancel_thread();
+	lock(p);
+	for (;;) {
+		struct pjob *j = NULL;
+
+		while (!p->stop) {
+			for (int i = 0; i < p->nslots; i++)
+				if (p->slot[i].state == J_QUEUED && (!j || p->slot[i].seq < j->seq))
+					j = &p->slot[i];
+			if (j)
+				break;
+			pthread_cond_wait(&p->work, &p->mu);
+		}
+		if (p->stop)
+			break;
+		j->state = J_RUNNING;
+		j->t0 = deadline_now();
+		w->job = j;
+		w->line = j->line;
+		unlock(p);
+		if (worker_settings(w) == 0) {
+			if (j->pl.cls == PLAN_COPY)
+				worker_copy(w, j);
+			else
+				worker_exec(w, j->sql, j->line);
+		}
+		lock(p);
+		j->t1 = deadline_now();
+		j->state = J_DONE;
+		w->job = NULL;
+		pthread_cond_broadcast(&p->done);
+	}
+	w->exited = 1;
+	pthread_cond_broadcast(&p->done);
+	unlock(p);
+	return NULL;
+}
+
+/* ---- the main thread's side */
+
+static int
+conflicts(const struct plan *a, const struct plan *b)
+{
+	for (int i = 0; i < a->nkeys; i++)
+		for (int k = 0; k < b->nkeys; k++)
+			if (strcmp(a->key[i], b->key[k]) == 0 &&
+			    !(a->cls == b->cls && (a->cls == PLAN_COPY || a->cls == PLAN_INDEX)))
+				return 1;
+	return 0;
+}
+
+/* Finished jobs: their times into the blocks, their slots free again. */
+static void
+reap(struct restore *r)
+{
+	struct par *p = r->par;
+
+	for (int i = 0; i < p->nslots; i++) {
+		struct pjob *j = &p->slot[i];
+
+		if (j->state != J_DONE)
+			continue;
+		if (j->pl.cls == PLAN_COPY) {
+			struct rtable *t = &r->tab[j->tab];
+
+			if (!t->t_start || j->t0 < t->t_start)
+				t->t_start = j->t0;
+			if (j->t1 > t->t_end)
+				t->t_end = j->t1;
+		} else {
+			free(j->sql);
+		}
+		j->sql = NULL;
+		j->state = J_FREE;
+	}
+}
+
+/* A worker failed, or a signal came: everything stops, and the main
+ * thread exits as a single session would have. */
+static void
+check(struct restore *r)
+{
+	struct par *p = r->par;
+	char msg[sizeof p->err];
+	int code;
+
+	if (!sig_caught() && !p->failed)
+		return;
+	code = p->failed ? p->err_code : 0;
+	snprintf(msg, sizeof msg, "%s", p->err);
+	unlock(p);
+	par_abort();
+	if (!code || sig_caught())
+		sig_exit();
+	die(code, "%s", msg);
+}
+
+/* Waits (the lock held) for a worker to finish something, in slices, so
+ * that a signal or a failure is seen at once. */
+static void
+wait_done(struct restore *r)
+{
+	struct par *p = r->par;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += 100 * 1000000L;
+	if (ts.tv_nsec >= 1000000000L)
+		ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+	pthread_cond_timedwait(&p->done, &p->mu, &ts);
+	reap(r);
+	check(r);
+}
+
+static void
+par_start(struct restore *r)
+{
+	struct par *p = xcalloc(1, sizeof *p);
+	pthread_condattr_t ca;
+	char err[2048];
+
+	p->n = r->jobs;
+	p->nslots = 2 * r->jobs;
+	p->timeout_ms = r->timeout_ms;
+	p->main = pthread_self();
+	p->w = xcalloc((size_t)p->n, sizeof *p->w);
+	p->slot = xcalloc((size_t)p->nslots, sizeof *p->slot);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->done, &ca);
+	pthread_cond_init(&p->work, NULL);
+	pthread_condattr_destroy(&ca);
+	if (!live)
+		atexit(par_abort);
+	live = p;
+	r->par = p;
+	for (int i = 0; i < p->n; i++) {
+		struct pworker *w = &p->w[i];
+		int code;
+
+		w->p = p;
+		w->id = i;
+		if ((code = pg_connect(&w->pc, r->conninfo, err, sizeof err)) != 0)
+			die(code, "session %d of %d: %s", i + 1, p->n, err);
+		PQsetNoticeProcessor(w->pc.conn, worker_notice, w);
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0)
+			die(EX_SOFTWARE, "cannot start a thread for session %d", i + 1);
+		w->started = 1;
+	}
+}
+
+void
+par_submit(struct restore *r, const struct plan *pl, char *sql, uint64_t line, size_t tab)
+{
+	struct par *p;
+	struct pjob *j;
+
+	if (!r->par)
+		par_start(r);
+	p = r->par;
+	lock(p);
+	for (;;) {
+		int busy = 0;
+
+		reap(r);
+		check(r);
+		j = NULL;
+		for (int i = 0; i < p->nslots; i++) {
+			if (p->slot[i].state == J_FREE)
+				j = j ? j : &p->slot[i];
+			else if (conflicts(pl, &p->slot[i].pl))
+				busy = 1;
+		}
+		if (j && !busy)
+			break;
+		wait_done(r);
+	}
+	j->pl = *pl;
+	j->sql = sql;
+	j->line = line;
+	j->tab = tab;
+	j->seq = ++p->seq;
+	if (pl->cls == PLAN_COPY) {
+		/* the chunk's buffer goes to the job, the slot's old one
+		 * comes back to be filled */
+		struct pchunk c = j->chunk;
+
+		j->chunk = r->chunk;
+		r->chunk = c;
+		r->chunk.len = 0;
+	}
+	j->state = J_QUEUED;
+	pthread_cond_signal(&p->work);
+	unlock(p);
+}
+
+void
+par_drain(struct restore *r, int queued_only)
+{
+	struct par *p = r->par;
+
+	if (!p)
+		return;
+	lock(p);
+	for (;;) {
+		int left = 0;
+
+		reap(r);
+		check(r);
+		for (int i = 0; i < p->nslots; i++)
+			if (p->slot[i].state == J_QUEUED || (!queued_only && p->slot[i].state != J_FREE))
+				left = 1;
+		if (!left)
+			break;
+		wait_done(r);
+	}
+	unlock(p);
+}
+
+void
+par_poll(struct restore *r)
+{
+	struct par *p = r->par;
+
+	lock(p);
+	reap(r);
+	check(r);
+	unlock(p);
+}
+
+void
+par_setting(struct restore *r, const char *param, const char *sql, uint64_t line)
+{
+	struct par *p = r->par;
+	struct psetting *s = NULL;
+
+	if (!p)
+		par_start(r);
+	p = r->par;
+	lock(p);
+	/* RESET ALL undoes every setting before it; then it is one more. */
+	if (strcmp(param, "all") == 0) {
+		for (int i = 0; i < p->nset; i++)
+			free(p->set[i].sql);
+		p->nset = 0;
+	}
+	for (int i = 0; i < p->nset; i++)
+		if (param[0] && strcmp(p->set[i].param, param) == 0)
+			s = &p->set[i];
+	if (!s && p->nset == PAR_SETTINGS_MAX) {
+		unlock(p);
+		par_abort();
+		die(EX_DATAERR, "line %llu: more than %d different session settings; restore this dump without -j",
+		    (unsigned long long)line, PAR_SETTINGS_MAX);
+	}
+	if (!s) {
+		s = &p->set[p->nset++];
+		snprintf(s->param, sizeof s->param, "%s", param);
+	} else {
+		free(s->sql);
+	}
+	s->sql = xstrdup(sql);
+	s->line = line;
+	s->gen = ++p->gen;
+	unlock(p);
+}
+
+void
+par_label(struct restore *r, char *buf, size_t cap)
+{
+	struct par *p = r->par;
+	size_t n = 0;
+
+	if (!p)
+		return;
+	lock(p);
+	n = (size_t)snprintf(buf, cap, "%d sessions:", p->n);
+	for (int i = 0; i < p->n && n < cap; i++) {
+		struct pjob *j = p->w[i].job;
+		const char *what = "idle";
+		char name[PLAN_NAME_MAX];
+
+		if (j) {
+			/* the table's name, its parts joined again by dots */
+			snprintf(name, sizeof name, "%s", j->pl.nkeys ? j->pl.key[0] : "?");
+			for (char *c = name; *c; c++)
+				if (*c == '\x1f')
+					*c = '.';
+			what = name;
+		}
+		n += (size_t)snprintf(buf + n, cap - n, " %s%.20s", i ? "| " : "", what);
+	}
+	unlock(p);
+}
+
+void
+par_close(struct restore *r)
+{
+	struct par *p = r->par;
+
+	if (!p)
+		return;
+	par_drain(r, 0);
+	par_abort();
+	r->par = NULL;
+	for (int i = 0; i < p->n; i++)
+		if (p->w[i].started)
+			return; /* a worker still out: its memory stays */
+	for (int i = 0; i < p->nslots; i++)
+		free(p->slot[i].chunk.data);
+	for (int i = 0; i < p->nset; i++)
+		free(p->set[i].sql);
+	free(p->slot);
+	free(p->w);
+	free(p);
+}
+
+void
+par_abort(void)
+{
+	struct par *p = live;
+	uint64_t until = deadline_in(10000);
+	char err[256];
+
+	/* Only the main thread ends the sessions (a worker never exits the
+	 * process on purpose). */
+	if (!p || !pthread_equal(pthread_self(), p->main))
+		return;
+	lock(p);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->work);
+	/* Not only sessions with a job: one whose worker failed (or saw a
+	 * signal) may have left its statement running on the server. */
+	for (int i = 0; i < p->n; i++)
+		if (p->w[i].started && (p->w[i].job || p->w[i].failed))
+			pg_cancel(&p->w[i].pc, err, sizeof err);
+	/* Cancelled statements end at once; a session whose server went
+	 * silent is left to the process's exit after a while. */
+	for (;;) {
+		int running = 0;
+		struct timespec ts;
+
+		for (int i = 0; i < p->n; i++)
+			if (p->w[i].started && !p->w[i].exited)
+				running = 1;
+		if (!running || deadline_passed(until))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L)
+			ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+		pthread_cond_timedwait(&p->done, &p->mu, &ts);
+	}
+	unlock(p);
+	for (int i = 0; i < p->n; i++) {
+		struct pworker *w = &p->w[i];
+
+		if (w->started && w->exited) {
+			pthread_join(w->th, NULL);
+			pg_close(&w->pc);
+			w->started = 0;
+		} else if (!w->started && w->pc.conn) {
+			pg_close(&w->pc);
+		}
+	}
+	live = NULL;
+}

@@ -1,0 +1,169 @@
+#!/bin/sh
+# pgrestore-stream -j against a real PostgreSQL: the same database as one
+# session restores (from pgdump-stream's dump and pg_dump's), rows loaded in
+# chunks on several sessions at once, index builds and foreign keys beside
+# each other, session settings (client_encoding, search_path) on every
+# session, the drill; and the faults of one session: a refused row, a dump
+# cut short, a session terminated mid-COPY, SIGTERM, each ending with the
+# exit code and message of a single-session restore and no session left.
+. "$(dirname "$0")/support/lib.sh"
+plan 44
+pg_start || exit 1
+cd "$T" || exit 1
+C="host=$PGHOST port=$PGPORT user=postgres"
+PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
+newdb() { $PSQL -d postgres -c "drop database if exists $1" 2>/dev/null; $PSQL -d postgres -c "create database $1" >/dev/null; }
+schema_of() { pg_dump -s -h "$PGHOST" -p "$PGPORT" -U postgres "$1" | grep -v '^\\\(un\)\{0,1\}restrict '; }
+data_of() { $PSQL -At -d "$1" -f "$TOP/tests/pgdump/checksums.sql"; }
+sessions() { $PSQL -At -d postgres -c "select count(*) from pg_stat_activity where application_name = '$1'"; }
+# until_n N SQL: waits (10 s at most) until SQL on postgres answers N.
+until_n() { i=0; until [ "$($PSQL -At -d postgres -c "$2")" = "$1" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+
+# An application's schema: rows in several COPY chunks, secondary and
+# unique indexes, foreign keys, a quoted name, a sequence, a view.
+newdb src
+$PSQL -d src >/dev/null <<'SQL'
+create table users (id bigint primary key, email text not null, name text);
+create table orders (id bigint primary key, user_id bigint references users (id), note text, amount numeric);
+create table items (id bigint primary key, order_id bigint references orders (id), sku text);
+create index on orders (user_id);
+create index items_sku on items (sku);
+create unique index users_email on users (email);
+create table "Odd ""Name""" (k int primary key, v text, parent int references "Odd ""Name""" (k));
+insert into "Odd ""Name""" select g, 'v' || g, nullif(g - 1, 0) from generate_series(1, 100) g;
+insert into users select g, 'u' || g || '@example.com', 'name ' || g from generate_series(1, 60000) g;
+insert into orders select g, 1 + g % 60000, repeat('n', g % 50), g * 1.5 from generate_series(1, 120000) g;
+insert into items select g, 1 + g % 120000, 'sku' || (g % 1000) from generate_series(1, 150000) g;
+create sequence s1; select setval('s1', 42);
+create view big_orders as select * from orders where amount > 1000;
+SQL
+pgdump-stream "$C dbname=src" >ours.sql
+pg_dump -h "$PGHOST" -p "$PGPORT" -U postgres src >pgd.sql
+newdb serial
+pgrestore-stream "$C dbname=serial" ours.sql 2>/dev/null
+schema_of serial >s.serial
+data_of src >c.src
+
+# ---- usage
+run pgrestore-stream -1 -j 2 "$C dbname=postgres" ours.sql
+is "$rc" 64 "-1 with -j: usage error"
+like "$T/err" "-1 and -j cannot be used together" "says why"
+run pgrestore-stream -j 0 "$C dbname=postgres" ours.sql
+is "$rc" 64 "-j 0: usage error"
+
+# ---- the same database, from both kinds of dump
+for d in ours pgd; do
+	newdb "j_$d"
+	run pgrestore-stream -j 4 --stats "$T/stats.$d" "$C dbname=j_$d application_name=pgops_j_$d" "$d.sql"
+	is "$rc" 0 "$d: pgrestore-stream -j 4 restores the dump"
+	schema_of "j_$d" >"s.$d"
+	cmp -s s.serial "s.$d"
+	ok $? "$d: its schema is the one a single session restores (pg_dump -s, $(wc -l <s.serial) lines)"
+	data_of "j_$d" >"c.$d"
+	cmp -s c.src "c.$d"
+	ok $? "$d: every table's rows and every sequence's state are the source's"
+	# Each chunk commits as its own transaction.
+	is "$($PSQL -At -d "j_$d" -c "select count(distinct xmin::text) > 1 from items")" t "$d: the rows of one table went in several chunks"
+	is "$(grep -c '^pgrestore_stream_table_seconds{table=' "stats.$d")" 4 "$d: --stats has each table's load time"
+	is "$(sessions "pgops_j_$d")" 0 "$d: no session is left once it is done"
+done
+is "$($PSQL -At -d serial -c "select count(distinct xmin::text) from items")" 1 "(without -j the table went in one COPY)"
+is "$(grep '^pgrestore_stream_table_seconds{table="public.\\"Odd \\"\\"Name\\"\\"\\""}' stats.ours | wc -l)" 1 "--stats escapes a quoted name as a Prometheus label"
+
+# N sessions beside the main one, while the restore is held inside a
+# COPY block (its input a pipe that pauses), and what --progress shows.
+newdb held
+mkfifo fifo
+L=$(grep -n '^COPY public.items ' ours.sql | cut -d: -f1)
+pgrestore-stream -j 3 --progress "$C dbname=held application_name=pgops_held" fifo 2>held.err &
+pid=$!
+exec 3>fifo
+head -n $((L + 100000)) ours.sql >&3
+until_n 4 "select count(*) from pg_stat_activity where application_name = 'pgops_held'"
+is "$(sessions pgops_held)" 4 "-j 3: three sessions besides the main one"
+tail -n +$((L + 100001)) ours.sql >&3
+exec 3>&-
+wait $pid
+is "$?" 0 "the restore goes on when the input does"
+like held.err "3 sessions: " "--progress shows what each session does"
+
+# The drill with -j.
+run pgrestore-stream -j 4 --drill "$C dbname=postgres" ours.sql
+is "$rc" 0 "--drill -j 4 passes on pgdump-stream's dump"
+like "$T/err" "drill: all 4 tables match the dump \(rows and row checksums\)" "every table compared"
+run pgrestore-stream -j 4 --drill "$C dbname=postgres" pgd.sql
+is "$rc" 0 "--drill -j 4 passes on pg_dump's dump"
+
+# Session settings reach every session: LATIN1 rows in chunks, and
+# post-data statements that name their tables through search_path.
+{
+	printf "SET client_encoding = 'LATIN1';\nCREATE SCHEMA app;\nSET search_path = app;\n"
+	printf "CREATE TABLE t (id int, v text);\nCOPY t (id, v) FROM stdin;\n"
+	awk 'BEGIN { for (i = 1; i <= 120000; i++) printf "%d\tcaf\351 cr\350me br\373l\351e %d\n", i, i }'
+	printf '\\.\nCREATE INDEX t_v ON t (v);\nALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY (id);\n'
+} >latin.sql
+newdb latin
+run pgrestore-stream -j 3 "$C dbname=latin" latin.sql
+is "$rc" 0 "a LATIN1 dump whose statements rely on search_path restores with -j 3"
+is "$($PSQL -At -d latin -c "select count(*), count(distinct xmin::text) > 1, min(v) from app.t where v like 'café crème brûlée %'")" \
+	"120000|t|café crème brûlée 1" "every chunk was read as LATIN1, on more than one session"
+is "$($PSQL -At -d latin -c "select count(*) from pg_indexes where schemaname = 'app'")" 2 "and the index and primary key were built in schema app"
+
+# ---- faults: the same exit code and message as one session
+# A row the server refuses, in a later chunk: the same line of the dump.
+awk -v L="$L" 'NR == L + 140000 { sub(/^[0-9]+/, "x") } { print }' ours.sql >badrow.sql
+newdb bad1
+newdb bad4
+run pgrestore-stream "$C dbname=bad1" badrow.sql
+rc1=$rc
+sed -n '$p' "$T/err" >bad1.err
+run pgrestore-stream -j 4 "$C dbname=bad4" badrow.sql
+is "$rc" "$rc1" "a refused row: -j 4 exits as one session does ($rc1)"
+is "$(sed -n '$p' "$T/err")" "$(cat bad1.err)" "with the same message, naming the same line: $(cut -c1-90 bad1.err)"
+is "$(sessions pgrestore-stream)" 0 "and no session is left"
+
+# A dump cut inside a COPY block.
+head -c $(( $(grep -b '^COPY public.items ' ours.sql | cut -d: -f1) + 3000000 )) ours.sql >cut.sql
+newdb cut1
+newdb cut4
+run pgrestore-stream "$C dbname=cut1" cut.sql
+rc1=$rc
+sed -n '$p' "$T/err" >cut1.err
+run pgrestore-stream -j 4 "$C dbname=cut4" cut.sql
+is "$rc" "$rc1" "a dump cut short inside a COPY block: -j 4 exits as one session does ($rc1)"
+is "$(sed -n '$p' "$T/err")" "$(cat cut1.err)" "with the same message: $(cut -c1-80 cut1.err)"
+is "$(sessions pgrestore-stream)" 0 "and no session is left"
+
+# A session that sits in a COPY (a trigger of the dump's sleeps on one
+# row) is terminated; then SIGTERM for the same.
+{
+	printf "CREATE TABLE slow (id int);\nCREATE FUNCTION nap() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN IF NEW.id = 150000 THEN PERFORM pg_sleep(60); END IF; RETURN NEW; END \$\$;\n"
+	printf "CREATE TRIGGER nap BEFORE INSERT ON slow FOR EACH ROW EXECUTE FUNCTION nap();\nCOPY slow (id) FROM stdin;\n"
+	seq 1 300000
+	printf '\\.\n'
+} >slow.sql
+napping="select count(*) from pg_stat_activity where application_name = 'pgops_slow' and wait_event = 'PgSleep'"
+for j in "" "-j 4"; do
+	newdb slow
+	pgrestore-stream $j "$C dbname=slow application_name=pgops_slow" slow.sql 2>slow.err &
+	pid=$!
+	until_n 1 "$napping"
+	$PSQL -d postgres -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pgops_slow' and wait_event = 'PgSleep'" >/dev/null
+	wait $pid
+	is "$?" 69 "${j:+$j: }a session terminated mid-COPY: exit 69"
+	like slow.err "line [0-9]+: .*(terminating connection due to administrator command|server closed the connection unexpectedly)" "${j:+$j: }naming the line and why"
+	until_n 0 "select count(*) from pg_stat_activity where application_name = 'pgops_slow'"
+	is "$(sessions pgops_slow)" 0 "${j:+$j: }no session is left"
+
+	newdb slow
+	pgrestore-stream $j "$C dbname=slow application_name=pgops_slow" slow.sql 2>slow.err &
+	pid=$!
+	until_n 1 "$napping"
+	kill -TERM $pid
+	wait $pid
+	is "$?" 143 "${j:+$j: }SIGTERM mid-COPY: exit 143"
+	like slow.err "interrupted by SIGTERM" "${j:+$j: }saying so"
+	until_n 0 "select count(*) from pg_stat_activity where application_name = 'pgops_slow'"
+	is "$(sessions pgops_slow)" 0 "${j:+$j: }no session is left, the sleeping one cancelled"
+done
+done_testing
