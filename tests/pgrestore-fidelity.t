@@ -8,7 +8,7 @@
 . "$(dirname "$0")/support/lib.sh"
 pg_start || exit 1
 . "$TOP/tests/pgdump/fidelity.sh"
-plan $(( $(echo $FIXTURES | wc -w) * 9 + 1 ))
+plan $(( $(echo $FIXTURES | wc -w) * 16 + 1 ))
 pg_sql -f "$F/roles.sql" >/dev/null
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -27,7 +27,7 @@ same() {
 }
 
 for f in $FIXTURES; do
-	for d in ours pgd theirs; do $PSQL -d postgres -c "create database ${d}_$f" >/dev/null; done
+	for d in ours pgd theirs oursj pgdj; do $PSQL -d postgres -c "create database ${d}_$f" >/dev/null; done
 	fixture_load "$f"
 	ok $? "$f: the fixture loads"
 	pgdump-stream "$C dbname=src_$f" >"$T/$f.sql" 2>"$T/dump.err" || sed 's/^/#   /' "$T/dump.err"
@@ -54,6 +54,20 @@ for f in $FIXTURES; do
 	[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
 	run pgrestore-stream --drill "$C dbname=postgres" "$T/$f.pgd.sql"
 	is "$rc" 0 "$f: the drill passes on pg_dump's dump (row counts)"
+	[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
+	# The same with -j 4 on both sides: pgdump-stream's sessions on one
+	# snapshot, pgrestore-stream's chunks and post-data side by side.
+	pgdump-stream -j 4 "$C dbname=src_$f" >"$T/$f.j.sql" 2>"$T/dump.err" || sed 's/^/#   /' "$T/dump.err"
+	run pgrestore-stream -j 4 "$C dbname=oursj_$f" "$T/$f.j.sql"
+	is "$rc" 0 "$f: pgrestore-stream -j 4 restores pgdump-stream -j 4's dump"
+	[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
+	same "oursj_$f" "$f" "$f, pgdump-stream -j 4 -> pgrestore-stream -j 4"
+	run pgrestore-stream -j 4 "$C dbname=pgdj_$f" "$T/$f.pgd.sql"
+	is "$rc" 0 "$f: pgrestore-stream -j 4 restores pg_dump's plain dump"
+	[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
+	same "pgdj_$f" "$f" "$f, pg_dump -> pgrestore-stream -j 4"
+	run pgrestore-stream -j 4 --drill "$C dbname=postgres" "$T/$f.j.sql"
+	is "$rc" 0 "$f: the drill -j 4 passes on pgdump-stream -j 4's dump"
 	[ "$rc" = 0 ] || sed 's/^/#   /' "$T/err" | head -n 5
 done
 

@@ -106,6 +106,15 @@ struct restore {
 	int par_copy;         /* the COPY block being read goes to the sessions */
 	int copy_sent;        /* and a chunk of it went */
 	struct plan copy_pl;
+	/* tables whose COPY loads alone (restore.c's copy_ordered), as of
+	 * schema_gen, which counts the statements run on the main session */
+	struct copy_seen {
+		char *key;
+		int ordered;
+		uint64_t gen;
+	} *seen;
+	size_t nseen, capseen;
+	uint64_t schema_gen;
 
 	/* state */
 	struct sqlscan sc;

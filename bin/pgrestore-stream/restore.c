@@ -86,6 +86,9 @@ restore_free(struct restore *r)
 		free(r->tab[i].copy_in);
 	}
 	free(r->chunk.data);
+	for (size_t i = 0; r->seen && i < r->capseen; i++)
+		free(r->seen[i].key);
+	free(r->seen);
 	free(r->tab);
 	sbuf_free(&r->existed);
 	sqlscan_free(&r->sc);
@@ -251,6 +254,75 @@ single_check(struct restore *r, uint64_t line)
 			    "-1 restore; nothing was committed (restore it without -1)", (unsigned long long)line, ends[i]);
 }
 
+/* -j: whether a COPY block must load alone, after all before it, on the
+ * main session: its table has foreign keys (an extension's configuration
+ * tables come with theirs, and their rows must follow those they refer
+ * to, chunk after chunk) or triggers (which may read other tables), or it
+ * cannot be looked up (the COPY itself then says why). The answer is kept
+ * per table until the next statement that may change the schema. */
+static int
+copy_ordered(struct restore *r, const struct plan *pl)
+{
+	struct pgq q = restore_q(r);
+	struct sbuf sql = { 0 }, name = { 0 };
+	struct copy_seen *c;
+	PGresult *res;
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (const char *k = pl->key[0]; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	if (!r->seen || r->nseen * 2 >= r->capseen) {
+		/* grown (or first made) empty: the entries are only a cache */
+		for (i = 0; r->seen && i < r->capseen; i++)
+			free(r->seen[i].key);
+		free(r->seen);
+		r->capseen = r->capseen ? r->capseen * 2 : 256;
+		r->seen = xcalloc(r->capseen, sizeof *r->seen);
+		r->nseen = 0;
+	}
+	for (i = h & (r->capseen - 1);; i = (i + 1) & (r->capseen - 1)) {
+		c = &r->seen[i];
+		if (!c->key || strcmp(c->key, pl->key[0]) == 0)
+			break;
+	}
+	if (c->key && c->gen == r->schema_gen)
+		return c->ordered;
+	/* the name as the server reads it, from its folded parts */
+	for (const char *k = pl->key[0], *e; *k; k = *e ? e + 1 : e) {
+		e = strchr(k, '\x1f');
+		e = e ? e : k + strlen(k);
+		if (name.len)
+			sbuf_putc(&name, '.');
+		sbuf_putc(&name, '"');
+		for (const char *x = k; x < e; x++) {
+			if (*x == '"')
+				sbuf_putc(&name, '"');
+			sbuf_putc(&name, *x);
+		}
+		sbuf_putc(&name, '"');
+	}
+	sbuf_puts(&sql, "select exists (select 1 from pg_catalog.pg_constraint where contype = 'f' and conrelid = ");
+	sql_literal(&sql, name.s);
+	sbuf_puts(&sql, "::pg_catalog.regclass) or exists (select 1 from pg_catalog.pg_trigger where not tgisinternal and"
+	    " tgrelid = ");
+	sql_literal(&sql, name.s);
+	sbuf_puts(&sql, "::pg_catalog.regclass)");
+	res = pg_exec(q.pc, sql.s, deadline_in(r->timeout_ms));
+	if (!res && errno == EINTR)
+		restore_interrupted(r);
+	if (!c->key) {
+		c->key = xstrdup(pl->key[0]);
+		r->nseen++;
+	}
+	c->gen = r->schema_gen;
+	c->ordered = !res || PQresultStatus(res) != PGRES_TUPLES_OK || PQgetvalue(res, 0, 0)[0] != 'f';
+	PQclear(res);
+	sbuf_free(&sql);
+	sbuf_free(&name);
+	return c->ordered;
+}
+
 /* -j: the session a statement runs on. 1 when it went to the sessions
  * (or began a COPY block whose rows go to them); 0 when it runs here, on
  * the main session, after what it must follow (pl says what it was). */
@@ -270,10 +342,14 @@ route(struct restore *r, const char *stmt, uint64_t line, struct plan *pl)
 	    sqlscan_word_is(&r->sc, -2, "from")) {
 		struct rtable *t;
 
+		plan_copy(stmt, &r->copy_pl);
+		if (copy_ordered(r, &r->copy_pl)) {
+			par_drain(r, 0);
+			return 0;
+		}
 		copy_table(r);
 		t = &r->tab[r->ntab - 1];
 		t->copy_in = xstrdup(stmt);
-		plan_copy(stmt, &r->copy_pl);
 		rowsum_init(&r->cur);
 		r->mode = M_COPY_LINE;
 		r->par_copy = 1;
@@ -334,6 +410,7 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		return;
 	}
 	sbuf_printf(&where, "line %llu", (unsigned long long)line);
+	r->schema_gen++;
 	res = pgq_exec(&q, stmt, where.s);
 	sbuf_free(&where);
 	switch (PQresultStatus(res)) {

@@ -201,22 +201,31 @@ healthprobe_bench() {
 }
 section healthprobe && ( healthprobe_bench )
 
-# pgdump-stream against pg_dump, plain and gzip, on the same database (the
-# generated dump loaded into a fresh server), in the same run, the commands
-# taking turns round by round so that drift in the machine's state does not
-# favour one. Five rounds: pg_dump -Z6 alone takes about 40 s a run here.
-pgdump_bench() {
+# The database both database benchmarks use: the generated dump loaded into
+# a fresh server, with what an application adds to its tables (secondary
+# indexes, foreign keys: tests/bench/app.sql), so that restores rebuild
+# what real ones do.
+load_bench_db() {
 	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
 	pg_start
 	echo "bench: loading the dump into PostgreSQL" >&2
 	pg_sql -c "create database benchdb" >/dev/null
 	psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" -U postgres -d benchdb -f "$d/dump.sql" >/dev/null
-	pg_sql -d benchdb -c "vacuum analyze" >/dev/null
+	psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" -U postgres -d benchdb -f "$top/tests/bench/app.sql" >/dev/null
 	dbsize=$(pg_sql -At -c "select pg_size_pretty(pg_database_size('benchdb'))")
 	CONN="host=$PGHOST port=$PGPORT user=postgres dbname=benchdb"
+}
+
+# pgdump-stream against pg_dump, plain and gzip, on the same database, in
+# the same run, the commands taking turns round by round so that drift in
+# the machine's state does not favour one; and -j2 (two sessions on one
+# snapshot) against pg_dump's plain dump and its directory format with -j2.
+# Five rounds: pg_dump -Z6 alone takes about 40 s a run here.
+pgdump_bench() {
+	load_bench_db
 	runs=${BENCH_PGDUMP_RUNS:-5}
 	say ""
-	say "## pgdump-stream ($dbsize database from the generated dump, $(nproc) CPUs, Unix socket; medians of $runs interleaved rounds)"
+	say "## pgdump-stream ($dbsize database from the generated dump with its indexes and foreign keys, $(nproc) CPUs, Unix socket; medians of $runs interleaved rounds)"
 	say ""
 	say "| command | wall s | CPU s (client) | peak RSS MiB |"
 	say "|---|---|---|---|"
@@ -225,6 +234,10 @@ pgdump_bench() {
 	while [ $i -lt "$runs" ]; do
 		time1 pgd-plain pg_dump -d "$CONN"
 		time1 pgd-ours "$PGOPS_BIN/pgdump-stream" "$CONN"
+		time1 pgd-ours-j2 "$PGOPS_BIN/pgdump-stream" -j2 "$CONN"
+		rm -rf "$d/pgd.dir"
+		time1 pgd-dir-j2 pg_dump -Fd -j2 -f "$d/pgd.dir" -d "$CONN"
+		rm -rf "$d/pgd.dir"
 		time1 pgd-z6 pg_dump -Z6 -d "$CONN"
 		time1 pgd-ours-z6 "$PGOPS_BIN/pgdump-stream" -Z6 "$CONN"
 		time1 pgd-ours-z1 "$PGOPS_BIN/pgdump-stream" -Z1 "$CONN"
@@ -232,13 +245,17 @@ pgdump_bench() {
 	done
 	report pgd-plain "pg_dump (plain)"
 	pw=$W
-	report pgd-ours "pgdump-stream (plain)"
+	report pgd-ours "pgdump-stream (plain, 1 session)"
 	ow=$W om=$M
+	report pgd-ours-j2 "pgdump-stream -j2 (plain, 2 sessions)"
+	oj2w=$W oj2m=$M
+	report pgd-dir-j2 "pg_dump -Fd -j2 (directory, uncompressed members are gzip -6)"
+	dj2w=$W
 	report pgd-z6 "pg_dump -Z6"
 	pzw=$W
-	report pgd-ours-z6 "pgdump-stream -Z6 (-j$(nproc))"
+	report pgd-ours-z6 "pgdump-stream -Z6 ($(nproc) compression threads)"
 	ozw=$W ozm=$M
-	report pgd-ours-z1 "pgdump-stream -Z1 (-j$(nproc))"
+	report pgd-ours-z1 "pgdump-stream -Z1 ($(nproc) compression threads)"
 	o1w=$W
 	psz=$(pg_dump -Z6 -d "$CONN" | wc -c)
 	osz=$("$PGOPS_BIN/pgdump-stream" -Z6 "$CONN" | wc -c)
@@ -249,52 +266,58 @@ pgdump_bench() {
 	say "| ratio | value | target |"
 	say "|---|---|---|"
 	say "| plain wall, pgdump-stream / pg_dump | $(ratio "$ow" "$pw") | <= 1.0 |"
+	say "| plain wall, pgdump-stream -j2 / pg_dump | $(ratio "$oj2w" "$pw") | <= 0.7 |"
+	say "| plain wall, pgdump-stream -j2 / pgdump-stream | $(ratio "$oj2w" "$ow") | |"
+	say "| wall, pgdump-stream -j2 / pg_dump -Fd -j2 | $(ratio "$oj2w" "$dj2w") | |"
 	say "| -Z6 wall, pgdump-stream / pg_dump | $(ratio "$ozw" "$pzw") | <= 0.35 |"
 	say "| -Z6 output, pgdump-stream / pg_dump | $(ratio "$osz" "$psz") | <= 1.05 |"
 	say "| -Z1 wall, pgdump-stream / pg_dump -Z6 | $(ratio "$o1w" "$pzw") | |"
 	say "| -Z1 output, pgdump-stream / pg_dump -Z6 | $(ratio "$o1sz" "$psz") | |"
-	say "| peak RSS MiB, plain / -Z6 | $(awk -v a="$om" -v b="$ozm" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }') | <= 16 |"
+	say "| peak RSS MiB, plain / -j2 / -Z6 | $(awk -v a="$om" -v b="$oj2m" -v c="$ozm" 'BEGIN { printf "%.1f / %.1f / %.1f", a / 1024, b / 1024, c / 1024 }') | <= 16 |"
 }
 section pgdump && ( pgdump_bench )
 
-# pgrestore-stream against psql -f restoring the same ~1 GB dump (the
-# generated one: plain SQL, COPY blocks, primary keys built as rows arrive)
-# into a fresh database of the same server, taking turns round by round;
-# and the gzip dump, pgrestore-stream reading it against zcat | psql.
+# Restores of that database into a fresh one of the same server, taking
+# turns round by round: its pg_dump plain dump through psql -f, through
+# pgrestore-stream on one session and with -j2, and its pg_dump custom
+# dump through pg_restore -j2 (which parallelises only that format).
 pgrestore_bench() {
-	PGOPS_BIN=$PGOPS_BIN PGOPS_TESTBIN=$PGOPS_TESTBIN PGOPS_TOP=$top . "$top/tests/support/lib.sh"
-	pg_start
-	CONN="host=$PGHOST port=$PGPORT user=postgres"
+	load_bench_db
+	C="host=$PGHOST port=$PGPORT user=postgres"
+	pg_dump -d "$CONN" -f "$d/app.sql"
+	pg_dump -Fc -d "$CONN" -f "$d/app.dump"
 	fresh() { pg_sql -q -c "drop database if exists restored" -c "create database restored" >/dev/null 2>&1; }
 	runs=${BENCH_PGRESTORE_RUNS:-3}
 	say ""
-	say "## pgrestore-stream ($(($(wc -c <"$d/dump.sql") / 1048576)) MiB generated dump into an empty database, $(nproc) CPUs, Unix socket; medians of $runs interleaved rounds)"
+	say "## pgrestore-stream ($(($(wc -c <"$d/app.sql") / 1048576)) MiB plain dump of the $dbsize database with its indexes and foreign keys into an empty database, $(nproc) CPUs, Unix socket; medians of $runs interleaved rounds)"
 	say ""
 	say "| command | wall s | CPU s (client) | peak RSS MiB |"
 	say "|---|---|---|---|"
 	rm -f "$d"/times.pgr-*
 	i=0
 	while [ $i -lt "$runs" ]; do
-		fresh; time1 pgr-psql psql -X -q -v ON_ERROR_STOP=1 -d "$CONN dbname=restored" -f "$d/dump.sql"
-		fresh; time1 pgr-ours "$PGOPS_BIN/pgrestore-stream" "$CONN dbname=restored" "$d/dump.sql"
-		fresh; time1 pgr-psql-gz sh -c "gzip -dc '$d/dump.sql.gz' | psql -X -q -v ON_ERROR_STOP=1 -d '$CONN dbname=restored'"
-		fresh; time1 pgr-ours-gz "$PGOPS_BIN/pgrestore-stream" "$CONN dbname=restored" "$d/dump.pg.gz"
+		fresh; time1 pgr-psql psql -X -q -v ON_ERROR_STOP=1 -d "$C dbname=restored" -f "$d/app.sql"
+		fresh; time1 pgr-ours "$PGOPS_BIN/pgrestore-stream" "$C dbname=restored" "$d/app.sql"
+		fresh; time1 pgr-ours-j2 "$PGOPS_BIN/pgrestore-stream" -j2 "$C dbname=restored" "$d/app.sql"
+		fresh; time1 pgr-pgr-j2 pg_restore -j2 -d "$C dbname=restored" "$d/app.dump"
 		i=$((i + 1))
 	done
 	report pgr-psql "psql -f (plain)"
 	pw=$W
-	report pgr-ours "pgrestore-stream (plain)"
-	ow=$W om=$M
-	report pgr-psql-gz "gzip -dc | psql (gzip -6 file)"
-	pzw=$W
-	report pgr-ours-gz "pgrestore-stream (pgops gzip file)"
-	ozw=$W ozm=$M
+	report pgr-ours "pgrestore-stream (plain, 1 session)"
+	ow=$W
+	report pgr-ours-j2 "pgrestore-stream -j2 (plain, 2 sessions)"
+	oj2w=$W oj2m=$M
+	report pgr-pgr-j2 "pg_restore -j2 (custom format)"
+	rj2w=$W
 	say ""
 	say "| ratio | value | target |"
 	say "|---|---|---|"
-	say "| plain wall, pgrestore-stream / psql -f | $(ratio "$ow" "$pw") | <= 1.0 |"
-	say "| gzip wall, pgrestore-stream / gzip -dc \\| psql | $(ratio "$ozw" "$pzw") | |"
-	say "| peak RSS MiB, plain / gzip | $(awk -v a="$om" -v b="$ozm" 'BEGIN { printf "%.1f / %.1f", a / 1024, b / 1024 }') | |"
+	say "| wall, pgrestore-stream -j2 / psql -f | $(ratio "$oj2w" "$pw") | <= 0.65 |"
+	say "| wall, pgrestore-stream -j2 / pg_restore -j2 | $(ratio "$oj2w" "$rj2w") | <= 1.0 |"
+	say "| wall, pgrestore-stream / psql -f | $(ratio "$ow" "$pw") | <= 1.0 |"
+	say "| wall, pgrestore-stream -j2 / pgrestore-stream | $(ratio "$oj2w" "$ow") | |"
+	say "| peak RSS MiB, -j2 | $(awk -v a="$oj2m" 'BEGIN { printf "%.1f", a / 1024 }') | |"
 }
 section pgrestore && ( pgrestore_bench )
 
