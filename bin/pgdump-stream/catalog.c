@@ -695,6 +695,7 @@ catalog_free(struct catalog *cat)
 		free(cat->data[i].schema);
 		free(cat->data[i].name);
 		free(cat->data[i].where);
+		free(cat->data[i].post);
 	}
 	for (int i = 0; i < cat->nseq; i++)
 		free(cat->seq[i].qname);

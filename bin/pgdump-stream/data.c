@@ -60,6 +60,8 @@ data_block_end(struct out *o, const struct tdata *d, uint64_t sum)
 	    (unsigned long long)d->rows, (unsigned long long)sum);
 
 	out_write(o, line, (size_t)n);
+	if (d->post)
+		out_puts(o, d->post);
 }
 
 void

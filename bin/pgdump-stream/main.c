@@ -617,6 +617,8 @@ main(int argc, char **argv)
 		}
 	}
 	order_objects(&cat);
+	if (!dopt.data_only && !dopt.schema_only)
+		order_early(&cat);
 	for (int i = 0; i < cat.nobj; i++)
 		npre += cat.obj[i].sect == SECT_PRE;
 
@@ -657,8 +659,8 @@ main(int argc, char **argv)
 		for (int i = npre; i < cat.nobj; i++) {
 			const struct dobj *d = &cat.obj[cat.order[i]];
 
-			if (!d->create || d->prio == P_EVENT_TRIGGER)
-				continue; /* holds privileges only (pg_catalog's, an extension's) */
+			if (!d->create || d->prio == P_EVENT_TRIGGER || d->early)
+				continue; /* holds privileges only (pg_catalog's, an extension's), or came early */
 			out_puts(o, "\n");
 			out_puts(o, d->create);
 		}

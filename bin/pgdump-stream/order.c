@@ -348,3 +348,61 @@ order_objects(struct catalog *cat)
 	free(posts);
 	free(sub);
 }
+
+struct oid_ix {
+	Oid oid;
+	int ix;
+};
+
+static int
+oid_ix_cmp(const void *a, const void *b)
+{
+	Oid x = ((const struct oid_ix *)a)->oid, y = ((const struct oid_ix *)b)->oid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The position of table oid's rows in the dump, or -1. */
+static int
+data_pos(const struct oid_ix *m, int n, Oid oid)
+{
+	struct oid_ix k = { oid, 0 }, *f = bsearch(&k, m, (size_t)n, sizeof *m, oid_ix_cmp);
+
+	return f ? f->ix : -1;
+}
+
+void
+order_early(struct catalog *cat)
+{
+	struct oid_ix *m = xcalloc((size_t)cat->ndata + 1, sizeof *m);
+	struct sbuf *post = xcalloc((size_t)cat->ndata + 1, sizeof *post);
+
+	for (int t = 0; t < cat->ndata; t++) {
+		m[t].oid = cat->data[t].oid;
+		m[t].ix = t;
+	}
+	qsort(m, (size_t)cat->ndata, sizeof *m, oid_ix_cmp);
+	/* In the dump's order, so that each table's keys come before the
+	 * foreign keys that need them, and before its other indexes. */
+	for (int i = 0; i < cat->nobj; i++) {
+		struct dobj *d = &cat->obj[cat->order[i]];
+		int at, ref;
+
+		if (!d->rel || !d->create || d->sect != SECT_POST || (at = data_pos(m, cat->ndata, d->rel)) < 0)
+			continue;
+		if (d->refrel) {
+			/* the key it needs follows the referenced table's rows,
+			 * as long as those are in the dump */
+			if ((ref = data_pos(m, cat->ndata, d->refrel)) < 0)
+				continue;
+			at = ref > at ? ref : at;
+		}
+		sbuf_puts(&post[at], "\n");
+		sbuf_puts(&post[at], d->create);
+		d->early = 1;
+	}
+	for (int t = 0; t < cat->ndata; t++)
+		cat->data[t].post = sbuf_take(&post[t]);
+	free(post);
+	free(m);
+}

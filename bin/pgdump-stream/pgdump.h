@@ -67,6 +67,11 @@ struct dobj {
 	int shell;              /* a base type's shell object: its index + 1, or 0 */
 	int io_of;              /* a base type's I/O function: the type's index + 1, or 0 */
 	Oid after[2];           /* relations (pg_class OIDs) it must follow, beyond pg_depend's */
+	/* A key, an index or a foreign key of an ordinary table: the table
+	 * (and the one a foreign key references), so that it can follow their
+	 * rows at once (order.c's order_early); early: it did. */
+	Oid rel, refrel;
+	int early;
 	/* order.c */
 	int *deps, ndeps, ndepcap;
 	int nwait, *rdeps, nrdeps, nrdepcap;
@@ -84,6 +89,7 @@ struct tdata {
 	Oid oid;
 	uint64_t rows;
 	uint64_t t_start, t_end; /* when its rows began and finished (ms) */
+	char *post;             /* the keys, indexes and foreign keys that follow its rows, or NULL */
 };
 
 struct seqdata {
@@ -220,6 +226,13 @@ void catalog_free(struct catalog *cat);
 /* Sorts pre-data objects so each comes after what it depends on (edges
  * read from pg_depend), post-data objects by kind and name. */
 void order_objects(struct catalog *cat);
+/* The post-data objects that build on tables only (primary keys, unique
+ * and exclusion constraints, indexes of ordinary tables; foreign keys
+ * between two of them) move to right after the rows of their table (a
+ * foreign key: the later of its two tables), as pg_restore -j builds them:
+ * a restore that reads the dump as a stream (pgrestore-stream -j) then
+ * builds them while later tables load. Marks them early. */
+void order_early(struct catalog *cat);
 
 /* ---- data.c */
 /* COPY every table's rows to the stream; a server silent for stall_ms
@@ -228,7 +241,8 @@ void data_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t
 /* The COPY ... TO stdout of d's rows, or of blocks [lo, hi) of them (0:
  * open on that side; both 0: all). */
 void data_copy_sql(struct sbuf *q, const struct tdata *d, uint64_t lo, uint64_t hi);
-/* The lines before and after a table's rows in the dump. */
+/* The lines before and after a table's rows in the dump (after: its
+ * early post-data objects too). */
 void data_block_start(struct out *o, const struct tdata *d);
 void data_block_end(struct out *o, const struct tdata *d, uint64_t sum);
 

@@ -40,6 +40,7 @@ constraints_load(struct catalog *cat)
 {
 	PGresult *r = cat_rows(cat, "select c.conrelid as relid, n.nspname, t.relname, c.conname, c.contype,"
 	    " pg_get_constraintdef(c.oid) as def, c.conparentid, c.convalidated, c.conislocal, c.oid, t.relkind,"
+	    " c.confrelid, (select f.relkind from pg_class f where f.oid = c.confrelid) as refkind,"
 	    " (select s.spcname from pg_class ic join pg_tablespace s on s.oid = ic.reltablespace"
 	    "   where ic.oid = c.conindid and c.contype in ('p','u','x')) as tablespace"
 	    " from pg_constraint c join pg_class t on t.oid = c.conrelid join pg_namespace n on n.oid = t.relnamespace"
@@ -48,7 +49,8 @@ constraints_load(struct catalog *cat)
 	const int c_nspname = tc.nspname, c_conname = pgq_col(r, "conname"), c_contype = pgq_col(r, "contype"),
 	    c_def = pgq_col(r, "def"), c_parent = pgq_col(r, "conparentid"), c_validated = pgq_col(r, "convalidated"),
 	    c_islocal = pgq_col(r, "conislocal"), c_oid = pgq_col(r, "oid"), c_relkind = pgq_col(r, "relkind"),
-	    c_tablespace = pgq_col(r, "tablespace");
+	    c_tablespace = pgq_col(r, "tablespace"), c_confrelid = pgq_col(r, "confrelid"),
+	    c_refkind = pgq_col(r, "refkind");
 
 	for (int i = 0; i < PQntuples(r); i++) {
 		char *q = table_q(cat, r, i, &tc), *cn, t = V(r, i, c_contype)[0];
@@ -73,6 +75,14 @@ constraints_load(struct catalog *cat)
 		cat_comment_on(&b, w.s, cat_comment_for(cat, C_CONSTRAINT, OID(r, i, c_oid), 0));
 		d = cat_post(cat, t == 'f' ? P_FK : P_CONSTRAINT, C_CONSTRAINT, OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_conname),
 		    t == 'f' ? "FK CONSTRAINT" : "CONSTRAINT", &b);
+		/* Keys and foreign keys between ordinary tables may follow
+		 * the rows (order_early); a CHECK added after the data (NOT
+		 * VALID) reaches children whose rows come later, and stays. */
+		if (V(r, i, c_relkind)[0] == 'r' && t != 'c' &&
+		    (t != 'f' || (!NUL(r, i, c_refkind) && V(r, i, c_refkind)[0] == 'r'))) {
+			d->rel = OID(r, i, tc.relid);
+			d->refrel = t == 'f' ? OID(r, i, c_confrelid) : 0;
+		}
 		if (t == 'f') {
 			sbuf_printf(&b, "ALTER TABLE %sONLY %s DROP CONSTRAINT %s%s;\n",
 			    cat->opt->if_exists ? "IF EXISTS " : "", q, cat->opt->if_exists ? "IF EXISTS " : "", cn);
@@ -96,7 +106,8 @@ indexes_load(struct catalog *cat)
 	    " i.indisvalid,"
 	    " (select string_agg(a.attnum || ' ' || a.attstattarget, ' ' order by a.attnum) from pg_attribute a"
 	    "   where a.attrelid = i.indexrelid and a.attstattarget > 0) as stattargets,"
-	    " (select spcname from pg_tablespace where oid = ci.reltablespace) as tablespace, i.indexrelid, ci.relkind = 'I' as partitioned"
+	    " (select spcname from pg_tablespace where oid = ci.reltablespace) as tablespace, i.indexrelid, ci.relkind = 'I' as partitioned,"
+	    " t.relkind"
 	    " from pg_index i join pg_class ci on ci.oid = i.indexrelid join pg_class t on t.oid = i.indrelid"
 	    " join pg_namespace n on n.oid = t.relnamespace where i.indrelid >= 16384 order by 1, 4");
 	PGresult *att = cat_rows(cat, "select ic.oid, pn.nspname as parent_nspname, p.relname as parent_relname,"
@@ -111,7 +122,8 @@ indexes_load(struct catalog *cat)
 	    c_clustered = pgq_col(r, "indisclustered"), c_replident = pgq_col(r, "indisreplident"),
 	    c_constraint = pgq_col(r, "constraint_index"), c_valid = pgq_col(r, "indisvalid"),
 	    c_stattargets = pgq_col(r, "stattargets"), c_tablespace = pgq_col(r, "tablespace"),
-	    c_oid = pgq_col(r, "indexrelid"), c_partitioned = pgq_col(r, "partitioned");
+	    c_oid = pgq_col(r, "indexrelid"), c_partitioned = pgq_col(r, "partitioned"),
+	    c_relkind = pgq_col(r, "relkind");
 	const int a_oid = pgq_col(att, "oid"), a_parent_nspname = pgq_col(att, "parent_nspname"),
 	    a_parent_relname = pgq_col(att, "parent_relname"), a_nspname = pgq_col(att, "nspname"),
 	    a_relname = pgq_col(att, "relname"), a_relid = pgq_col(att, "relid");
@@ -148,9 +160,15 @@ indexes_load(struct catalog *cat)
 		}
 		sbuf_printf(&w, "INDEX %s", iq);
 		cat_comment_on(&b, w.s, cat_comment_for(cat, C_CLASS, OID(r, i, c_oid), 0));
-		if (b.len)
-			cat_post(cat, TRUE_(r, i, c_constraint) ? P_INDEX_ATTACH : P_INDEX, TRUE_(r, i, c_constraint) ? 0 : C_CLASS,
-			    OID(r, i, c_oid), V(r, i, c_nspname), V(r, i, c_indexname), "INDEX", &b);
+		if (b.len) {
+			struct dobj *d = cat_post(cat, TRUE_(r, i, c_constraint) ? P_INDEX_ATTACH : P_INDEX,
+			    TRUE_(r, i, c_constraint) ? 0 : C_CLASS, OID(r, i, c_oid), V(r, i, c_nspname),
+			    V(r, i, c_indexname), "INDEX", &b);
+
+			/* an ordinary table's own index may follow its rows */
+			if (!TRUE_(r, i, c_constraint) && V(r, i, c_relkind)[0] == 'r')
+				d->rel = OID(r, i, tc.relid);
+		}
 		if (TRUE_(r, i, c_clustered) || TRUE_(r, i, c_replident)) {
 			char *in = cat_ident(V(r, i, c_indexname));
 

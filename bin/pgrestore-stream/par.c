@@ -65,6 +65,7 @@ struct par {
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
 	int n, nslots;
+	int running;           /* the sessions are connected */
 	struct pworker *w;
 	struct pjob *slot;
 	uint64_t seq;
@@ -385,13 +386,19 @@ wait_done(struct restore *r)
 	check(r);
 }
 
-static void
-par_start(struct restore *r)
+/* The sessions' state, made at the first job or setting; the sessions
+ * themselves connect at the first job (a dump with nothing to share out
+ * opens none). */
+static struct par *
+par_get(struct restore *r)
 {
-	struct par *p = xcalloc(1, sizeof *p);
+	static int registered;
+	struct par *p;
 	pthread_condattr_t ca;
-	char err[2048];
 
+	if (r->par)
+		return r->par;
+	p = xcalloc(1, sizeof *p);
 	p->n = r->jobs;
 	p->nslots = 2 * r->jobs;
 	p->timeout_ms = r->timeout_ms;
@@ -404,10 +411,20 @@ par_start(struct restore *r)
 	pthread_cond_init(&p->done, &ca);
 	pthread_cond_init(&p->work, NULL);
 	pthread_condattr_destroy(&ca);
-	if (!live)
+	if (!registered)
 		atexit(par_abort);
+	registered = 1;
 	live = p;
 	r->par = p;
+	return p;
+}
+
+static void
+sessions_start(struct restore *r)
+{
+	struct par *p = r->par;
+	char err[2048];
+
 	for (int i = 0; i < p->n; i++) {
 		struct pworker *w = &p->w[i];
 		int code;
@@ -421,17 +438,17 @@ par_start(struct restore *r)
 			die(EX_SOFTWARE, "cannot start a thread for session %d", i + 1);
 		w->started = 1;
 	}
+	p->running = 1;
 }
 
 void
 par_submit(struct restore *r, const struct plan *pl, char *sql, uint64_t line, size_t tab)
 {
-	struct par *p;
+	struct par *p = par_get(r);
 	struct pjob *j;
 
-	if (!r->par)
-		par_start(r);
-	p = r->par;
+	if (!p->running)
+		sessions_start(r);
 	lock(p);
 	for (;;) {
 		int busy = 0;
@@ -505,12 +522,9 @@ par_poll(struct restore *r)
 void
 par_setting(struct restore *r, const char *param, const char *sql, uint64_t line)
 {
-	struct par *p = r->par;
+	struct par *p = par_get(r);
 	struct psetting *s = NULL;
 
-	if (!p)
-		par_start(r);
-	p = r->par;
 	lock(p);
 	/* RESET ALL undoes every setting before it; then it is one more. */
 	if (strcmp(param, "all") == 0) {

@@ -441,7 +441,9 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		die(EX_DATAERR, "line %llu: the restore's transaction ended after this statement: what came before it "
 		    "is committed, the rest is not restored", (unsigned long long)line);
 	r->statements++;
-	if (r->prog && r->prog->on && r->mode == M_SQL)
+	if (r->prog && r->prog->on && r->mode == M_SQL && r->par)
+		par_label(r, r->prog->label, sizeof r->prog->label);
+	else if (r->prog && r->prog->on && r->mode == M_SQL)
 		snprintf(r->prog->label, sizeof r->prog->label, "%llu statements", (unsigned long long)r->statements);
 }
 
@@ -612,7 +614,8 @@ chunk_add(struct restore *r, const char *p, size_t n)
 			r->chunk.cap = nrest > 2 * PAR_CHUNK ? nrest : 2 * PAR_CHUNK;
 			r->chunk.data = xrealloc(r->chunk.data, r->chunk.cap);
 		}
-		memcpy(r->chunk.data, rest, nrest);
+		if (nrest)
+			memcpy(r->chunk.data, rest, nrest);
 		r->chunk.len = nrest;
 		r->chunk.base = r->sc.line - 1;
 	}
