@@ -280,12 +280,14 @@ section pgdump && ( pgdump_bench )
 # Restores of that database into a fresh one of the same server, taking
 # turns round by round: its pg_dump plain dump through psql -f, through
 # pgrestore-stream on one session and with -j2, and its pg_dump custom
-# dump through pg_restore -j2 (which parallelises only that format).
+# dump through pg_restore -j2 (which parallelises only that format); then
+# the same database's pgdump-stream dump through psql -f and -j2.
 pgrestore_bench() {
 	load_bench_db
 	C="host=$PGHOST port=$PGPORT user=postgres"
 	pg_dump -d "$CONN" -f "$d/app.sql"
 	pg_dump -Fc -d "$CONN" -f "$d/app.dump"
+	"$PGOPS_BIN/pgdump-stream" "$CONN" >"$d/app.ours.sql"
 	fresh() { pg_sql -q -c "drop database if exists restored" -c "create database restored" >/dev/null 2>&1; }
 	runs=${BENCH_PGRESTORE_RUNS:-3}
 	say ""
@@ -300,6 +302,8 @@ pgrestore_bench() {
 		fresh; time1 pgr-ours "$PGOPS_BIN/pgrestore-stream" "$C dbname=restored" "$d/app.sql"
 		fresh; time1 pgr-ours-j2 "$PGOPS_BIN/pgrestore-stream" -j2 "$C dbname=restored" "$d/app.sql"
 		fresh; time1 pgr-pgr-j2 pg_restore -j2 -d "$C dbname=restored" "$d/app.dump"
+		fresh; time1 pgr-psql-ours psql -X -q -v ON_ERROR_STOP=1 -d "$C dbname=restored" -f "$d/app.ours.sql"
+		fresh; time1 pgr-ours-j2-ours "$PGOPS_BIN/pgrestore-stream" -j2 "$C dbname=restored" "$d/app.ours.sql"
 		i=$((i + 1))
 	done
 	report pgr-psql "psql -f (plain)"
@@ -310,11 +314,17 @@ pgrestore_bench() {
 	oj2w=$W oj2m=$M
 	report pgr-pgr-j2 "pg_restore -j2 (custom format)"
 	rj2w=$W
+	report pgr-psql-ours "psql -f (pgdump-stream's plain dump: keys and indexes after each table's rows)"
+	pow=$W
+	report pgr-ours-j2-ours "pgrestore-stream -j2 (pgdump-stream's plain dump)"
+	oj2ow=$W
 	say ""
 	say "| ratio | value | target |"
 	say "|---|---|---|"
-	say "| wall, pgrestore-stream -j2 / psql -f | $(ratio "$oj2w" "$pw") | <= 0.65 |"
+	say "| wall, pg_dump's dump: pgrestore-stream -j2 / psql -f | $(ratio "$oj2w" "$pw") | <= 0.65 |"
 	say "| wall, pgrestore-stream -j2 / pg_restore -j2 | $(ratio "$oj2w" "$rj2w") | <= 1.0 |"
+	say "| wall, pgdump-stream's dump: pgrestore-stream -j2 / psql -f | $(ratio "$oj2ow" "$pow") | <= 0.65 |"
+	say "| wall, pgdump-stream's dump through pgrestore-stream -j2 / pg_restore -j2 | $(ratio "$oj2ow" "$rj2w") | <= 1.0 |"
 	say "| wall, pgrestore-stream / psql -f | $(ratio "$ow" "$pw") | <= 1.0 |"
 	say "| wall, pgrestore-stream -j2 / pgrestore-stream | $(ratio "$oj2w" "$ow") | |"
 	say "| peak RSS MiB, -j2 | $(awk -v a="$oj2m" 'BEGIN { printf "%.1f", a / 1024 }') | |"
