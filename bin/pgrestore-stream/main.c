@@ -92,6 +92,9 @@ static struct {
 } opt = { .require = -1, .timeout_ms = 3600000, .jobs = 1 };
 
 static struct pg_conn admin, target, created;
+/* the conninfo of the drill's database or of a -C dump's, kept for -j's
+ * sessions until the end */
+static char *drill_ci, *created_ci;
 static uint64_t file_size;
 
 /* The target holds tables of its own (not an extension's): restoring a
@@ -181,7 +184,8 @@ connect_created(struct restore *r, const char *db)
 	if (code != 0)
 		die(code, "%s", err);
 	restore_switch(r, &created);
-	r->conninfo = ci; /* -j's sessions go on there too; kept to the end */
+	free(created_ci);
+	r->conninfo = created_ci = ci; /* -j's sessions go on there too */
 	if (opt.single) {
 		restore_exec(r, "BEGIN", "cannot start the restore's transaction");
 		r->single = 1;
@@ -442,7 +446,7 @@ main(int argc, char **argv)
 		code = pg_connect(&target, ci, err, sizeof err);
 		if (code != 0)
 			die(code, "%s", err);
-		r.conninfo = ci; /* -j's sessions; kept to the end */
+		r.conninfo = drill_ci = ci;
 	} else {
 		target = admin;
 		r.conninfo = opt.conninfo;
@@ -535,5 +539,7 @@ main(int argc, char **argv)
 	if (r.pc == &created)
 		pg_close(&created);
 	pg_close(&admin);
+	free(drill_ci);
+	free(created_ci);
 	return drill_bad ? EX_NEGATIVE : 0;
 }

@@ -266,7 +266,7 @@ plan_set(struct lex *l, struct plan *pl)
 	}
 	if ((l->t != T_WORD && l->t != T_QIDENT) || l->trunc || strlen(l->v) >= sizeof pl->param)
 		return;
-	snprintf(pl->param, sizeof pl->param, "%s", l->v);
+	memcpy(pl->param, l->v, strlen(l->v) + 1);
 	{
 		/* a qualified (custom) parameter: its whole name */
 		struct lex save = *l;
@@ -305,7 +305,7 @@ plan_select(struct lex *l, struct plan *pl)
 	if (lex_next(l) != T_PUNCT || l->v[0] != '(' || lex_next(l) != T_STRING || l->trunc ||
 	    strlen(l->v) >= sizeof pl->param)
 		return;
-	snprintf(pl->param, sizeof pl->param, "%s", l->v);
+	memcpy(pl->param, l->v, strlen(l->v) + 1); /* its length checked */
 	if (lex_next(l) != T_PUNCT || l->v[0] != ',' || lex_next(l) != T_STRING || lex_next(l) != T_PUNCT ||
 	    l->v[0] != ',' || !accept(l, "false") || lex_next(l) != T_PUNCT || l->v[0] != ')')
 		return;
