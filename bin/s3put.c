@@ -27,6 +27,7 @@
 #include "io.h"
 #include "log.h"
 #include "opt.h"
+#include "pool.h"
 #include "progress.h"
 #include "nametime.h"
 #include "s3.h"
@@ -928,20 +929,6 @@ multipart_create(struct upload *u)
 	return u->err_ex ? -1 : 0;
 }
 
-/* Waits on cv for at most 100 ms: the signal handler runs in this thread
- * and cannot wake a condition variable. */
-static void
-cond_wait_slice(struct upload *u)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 100 * 1000000L;
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-	pthread_cond_timedwait(&u->cv, &u->mu, &ts);
-}
-
 /* The reader: hands the npre parts read before (in slots 0 to npre - 1)
  * over, then reads the rest into free slots, until the input ends,
  * something fails or a signal. */
@@ -973,7 +960,7 @@ multipart_read(struct upload *u, unsigned npre, int more)
 				;
 			if (si < u->nslots || u->stop || sig_caught())
 				break;
-			cond_wait_slice(u);
+			pool_cond_slice(&u->cv, &u->mu); /* signals: see pool.h */
 		}
 		pthread_mutex_unlock(&u->mu);
 		if (u->stop || sig_caught())
@@ -1211,7 +1198,7 @@ upload_new(int fd)
 
 	u->fd = fd;
 	pthread_mutex_init(&u->mu, NULL);
-	pthread_cond_init(&u->cv, NULL);
+	pool_cond_init(&u->cv);
 	s3_setup(&u->s3, &opt.s3);
 	if (opt.rate) {
 		rate_init(&opt.limit, opt.rate);

@@ -35,6 +35,12 @@ void pool_wait_helping(struct pool *p, struct pool_job *job, int index);
 int pool_done(struct pool *p, struct pool_job *job);
 /* Waits for queued jobs to finish and joins the workers. */
 void pool_stop(struct pool *p);
+/* A condition variable whose timed waits count on the monotonic clock. */
+void pool_cond_init(pthread_cond_t *c);
+/* Waits on c (m held) for at most 100 ms. The main thread, where signal
+ * handlers run, is never woken by them: it waits in slices and looks at
+ * its flags between them. c comes from pool_cond_init. */
+void pool_cond_slice(pthread_cond_t *c, pthread_mutex_t *m);
 /* The number of CPUs this process may use (at least 1): its affinity mask,
  * capped by its cgroup's CPU quota (v1 or v2), rounded up. */
 int pool_cpus(void);

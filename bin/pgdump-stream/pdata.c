@@ -19,6 +19,7 @@
 #include "deadline.h"
 #include "log.h"
 #include "pgdump.h"
+#include "pool.h"
 #include "rowsum.h"
 #include "sig.h"
 #include "xmem.h"
@@ -385,7 +386,6 @@ void
 pdata_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t stall_ms, struct pg_conn *pcs, int n)
 {
 	struct pdump *d = xcalloc(1, sizeof *d);
-	pthread_condattr_t ca;
 
 	d->cat = cat;
 	d->n = n;
@@ -395,10 +395,7 @@ pdata_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t sta
 	d->tt = xcalloc((size_t)cat->ndata + 1, sizeof *d->tt);
 	d->s = xcalloc((size_t)n, sizeof *d->s);
 	pthread_mutex_init(&d->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&d->ready, &ca);
-	pthread_condattr_destroy(&ca);
+	pool_cond_init(&d->ready);
 	pthread_cond_init(&d->freed, NULL);
 	pd_plan(d, q);
 	live = d;
@@ -429,7 +426,6 @@ pdata_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t sta
 		pthread_mutex_lock(&d->mu);
 		for (;;) {
 			struct dbuf *b = NULL, *prev = NULL;
-			struct timespec ts;
 
 			pd_check(d);
 			for (struct dbuf *x = d->head; x; prev = x, x = x->next)
@@ -457,11 +453,7 @@ pdata_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t sta
 			}
 			if (d->tt[t].done == d->tt[t].pieces)
 				break;
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_nsec += 100 * 1000000L;
-			if (ts.tv_nsec >= 1000000000L)
-				ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-			pthread_cond_timedwait(&d->ready, &d->mu, &ts);
+			pool_cond_slice(&d->ready, &d->mu);
 		}
 		td->rows = d->tt[t].rows;
 		pthread_mutex_unlock(&d->mu);
@@ -504,18 +496,13 @@ pdata_abort(void)
 			pg_cancel(d->s[i].pc, err, sizeof err);
 	for (;;) {
 		int running = 0;
-		struct timespec ts;
 
 		for (int i = 0; i < d->n; i++)
 			if (d->s[i].started && !d->s[i].exited)
 				running = 1;
 		if (!running || deadline_passed(until))
 			break;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 100 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L)
-			ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-		pthread_cond_timedwait(&d->ready, &d->mu, &ts);
+		pool_cond_slice(&d->ready, &d->mu);
 	}
 	pthread_mutex_unlock(&d->mu);
 	for (int i = 0; i < d->n; i++)

@@ -23,6 +23,7 @@
 #include "deadline.h"
 #include "log.h"
 #include "pgq.h"
+#include "pool.h"
 #include "pgrestore.h"
 #include "sig.h"
 #include "xmem.h"
@@ -375,13 +376,8 @@ static void
 wait_done(struct restore *r)
 {
 	struct par *p = r->par;
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_nsec += 100 * 1000000L;
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-	pthread_cond_timedwait(&p->done, &p->mu, &ts);
+	pool_cond_slice(&p->done, &p->mu);
 	reap(r);
 	check(r);
 }
@@ -394,7 +390,6 @@ par_get(struct restore *r)
 {
 	static int registered;
 	struct par *p;
-	pthread_condattr_t ca;
 
 	if (r->par)
 		return r->par;
@@ -406,11 +401,8 @@ par_get(struct restore *r)
 	p->w = xcalloc((size_t)p->n, sizeof *p->w);
 	p->slot = xcalloc((size_t)p->nslots, sizeof *p->slot);
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->done, &ca);
+	pool_cond_init(&p->done);
 	pthread_cond_init(&p->work, NULL);
-	pthread_condattr_destroy(&ca);
 	if (!registered)
 		atexit(par_abort);
 	registered = 1;
@@ -626,18 +618,13 @@ par_abort(void)
 	 * silent is left to the process's exit after a while. */
 	for (;;) {
 		int running = 0;
-		struct timespec ts;
 
 		for (int i = 0; i < p->n; i++)
 			if (p->w[i].started && !p->w[i].exited)
 				running = 1;
 		if (!running || deadline_passed(until))
 			break;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 100 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L)
-			ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-		pthread_cond_timedwait(&p->done, &p->mu, &ts);
+		pool_cond_slice(&p->done, &p->mu);
 	}
 	unlock(p);
 	for (int i = 0; i < p->n; i++) {
