@@ -100,10 +100,6 @@ pgq_fail(const struct pgq *q, const PGresult *r, const char *what, const char *a
 int
 pgq_lost_why(const struct pgq *q, int err, struct sbuf *b)
 {
-	if (err == EINTR) {
-		sbuf_puts(b, "interrupted");
-		return EX_TEMPFAIL;
-	}
 	if (err == ETIMEDOUT) {
 		sbuf_printf(b, "no answer from %s:%s within %llu ms", q->pc->host, q->pc->port,
 		    (unsigned long long)q->timeout_ms);

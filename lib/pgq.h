@@ -63,8 +63,8 @@ void pgq_why(const struct pgq *q, const PGresult *r, int err, char *out, size_t 
  * ("WHAT: error" and after) appended to b, and its exit code. */
 int pgq_fail_why(const struct pgq *q, const PGresult *r, const char *what, const char *after, struct sbuf *b);
 /* For a worker thread, which must not exit: pgq_lost's message without
- * "WHAT: " appended to b, and its exit code ("interrupted", 75, for
- * EINTR). */
+ * "WHAT: " appended to b, and its exit code; err is not EINTR (a signal
+ * is the main thread's to report). */
 int pgq_lost_why(const struct pgq *q, int err, struct sbuf *b);
 /* r's error on one line: "SEVERITY SQLSTATE: message (DETAIL: ...; HINT:
  * ...)", or libpq's own text for an error the client made. */

@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/support/lib.sh"
-plan 135
+plan 139
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -14,6 +14,7 @@ PSQL="psql -X -q -v ON_ERROR_STOP=1 -h $PGHOST -p $PGPORT -U postgres"
 $PSQL -d postgres -c "create database app" -c "create database big" >/dev/null
 $PSQL -d app -f "$F/app.sql" >/dev/null
 # "big": a table of ~40 MB that sorts first, and a small one copied after it.
+$PSQL -d postgres -c "create role dumplim login connection limit 2 in role pg_read_all_data" >/dev/null
 $PSQL -d big -c "create table a_big as select g as id, md5(g::text) || repeat('x', 60) as pad from generate_series(1, 400000) g" \
 	-c "create table z_small (id integer)" -c "insert into z_small select generate_series(1, 10)" >/dev/null
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -311,6 +312,27 @@ exec 3>&-
 wait $holder
 run pgdump-stream -t z_small --snapshot 00000003-00000002-1 "$C dbname=big"
 is "$rc" 65 "--snapshot with a snapshot that does not exist: exit 65"
+
+# -j: a session asks for each table's lock without waiting, so that an
+# ALTER queued behind the main session's lock cannot leave it waiting for
+# ever: worth a retry (75).
+J="-j 4"
+park_in_copy
+$PSQL -d big -v ON_ERROR_STOP=0 -c "set application_name = 'locker'" -c "set lock_timeout = '30s'" -c "begin" -c "lock table z_small in access exclusive mode" -c "commit" >/dev/null 2>&1 &
+locker=$!
+i=0; until [ "$($PSQL -At -d big -c "select count(*) from pg_locks l join pg_stat_activity a using (pid) where a.application_name = 'locker' and not l.granted")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+touch "$T/go"
+wait $dumper
+rc=$?
+wait $reader
+is "$rc" 75 "-j 4: a table whose lock an ALTER awaits: exit 75, not a wait"
+like "$T/err" "public.z_small: ERROR 55P03: could not obtain lock on relation \"public.z_small\"" "-j 4: naming the table and the server's reason"
+wait $locker
+J=
+no_dumps
+run pgdump-stream -j 3 "host=$PGHOST port=$PGPORT user=dumplim dbname=big"
+is "$rc" 69 "-j 3 past the role's connection limit: exit 69"
+like "$T/err" "session 2 of 3: .*too many connections for role \"dumplim\"" "naming the session and the server's reason"
 
 # ---- faults
 faults() {

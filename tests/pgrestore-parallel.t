@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 46
+plan 50
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -126,6 +126,24 @@ newdb fk
 run pgrestore-stream -j 4 "$C dbname=fk" fk.sql
 is "$rc" 0 "tables with foreign keys while their rows load restore with -j 4"
 is "$($PSQL -At -d fk -c "select (select count(*) from a) + (select count(*) from b) + (select count(*) from c)")" 900000 "every row of the three tables is there"
+
+# A session that cannot connect (the role's connection limit) ends the
+# restore before any job, naming which session.
+$PSQL -d postgres -c "create role lim login createdb connection limit 2" >/dev/null
+$PSQL -d postgres -c "create database limdb owner lim" >/dev/null
+run pgrestore-stream -j 3 "host=$PGHOST port=$PGPORT user=lim dbname=limdb" fk.sql
+is "$rc" 69 "-j 3 past the role's connection limit: exit 69"
+like "$T/err" "session 2 of 3: .*too many connections for role \"lim\"" "naming the session and the server's reason"
+
+# Session settings are kept per parameter for the sessions: a dump with
+# more distinct ones than that is refused (a -j restore only).
+{
+	i=1; while [ $i -le 65 ]; do printf "SET pgops.p%d = '1';\n" $i; i=$((i + 1)); done
+} >settings.sql
+newdb sets
+run pgrestore-stream -j 2 "$C dbname=sets" settings.sql
+is "$rc" 65 "more than 64 different session settings with -j: exit 65"
+like "$T/err" "line 65: more than 64 different session settings; restore this dump without -j" "saying where and what to do"
 
 # ---- faults: the same exit code and message as one session
 # A row the server refuses, in a later chunk: the same line of the dump.

@@ -64,6 +64,27 @@ data_block_end(struct out *o, const struct tdata *d, uint64_t sum)
 		out_puts(o, d->post);
 }
 
+int
+data_copy_failure(const struct pgq *q, const struct tdata *d, const PGresult *r, int err, uint64_t rows,
+    struct sbuf *msg)
+{
+	struct sbuf what = { 0 };
+	int code;
+
+	if (!r && err == ETIMEDOUT)
+		sbuf_printf(&what, "COPY %s", d->qname);
+	else
+		sbuf_printf(&what, "COPY %s failed after %llu rows", d->qname, (unsigned long long)rows);
+	if (r) {
+		code = pgq_fail_why(q, r, what.s, NULL, msg);
+	} else {
+		sbuf_printf(msg, "%s: ", what.s);
+		code = pgq_lost_why(q, err, msg);
+	}
+	sbuf_free(&what);
+	return code;
+}
+
 void
 data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t stall_ms)
 {
@@ -98,16 +119,14 @@ data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t sta
 		/* The COPY's own result, waited for like the rows. */
 		r = n == -2 ? NULL : pg_result_wait(pq->pc, deadline_in(stall_ms));
 		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-			int err = errno;
+			int err = errno, code;
 
+			/* a signal: the session closes, which ends the COPY */
+			if (sig_caught() || (!r && err == EINTR))
+				pgq_lost(&stall, EINTR, d->qname);
 			sbuf_reset(&q);
-			if (!r && err == ETIMEDOUT)
-				sbuf_printf(&q, "COPY %s", d->qname);
-			else
-				sbuf_printf(&q, "COPY %s failed after %llu rows", d->qname, (unsigned long long)d->rows);
-			if (!r)
-				pgq_lost(&stall, err, q.s);
-			pgq_fail(pq, r, q.s, NULL);
+			code = data_copy_failure(&stall, d, r, err, d->rows, &q);
+			die(code, "%s", q.s);
 		}
 		PQclear(r);
 		d->t_end = deadline_now();

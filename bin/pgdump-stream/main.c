@@ -140,7 +140,7 @@ static const struct option longopts[] = {
 
 static struct {
 	const char *file, *snapshot, *stats, *dbname, *conninfo;
-	int level, jobs, threads, serializable, skip_unsupported, progress, globals, no_role_passwords, create, list;
+	int level, jobs, jobs_given, threads, serializable, skip_unsupported, progress, globals, no_role_passwords, create, list;
 	uint64_t lock_wait_ms, timeout_ms;
 } opt = { .level = 0, .lock_wait_ms = 60000, .timeout_ms = 600000 };
 
@@ -302,9 +302,13 @@ sessions_dump(const struct pgq *q, struct catalog *cat, struct out *o)
 	PGresult *r;
 	int code;
 
-	r = pgq_rows(q, "select pg_catalog.pg_export_snapshot()", "cannot export the dump's snapshot for -j");
-	snprintf(snap, sizeof snap, "%s", opt.snapshot ? opt.snapshot : PQgetvalue(r, 0, 0));
-	PQclear(r);
+	if (opt.snapshot) {
+		snprintf(snap, sizeof snap, "%s", opt.snapshot);
+	} else {
+		r = pgq_rows(q, "select pg_catalog.pg_export_snapshot()", "cannot export the dump's snapshot for -j");
+		snprintf(snap, sizeof snap, "%s", PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
 	for (int i = 0; i < opt.jobs; i++) {
 		struct pgq wq = { &pcs[i], q->timeout_ms, EX_UNAVAILABLE, q->vanished_exit };
 
@@ -471,8 +475,7 @@ parse_args(int argc, char **argv)
 			/* -j once meant compression threads only: scripts that
 			 * give it keep those, and now read rows on N sessions */
 			opt.jobs = (int)opt_uint("-j", optarg, 1, 256);
-			if (opt.threads <= 0)
-				opt.threads = -opt.jobs;
+			opt.jobs_given = 1;
 			break;
 		case O_COMPRESS_THREADS: opt.threads = (int)opt_uint("--compress-threads", optarg, 1, 256); break;
 		case 'n': push(&dopt.f.schemas, &dopt.f.nschemas, optarg); break;
@@ -570,7 +573,7 @@ main(int argc, char **argv)
 	/* The output first: a FILE that cannot be created fails before any
 	 * work, and its temporary name exists for the whole dump. */
 	progress_init(&prog, "dump", 0, opt.progress);
-	threads = opt.threads < 0 ? -opt.threads : opt.threads ? opt.threads : pool_cpus();
+	threads = opt.threads ? opt.threads : opt.jobs_given ? opt.jobs : pool_cpus();
 	out_open(o, opt.file, opt.globals ? 0600 : 0644, opt.level, threads > 1 ? threads : 0, &prog);
 	if ((code = pg_connect(&pc, opt.conninfo, err, sizeof err)) != 0)
 		die(code, "%s", err);

@@ -78,8 +78,6 @@ struct pdump {
 
 static struct pdump *live;
 
-static void pd_queue(struct pdump *d, struct dbuf *b);
-
 static void
 pd_fail(struct pdump *d, int code, const char *msg)
 {
@@ -95,6 +93,27 @@ pd_fail(struct pdump *d, int code, const char *msg)
 	pthread_mutex_unlock(&d->mu);
 }
 
+/* b, filled, into the queue the main thread writes from; empty, back to
+ * its session's free ones (the lock held). */
+static void
+pd_give(struct dsession *s, struct dbuf *b)
+{
+	struct pdump *d = s->d;
+
+	if (!b->n) {
+		b->next = s->free;
+		s->free = b;
+		return;
+	}
+	b->next = NULL;
+	if (d->tail)
+		d->tail->next = b;
+	else
+		d->head = b;
+	d->tail = b;
+	pthread_cond_broadcast(&d->ready);
+}
+
 /* Hands b (if it holds rows) to the main thread and takes a free buffer,
  * waiting for one; NULL once the dump stops. */
 static struct dbuf *
@@ -104,12 +123,8 @@ pd_hand(struct dsession *s, struct dbuf *b)
 	struct dbuf *f;
 
 	pthread_mutex_lock(&d->mu);
-	if (b && b->n) {
-		pd_queue(d, b);
-	} else if (b) {
-		b->next = s->free;
-		s->free = b;
-	}
+	if (b)
+		pd_give(s, b);
 	while (!s->free && !d->stop)
 		pthread_cond_wait(&d->freed, &d->mu);
 	f = d->stop ? NULL : s->free;
@@ -150,7 +165,11 @@ pd_start(struct dsession *s, const struct tdata *td, const struct piece *p)
 		/* no answer: as a COPY that stopped before its first row */
 		pd_copy_failed(s, td, NULL, err, 0);
 	} else if (!ok) {
-		pd_fail(d, pgq_fail_why(&q, r, td->qname, NULL, &msg), msg.s);
+		/* the message first: an argument's order of evaluation is
+		 * unspecified */
+		int code = pgq_fail_why(&q, r, td->qname, NULL, &msg);
+
+		pd_fail(d, code, msg.s);
 	}
 	PQclear(r);
 	sbuf_free(&sql);
@@ -159,41 +178,19 @@ pd_start(struct dsession *s, const struct tdata *td, const struct piece *p)
 }
 
 /* The end of a piece's COPY that did not end well (r its result, or NULL
- * with errno err), worded as the single session's. */
+ * with errno err): data_copy_failure's message, or a signal's (0). */
 static void
 pd_copy_failed(struct dsession *s, const struct tdata *td, const PGresult *r, int err, uint64_t rows)
 {
 	struct pdump *d = s->d;
 	struct pgq q = { s->pc, d->stall_ms, EX_UNAVAILABLE, d->vanished_exit };
-	struct sbuf what = { 0 }, msg = { 0 };
+	struct sbuf msg = { 0 };
 	int code = 0;
 
-	if (!r && err == ETIMEDOUT)
-		sbuf_printf(&what, "COPY %s", td->qname);
-	else
-		sbuf_printf(&what, "COPY %s failed after %llu rows", td->qname, (unsigned long long)rows);
-	if (!r && err != EINTR) {
-		sbuf_printf(&msg, "%s: ", what.s);
-		code = pgq_lost_why(&q, err, &msg);
-	} else if (r) {
-		code = pgq_fail_why(&q, r, what.s, NULL, &msg);
-	}
+	if (r || err != EINTR)
+		code = data_copy_failure(&q, td, r, err, rows, &msg);
 	pd_fail(d, code, msg.s ? msg.s : "");
-	sbuf_free(&what);
 	sbuf_free(&msg);
-}
-
-/* b into the queue the main thread writes from (the lock held). */
-static void
-pd_queue(struct pdump *d, struct dbuf *b)
-{
-	b->next = NULL;
-	if (d->tail)
-		d->tail->next = b;
-	else
-		d->head = b;
-	d->tail = b;
-	pthread_cond_broadcast(&d->ready);
 }
 
 /* One piece: its rows into buffers, its count and sum into its table. */
@@ -245,12 +242,7 @@ pd_piece(struct dsession *s, const struct piece *p)
 	PQclear(r);
 	/* The last rows are handed before the piece counts as done. */
 	pthread_mutex_lock(&d->mu);
-	if (b->n) {
-		pd_queue(d, b);
-	} else {
-		b->next = s->free;
-		s->free = b;
-	}
+	pd_give(s, b);
 	d->tt[p->t].done++;
 	d->tt[p->t].rows += sum.rows;
 	d->tt[p->t].sum += sum.sum;

@@ -241,6 +241,11 @@ void data_dump(const struct pgq *q, struct catalog *cat, struct out *o, uint64_t
 /* The COPY ... TO stdout of d's rows, or of blocks [lo, hi) of them (0:
  * open on that side; both 0: all). */
 void data_copy_sql(struct sbuf *q, const struct tdata *d, uint64_t lo, uint64_t hi);
+/* Why d's COPY did not end well (r its result, or NULL with errno err,
+ * not EINTR, after rows rows): the message one session gives, into msg,
+ * and its exit code. q: the session, the stall limit its deadline. */
+int data_copy_failure(const struct pgq *q, const struct tdata *d, const PGresult *r, int err, uint64_t rows,
+    struct sbuf *msg);
 /* The lines before and after a table's rows in the dump (after: its
  * early post-data objects too). */
 void data_block_start(struct out *o, const struct tdata *d);
