@@ -126,7 +126,7 @@ demo: all
 
 # libFuzzer targets: clang, the lib sources, the host-built dependencies.
 FUZZERS = fuzz-gz fuzz-http fuzz-pem fuzz-nametime fuzz-httpreq fuzz-s3answers fuzz-sql fuzz-sqlscan fuzz-dumpfilter \
-	fuzz-sqllint fuzz-age
+	fuzz-sqllint fuzz-age fuzz-plan
 FUZZCFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib -Ibuild/deps/host/include
 FUZZLIBS = -Lbuild/deps/host/lib -lpq -lpgcommon_shlib -lpgport_shlib -lbearssl -ldeflate -lz -lpthread
 # Each target links the lib sources it exercises (and their helpers).
@@ -142,9 +142,12 @@ FUZZSRC_fuzz-dumpfilter = lib/dumpfilter.c
 FUZZSRC_fuzz-sqllint = lib/sqllint.c lib/sbuf.c lib/xmem.c lib/log.c
 FUZZSRC_fuzz-age = lib/age.c lib/age_header.c lib/age_armor.c lib/aead.c lib/chacha.c lib/bech32.c lib/scrypt.c \
 	lib/enc.c lib/hash.c lib/xmem.c lib/log.c
+FUZZSRC_fuzz-plan = bin/pgrestore-stream/plan.c
+FUZZINC_fuzz-plan = -Ibin/pgrestore-stream
+build/fuzz/fuzz-plan: bin/pgrestore-stream/plan.c bin/pgrestore-stream/pgrestore.h
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) build/deps/host/VERSIONS
 	@mkdir -p $(@D)
-	clang $(FUZZCFLAGS) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)
+	clang $(FUZZCFLAGS) $(FUZZINC_$*) -o $@ $< $(FUZZSRC_$*) $(FUZZLIBS)
 
 fuzz:
 	@sh ci/prereqs.sh fuzz

@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 50
+plan 56
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -126,6 +126,63 @@ newdb fk
 run pgrestore-stream -j 4 "$C dbname=fk" fk.sql
 is "$rc" 0 "tables with foreign keys while their rows load restore with -j 4"
 is "$($PSQL -At -d fk -c "select (select count(*) from a) + (select count(*) from b) + (select count(*) from c)")" 900000 "every row of the three tables is there"
+
+# Two foreign keys referencing one table are checked at once (added NOT
+# VALID, then validated under a lock the other does not wait for): while
+# one waits for a lock another client holds on its table, the other is
+# added and validated. A partitioned table's key, which servers before 18
+# refuse NOT VALID, is added as the dump says.
+{
+	printf "CREATE TABLE public.p (id int PRIMARY KEY);\nCREATE TABLE public.c1 (id int, p_id int);\n"
+	printf "CREATE TABLE public.c2 (id int, p_id int);\n"
+	printf "CREATE TABLE public.pt (id int, p_id int) PARTITION BY RANGE (id);\n"
+	printf "CREATE TABLE public.pt1 PARTITION OF public.pt FOR VALUES FROM (0) TO (1000000);\nCOPY public.p (id) FROM stdin;\n"
+	seq 1 1000
+	for t in c1 c2 pt1; do
+		printf '\\.\nCOPY public.%s (id, p_id) FROM stdin;\n' $t
+		seq 1 20000 | awk '{ print $1 "\t" 1 + $1 % 1000 }'
+	done
+	printf '\\.\n'
+} >fk2.head
+{
+	printf 'ALTER TABLE ONLY public.c1\n    ADD CONSTRAINT c1_p_fkey FOREIGN KEY (p_id) REFERENCES public.p(id);\n'
+	printf 'ALTER TABLE ONLY public.c2\n    ADD CONSTRAINT "c2 p" FOREIGN KEY (p_id) REFERENCES public.p(id) ON DELETE CASCADE;\n'
+	printf 'ALTER TABLE public.pt\n    ADD CONSTRAINT pt_p_fkey FOREIGN KEY (p_id) REFERENCES public.p(id);\n'
+} >fk2.tail
+cat fk2.head fk2.tail >fk2.sql
+newdb fk2s
+pgrestore-stream "$C dbname=fk2s" fk2.sql 2>/dev/null
+newdb fk2
+in_fk2() { $PSQL -At -d fk2 -c "$1"; }
+pgrestore-stream -j 3 "$C dbname=fk2" fifo 2>fk2.err &
+pid=$!
+exec 3>fifo
+cat fk2.head >&3
+i=0; until [ "$(in_fk2 "select count(*) from pt1" 2>/dev/null)" = 20000 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+PGAPPNAME=pgops_blocker $PSQL -d fk2 -c "begin" -c "lock table c1 in share mode" -c "select pg_sleep(60)" >/dev/null 2>&1 &
+until_n 1 "select count(*) from pg_stat_activity where application_name = 'pgops_blocker' and wait_event = 'PgSleep'"
+cat fk2.tail >&3
+exec 3>&-
+i=0; until [ "$(in_fk2 "select count(*) from pg_constraint where conname = 'c2 p' and convalidated")" = 1 ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(in_fk2 "select string_agg(conname || ':' || convalidated, ',' order by conname) from pg_constraint where contype = 'f' and conrelid in ('c1'::regclass, 'c2'::regclass)")" \
+	"c2 p:true" "-j 3: a key referencing p is added and checked while another one waits for its table"
+$PSQL -d postgres -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pgops_blocker'" >/dev/null
+wait $pid
+is "$?" 0 "and the restore ends when that table is free"
+is "$(schema_of fk2)" "$(schema_of fk2s)" "the keys are those of a one-session restore, validated (pg_dump -s), the partitioned table's too"
+
+# A key the rows violate: the same exit code and message as one session,
+# and no constraint left behind on its table.
+awk 'NR == FNR { print; next } { print }' fk2.head fk2.tail | awk '/^COPY public.c2 / { print; print "0\t5000"; next } { print }' >fk2bad.sql
+newdb fkbad1
+newdb fkbad4
+run pgrestore-stream "$C dbname=fkbad1" fk2bad.sql
+rc1=$rc
+sed -n '$p' "$T/err" >fkbad1.err
+run pgrestore-stream -j 4 "$C dbname=fkbad4" fk2bad.sql
+is "$rc" "$rc1" "a foreign key the rows violate: -j 4 exits as one session does ($rc1)"
+is "$(sed -n '$p' "$T/err")" "$(cat fkbad1.err)" "with the same message: $(cut -c1-90 fkbad1.err)"
+is "$($PSQL -At -d fkbad4 -c "select count(*) from pg_constraint where conname = 'c2 p'")" 0 "the refused key is not left on its table"
 
 # A session that cannot connect (the role's connection limit) ends the
 # restore before any job, naming which session.

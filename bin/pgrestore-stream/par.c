@@ -225,6 +225,56 @@ worker_settings(struct pworker *w)
 	}
 }
 
+/* A foreign key between two tables, added NOT VALID and then validated:
+ * the rows are checked under a ROW SHARE lock on the referenced table,
+ * which another key's check does not wait for, where ADD CONSTRAINT holds
+ * SHARE ROW EXCLUSIVE, which it does (the two keys of an application's
+ * tables on its users table then take turns). Where the server refuses
+ * NOT VALID (a partitioned table before 18) the statement runs as
+ * written; a failed check drops the constraint again, so a failure leaves
+ * what it does with one session, and says the same. */
+static void
+worker_fk(struct pworker *w, struct pjob *j)
+{
+	const struct plan *pl = &j->pl;
+	struct sbuf add = { 0 }, val = { 0 };
+	PGresult *res;
+
+	sbuf_printf(&add, "%.*s NOT VALID%s", (int)pl->valid_at, j->sql, j->sql + pl->valid_at);
+	res = pg_exec(&w->pc, add.s, deadline_in(w->p->timeout_ms));
+	if (!res) {
+		worker_lost(w, j->line, errno);
+		goto out;
+	}
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		if (!w->p->stop)
+			worker_exec(w, j->sql, j->line);
+		goto out;
+	}
+	PQclear(res);
+	if (w->p->stop) /* another session failed: its message is the one */
+		goto out;
+	sbuf_printf(&val, "%.*s VALIDATE CONSTRAINT %.*s", (int)pl->table_end, j->sql, (int)(pl->name_end - pl->name_at),
+	    j->sql + pl->name_at);
+	res = pg_exec(&w->pc, val.s, deadline_in(w->p->timeout_ms));
+	if (!res) {
+		worker_lost(w, j->line, errno);
+		goto out;
+	}
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		sbuf_reset(&val);
+		sbuf_printf(&val, "%.*s DROP CONSTRAINT %.*s", (int)pl->table_end, j->sql,
+		    (int)(pl->name_end - pl->name_at), j->sql + pl->name_at);
+		PQclear(pg_exec(&w->pc, val.s, deadline_in(w->p->timeout_ms)));
+		worker_error(w, res, j->line, j->line, j->sql);
+	}
+	PQclear(res);
+out:
+	sbuf_free(&add);
+	sbuf_free(&val);
+}
+
 static void
 worker_copy(struct pworker *w, struct pjob *j)
 {
@@ -296,6 +346,8 @@ worker_main(void *arg)
 		if (worker_settings(w) == 0) {
 			if (j->pl.cls == PLAN_COPY)
 				worker_copy(w, j);
+			else if (j->pl.split)
+				worker_fk(w, j);
 			else
 				worker_exec(w, j->sql, j->line);
 		}
@@ -313,13 +365,17 @@ worker_main(void *arg)
 
 /* ---- the main thread's side */
 
+/* Two jobs touch one table in ways that wait for each other; chunks of
+ * one table do not, nor index builds on one table, nor two split foreign
+ * keys (worker_fk) checked against one referenced table. */
 static int
 conflicts(const struct plan *a, const struct plan *b)
 {
 	for (int i = 0; i < a->nkeys; i++)
 		for (int k = 0; k < b->nkeys; k++)
 			if (strcmp(a->key[i], b->key[k]) == 0 &&
-			    !(a->cls == b->cls && (a->cls == PLAN_COPY || a->cls == PLAN_INDEX)))
+			    !(a->cls == b->cls && (a->cls == PLAN_COPY || a->cls == PLAN_INDEX)) &&
+			    !(i == 1 && k == 1 && a->split && b->split))
 				return 1;
 	return 0;
 }

@@ -50,6 +50,13 @@ struct plan {
 	int nkeys;
 	char key[2][PLAN_NAME_MAX]; /* tables, as the server folds their names */
 	char param[64];             /* PLAN_SETTING: the parameter ("all" for RESET ALL) */
+	/* PLAN_FK between two tables that says neither NOT VALID nor
+	 * ENFORCED: par.c may add it NOT VALID and validate it after, so that
+	 * two keys referencing one table check their rows at once. Offsets in
+	 * the statement: the end of its table's name, its constraint's name
+	 * as written, where NOT VALID goes. */
+	int split;
+	size_t table_end, name_at, name_end, valid_at;
 };
 void plan_classify(const char *stmt, struct plan *pl);
 /* COPY name ...: key[0] the table. */

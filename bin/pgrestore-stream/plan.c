@@ -201,10 +201,33 @@ plan_index(struct lex *l, struct plan *pl)
 	}
 }
 
+/* The rest of a foreign key after the table it references, as
+ * lex_single; it may be split (pgrestore.h) when no word of it is VALID
+ * or ENFORCED, NOT VALID then going after its last token. */
+static int
+lex_fk_tail(struct lex *l, const char *stmt, struct plan *pl)
+{
+	int split = 1;
+
+	pl->valid_at = (size_t)(l->p - stmt);
+	while (lex_next(l) != T_END) {
+		if (l->t == T_PUNCT && l->v[0] == '(')
+			lex_skip_parens(l);
+		else if (l->t == T_PUNCT && l->v[0] == ',')
+			return 0;
+		else if (is_word(l, "valid") || is_word(l, "enforced"))
+			split = 0;
+		if (l->t != T_PUNCT || l->v[0] != ';')
+			pl->valid_at = (size_t)(l->p - stmt);
+	}
+	pl->split = split;
+	return 1;
+}
+
 /* ALTER TABLE [IF EXISTS] [ONLY] table ADD CONSTRAINT name
  * {PRIMARY KEY | UNIQUE | CHECK | EXCLUDE | FOREIGN KEY (...) REFERENCES t} */
 static void
-plan_constraint(struct lex *l, struct plan *pl)
+plan_constraint(struct lex *l, const char *stmt, struct plan *pl)
 {
 	int fk = 0;
 
@@ -216,11 +239,15 @@ plan_constraint(struct lex *l, struct plan *pl)
 	lex_next(l);
 	if (!lex_name(l, pl->key[0], sizeof pl->key[0]))
 		return;
+	pl->table_end = (size_t)(l->p - stmt);
 	if (!accept(l, "add") || !accept(l, "constraint"))
 		return;
+	lex_blank(l);
+	pl->name_at = (size_t)(l->p - stmt);
 	lex_next(l);
 	if (l->t != T_WORD && l->t != T_QIDENT)
 		return;
+	pl->name_end = (size_t)(l->p - stmt);
 	lex_next(l);
 	if (is_word(l, "foreign")) {
 		if (!accept(l, "key") || lex_next(l) != T_PUNCT || l->v[0] != '(')
@@ -235,9 +262,10 @@ plan_constraint(struct lex *l, struct plan *pl)
 	} else if (!is_word(l, "primary") && !is_word(l, "unique") && !is_word(l, "check") && !is_word(l, "exclude")) {
 		return;
 	}
-	if (!lex_single(l))
+	if (fk ? !lex_fk_tail(l, stmt, pl) : !lex_single(l))
 		return;
 	pl->nkeys = fk && strcmp(pl->key[0], pl->key[1]) != 0 ? 2 : 1;
+	pl->split = pl->split && pl->nkeys == 2;
 	pl->cls = fk ? PLAN_FK : PLAN_ONE;
 }
 
@@ -323,7 +351,7 @@ plan_classify(const char *stmt, struct plan *pl)
 	if (is_word(&l, "create"))
 		plan_index(&l, pl);
 	else if (is_word(&l, "alter"))
-		plan_constraint(&l, pl);
+		plan_constraint(&l, stmt, pl);
 	else if (is_word(&l, "set"))
 		plan_set(&l, pl);
 	else if (is_word(&l, "reset"))
@@ -332,6 +360,8 @@ plan_classify(const char *stmt, struct plan *pl)
 		plan_select(&l, pl);
 	if (pl->cls == PLAN_BARRIER)
 		pl->nkeys = 0;
+	if (pl->cls != PLAN_FK)
+		pl->split = 0;
 }
 
 void

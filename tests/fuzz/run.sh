@@ -68,6 +68,14 @@ for name in "$@"; do
 		printf 'hello' | AGECRYPT_PASSPHRASE=pw "$top/build/bin/agecrypt" -p --work-factor 10 >"$corpus/seed-scrypt.age"
 		cp /usr/share/gocode/src/filippo.io/age/testdata/example.age "$corpus/seed-example.age"
 		;;
+	fuzz-plan)
+		# pg_dump's post-data statements, and ones with comments and quotes.
+		printf 'ALTER TABLE ONLY public.c1\n    ADD CONSTRAINT c1_p_fkey FOREIGN KEY (p_id) REFERENCES public.p(id) ON DELETE CASCADE;\n' >"$corpus/seed-fk"
+		printf 'ALTER TABLE IF EXISTS ONLY "S"."T /* x */" ADD CONSTRAINT "a ""b""" /* c */ FOREIGN KEY (a, b) REFERENCES "S".u (a, b) NOT VALID;' >"$corpus/seed-fk-quoted"
+		printf 'CREATE UNIQUE INDEX IF NOT EXISTS i ON ONLY public.t USING btree (a);' >"$corpus/seed-index"
+		printf "SELECT pg_catalog.set_config('search_path', '', false);" >"$corpus/seed-setting"
+		printf 'COPY public."Odd ""Name""" (k, v) FROM stdin;' >"$corpus/seed-copy"
+		;;
 	fuzz-nametime)
 		for n in db-20261122T020000Z.sql.gz db-2026-11-22T02:00:00Z db-2026-11-22_02-00-00 \
 			db-20261122 db-1763776800.gz 2026-11-22T02:00:00.5+01:00 1y2m3d4h +05:30; do
