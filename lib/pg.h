@@ -77,6 +77,10 @@ PGresult *pg_copy_end(struct pg_conn *pc, const char *errmsg, uint64_t deadline)
  * at the end (the result follows from pg_result_wait); -2 with errno EINTR,
  * ETIMEDOUT (the server sent nothing for stall_ms) or EIO. */
 int pg_copy_get(struct pg_conn *pc, char **row, uint64_t stall_ms);
+/* The same for a COPY in text form, without a malloc per row: the next
+ * row appended to *buf (*len of *cap bytes used; grown, with xrealloc, when
+ * the row does not fit): its length, or -1 or -2 as pg_copy_get. */
+int pg_copy_take(struct pg_conn *pc, char **buf, size_t *len, size_t *cap, uint64_t stall_ms);
 /* The suite's exit code for a failed query or a lost connection: 69 the
  * connection is gone or the server shuts down, 75 lock timeout,
  * serialization failure, deadlock or cancelled statement, 77 permission

@@ -2,6 +2,7 @@
  * a poll(2) with a deadline, and SIGINT/SIGTERM cancel the running
  * statement on the server instead of waiting for it. See pg.h. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,80 @@ pg_copy_get(struct pg_conn *pc, char **row, uint64_t stall_ms)
 
 		if (n > 0)
 			return n;
+		if (n == -1)
+			return -1;
+		if (n != 0) {
+			errno = EIO;
+			return -2;
+		}
+		int ready = deadline_poll(PQsocket(pc->conn), POLLIN, deadline_in(stall_ms));
+
+		if (sig_caught() || ready == 0) {
+			errno = ready == 0 ? ETIMEDOUT : EINTR;
+			return -2;
+		}
+		if (ready < 0 || !PQconsumeInput(pc->conn)) {
+			errno = EIO;
+			return -2;
+		}
+	}
+}
+
+/* Appends n bytes of a row to *buf, grown to hold them. */
+static void
+take_add(char **buf, size_t *len, size_t *cap, const char *p, size_t n)
+{
+	if (*cap - *len < n) {
+		*cap = *len + n > 2 * *cap ? *len + n : 2 * *cap;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf + *len, p, n);
+	*len += n;
+}
+
+int
+pg_copy_take(struct pg_conn *pc, char **buf, size_t *len, size_t *cap, uint64_t stall_ms)
+{
+	size_t start = *len;
+
+	for (;;) {
+		size_t room = *cap - *len;
+		char *row;
+		int n;
+
+		if (room < 8192) {
+			*cap = *cap < 65536 ? 65536 : 2 * *cap;
+			*buf = xrealloc(*buf, *cap);
+			room = *cap - *len;
+		}
+		/* Straight from libpq's input buffer into ours: PQgetCopyData
+		 * would malloc each row. A copy that fills the room may be the
+		 * start of a longer row; in text form only a row's end is a
+		 * newline. */
+		n = PQgetlineAsync(pc->conn, *buf + *len, room > INT_MAX ? INT_MAX : (int)room);
+		if (n > 0) {
+			*len += (size_t)n;
+			if ((size_t)n < room || (*buf)[*len - 1] == '\n')
+				return (int)(*len - start);
+			continue;
+		}
+		if (*len > start) {
+			/* libpq hands a row on in parts only once all of it is
+			 * there: a row cut off here is a broken stream */
+			*len = start;
+			errno = EIO;
+			return -2;
+		}
+		if (n < 0)
+			return -1;
+		/* No whole row in libpq's buffer, or an empty one (which
+		 * PQgetlineAsync cannot tell from none): PQgetCopyData can. */
+		n = PQgetCopyData(pc->conn, &row, 1);
+		if (n > 0) {
+			take_add(buf, len, cap, row, (size_t)n);
+			PQfreemem(row);
+			return n;
+		}
 		if (n == -1)
 			return -1;
 		if (n != 0) {

@@ -6,7 +6,7 @@
 # silent): each exits non-zero with a clear message, writes no trailer and
 # leaves no file.
 . "$(dirname "$0")/support/lib.sh"
-plan 139
+plan 143
 pg_start || exit 1
 F=$TOP/tests/pgdump
 pg_sql -f "$F/roles.sql" >/dev/null
@@ -414,4 +414,30 @@ faults
 J="-j 4"
 park_consistency
 faults
+
+# Rows of every length around the sizes the reading buffers have (64 KiB
+# of room, 1 MiB buffers; libpq hands a row over in parts when it does not
+# fit), between small ones in a table large enough for -j to split, and a
+# table without columns: restored, every row is the source's.
+$PSQL -d postgres -c "create database wide" >/dev/null
+$PSQL -d wide >/dev/null <<'SQL'
+create table wide (id int, v text);
+alter table wide alter column v set storage external;
+insert into wide select g, repeat(chr(97 + g % 26), g % 700) from generate_series(1, 60000) g;
+insert into wide select 100000 + n, repeat(md5(n::text), n / 32 + 1)::text
+  from unnest(array[65535, 65536, 65537, 131072, 1048575, 1048576, 1048577, 3000000]) n;
+insert into wide select g, 'tail ' || g from generate_series(200001, 260000) g;
+create table nocols ();
+insert into nocols default values; insert into nocols default values;
+SQL
+rows_of() { $PSQL -At -d "$1" -c "select count(*), sum(length(v)), md5(string_agg(id || ':' || md5(v), ',' order by id)) from wide" -c "select count(*) from nocols"; }
+rows_of wide >wide.src
+for J in "" "-j 4"; do
+	pgdump-stream $J "$C dbname=wide" >wide.sql
+	$PSQL -d postgres -c "drop database if exists wide2" -c "create database wide2" >/dev/null
+	run pgrestore-stream --drill "$C dbname=postgres" wide.sql
+	is "$rc" 0 "${J:+$J: }rows of 64 KiB, 1 MiB and 3 MB between small ones: the drill finds every row's checksum"
+	pgrestore-stream "$C dbname=wide2" wide.sql 2>/dev/null
+	is "$(rows_of wide2)" "$(cat wide.src)" "${J:+$J: }and the restored rows are the source's"
+done
 done_testing

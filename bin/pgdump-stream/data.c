@@ -1,9 +1,11 @@
-/* Table rows through COPY ... TO STDOUT, streamed row by row into the dump
- * (never a whole table in memory), each block followed by its row count
+/* Table rows through COPY ... TO STDOUT, streamed into the dump as they
+ * come, in batches of up to ROWS_BYTES (never a whole table in memory),
+ * each block followed by its row count
  * and row checksum (lib/rowsum), which pgrestore-stream's drill checks;
  * then the sequences' values. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "deadline.h"
@@ -12,6 +14,12 @@
 #include "rowsum.h"
 #include "sig.h"
 #include "sql.h"
+#include "xmem.h"
+
+/* The batch libpq copies rows into, written out when it has less room
+ * than ROWS_ROOM left: one write per batch, not one per row. */
+#define ROWS_BYTES ((size_t)256 << 10)
+#define ROWS_ROOM ((size_t)64 << 10)
 
 void
 data_copy_sql(struct sbuf *q, const struct tdata *d, uint64_t lo, uint64_t hi)
@@ -90,12 +98,13 @@ data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t sta
 {
 	struct pgq stall = { pq->pc, stall_ms, EX_UNAVAILABLE, pq->vanished_exit };
 	struct sbuf q = { 0 };
+	size_t rlen = 0, rcap = ROWS_BYTES;
+	char *rows = xmalloc(rcap);
 
 	for (int t = 0; t < cat->ndata; t++) {
 		struct tdata *d = &cat->data[t];
 		PGresult *r;
 		struct rowsum sum;
-		char *row;
 		int n;
 
 		sbuf_reset(&q);
@@ -110,12 +119,19 @@ data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t sta
 		/* Rows as they arrive; a server silent for stall_ms is given up
 		 * on, and a signal ends the dump between rows (the server rolls
 		 * the transaction back when the connection closes). */
-		while ((n = pg_copy_get(pq->pc, &row, stall_ms)) > 0) {
-			out_write(o, row, (size_t)n);
-			rowsum_row(&sum, row, (size_t)n);
-			PQfreemem(row);
+		for (;;) {
+			/* rows gathered in rows, written when it is nearly full */
+			if (rcap - rlen < ROWS_ROOM && rlen) {
+				out_write(o, rows, rlen);
+				rlen = 0;
+			}
+			if ((n = pg_copy_take(pq->pc, &rows, &rlen, &rcap, stall_ms)) <= 0)
+				break;
+			rowsum_row(&sum, rows + rlen - n, (size_t)n);
 			d->rows++;
 		}
+		out_write(o, rows, rlen);
+		rlen = 0;
 		/* The COPY's own result, waited for like the rows. */
 		r = n == -2 ? NULL : pg_result_wait(pq->pc, deadline_in(stall_ms));
 		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -132,6 +148,7 @@ data_dump(const struct pgq *pq, struct catalog *cat, struct out *o, uint64_t sta
 		d->t_end = deadline_now();
 		data_block_end(o, d, sum.sum);
 	}
+	free(rows);
 	sbuf_free(&q);
 }
 

@@ -29,6 +29,7 @@
 #define PIECE_MIN_BLOCKS ((uint64_t)512)
 #define PIECES_PER_SESSION 16
 #define BUF_BYTES ((size_t)1 << 20)
+#define BUF_ROOM ((size_t)64 << 10)
 
 struct piece {
 	int t;
@@ -202,7 +203,6 @@ pd_piece(struct dsession *s, const struct piece *p)
 	struct rowsum sum;
 	struct dbuf *b;
 	PGresult *r;
-	char *row;
 	int n = 0, err;
 
 	if (pd_start(s, td, p) < 0)
@@ -211,23 +211,17 @@ pd_piece(struct dsession *s, const struct piece *p)
 	if (!(b = pd_hand(s, NULL)))
 		return -1;
 	b->t = p->t;
-	while ((n = pg_copy_get(s->pc, &row, d->stall_ms)) > 0) {
-		if (b->n + (size_t)n > b->cap && b->n) {
-			if (!(b = pd_hand(s, b))) {
-				PQfreemem(row);
+	for (;;) {
+		/* A buffer with less room than BUF_ROOM goes to the writer; a
+		 * row longer than the room grows the buffer to it. */
+		if (b->cap - b->n < BUF_ROOM && b->n) {
+			if (!(b = pd_hand(s, b)))
 				return -1;
-			}
 			b->t = p->t;
 		}
-		if ((size_t)n > b->cap) {
-			/* a row longer than a buffer: the buffer grows to it */
-			b->data = xrealloc(b->data, (size_t)n);
-			b->cap = (size_t)n;
-		}
-		memcpy(b->data + b->n, row, (size_t)n);
-		b->n += (size_t)n;
-		rowsum_row(&sum, row, (size_t)n);
-		PQfreemem(row);
+		if ((n = pg_copy_take(s->pc, &b->data, &b->n, &b->cap, d->stall_ms)) <= 0)
+			break;
+		rowsum_row(&sum, b->data + b->n - n, (size_t)n);
 	}
 	err = errno;
 	r = n == -2 ? NULL : pg_result_wait(s->pc, deadline_in(d->stall_ms));

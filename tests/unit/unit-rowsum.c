@@ -27,7 +27,7 @@ main(void)
 	struct rowsum r;
 	int same = 1, differ = 1;
 
-	tap_plan(7);
+	tap_plan(8);
 	for (size_t piece = 1; piece < 20; piece++)
 		same &= sum_of(rows, piece) == want;
 	tap_ok(same, "pieces of 1 to 19 bytes give the same sum");
@@ -48,6 +48,26 @@ main(void)
 	tap_ok(differ, "flipping any bit of any row changes the sum");
 	tap_ok(sum_of("a\n\n", 1) != sum_of("a\n", 1) && sum_of("\n", 1) != 0, "an empty row counts");
 	tap_ok(sum_of("ab\n", 1) != sum_of("a\nb\n", 1), "where rows split counts");
+	{
+		/* every length a row's last word can have, one by one and as a
+		 * stream, and after a row that came in pieces */
+		char all[1024];
+		size_t n = 0;
+
+		rowsum_init(&r);
+		for (size_t len = 0; len <= 40; len++) {
+			memset(buf, 'a' + (int)len % 26, len);
+			buf[len] = '\n';
+			memcpy(all + n, buf, len + 1);
+			n += len + 1;
+			rowsum_row(&r, buf, len + (len % 2));
+		}
+		all[n] = 0;
+		rowsum_part(&r, "xy", 2);
+		rowsum_row(&r, "z\n", 2);
+		tap_ok(r.sum == sum_of(all, 4096) + sum_of("xyz\n", 1) && r.rows == 42,
+		    "rows of 0 to 40 bytes sum one by one as in a stream, and after a row in pieces");
+	}
 	rowsum_init(&r);
 	rowsum_feed(&r, "1\t2\n3", 5);
 	tap_ok(r.rows == 1 && rowsum_pending(&r) == 1, "a row without its newline is pending");
