@@ -195,7 +195,7 @@ pg_copy_take(struct pg_conn *pc, char **buf, size_t *len, size_t *cap, uint64_t 
 	for (;;) {
 		size_t room = *cap - *len;
 		char *row;
-		int n;
+		int ask, n;
 
 		if (room < 8192) {
 			*cap = *cap < 65536 ? 65536 : 2 * *cap;
@@ -206,10 +206,11 @@ pg_copy_take(struct pg_conn *pc, char **buf, size_t *len, size_t *cap, uint64_t 
 		 * would malloc each row. A copy that fills the room may be the
 		 * start of a longer row; in text form only a row's end is a
 		 * newline. */
-		n = PQgetlineAsync(pc->conn, *buf + *len, room > INT_MAX ? INT_MAX : (int)room);
+		ask = room > INT_MAX ? INT_MAX : (int)room;
+		n = PQgetlineAsync(pc->conn, *buf + *len, ask);
 		if (n > 0) {
 			*len += (size_t)n;
-			if ((size_t)n < room || (*buf)[*len - 1] == '\n')
+			if (n < ask || (*buf)[*len - 1] == '\n')
 				return (int)(*len - start);
 			continue;
 		}
