@@ -224,29 +224,14 @@ pg_copy_take(struct pg_conn *pc, char **buf, size_t *len, size_t *cap, uint64_t 
 		if (n < 0)
 			return -1;
 		/* No whole row in libpq's buffer, or an empty one (which
-		 * PQgetlineAsync cannot tell from none): PQgetCopyData can. */
-		n = PQgetCopyData(pc->conn, &row, 1);
+		 * PQgetlineAsync cannot tell from none): pg_copy_get waits for
+		 * the next; the rows after it come through here again. */
+		n = pg_copy_get(pc, &row, stall_ms);
 		if (n > 0) {
 			take_add(buf, len, cap, row, (size_t)n);
 			PQfreemem(row);
-			return n;
 		}
-		if (n == -1)
-			return -1;
-		if (n != 0) {
-			errno = EIO;
-			return -2;
-		}
-		int ready = deadline_poll(PQsocket(pc->conn), POLLIN, deadline_in(stall_ms));
-
-		if (sig_caught() || ready == 0) {
-			errno = ready == 0 ? ETIMEDOUT : EINTR;
-			return -2;
-		}
-		if (ready < 0 || !PQconsumeInput(pc->conn)) {
-			errno = EIO;
-			return -2;
-		}
+		return n;
 	}
 }
 

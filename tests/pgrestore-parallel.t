@@ -16,6 +16,18 @@ newdb() { $PSQL -d postgres -c "drop database if exists $1" 2>/dev/null; $PSQL -
 schema_of() { pg_dump -s -h "$PGHOST" -p "$PGPORT" -U postgres "$1" | grep -v '^\\\(un\)\{0,1\}restrict '; }
 data_of() { $PSQL -At -d "$1" -f "$TOP/tests/pgdump/checksums.sql"; }
 sessions() { $PSQL -At -d postgres -c "select count(*) from pg_stat_activity where application_name = '$1'"; }
+# as_one_session NAME FILE WHAT: FILE restored on one session (into NAME1)
+# and with -j 4 (into NAME4) fails with the same exit code and message.
+as_one_session() {
+	newdb "${1}1"
+	newdb "${1}4"
+	run pgrestore-stream "$C dbname=${1}1" "$2"
+	rc1=$rc
+	sed -n '$p' "$T/err" >"$1.err1"
+	run pgrestore-stream -j 4 "$C dbname=${1}4" "$2"
+	is "$rc" "$rc1" "$3: -j 4 exits as one session does ($rc1)"
+	is "$(sed -n '$p' "$T/err")" "$(cat "$1.err1")" "with the same message: $(cut -c1-90 "$1.err1")"
+}
 # until_n N SQL: waits (10 s at most) until SQL on postgres answers N.
 until_n() { i=0; until [ "$($PSQL -At -d postgres -c "$2")" = "$1" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
 
@@ -173,15 +185,8 @@ is "$(schema_of fk2)" "$(schema_of fk2s)" "the keys are those of a one-session r
 
 # A key the rows violate: the same exit code and message as one session,
 # and no constraint left behind on its table.
-awk 'NR == FNR { print; next } { print }' fk2.head fk2.tail | awk '/^COPY public.c2 / { print; print "0\t5000"; next } { print }' >fk2bad.sql
-newdb fkbad1
-newdb fkbad4
-run pgrestore-stream "$C dbname=fkbad1" fk2bad.sql
-rc1=$rc
-sed -n '$p' "$T/err" >fkbad1.err
-run pgrestore-stream -j 4 "$C dbname=fkbad4" fk2bad.sql
-is "$rc" "$rc1" "a foreign key the rows violate: -j 4 exits as one session does ($rc1)"
-is "$(sed -n '$p' "$T/err")" "$(cat fkbad1.err)" "with the same message: $(cut -c1-90 fkbad1.err)"
+cat fk2.head fk2.tail | awk '/^COPY public.c2 / { print; print "0\t5000"; next } { print }' >fk2bad.sql
+as_one_session fkbad fk2bad.sql "a foreign key the rows violate"
 is "$($PSQL -At -d fkbad4 -c "select count(*) from pg_constraint where conname = 'c2 p'")" 0 "the refused key is not left on its table"
 
 # A session that cannot connect (the role's connection limit) ends the
@@ -205,26 +210,12 @@ like "$T/err" "line 65: more than 64 different session settings; restore this du
 # ---- faults: the same exit code and message as one session
 # A row the server refuses, in a later chunk: the same line of the dump.
 awk -v L="$L" 'NR == L + 140000 { sub(/^[0-9]+/, "x") } { print }' ours.sql >badrow.sql
-newdb bad1
-newdb bad4
-run pgrestore-stream "$C dbname=bad1" badrow.sql
-rc1=$rc
-sed -n '$p' "$T/err" >bad1.err
-run pgrestore-stream -j 4 "$C dbname=bad4" badrow.sql
-is "$rc" "$rc1" "a refused row: -j 4 exits as one session does ($rc1)"
-is "$(sed -n '$p' "$T/err")" "$(cat bad1.err)" "with the same message, naming the same line: $(cut -c1-90 bad1.err)"
+as_one_session bad badrow.sql "a refused row (the same message names the same line)"
 is "$(sessions pgrestore-stream)" 0 "and no session is left"
 
 # A dump cut inside a COPY block.
 head -c $(( $(grep -b '^COPY public.items ' ours.sql | cut -d: -f1) + 3000000 )) ours.sql >cut.sql
-newdb cut1
-newdb cut4
-run pgrestore-stream "$C dbname=cut1" cut.sql
-rc1=$rc
-sed -n '$p' "$T/err" >cut1.err
-run pgrestore-stream -j 4 "$C dbname=cut4" cut.sql
-is "$rc" "$rc1" "a dump cut short inside a COPY block: -j 4 exits as one session does ($rc1)"
-is "$(sed -n '$p' "$T/err")" "$(cat cut1.err)" "with the same message: $(cut -c1-80 cut1.err)"
+as_one_session cut cut.sql "a dump cut short inside a COPY block"
 is "$(sessions pgrestore-stream)" 0 "and no session is left"
 
 # A session that sits in a COPY (a trigger of the dump's sleeps on one
