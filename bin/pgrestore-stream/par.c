@@ -230,9 +230,9 @@ worker_settings(struct pworker *w)
  * which another key's check does not wait for, where ADD CONSTRAINT holds
  * SHARE ROW EXCLUSIVE, which it does (the two keys of an application's
  * tables on its users table then take turns). Where the server refuses
- * NOT VALID (a partitioned table before 18) the statement runs as
- * written; a failed check drops the constraint again, so a failure leaves
- * what it does with one session, and says the same. */
+ * NOT VALID the statement runs as written, and its error is the one
+ * reported; a failed check drops the constraint again, so a failure
+ * leaves what it does with one session, and says the same. */
 static void
 worker_fk(struct pworker *w, struct pjob *j)
 {

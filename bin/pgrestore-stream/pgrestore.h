@@ -50,8 +50,9 @@ struct plan {
 	int nkeys;
 	char key[2][PLAN_NAME_MAX]; /* tables, as the server folds their names */
 	char param[64];             /* PLAN_SETTING: the parameter ("all" for RESET ALL) */
-	/* PLAN_FK between two tables that says neither NOT VALID nor
-	 * ENFORCED: par.c may add it NOT VALID and validate it after, so that
+	/* PLAN_FK between two tables, on ONLY its table, that says neither
+	 * NOT VALID nor ENFORCED: par.c may add it NOT VALID and validate it
+	 * after, so that
 	 * two keys referencing one table check their rows at once. Offsets in
 	 * the statement: the end of its table's name, its constraint's name
 	 * as written, where NOT VALID goes. */

@@ -229,13 +229,13 @@ lex_fk_tail(struct lex *l, const char *stmt, struct plan *pl)
 static void
 plan_constraint(struct lex *l, const char *stmt, struct plan *pl)
 {
-	int fk = 0;
+	int fk = 0, only;
 
 	if (!accept(l, "table"))
 		return;
 	if (accept(l, "if") && !accept(l, "exists"))
 		return;
-	accept(l, "only");
+	only = accept(l, "only");
 	lex_next(l);
 	if (!lex_name(l, pl->key[0], sizeof pl->key[0]))
 		return;
@@ -265,7 +265,10 @@ plan_constraint(struct lex *l, const char *stmt, struct plan *pl)
 	if (fk ? !lex_fk_tail(l, stmt, pl) : !lex_single(l))
 		return;
 	pl->nkeys = fk && strcmp(pl->key[0], pl->key[1]) != 0 ? 2 : 1;
-	pl->split = pl->split && pl->nkeys == 2;
+	/* pg_dump writes ONLY for an ordinary table's key and leaves it out
+	 * for a partitioned table's, which servers before 18 refuse NOT
+	 * VALID: those are not split (par.c would fall back on an error) */
+	pl->split = pl->split && pl->nkeys == 2 && only;
 	pl->cls = fk ? PLAN_FK : PLAN_ONE;
 }
 
