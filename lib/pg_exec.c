@@ -175,16 +175,17 @@ pg_copy_get(struct pg_conn *pc, char **row, uint64_t stall_ms)
 	}
 }
 
-/* Appends n bytes of a row to *buf, grown to hold them. */
+/* Room for n more bytes after *len in *buf: at least doubled when it
+ * grows, and never under 64 KiB. */
 static void
-take_add(char **buf, size_t *len, size_t *cap, const char *p, size_t n)
+take_room(char **buf, size_t *len, size_t *cap, size_t n)
 {
-	if (*cap - *len < n) {
-		*cap = *len + n > 2 * *cap ? *len + n : 2 * *cap;
-		*buf = xrealloc(*buf, *cap);
-	}
-	memcpy(*buf + *len, p, n);
-	*len += n;
+	if (*cap - *len >= n)
+		return;
+	*cap = *len + n > 2 * *cap ? *len + n : 2 * *cap;
+	if (*cap < 65536)
+		*cap = 65536;
+	*buf = xrealloc(*buf, *cap);
 }
 
 int
@@ -193,15 +194,12 @@ pg_copy_take(struct pg_conn *pc, char **buf, size_t *len, size_t *cap, uint64_t 
 	size_t start = *len;
 
 	for (;;) {
-		size_t room = *cap - *len;
+		size_t room;
 		char *row;
 		int ask, n;
 
-		if (room < 8192) {
-			*cap = *cap < 65536 ? 65536 : 2 * *cap;
-			*buf = xrealloc(*buf, *cap);
-			room = *cap - *len;
-		}
+		take_room(buf, len, cap, 8192);
+		room = *cap - *len;
 		/* Straight from libpq's input buffer into ours: PQgetCopyData
 		 * would malloc each row. A copy that fills the room may be the
 		 * start of a longer row; in text form only a row's end is a
@@ -228,7 +226,9 @@ pg_copy_take(struct pg_conn *pc, char **buf, size_t *len, size_t *cap, uint64_t 
 		 * the next; the rows after it come through here again. */
 		n = pg_copy_get(pc, &row, stall_ms);
 		if (n > 0) {
-			take_add(buf, len, cap, row, (size_t)n);
+			take_room(buf, len, cap, (size_t)n);
+			memcpy(*buf + *len, row, (size_t)n);
+			*len += (size_t)n;
 			PQfreemem(row);
 		}
 		return n;

@@ -77,6 +77,14 @@ rowsum_part(struct rowsum *r, const void *buf, size_t n)
 	r->ncarry = n;
 }
 
+/* A row's hash h over len bytes into the sum. */
+static void
+row_add(struct rowsum *r, uint64_t h, uint64_t len)
+{
+	r->sum += fmix(h ^ len);
+	r->rows++;
+}
+
 void
 rowsum_end(struct rowsum *r)
 {
@@ -84,8 +92,7 @@ rowsum_end(struct rowsum *r)
 		memset(r->carry + r->ncarry, 0, 8 - r->ncarry);
 		r->h = word_mix(r->h, r->carry);
 	}
-	r->sum += fmix(r->h ^ r->len);
-	r->rows++;
+	row_add(r, r->h, r->len);
 	r->h = SEED;
 	r->len = 0;
 	r->ncarry = 0;
@@ -133,8 +140,7 @@ rowsum_row(struct rowsum *r, const void *buf, size_t n)
 		memcpy(last, p, n);
 		h = word_mix(h, last);
 	}
-	r->sum += fmix(h ^ len);
-	r->rows++;
+	row_add(r, h, len);
 }
 
 uint64_t

@@ -233,6 +233,18 @@ worker_settings(struct pworker *w)
  * NOT VALID the statement runs as written, and its error is the one
  * reported; a failed check drops the constraint again, so a failure
  * leaves what it does with one session, and says the same. */
+/* ALTER TABLE <the key's table, as the dump writes it> <verb> CONSTRAINT
+ * <its name, as written>. */
+static void
+fk_alter(struct sbuf *b, const struct pjob *j, const char *verb)
+{
+	const struct plan *pl = &j->pl;
+
+	sbuf_reset(b);
+	sbuf_printf(b, "%.*s %s CONSTRAINT %.*s", (int)pl->table_end, j->sql, verb, (int)(pl->name_end - pl->name_at),
+	    j->sql + pl->name_at);
+}
+
 static void
 worker_fk(struct pworker *w, struct pjob *j)
 {
@@ -255,17 +267,14 @@ worker_fk(struct pworker *w, struct pjob *j)
 	PQclear(res);
 	if (w->p->stop) /* another session failed: its message is the one */
 		goto out;
-	sbuf_printf(&val, "%.*s VALIDATE CONSTRAINT %.*s", (int)pl->table_end, j->sql, (int)(pl->name_end - pl->name_at),
-	    j->sql + pl->name_at);
+	fk_alter(&val, j, "VALIDATE");
 	res = pg_exec(&w->pc, val.s, deadline_in(w->p->timeout_ms));
 	if (!res) {
 		worker_lost(w, j->line, errno);
 		goto out;
 	}
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		sbuf_reset(&val);
-		sbuf_printf(&val, "%.*s DROP CONSTRAINT %.*s", (int)pl->table_end, j->sql,
-		    (int)(pl->name_end - pl->name_at), j->sql + pl->name_at);
+		fk_alter(&val, j, "DROP");
 		PQclear(pg_exec(&w->pc, val.s, deadline_in(w->p->timeout_ms)));
 		worker_error(w, res, j->line, j->line, j->sql);
 	}

@@ -165,16 +165,26 @@ lex_skip_parens(struct lex *l)
 }
 
 /* The rest of the statement holds no comma outside parentheses (a second
- * ALTER TABLE subcommand), so that it does only what was read. */
+ * ALTER TABLE subcommand), so that it does only what was read. It also
+ * notes, for a foreign key (pgrestore.h), where NOT VALID would go (after
+ * its last token) and whether it may be split (no word VALID or ENFORCED). */
 static int
-lex_single(struct lex *l)
+lex_single(struct lex *l, const char *stmt, struct plan *pl)
 {
+	int split = 1;
+
+	pl->valid_at = (size_t)(l->p - stmt);
 	while (lex_next(l) != T_END) {
 		if (l->t == T_PUNCT && l->v[0] == '(')
 			lex_skip_parens(l);
 		else if (l->t == T_PUNCT && l->v[0] == ',')
 			return 0;
+		else if (is_word(l, "valid") || is_word(l, "enforced"))
+			split = 0;
+		if (l->t != T_PUNCT || l->v[0] != ';')
+			pl->valid_at = (size_t)(l->p - stmt);
 	}
+	pl->split = split;
 	return 1;
 }
 
@@ -199,29 +209,6 @@ plan_index(struct lex *l, struct plan *pl)
 		pl->nkeys = 1;
 		pl->cls = PLAN_INDEX;
 	}
-}
-
-/* The rest of a foreign key after the table it references, as
- * lex_single; it may be split (pgrestore.h) when no word of it is VALID
- * or ENFORCED, NOT VALID then going after its last token. */
-static int
-lex_fk_tail(struct lex *l, const char *stmt, struct plan *pl)
-{
-	int split = 1;
-
-	pl->valid_at = (size_t)(l->p - stmt);
-	while (lex_next(l) != T_END) {
-		if (l->t == T_PUNCT && l->v[0] == '(')
-			lex_skip_parens(l);
-		else if (l->t == T_PUNCT && l->v[0] == ',')
-			return 0;
-		else if (is_word(l, "valid") || is_word(l, "enforced"))
-			split = 0;
-		if (l->t != T_PUNCT || l->v[0] != ';')
-			pl->valid_at = (size_t)(l->p - stmt);
-	}
-	pl->split = split;
-	return 1;
 }
 
 /* ALTER TABLE [IF EXISTS] [ONLY] table ADD CONSTRAINT name
@@ -262,7 +249,7 @@ plan_constraint(struct lex *l, const char *stmt, struct plan *pl)
 	} else if (!is_word(l, "primary") && !is_word(l, "unique") && !is_word(l, "check") && !is_word(l, "exclude")) {
 		return;
 	}
-	if (fk ? !lex_fk_tail(l, stmt, pl) : !lex_single(l))
+	if (!lex_single(l, stmt, pl))
 		return;
 	pl->nkeys = fk && strcmp(pl->key[0], pl->key[1]) != 0 ? 2 : 1;
 	/* pg_dump writes ONLY for an ordinary table's key and leaves it out

@@ -441,10 +441,12 @@ run_statement(struct restore *r, const char *stmt, uint64_t line)
 		die(EX_DATAERR, "line %llu: the restore's transaction ended after this statement: what came before it "
 		    "is committed, the rest is not restored", (unsigned long long)line);
 	r->statements++;
-	if (r->prog && r->prog->on && r->mode == M_SQL && r->par)
-		par_label(r, r->prog->label, sizeof r->prog->label);
-	else if (r->prog && r->prog->on && r->mode == M_SQL)
-		snprintf(r->prog->label, sizeof r->prog->label, "%llu statements", (unsigned long long)r->statements);
+	if (r->prog && r->prog->on && r->mode == M_SQL) {
+		if (r->par)
+			par_label(r, r->prog->label, sizeof r->prog->label);
+		else
+			snprintf(r->prog->label, sizeof r->prog->label, "%llu statements", (unsigned long long)r->statements);
+	}
 }
 
 /* The text of a literal 'it''s' at p, into out (cut at cap). */
