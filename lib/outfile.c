@@ -37,6 +37,16 @@ forget(struct outfile *o)
 	o->fd = -1;
 }
 
+static int
+open_direct(struct outfile *o, const char *path)
+{
+	o->fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (o->fd < 0)
+		return -1;
+	o->path = xstrdup(path);
+	return 0;
+}
+
 int
 outfile_open(struct outfile *o, const char *path, int mode)
 {
@@ -44,16 +54,23 @@ outfile_open(struct outfile *o, const char *path, int mode)
 	size_t n = strlen(path);
 	unsigned seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)o;
 
-	memset(o, 0, sizeof *o);
-	/* rename(2) cannot put a file over a directory: say so now, not
-	 * after the whole dump has been written beside it. */
-	{
-		struct stat st;
+	struct stat st;
 
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	memset(o, 0, sizeof *o);
+	o->fd = -1;
+	if (stat(path, &st) == 0) {
+		/* rename(2) cannot put a file over a directory: say so now,
+		 * not after the whole dump has been written beside it. */
+		if (S_ISDIR(st.st_mode)) {
 			errno = EISDIR;
 			return -1;
 		}
+		/* A device or a named pipe (-o /dev/null, /dev/stdout, a
+		 * FIFO another program reads) is written in place: renaming
+		 * a file over it would replace the node itself, /dev/null
+		 * with a regular file for everyone on the host. */
+		if (!S_ISREG(st.st_mode))
+			return open_direct(o, path);
 	}
 	o->path = xstrdup(path);
 	o->tmp = xmalloc(n + 12);
@@ -93,6 +110,16 @@ outfile_commit(struct outfile *o)
 {
 	int e;
 
+	if (!o->tmp) {
+		/* Written in place: a pipe or a character device cannot be
+		 * fsynced (EINVAL), and there is nothing to rename. */
+		e = fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS ? errno : 0;
+		if (close(o->fd) < 0 && !e)
+			e = errno;
+		forget(o);
+		errno = e;
+		return e ? -1 : 0;
+	}
 	if (fsync(o->fd) < 0 || close(o->fd) < 0) {
 		e = errno;
 		o->fd = -1;
@@ -115,11 +142,12 @@ fail:
 void
 outfile_abort(struct outfile *o)
 {
-	if (!o->tmp)
+	if (!o->path)
 		return;
 	if (o->fd >= 0)
 		close(o->fd);
-	unlink(o->tmp);
+	if (o->tmp)
+		unlink(o->tmp);
 	forget(o);
 }
 

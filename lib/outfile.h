@@ -2,7 +2,10 @@
  * temporary name beside the final one ("NAME.tmp-XXXXXX", same directory so
  * that rename(2) is atomic) and is renamed over NAME only by outfile_commit,
  * after fsync. A program that exits any other way (die, a signal handled
- * through sig_exit) removes its uncommitted temporary files at exit. */
+ * through sig_exit) removes its uncommitted temporary files at exit.
+ * A path that is a device or a named pipe is written in place (no
+ * temporary, nothing to remove): what was written before a failure has
+ * reached the reader, as on standard output. */
 #ifndef PGOPS_OUTFILE_H
 #define PGOPS_OUTFILE_H
 

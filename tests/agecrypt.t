@@ -7,7 +7,7 @@
 # flipped in the header, each chunk and the last tag, chunks reordered,
 # data appended, a huge header, a work factor over the ceiling, signals.
 . "$(dirname "$0")/support/lib.sh"
-plan 121
+plan 122
 
 # The TypeScript library runs from a folder whose node_modules it finds.
 mkdir -p "$T/js"
@@ -64,6 +64,14 @@ for n in 0 1 65535 65536 65537 5000000; do
 	agecrypt -d -i "$T/id" -j 1 <"$T/c2" >"$T/o2" 2>>"$T/err"; b=$?
 	is "$a $b $(same "$T/o1" "$T/p") $(same "$T/o2" "$T/p")" "0 0 same same" "$n bytes: age's and age-encryption's decrypted by ours"
 done
+# -o onto a named pipe writes into it (a rename would replace the pipe
+# and the reader would get nothing).
+mkfifo "$T/outpipe"
+timeout 60 age -d -i "$T/id" "$T/outpipe" >"$T/o1" 2>"$T/err" &
+agecrypt -r "$R" -o "$T/outpipe" "$T/p"; a=$?
+wait $!; b=$?
+is "$a $b $(same "$T/o1" "$T/p") $(stat -c %F "$T/outpipe") $(ls "$T" | grep -c 'outpipe.tmp')" "0 0 same fifo 0" \
+	"-o onto a named pipe: the reader decrypts it, the pipe stays a pipe"
 size=$(stat -c %s "$T/c")
 is "$size" $((5000000 + 77 * 16 + $(head -c 2000 "$T/c" | grep -abo -- '^--- ' | cut -d: -f1) + 48 + 16)) \
 	"ciphertext = plaintext + 16 bytes a chunk + header + nonce"
