@@ -53,5 +53,7 @@ aead_open(const unsigned char key[32], const unsigned char nonce[12], unsigned c
 const char *
 aead_impl(void)
 {
-	return chacha20_avx2() ? "avx2" : "portable";
+	static const char *const name[] = { "portable", "avx2", "avx512" };
+
+	return name[chacha20_simd()];
 }

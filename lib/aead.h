@@ -10,6 +10,6 @@ void aead_seal(const unsigned char key[32], const unsigned char nonce[12], unsig
  * when the tag does not match (compared in constant time). */
 int aead_open(const unsigned char key[32], const unsigned char nonce[12], unsigned char *buf, size_t len,
     const unsigned char tag[16]);
-/* The ChaCha20 in use, for benchmarks and tests: "avx2" or "portable". */
+/* The ChaCha20-Poly1305 in use, for tests: "avx512", "avx2" or "portable". */
 const char *aead_impl(void);
 #endif

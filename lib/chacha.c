@@ -2,7 +2,8 @@
  * its ChaCha20 runs 4 blocks at a time on SSE2 and its Poly1305 on 32-bit
  * limbs: about 3 s of CPU per GiB here, where a backup is encrypted at the
  * speed of the dump. This file runs 8 blocks at a time on AVX2 and
- * Poly1305 on 64-bit limbs; tests/unit/unit-age.c checks both paths
+ * Poly1305 on 64-bit limbs, and picks lib/chacha_avx512.c's sixteen-block
+ * paths where the CPU has AVX-512; tests/unit/unit-age.c checks every path
  * against RFC 8439's vectors and BearSSL. */
 #include <cpuid.h>
 #include <stdint.h>
@@ -13,11 +14,20 @@
 
 #include "aead.h"
 #include "chacha.h"
+#include "chacha_simd.h"
 
 static uint32_t
 le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int
+env_off(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0") != 0;
 }
 
 static uint64_t
@@ -145,27 +155,40 @@ xor8_avx2(uint32_t s[16], unsigned char *buf, size_t len)
 	return done;
 }
 
+/* 0: portable, 1: AVX2, 2: AVX-512F; decided once per process. The
+ * kernel must save the registers too (XCR0: ymm for AVX2, opmask and zmm
+ * for AVX-512). PGOPS_NO_AVX512=1 keeps to AVX2, PGOPS_NO_AVX2=1 to the
+ * portable code: the tests run every path on one machine. */
 static int
-have_avx2(void)
+simd_level(void)
 {
 	static int cached = -1;
 	int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-	unsigned a, b, c, d;
 
 	if (v < 0) {
-		const char *off = getenv("PGOPS_NO_AVX2");
+		unsigned a, b = 0, c = 0, d, lo = 0, hi = 0;
 
-		v = !(off && *off && strcmp(off, "0") != 0) && __get_cpuid_count(7, 0, &a, &b, &c, &d)
-		    && (b & bit_AVX2) && __get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE);
+		v = 0;
+		if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE)) {
+			__asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+			if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+				b = 0;
+		}
+		if (!env_off("PGOPS_NO_AVX2") && (b & bit_AVX2) && (lo & 0x6) == 0x6) {
+			v = 1;
+			if (!env_off("PGOPS_NO_AVX512") && (b & bit_AVX512F) && (lo & 0xe6) == 0xe6)
+				v = 2;
+		}
 		__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+		(void)hi;
 	}
 	return v;
 }
 
 int
-chacha20_avx2(void)
+chacha20_simd(void)
 {
-	return have_avx2();
+	return simd_level();
 }
 
 void
@@ -177,8 +200,10 @@ chacha20_xor(const unsigned char key[32], const unsigned char nonce[12], uint32_
 	size_t done = 0;
 
 	state_init(s, key, nonce, counter);
-	if (have_avx2())
-		done = xor8_avx2(s, buf, len);
+	if (simd_level() >= 2)
+		done = chacha16_xor(s, buf, len);
+	if (simd_level() >= 1)
+		done += xor8_avx2(s, buf + done, len - done);
 	for (; done < len; done += 64) {
 		size_t take = len - done < 64 ? len - done : 64;
 
@@ -242,11 +267,10 @@ blocks(struct poly1305 *p, const unsigned char *m, size_t len, uint64_t hibit)
  * accumulates every eighth block, multiplied by r^8 between steps; at the
  * end each lane is multiplied by the power of r its blocks lack and the
  * lanes summed, which is Horner's rule reordered. */
-#define M26 0x3ffffffULL
+#define M26 POLY26_MASK
 
-/* a * b mod 2^130 - 5 in radix 2^26, partly reduced (limbs below 2^27). */
-static void
-mul26(uint64_t o[5], const uint64_t a[5], const uint64_t b[5])
+void
+poly26_mul(uint64_t o[5], const uint64_t a[5], const uint64_t b[5])
 {
 	uint64_t s1 = b[1] * 5, s2 = b[2] * 5, s3 = b[3] * 5, s4 = b[4] * 5, d[5], c;
 
@@ -269,10 +293,9 @@ mul26(uint64_t o[5], const uint64_t a[5], const uint64_t b[5])
 	memcpy(o, d, sizeof d);
 }
 
-/* 130 bits as h0 + h1 * 2^64 + h2 * 2^128, to five limbs of 26 bits (the
- * top one takes what is above 2^104). */
-static void
-to26(uint64_t l[5], uint64_t h0, uint64_t h1, uint64_t h2)
+/* The top limb takes what is above 2^104. */
+void
+poly26_split(uint64_t l[5], uint64_t h0, uint64_t h1, uint64_t h2)
 {
 	l[0] = h0 & M26;
 	l[1] = h0 >> 26 & M26;
@@ -322,6 +345,29 @@ addv(V h[5], const unsigned char *m)
 	h[4] = ADD64(h[4], _mm256_or_si256(_mm256_srli_epi64(hi, 40), _mm256_set1_epi64x(1 << 24)));
 }
 
+void
+poly26_join(struct poly1305 *p, const uint64_t t[5])
+{
+	typedef unsigned __int128 u128;
+	uint64_t c;
+	u128 x;
+
+	x = (u128)t[0] + ((u128)t[1] << 26) + ((u128)t[2] << 52);
+	p->h0 = (uint64_t)x;
+	x = (x >> 64) + ((u128)t[3] << 14) + ((u128)t[4] << 40);
+	p->h1 = (uint64_t)x;
+	p->h2 = (uint64_t)(x >> 64);
+	/* The scalar path multiplies h2 by r0: keep it small, as its own
+	 * carry step would. */
+	c = (p->h2 >> 2) * 5;
+	p->h2 &= 3;
+	x = (u128)p->h0 + c;
+	p->h0 = (uint64_t)x;
+	x = (u128)p->h1 + (uint64_t)(x >> 64);
+	p->h1 = (uint64_t)x;
+	p->h2 += (uint64_t)(x >> 64);
+}
+
 /* len: a multiple of 128, at least 128. Two accumulators of four lanes
  * each take alternate groups of four blocks, so that one's multiplication
  * need not wait for the other's: a and b times r^8 per step, and at the
@@ -329,15 +375,13 @@ addv(V h[5], const unsigned char *m)
 __attribute__((target("avx2"))) static void
 blocks_avx2(struct poly1305 *p, const unsigned char *m, size_t len)
 {
-	typedef unsigned __int128 u128;
 	uint64_t r[8][5], h0[5], t[5];
 	V R[5], S[5], a[5], b[5];
-	u128 x;
 
-	to26(r[0], p->r0, p->r1, 0);
+	poly26_split(r[0], p->r0, p->r1, 0);
 	for (int k = 1; k < 8; k++)
-		mul26(r[k], r[k - 1], r[0]);
-	to26(h0, p->h0, p->h1, p->h2);
+		poly26_mul(r[k], r[k - 1], r[0]);
+	poly26_split(h0, p->h0, p->h1, p->h2);
 	for (int i = 0; i < 5; i++) {
 		R[i] = _mm256_set1_epi64x((long long)r[7][i]);
 		S[i] = _mm256_set1_epi64x((long long)(r[7][i] * 5));
@@ -370,23 +414,7 @@ blocks_avx2(struct poly1305 *p, const unsigned char *m, size_t len)
 		_mm256_storeu_si256((V *)lane, ADD64(a[i], b[i]));
 		t[i] = lane[0] + lane[1] + lane[2] + lane[3];
 	}
-	x = (u128)t[0] + ((u128)t[1] << 26) + ((u128)t[2] << 52);
-	p->h0 = (uint64_t)x;
-	x = (x >> 64) + ((u128)t[3] << 14) + ((u128)t[4] << 40);
-	p->h1 = (uint64_t)x;
-	p->h2 = (uint64_t)(x >> 64);
-	/* The scalar path multiplies h2 by r0: keep it small, as its own
-	 * carry step would. */
-	{
-		uint64_t c = (p->h2 >> 2) * 5;
-
-		p->h2 &= 3;
-		x = (u128)p->h0 + c;
-		p->h0 = (uint64_t)x;
-		x = (u128)p->h1 + (uint64_t)(x >> 64);
-		p->h1 = (uint64_t)x;
-		p->h2 += (uint64_t)(x >> 64);
-	}
+	poly26_join(p, t);
 	explicit_bzero(r, sizeof r);
 }
 
@@ -405,7 +433,14 @@ poly1305_update(struct poly1305 *p, const void *data, size_t len)
 		blocks(p, p->buf, 16, 1);
 		p->n = 0;
 	}
-	if (len >= 256 && have_avx2()) {
+	if (len >= 512 && simd_level() >= 2) {
+		size_t v = len & ~(size_t)255;
+
+		poly16_blocks(p, m, v);
+		m += v;
+		len -= v;
+	}
+	if (len >= 256 && simd_level() >= 1) {
 		size_t v = len & ~(size_t)127;
 
 		blocks_avx2(p, m, v);

@@ -1,7 +1,7 @@
 /* lib/bech32, lib/scrypt, lib/chacha (with lib/aead) and lib/age: the
  * published vectors (BIP 173, RFC 7914, RFC 8439, RFC 7748), a key pair
  * made by age-keygen, BearSSL as a second implementation of ChaCha20 and
- * Poly1305 on both of our paths (AVX2 and portable), the armor and the
+ * Poly1305 on each of our paths (AVX-512, AVX2, portable), the armor and the
  * header parser's refusals. */
 #include <stdlib.h>
 #include <string.h>
@@ -38,51 +38,76 @@ mem_hex(const void *got, size_t n, const char *hex)
 	return wn == n && memcmp(got, want, n) == 0;
 }
 
-/* Our ChaCha20-Poly1305 against BearSSL's, for lengths around every
- * boundary of the 8-block path: mismatches. */
+/* Our ChaCha20-Poly1305 against BearSSL's for one length: sealed the
+ * same, opened back, and a flipped bit refused with the buffer untouched. */
 static int
-aead_vs_bearssl(void)
+one_vs_bearssl(size_t len)
 {
-	static unsigned char a[4200], b[4200];
-	unsigned char key[32], nonce[12], ta[16], tb[16];
+	static unsigned char a[66000], b[66000], c[66000], keep[66000];
+	unsigned char key[32], nonce[12], ta[16], tb[16], t[16];
 	int bad = 0;
 
-	for (size_t i = 0; i < sizeof a; i++)
+	for (size_t i = 0; i < len; i++)
 		a[i] = (unsigned char)(i * 131 + 7);
-	for (size_t len = 0; len <= sizeof a; len += len < 1100 ? 1 : 97) {
-		memset(key, (int)len, sizeof key);
-		memset(nonce, (int)(len >> 3), sizeof nonce);
-		memcpy(b, a, len);
+	memset(key, (int)len, sizeof key);
+	memset(nonce, (int)(len >> 3), sizeof nonce);
+	memcpy(b, a, len);
+	aead_seal(key, nonce, b, len, tb);
+	memcpy(ta, tb, 16);
+	memcpy(c, a, len);
+	br_poly1305_ctmul_run(key, nonce, c, len, NULL, 0, t, br_chacha20_ct_run, 1);
+	bad += memcmp(c, b, len) != 0 || memcmp(t, ta, 16) != 0;
+	bad += aead_open(key, nonce, b, len, ta) != 0 || memcmp(a, b, len) != 0;
+	if (len > 0) {
 		aead_seal(key, nonce, b, len, tb);
-		memcpy(ta, tb, 16);
-		{
-			unsigned char c[4200], t[16];
-
-			memcpy(c, a, len);
-			br_poly1305_ctmul_run(key, nonce, c, len, NULL, 0, t, br_chacha20_ct_run, 1);
-			bad += memcmp(c, b, len) != 0 || memcmp(t, ta, 16) != 0;
-		}
-		bad += aead_open(key, nonce, b, len, ta) != 0 || memcmp(a, b, len) != 0;
-		if (len > 0) {
-			aead_seal(key, nonce, b, len, tb);
-			b[len / 2] ^= 1;
-			{
-				unsigned char keep[4200];
-
-				memcpy(keep, b, len);
-				bad += aead_open(key, nonce, b, len, tb) == 0 || memcmp(keep, b, len) != 0;
-			}
-		}
+		b[len / 2] ^= 1;
+		memcpy(keep, b, len);
+		bad += aead_open(key, nonce, b, len, tb) == 0 || memcmp(keep, b, len) != 0;
 	}
 	return bad;
 }
 
+/* Every length to 2200 bytes (the edges of the 16-, 8- and 1-block steps
+ * of both ChaCha20 and Poly1305), then sparser to 65 KiB, and age's chunk
+ * of 64 KiB and its neighbours: mismatches. */
 static int
-portable_ok(void)
+aead_vs_bearssl(void)
 {
-	if (setenv("PGOPS_NO_AVX2", "1", 1) != 0 || chacha20_avx2() || strcmp(aead_impl(), "portable") != 0)
+	int bad = 0;
+
+	for (size_t len = 0; len <= 65900; len += len < 2200 ? 1 : len < 4400 ? 97 : 4093)
+		bad += one_vs_bearssl(len);
+	for (size_t len = 65535; len <= 65537; len++)
+		bad += one_vs_bearssl(len);
+	return bad;
+}
+
+/* The path the environment asks for (a forked child: the choice is made
+ * once per process), checked against BearSSL. */
+static int
+path_ok(const char *env, int most)
+{
+	if (setenv(env, "1", 1) != 0 || chacha20_simd() > most)
 		return 0;
 	return aead_vs_bearssl() == 0;
+}
+
+static pid_t
+path_child(const char *env, int most)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(path_ok(env, most) ? 0 : 1);
+	return pid;
+}
+
+static int
+child_ok(pid_t pid)
+{
+	int status;
+
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 static void
@@ -203,7 +228,7 @@ test_chacha(void)
 	    "671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b"
 	    "4831d7bc3ff4def08e4b7a9de576d26586cec64b6116") && mem_hex(tag, 16, "6a23a4681fd59456aea1d29f82477216"),
 	    "ChaCha20-Poly1305: RFC 8439 section 2.8.2's key, nonce and text without the AAD");
-	tap_ok(aead_vs_bearssl() == 0, "ChaCha20-Poly1305 (%s) = BearSSL's for 0-4200 bytes; a flipped bit is refused "
+	tap_ok(aead_vs_bearssl() == 0, "ChaCha20-Poly1305 (%s) = BearSSL's for 0-65900 bytes; a flipped bit is refused "
 	    "and leaves the buffer as it was", aead_impl());
 }
 
@@ -322,22 +347,18 @@ test_header(void)
 int
 main(void)
 {
-	pid_t pid;
-	int status;
+	pid_t portable, avx2;
 
-	tap_plan(35);
-	/* The portable path, in a child forked before anything is encrypted:
-	 * the choice is made once per process. */
-	pid = fork();
-	if (pid == 0)
-		_exit(portable_ok() ? 0 : 1);
+	tap_plan(36);
+	portable = path_child("PGOPS_NO_AVX2", 0);
+	avx2 = path_child("PGOPS_NO_AVX512", 1);
 	test_bech32();
 	test_kdf();
 	test_chacha();
 	test_x25519();
 	test_armor();
 	test_header();
-	tap_ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "with PGOPS_NO_AVX2=1 the portable ChaCha20-Poly1305 = BearSSL's");
+	tap_ok(child_ok(portable), "with PGOPS_NO_AVX2=1 the portable ChaCha20-Poly1305 = BearSSL's");
+	tap_ok(child_ok(avx2), "with PGOPS_NO_AVX512=1 the AVX2 (or portable) ChaCha20-Poly1305 = BearSSL's");
 	return tap_done();
 }
