@@ -140,7 +140,8 @@ read_back(struct restore *r, const struct rtable *t, const char *filter, struct 
 {
 	struct sbuf q = { 0 };
 	PGresult *res;
-	char *row;
+	char *rows = NULL;
+	size_t len = 0, cap = 0;
 	int n;
 
 	if (filter) {
@@ -161,10 +162,12 @@ read_back(struct restore *r, const struct rtable *t, const char *filter, struct 
 	if (!res || PQresultStatus(res) != PGRES_COPY_OUT)
 		return failed(r, res, err, errlen);
 	PQclear(res);
-	while ((n = pg_copy_get(r->pc, &row, r->timeout_ms)) > 0) {
-		rowsum_row(sum, row, (size_t)n);
-		PQfreemem(row);
+	/* One buffer for every row (pg_copy_get would malloc each). */
+	while ((n = pg_copy_take(r->pc, &rows, &len, &cap, r->timeout_ms)) > 0) {
+		rowsum_row(sum, rows, (size_t)n);
+		len = 0;
 	}
+	free(rows);
 	res = n == -2 ? NULL : pg_result_wait(r->pc, deadline_in(r->timeout_ms));
 	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
 		return failed(r, res, err, errlen);
