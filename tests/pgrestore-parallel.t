@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 58
+plan 61
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -200,6 +200,25 @@ $PSQL -d postgres -c "create database limdb owner lim" >/dev/null
 run pgrestore-stream -j 3 "host=$PGHOST port=$PGPORT user=lim dbname=limdb" fk.sql
 is "$rc" 69 "-j 3 past the role's connection limit: exit 69"
 like "$T/err" "session 2 of 3: .*too many connections for role \"lim\"" "naming the session and the server's reason"
+
+# The sessions of a superuser's restore wait 100 ms before the server
+# cancels an autovacuum worker in their way (deadlock_timeout), not 1 s; a
+# role that may not set it restores with the server's value, no error.
+{
+	printf 'CREATE TABLE tune (a int, dt text DEFAULT current_setting($$deadlock_timeout$$));\nCOPY tune (a) FROM stdin;\n'
+	seq 1 300000
+	printf '\\.\n'
+} >tune.sql
+for j in 1 4; do
+	newdb tune$j
+	run pgrestore-stream -j $j "$C dbname=tune$j" tune.sql
+	is "$rc:$($PSQL -At -d tune$j -c 'select count(*), string_agg(distinct dt, $$,$$) from tune')" "0:300000|100ms" \
+		"-j $j as a superuser: the rows of every session were loaded with deadlock_timeout 100ms"
+done
+$PSQL -d postgres -c "create database tunelim owner lim" >/dev/null
+run pgrestore-stream "host=$PGHOST port=$PGPORT user=lim dbname=tunelim" tune.sql
+is "$rc:$($PSQL -At -d tunelim -c 'select string_agg(distinct dt, $$,$$) from tune'):$(grep -c 'permission denied to set parameter' "$T/pg/log")" \
+	"0:1s:0" "as a role that may not set it: the server's 1s, and no error in the server's log"
 
 # Session settings are kept per parameter for the sessions: a dump with
 # more distinct ones than that is refused (a -j restore only).

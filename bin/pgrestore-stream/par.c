@@ -491,6 +491,7 @@ sessions_start(struct restore *r)
 		if ((code = pg_connect(&w->pc, r->conninfo, err, sizeof err)) != 0)
 			die(code, "session %d of %d: %s", i + 1, p->n, err);
 		PQsetNoticeProcessor(w->pc.conn, worker_notice, w);
+		restore_tune(&w->pc, r->timeout_ms);
 		if (pthread_create(&w->th, NULL, worker_main, w) != 0)
 			die(EX_SOFTWARE, "cannot start a thread for session %d", i + 1);
 		w->started = 1;

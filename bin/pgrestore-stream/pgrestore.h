@@ -136,6 +136,9 @@ struct restore {
 };
 
 void restore_init(struct restore *r);
+/* Session settings of the restore's own (deadlock_timeout 100 ms for a
+ * superuser), on the main session and each of -j's. */
+void restore_tune(struct pg_conn *pc, uint64_t timeout_ms);
 /* Goes on in another database (a --create dump's): statements from now on
  * run on pc. */
 void restore_switch(struct restore *r, struct pg_conn *pc);
