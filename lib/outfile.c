@@ -53,7 +53,6 @@ outfile_open(struct outfile *o, const char *path, int mode)
 	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	size_t n = strlen(path);
 	unsigned seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)o;
-
 	struct stat st;
 
 	memset(o, 0, sizeof *o);
