@@ -7,7 +7,7 @@
 # flipped in the header, each chunk and the last tag, chunks reordered,
 # data appended, a huge header, a work factor over the ceiling, signals.
 . "$(dirname "$0")/support/lib.sh"
-plan 122
+plan 126
 
 # The TypeScript library runs from a folder whose node_modules it finds.
 mkdir -p "$T/js"
@@ -72,6 +72,15 @@ agecrypt -r "$R" -o "$T/outpipe" "$T/p"; a=$?
 wait $!; b=$?
 is "$a $b $(same "$T/o1" "$T/p") $(stat -c %F "$T/outpipe") $(ls "$T" | grep -c 'outpipe.tmp')" "0 0 same fifo 0" \
 	"-o onto a named pipe: the reader decrypts it, the pipe stays a pipe"
+# Written in place, a device's errors are the program's: /dev/full fails
+# the write (74) and stays a device; a socket cannot be opened (73).
+run agecrypt -r "$R" -o /dev/full "$T/p"
+is "$rc:$(stat -c %F /dev/full)" "74:character special file" "-o /dev/full: exit 74, and /dev/full is still a device"
+like "$T/err" "write /dev/full: No space left on device" "saying why"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/sock"
+run agecrypt -r "$R" -o "$T/sock" "$T/p"
+is "$rc:$(stat -c %F "$T/sock")" "73:socket" "-o onto a socket: exit 73, the socket left as it was"
+like "$T/err" "sock: No such device or address" "with the reason"
 size=$(stat -c %s "$T/c")
 is "$size" $((5000000 + 77 * 16 + $(head -c 2000 "$T/c" | grep -abo -- '^--- ' | cut -d: -f1) + 48 + 16)) \
 	"ciphertext = plaintext + 16 bytes a chunk + header + nonce"
