@@ -15,6 +15,22 @@ on_signal(int sig)
 		caught = sig;
 }
 
+/* SIGINT and SIGHUP that whoever started us set to be ignored stay
+ * ignored: nohup ignores SIGHUP so that a backup outlives the login that
+ * started it, and a shell starts a script's background job with SIGINT
+ * ignored so that a Ctrl-C meant for the script leaves it running. SIGTERM
+ * is always caught: it is how an orchestrator stops a job, and nothing sets
+ * it ignored on our behalf. */
+static void
+sig_catch(int sig, const struct sigaction *sa)
+{
+	struct sigaction old;
+
+	if (sig != SIGTERM && sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigaction(sig, sa, NULL);
+}
+
 void
 sig_setup(void)
 {
@@ -24,9 +40,9 @@ sig_setup(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: a blocked read(2) must return EINTR so loops notice. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sig_catch(SIGINT, &sa);
+	sig_catch(SIGTERM, &sa);
+	sig_catch(SIGHUP, &sa);
 	signal(SIGPIPE, SIG_IGN);
 }
 

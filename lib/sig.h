@@ -1,7 +1,9 @@
 /* Signals: SIGINT, SIGTERM and SIGHUP only set a flag that the work loops
  * check, so programs end their work cleanly (abort uploads, remove partial
- * files) and exit 128+signal. SIGPIPE is ignored so that a closed pipe shows
- * up as EPIPE from write(2) and is reported like any other write error. */
+ * files) and exit 128+signal; a SIGINT or SIGHUP ignored by whoever started
+ * the program (nohup, a shell's background job) stays ignored. SIGPIPE is
+ * ignored so that a closed pipe shows up as EPIPE from write(2) and is
+ * reported like any other write error. */
 #ifndef PGOPS_SIG_H
 #define PGOPS_SIG_H
 

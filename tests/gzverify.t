@@ -2,7 +2,7 @@
 # gzverify as a user runs it: options, every exit code, messages, pass-through
 # modes, checksums, the dump trailer, signals and closed pipes.
 . "$(dirname "$0")/support/lib.sh"
-plan 70
+plan 74
 
 seq 1 200000 >"$T/data"
 gzip -c "$T/data" >"$T/a.gz"
@@ -177,6 +177,37 @@ kill -TERM $pid
 wait $pid
 is "$?" 143 "SIGTERM exits 143"
 like "$T/err" 'interrupted by SIGTERM' "and says so"
+# A SIGINT or SIGHUP ignored by whoever started it stays ignored (nohup
+# ignores SIGHUP; this shell starts a background job with SIGINT ignored).
+# sig_then_term PID SIG: send SIG, wait until it is no longer pending (a
+# caught one has reached its handler, an ignored one was dropped), then
+# SIGTERM; the exit status says which of the two the program took.
+sig_then_term() {
+	kill -"$2" "$1"
+	i=0
+	while grep -q '^ShdPnd:.*[1-9a-f]' "/proc/$1/status" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.2
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
+	echo "$?" >"$T/rc"
+}
+for how in nohup:HUP nohup:INT default:HUP default:INT; do
+	case $how in
+	nohup:*) nohup gzverify "$T/fifo" >/dev/null 2>"$T/err" & ;;
+	default:*) perl -e '$SIG{INT} = $SIG{HUP} = "DEFAULT"; exec @ARGV or die' "$PGOPS_BIN/gzverify" "$T/fifo" 2>"$T/err" & ;;
+	esac
+	pid=$!
+	i=0
+	until ls -l /proc/$pid/fd 2>/dev/null | grep -q fifo || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	sig_then_term $pid "${how#*:}"
+	case $how in
+	nohup:*) want="143 SIGTERM" ;;
+	default:HUP) want="129 SIGHUP" ;;
+	default:INT) want="130 SIGINT" ;;
+	esac
+	is "$(cat "$T/rc") $(sed -n 's/.*interrupted by //p' "$T/err")" "$want" \
+		"SIG${how#*:} $([ "${how%:*}" = nohup ] && echo "ignored by nohup and a background job: ignored" || echo "at its default: caught")"
+done
 kill $holder 2>/dev/null
 # A stalled pipe: --input-timeout gives up (75); the default waits.
 mkfifo "$T/fifo2"
