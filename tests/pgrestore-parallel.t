@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 61
+plan 64
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -219,6 +219,31 @@ $PSQL -d postgres -c "create database tunelim owner lim" >/dev/null
 run pgrestore-stream "host=$PGHOST port=$PGPORT user=lim dbname=tunelim" tune.sql
 is "$rc:$($PSQL -At -d tunelim -c 'select string_agg(distinct dt, $$,$$) from tune'):$(grep -c 'permission denied to set parameter' "$T/pg/log")" \
 	"0:1s:0" "as a role that may not set it: the server's 1s, and no error in the server's log"
+
+# Index builds and the server's parallel workers: one taken while another
+# session is at work runs with max_parallel_maintenance_workers 0 (the
+# sessions already fill the cores); one taken while the others are idle
+# keeps the server's setting; a dump that sets it keeps its own. seen()
+# reports what the build runs with; slow() keeps a session busy for 2 s.
+# table NAME: a table of 1000 rows, as a dump has it.
+table() { printf 'CREATE TABLE %s (x int);\nCOPY %s (x) FROM stdin;\n' "$1" "$1"; seq 1 1000; printf '\\.\n'; }
+cat >fns.sql <<'SQL'
+CREATE FUNCTION slow(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $1 = 1 THEN PERFORM pg_sleep(2); END IF; RETURN $1; END$$;
+CREATE FUNCTION seen(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $1 = 1 THEN RAISE NOTICE 'workers=%', current_setting('max_parallel_maintenance_workers'); END IF; RETURN $1; END$$;
+SQL
+{ cat fns.sql; table a; table b; printf 'CREATE INDEX a_i ON a (slow(x));\nCREATE INDEX b_i ON b (seen(x));\n'; } >builds.sql
+{ cat fns.sql; table b; printf 'CREATE INDEX b_i ON b (seen(x));\n'; } >alone.sql
+{ echo 'SET max_parallel_maintenance_workers = 1;'; cat builds.sql; } >dumpset.sql
+for t in busy alone dumpset; do
+	case $t in
+	busy) f=builds.sql want=0 what="taken while another session builds: no parallel workers" ;;
+	alone) f=alone.sql want=2 what="taken while the other session is idle: the server's setting" ;;
+	dumpset) f=dumpset.sql want=1 what="where the dump sets the parameter: the dump's value" ;;
+	esac
+	newdb builds_$t
+	run pgrestore-stream -j 2 "$C dbname=builds_$t" $f
+	is "$rc $(sed -n 's/.*NOTICE: *workers=\([0-9]*\).*/\1/p' "$T/err")" "0 $want" "-j 2, index build $what ($want)"
+done
 
 # Session settings are kept per parameter for the sessions: a dump with
 # more distinct ones than that is refused (a -j restore only).
