@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 64
+plan 65
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -219,6 +219,33 @@ $PSQL -d postgres -c "create database tunelim owner lim" >/dev/null
 run pgrestore-stream "host=$PGHOST port=$PGPORT user=lim dbname=tunelim" tune.sql
 is "$rc:$($PSQL -At -d tunelim -c 'select string_agg(distinct dt, $$,$$) from tune'):$(grep -c 'permission denied to set parameter' "$T/pg/log")" \
 	"0:1s:0" "as a role that may not set it: the server's 1s, and no error in the server's log"
+
+# A constraint added without ONLY also goes to the table's inheritance
+# children (and partitions), which the statement does not name: it waits
+# for everything before it, as a NOT VALID check on a parent must wait for
+# the child's rows it would refuse. Seen from inside: the check calls
+# probe(), which reports whether the 2-second index build before it in the
+# dump is still running.
+cat >nv.sql <<'SQL'
+CREATE FUNCTION slow(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $1 = 1 THEN PERFORM pg_sleep(2); END IF; RETURN $1; END$$;
+CREATE FUNCTION probe(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $1 = 1 THEN RAISE NOTICE 'slow build running: %', (SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'CREATE INDEX s_i %'); END IF; RETURN $1; END$$;
+CREATE TABLE s (x int);
+CREATE TABLE nvp (d int);
+CREATE TABLE nvc () INHERITS (nvp);
+COPY s (x) FROM stdin;
+1
+\.
+COPY nvc (d) FROM stdin;
+1
+2
+\.
+CREATE INDEX s_i ON s (slow(x));
+ALTER TABLE nvp ADD CONSTRAINT nvp_pos CHECK (probe(d) > 0);
+SQL
+newdb nv
+run pgrestore-stream -j 4 "$C dbname=nv" nv.sql
+is "$rc:$(sed -n 's/.*slow build running: //p' "$T/err")" "0:0" \
+	"-j 4: ALTER TABLE without ONLY ... ADD CONSTRAINT waits for what came before it in the dump"
 
 # Index builds and the server's parallel workers: one taken while another
 # session is at work runs with max_parallel_maintenance_workers 0 (the

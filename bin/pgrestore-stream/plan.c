@@ -211,18 +211,23 @@ plan_index(struct lex *l, struct plan *pl)
 	}
 }
 
-/* ALTER TABLE [IF EXISTS] [ONLY] table ADD CONSTRAINT name
+/* ALTER TABLE [IF EXISTS] ONLY table ADD CONSTRAINT name
  * {PRIMARY KEY | UNIQUE | CHECK | EXCLUDE | FOREIGN KEY (...) REFERENCES t} */
 static void
 plan_constraint(struct lex *l, const char *stmt, struct plan *pl)
 {
-	int fk = 0, only;
+	int fk = 0;
 
 	if (!accept(l, "table"))
 		return;
 	if (accept(l, "if") && !accept(l, "exists"))
 		return;
-	only = accept(l, "only");
+	/* Without ONLY the constraint also goes to the table's inheritance
+	 * children and partitions, which the statement does not name and
+	 * whose rows may still be loading on other sessions (a NOT VALID
+	 * CHECK on a parent would refuse the child's rows): a barrier. */
+	if (!accept(l, "only"))
+		return;
 	lex_next(l);
 	if (!lex_name(l, pl->key[0], sizeof pl->key[0]))
 		return;
@@ -252,10 +257,7 @@ plan_constraint(struct lex *l, const char *stmt, struct plan *pl)
 	if (!lex_single(l, stmt, pl))
 		return;
 	pl->nkeys = fk && strcmp(pl->key[0], pl->key[1]) != 0 ? 2 : 1;
-	/* pg_dump writes ONLY for an ordinary table's key and leaves it out
-	 * for a partitioned table's, which servers before 18 refuse NOT
-	 * VALID: those are not split (par.c would fall back on an error) */
-	pl->split = pl->split && pl->nkeys == 2 && only;
+	pl->split = pl->split && pl->nkeys == 2;
 	pl->cls = fk ? PLAN_FK : PLAN_ONE;
 }
 
