@@ -189,7 +189,7 @@ sig_then_term() {
 	sleep 0.2
 	kill -TERM "$1" 2>/dev/null
 	wait "$1"
-	echo "$?" >"$T/rc"
+	sigrc=$?
 }
 for how in nohup:HUP nohup:INT default:HUP default:INT; do
 	case $how in
@@ -205,7 +205,7 @@ for how in nohup:HUP nohup:INT default:HUP default:INT; do
 	default:HUP) want="129 SIGHUP" ;;
 	default:INT) want="130 SIGINT" ;;
 	esac
-	is "$(cat "$T/rc") $(sed -n 's/.*interrupted by //p' "$T/err")" "$want" \
+	is "$sigrc $(sed -n 's/.*interrupted by //p' "$T/err")" "$want" \
 		"SIG${how#*:} $([ "${how%:*}" = nohup ] && echo "ignored by nohup and a background job: ignored" || echo "at its default: caught")"
 done
 kill $holder 2>/dev/null

@@ -41,8 +41,8 @@ enum plan_class {
 	PLAN_FREE,     /* setval(): main session, beside the workers */
 	PLAN_COPY,     /* a chunk of a COPY block's rows */
 	PLAN_INDEX,    /* CREATE INDEX on key[0] */
-	PLAN_ONE,      /* ALTER TABLE key[0] ADD CONSTRAINT (primary key, unique, check, exclude) */
-	PLAN_FK        /* ALTER TABLE key[0] ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES key[1] */
+	PLAN_ONE,      /* ALTER TABLE ONLY key[0] ADD CONSTRAINT (primary key, unique, check, exclude) */
+	PLAN_FK        /* ALTER TABLE ONLY key[0] ADD CONSTRAINT ... FOREIGN KEY ... REFERENCES key[1] */
 };
 #define PLAN_NAME_MAX 192
 struct plan {
