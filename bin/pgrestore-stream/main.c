@@ -464,6 +464,7 @@ main(int argc, char **argv)
 	r.jobs = opt.jobs;
 	restore_init(&r);
 	r.single = opt.single;
+	r.sums = opt.drill;
 	read_input(&r, &prog);
 	restore_finish(&r);
 	complete = restore_complete(&r, &why);

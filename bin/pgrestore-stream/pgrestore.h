@@ -81,6 +81,7 @@ struct restore {
 	uint64_t timeout_ms;
 	struct progress *prog;
 	int single;           /* -1: one transaction, which the dump may not end */
+	int sums;             /* the drill: rows are hashed (lib/rowsum), not only counted */
 	/* called once, before the first statement runs: banner and rails */
 	void (*before_first)(struct restore *r);
 
