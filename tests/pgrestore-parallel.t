@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 65
+plan 66
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -271,6 +271,28 @@ for t in busy alone dumpset; do
 	run pgrestore-stream -j 2 "$C dbname=builds_$t" $f
 	is "$rc $(sed -n 's/.*NOTICE: *workers=\([0-9]*\).*/\1/p' "$T/err")" "0 $want" "-j 2, index build $what ($want)"
 done
+
+# Of the statements free to start, a session takes the one with the most
+# work waiting on it: the index of the table with the most data before the
+# small tables' that came first in the dump. Two 1-second builds keep both
+# sessions busy while the rest is read; then big's build starts in the
+# first pair, and s2's last (the dump's order would start it before big's).
+cat >prio-fns.sql <<'SQL'
+CREATE FUNCTION slow(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $1 = 1 THEN PERFORM pg_sleep(1); END IF; RETURN $1; END$$;
+CREATE FUNCTION mark(text, int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $2 = 1 THEN RAISE NOTICE 'start %', $1; PERFORM pg_sleep(0.5); END IF; RETURN $2; END$$;
+SQL
+{
+	cat prio-fns.sql
+	for t in d1 d2 s1 s2; do table $t; done
+	printf 'CREATE TABLE big (x int);\nCOPY big (x) FROM stdin;\n'
+	seq 1 100000
+	printf '\\.\nCREATE INDEX d1_i ON d1 (slow(x));\nCREATE INDEX d2_i ON d2 (slow(x));\n'
+	printf "CREATE INDEX s1_i ON s1 (mark('s1', x));\nCREATE INDEX s2_i ON s2 (mark('s2', x));\nCREATE INDEX big_i ON big (mark('big', x));\n"
+} >prio.sql
+newdb prio
+run pgrestore-stream -j 2 "$C dbname=prio" prio.sql
+is "$rc $(sed -n 's/.*NOTICE: *start \([a-z0-9]*\).*/\1/p' "$T/err" | sed -n 3p)" "0 s2" \
+	"-j 2: the largest table's index build starts before a small table's that came before it in the dump"
 
 # Session settings are kept per parameter for the sessions: a dump with
 # more distinct ones than that is refused (a -j restore only).

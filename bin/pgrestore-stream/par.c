@@ -1,12 +1,15 @@
 /* The sessions of -j N: N worker threads, each with its own session to the
- * target, take jobs in the order the main thread queued them: chunks of
- * COPY rows and the post-data statements plan.c understands. The main
- * thread queues a job only when nothing queued or running touches its
- * tables in a way that conflicts (rows of one table load on every session
- * at once, and so do index builds on one table; anything else waits for
- * what came before it on the same table), so jobs never wait on each
- * other's locks and a dump's order is kept wherever it matters. At most 2N
- * jobs are queued or running: memory is about 2N + 1 chunks.
+ * target, take jobs the main thread queued: chunks of COPY rows and the
+ * post-data statements plan.c understands. A job starts only when nothing
+ * queued or running before it touches its tables in a way that conflicts
+ * (rows of one table load on every session at once, and so do index
+ * builds on one table; anything else waits for what came before it on the
+ * same table), so jobs never wait on each other's locks and a dump's order
+ * is kept wherever it matters. Of the jobs free to start, a session takes
+ * the first in the dump's order, unless that is a statement: then the
+ * statement with the most work waiting on it (job_next). At most 2N COPY
+ * chunks are queued or running (memory: about 2N + 1 chunks), and up to
+ * PAR_AHEAD statements more are read ahead.
  *
  * The first failure stops everything: the failing worker records its
  * message and exit code, the main thread cancels what the others run,
@@ -39,6 +42,7 @@ struct pjob {
 	uint64_t line;         /* the statement's line in the dump */
 	size_t tab;            /* COPY: the block */
 	uint64_t seq;          /* queue order */
+	uint64_t cost, prio;   /* statements: job_cost, and prio_update's */
 	uint64_t t0, t1;
 };
 
@@ -63,6 +67,9 @@ struct pworker {
 };
 
 #define PAR_SETTINGS_MAX 64
+/* Statements read ahead of the sessions, beyond the COPY chunks' slots:
+ * what the post-data of a large schema's tables can be ordered among. */
+#define PAR_AHEAD 64
 
 struct par {
 	pthread_mutex_t mu;
@@ -71,6 +78,10 @@ struct par {
 	int running;           /* the sessions are connected */
 	struct pworker *w;
 	struct pjob *slot;
+	struct pjob **order;   /* prio_update's */
+	int ncopy;             /* COPY chunks queued or running (at most 2N) */
+	struct pchunk *spare;  /* buffers of finished chunks, to be filled again */
+	int nspare;
 	uint64_t seq;
 	struct psetting set[PAR_SETTINGS_MAX];
 	int nset;
@@ -95,6 +106,62 @@ static void
 unlock(struct par *p)
 {
 	pthread_mutex_unlock(&p->mu);
+}
+
+/* Two jobs touch one table in ways that wait for each other; chunks of
+ * one table do not, nor index builds on one table, nor two split foreign
+ * keys (worker_fk) checked against one referenced table. */
+static int
+conflicts(const struct plan *a, const struct plan *b)
+{
+	for (int i = 0; i < a->nkeys; i++)
+		for (int k = 0; k < b->nkeys; k++)
+			if (strcmp(a->key[i], b->key[k]) == 0 &&
+			    !(a->cls == b->cls && (a->cls == PLAN_COPY || a->cls == PLAN_INDEX)) &&
+			    !(i == 1 && k == 1 && a->split && b->split))
+				return 1;
+	return 0;
+}
+
+/* Whether a queued job may start: nothing before it that it conflicts
+ * with is queued or running. */
+static int
+job_ready(const struct par *p, const struct pjob *j)
+{
+	for (int i = 0; i < p->nslots; i++) {
+		const struct pjob *k = &p->slot[i];
+
+		if ((k->state == J_QUEUED || k->state == J_RUNNING) && k->seq < j->seq && conflicts(&k->pl, &j->pl))
+			return 0;
+	}
+	return 1;
+}
+
+/* The job a free session takes: of those free to start, the first in the
+ * dump's order when it is a chunk of rows (rows load in order, and the
+ * main thread waits for their slots); otherwise the statement with the
+ * most work waiting on it, pg_restore -j's "largest first" taken along
+ * the chains of statements that must follow each other. On a schema's
+ * post-data that starts a large table's index builds, and the foreign key
+ * checks behind them (which PostgreSQL runs in one process), before small
+ * tables' keys, instead of leaving them to the end with one core idle. */
+static struct pjob *
+job_next(struct par *p)
+{
+	struct pjob *first = NULL, *best = NULL;
+
+	for (int i = 0; i < p->nslots; i++) {
+		struct pjob *j = &p->slot[i];
+
+		if (j->state != J_QUEUED || !job_ready(p, j))
+			continue;
+		if (!first || j->seq < first->seq)
+			first = j;
+		if (j->pl.cls != PLAN_COPY &&
+		    (!best || j->prio > best->prio || (j->prio == best->prio && j->seq < best->seq)))
+			best = j;
+	}
+	return first && first->pl.cls != PLAN_COPY ? best : first;
 }
 
 /* ---- the worker side */
@@ -365,14 +432,8 @@ worker_main(void *arg)
 		struct pjob *j = NULL;
 		int busy = 0, dump_sets;
 
-		while (!p->stop) {
-			for (int i = 0; i < p->nslots; i++)
-				if (p->slot[i].state == J_QUEUED && (!j || p->slot[i].seq < j->seq))
-					j = &p->slot[i];
-			if (j)
-				break;
+		while (!p->stop && !(j = job_next(p)))
 			pthread_cond_wait(&p->work, &p->mu);
-		}
 		if (p->stop)
 			break;
 		j->state = J_RUNNING;
@@ -396,6 +457,8 @@ worker_main(void *arg)
 		j->state = J_DONE;
 		w->job = NULL;
 		pthread_cond_broadcast(&p->done);
+		/* jobs that waited for it may start */
+		pthread_cond_broadcast(&p->work);
 	}
 	w->exited = 1;
 	pthread_cond_broadcast(&p->done);
@@ -404,21 +467,6 @@ worker_main(void *arg)
 }
 
 /* ---- the main thread's side */
-
-/* Two jobs touch one table in ways that wait for each other; chunks of
- * one table do not, nor index builds on one table, nor two split foreign
- * keys (worker_fk) checked against one referenced table. */
-static int
-conflicts(const struct plan *a, const struct plan *b)
-{
-	for (int i = 0; i < a->nkeys; i++)
-		for (int k = 0; k < b->nkeys; k++)
-			if (strcmp(a->key[i], b->key[k]) == 0 &&
-			    !(a->cls == b->cls && (a->cls == PLAN_COPY || a->cls == PLAN_INDEX)) &&
-			    !(i == 1 && k == 1 && a->split && b->split))
-				return 1;
-	return 0;
-}
 
 /* Finished jobs: their times into the blocks, their slots free again. */
 static void
@@ -438,6 +486,11 @@ reap(struct restore *r)
 				t->t_start = j->t0;
 			if (j->t1 > t->t_end)
 				t->t_end = j->t1;
+			/* its buffer is filled again (at most 2N + 1 exist:
+			 * one is made only when none is spare) */
+			p->spare[p->nspare++] = j->chunk;
+			memset(&j->chunk, 0, sizeof j->chunk);
+			p->ncopy--;
 		} else {
 			free(j->sql);
 		}
@@ -491,11 +544,13 @@ par_get(struct restore *r)
 		return r->par;
 	p = xcalloc(1, sizeof *p);
 	p->n = r->jobs;
-	p->nslots = 2 * r->jobs;
+	p->nslots = 2 * r->jobs + PAR_AHEAD;
+	p->spare = xcalloc((size_t)(2 * r->jobs + 1), sizeof *p->spare);
 	p->timeout_ms = r->timeout_ms;
 	p->main = pthread_self();
 	p->w = xcalloc((size_t)p->n, sizeof *p->w);
 	p->slot = xcalloc((size_t)p->nslots, sizeof *p->slot);
+	p->order = xcalloc((size_t)p->nslots, sizeof *p->order);
 	pthread_mutex_init(&p->mu, NULL);
 	pool_cond_init(&p->done);
 	pthread_cond_init(&p->work, NULL);
@@ -530,28 +585,67 @@ sessions_start(struct restore *r)
 	p->running = 1;
 }
 
+/* What a statement costs, as far as the dump tells: the bytes of rows of
+ * the tables it builds on (an index, a key) or checks (a foreign key: both
+ * tables), as pg_restore -j weighs its items by their tables' size. */
+static uint64_t
+job_cost(struct restore *r, const struct plan *pl)
+{
+	uint64_t c = 1;
+
+	for (int i = 0; i < pl->nkeys && (i == 0 || pl->cls == PLAN_FK); i++)
+		c += restore_table_bytes(r, pl->key[i]);
+	return c;
+}
+
+/* Each queued statement's priority: its cost plus the most costly chain of
+ * queued statements that must wait for it, worked out from the last one
+ * back (the lock held). */
+static void
+prio_update(struct par *p)
+{
+	struct pjob **q = p->order;
+	int n = 0;
+
+	for (int i = 0; i < p->nslots; i++)
+		if (p->slot[i].state == J_QUEUED && p->slot[i].pl.cls != PLAN_COPY)
+			q[n++] = &p->slot[i];
+	/* latest first */
+	for (int i = 1; i < n; i++)
+		for (int k = i; k > 0 && q[k - 1]->seq < q[k]->seq; k--) {
+			struct pjob *t = q[k];
+
+			q[k] = q[k - 1];
+			q[k - 1] = t;
+		}
+	for (int i = 0; i < n; i++) {
+		uint64_t after = 0;
+
+		for (int k = 0; k < i; k++)
+			if (q[k]->prio > after && conflicts(&q[i]->pl, &q[k]->pl))
+				after = q[k]->prio;
+		q[i]->prio = q[i]->cost + after;
+	}
+}
+
 void
 par_submit(struct restore *r, const struct plan *pl, char *sql, uint64_t line, size_t tab)
 {
 	struct par *p = par_get(r);
 	struct pjob *j;
+	int copy = pl->cls == PLAN_COPY;
 
 	if (!p->running)
 		sessions_start(r);
 	lock(p);
 	for (;;) {
-		int busy = 0;
-
 		reap(r);
 		check(r);
 		j = NULL;
-		for (int i = 0; i < p->nslots; i++) {
+		for (int i = 0; i < p->nslots && !j; i++)
 			if (p->slot[i].state == J_FREE)
-				j = j ? j : &p->slot[i];
-			else if (conflicts(pl, &p->slot[i].pl))
-				busy = 1;
-		}
-		if (j && !busy)
+				j = &p->slot[i];
+		if (j && (!copy || p->ncopy < 2 * p->n))
 			break;
 		wait_done(r);
 	}
@@ -560,17 +654,23 @@ par_submit(struct restore *r, const struct plan *pl, char *sql, uint64_t line, s
 	j->line = line;
 	j->tab = tab;
 	j->seq = ++p->seq;
-	if (pl->cls == PLAN_COPY) {
-		/* the chunk's buffer goes to the job, the slot's old one
-		 * comes back to be filled */
-		struct pchunk c = j->chunk;
-
+	j->cost = copy ? 0 : job_cost(r, pl);
+	j->prio = j->cost;
+	if (copy) {
+		/* the chunk's buffer goes to the job; a spare one (or none
+		 * yet) is filled next */
 		j->chunk = r->chunk;
-		r->chunk = c;
+		if (p->nspare)
+			r->chunk = p->spare[--p->nspare];
+		else
+			memset(&r->chunk, 0, sizeof r->chunk);
 		r->chunk.len = 0;
+		p->ncopy++;
 	}
 	j->state = J_QUEUED;
-	pthread_cond_signal(&p->work);
+	if (!copy)
+		prio_update(p);
+	pthread_cond_broadcast(&p->work);
 	unlock(p);
 }
 
@@ -689,6 +789,10 @@ par_close(struct restore *r)
 			return; /* a worker still out: its memory stays */
 	for (int i = 0; i < p->nslots; i++)
 		free(p->slot[i].chunk.data);
+	for (int i = 0; i < p->nspare; i++)
+		free(p->spare[i].data);
+	free(p->spare);
+	free(p->order);
 	for (int i = 0; i < p->nset; i++)
 		free(p->set[i].sql);
 	free(p->slot);

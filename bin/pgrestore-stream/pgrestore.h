@@ -30,6 +30,7 @@ struct rtable {
 	int recorded_sum;
 	uint64_t rec_rows, rec_sum;
 	uint64_t t_start, t_end; /* when its rows began and finished loading (ms) */
+	uint64_t bytes;       /* of its rows */
 	char *copy_in;        /* -j: the COPY statement each chunk runs */
 };
 
@@ -115,12 +116,16 @@ struct restore {
 	int par_copy;         /* the COPY block being read goes to the sessions */
 	int copy_sent;        /* and a chunk of it went */
 	struct plan copy_pl;
-	/* tables whose COPY loads alone (restore.c's copy_ordered), as of
-	 * schema_gen, which counts the statements run on the main session */
+	/* what is known of each table by name: whether its COPY loads
+	 * alone (restore.c's copy_ordered; asked, and the answer as of
+	 * schema_gen, which counts the statements run on the main session),
+	 * and the bytes of its rows in the dump (-j's estimate of what its
+	 * indexes and keys cost) */
 	struct copy_seen {
 		char *key;
-		int ordered;
+		int asked, ordered;
 		uint64_t gen;
+		uint64_t bytes;
 	} *seen;
 	size_t nseen, capseen;
 	uint64_t schema_gen;
@@ -161,6 +166,9 @@ _Noreturn void restore_interrupted(struct restore *r);
 /* The restore's statements as lib/pgq runs them: --timeout is each one's
  * limit, and one that outlives it is cancelled and worth retrying (75). */
 struct pgq restore_q(const struct restore *r);
+/* -j: the bytes of rows the dump held for a table (plan.c's key), 0 for
+ * one without rows so far. */
+uint64_t restore_table_bytes(struct restore *r, const char *key);
 /* A statement run outside the dump (BEGIN, COMMIT, queries of the
  * rails), with the same deadline and messages. */
 void restore_exec(struct restore *r, const char *sql, const char *what);
@@ -170,11 +178,12 @@ void restore_exec(struct restore *r, const char *sql, const char *what);
 int restore_error_text(const struct pgq *q, const PGresult *res, uint64_t line, uint64_t stmt_line,
     const char *stmt, struct sbuf *b);
 
-/* -j's sessions (par.c), started at the first job with r->conninfo. Jobs
- * queue in the dump's order, each when nothing queued or running
- * conflicts with it; every call reports a session's failure (or a signal)
- * by stopping all sessions and exiting as one session would have. A COPY
- * job takes r->chunk (and leaves an empty buffer there). */
+/* -j's sessions (par.c), started at the first job with r->conninfo. A job
+ * starts when nothing queued or running before it conflicts with it
+ * (par.c says which it takes first); every call reports a session's
+ * failure (or a signal) by stopping all sessions and exiting as one
+ * session would have. A COPY job takes r->chunk (and leaves a spare or
+ * empty buffer there). */
 void par_submit(struct restore *r, const struct plan *pl, char *sql, uint64_t line, size_t tab);
 /* Reports a failure without waiting (r->par not NULL). */
 void par_poll(struct restore *r);

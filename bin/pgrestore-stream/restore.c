@@ -272,6 +272,64 @@ single_check(struct restore *r, uint64_t line)
 			    "-1 restore; nothing was committed (restore it without -1)", (unsigned long long)line, ends[i]);
 }
 
+/* -j: what is known of a table, by its name as the server folds it
+ * (plan.c's key): whether its COPY must load alone (copy_ordered, as of
+ * schema_gen) and how many bytes of rows the dump held for it. */
+static size_t
+seen_hash(const char *key)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *k = key; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static struct copy_seen *
+seen_find(struct restore *r, const char *key, int add)
+{
+	size_t i;
+
+	if (add && (!r->seen || r->nseen * 2 >= r->capseen)) {
+		struct copy_seen *old = r->seen;
+		size_t oldcap = r->capseen;
+
+		r->capseen = r->capseen ? r->capseen * 2 : 256;
+		r->seen = xcalloc(r->capseen, sizeof *r->seen);
+		for (size_t o = 0; o < oldcap; o++) {
+			if (!old[o].key)
+				continue;
+			for (i = seen_hash(old[o].key) & (r->capseen - 1); r->seen[i].key; i = (i + 1) & (r->capseen - 1))
+				;
+			r->seen[i] = old[o];
+		}
+		free(old);
+	}
+	if (!r->seen)
+		return NULL;
+	for (i = seen_hash(key) & (r->capseen - 1);; i = (i + 1) & (r->capseen - 1)) {
+		struct copy_seen *c = &r->seen[i];
+
+		if (c->key && strcmp(c->key, key) == 0)
+			return c;
+		if (!c->key) {
+			if (!add)
+				return NULL;
+			c->key = xstrdup(key);
+			r->nseen++;
+			return c;
+		}
+	}
+}
+
+uint64_t
+restore_table_bytes(struct restore *r, const char *key)
+{
+	struct copy_seen *c = seen_find(r, key, 0);
+
+	return c ? c->bytes : 0;
+}
+
 /* -j: whether a COPY block must load alone, after all before it, on the
  * main session: its table has foreign keys (an extension's configuration
  * tables come with theirs, and their rows must follow those they refer
@@ -283,28 +341,10 @@ copy_ordered(struct restore *r, const struct plan *pl)
 {
 	struct pgq q = restore_q(r);
 	struct sbuf sql = { 0 }, name = { 0 };
-	struct copy_seen *c;
+	struct copy_seen *c = seen_find(r, pl->key[0], 1);
 	PGresult *res;
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
 
-	for (const char *k = pl->key[0]; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-	if (!r->seen || r->nseen * 2 >= r->capseen) {
-		/* grown (or first made) empty: the entries are only a cache */
-		for (i = 0; r->seen && i < r->capseen; i++)
-			free(r->seen[i].key);
-		free(r->seen);
-		r->capseen = r->capseen ? r->capseen * 2 : 256;
-		r->seen = xcalloc(r->capseen, sizeof *r->seen);
-		r->nseen = 0;
-	}
-	for (i = h & (r->capseen - 1);; i = (i + 1) & (r->capseen - 1)) {
-		c = &r->seen[i];
-		if (!c->key || strcmp(c->key, pl->key[0]) == 0)
-			break;
-	}
-	if (c->key && c->gen == r->schema_gen)
+	if (c->asked && c->gen == r->schema_gen)
 		return c->ordered;
 	/* the name as the server reads it, from its folded parts */
 	for (const char *k = pl->key[0], *e; *k; k = *e ? e + 1 : e) {
@@ -329,10 +369,7 @@ copy_ordered(struct restore *r, const struct plan *pl)
 	res = pg_exec(q.pc, sql.s, deadline_in(r->timeout_ms));
 	if (!res && errno == EINTR)
 		restore_interrupted(r);
-	if (!c->key) {
-		c->key = xstrdup(pl->key[0]);
-		r->nseen++;
-	}
+	c->asked = 1;
 	c->gen = r->schema_gen;
 	c->ordered = !res || PQresultStatus(res) != PGRES_TUPLES_OK || PQgetvalue(res, 0, 0)[0] != 'f';
 	PQclear(res);
@@ -648,6 +685,7 @@ copy_put(struct restore *r, const char *p, size_t n)
 {
 	if (!n)
 		return;
+	r->tab[r->ntab - 1].bytes += n;
 	if (r->par_copy) {
 		chunk_add(r, p, n);
 		return;
@@ -693,6 +731,14 @@ copy_end(struct restore *r)
 	PQclear(res);
 	t->t_end = deadline_now();
 done:
+	if (r->jobs > 1) {
+		/* the COPY statement: the sessions' copy, or the one
+		 * still being run here */
+		struct plan pl;
+
+		plan_copy(t->copy_in ? t->copy_in : r->sc.stmt.s, &pl);
+		seen_find(r, pl.key[0], 1)->bytes += t->bytes;
+	}
 	t->rows = r->cur.rows;
 	t->sum = r->cur.sum;
 	r->rows += t->rows;
