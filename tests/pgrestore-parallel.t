@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 66
+plan 68
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -247,30 +247,54 @@ run pgrestore-stream -j 4 "$C dbname=nv" nv.sql
 is "$rc:$(sed -n 's/.*slow build running: //p' "$T/err")" "0:0" \
 	"-j 4: ALTER TABLE without ONLY ... ADD CONSTRAINT waits for what came before it in the dump"
 
-# Index builds and the server's parallel workers: one taken while another
-# session is at work runs with max_parallel_maintenance_workers 0 (the
-# sessions already fill the cores); one taken while the others are idle
-# keeps the server's setting; a dump that sets it keeps its own. seen()
-# reports what the build runs with; slow() keeps a session busy for 2 s.
-# table NAME: a table of 1000 rows, as a dump has it.
-table() { printf 'CREATE TABLE %s (x int);\nCOPY %s (x) FROM stdin;\n' "$1" "$1"; seq 1 1000; printf '\\.\n'; }
+# Index builds and the server's parallel workers and sort memory: one taken
+# while another session is at work runs with max_parallel_maintenance_workers
+# 0 (the sessions already fill the cores) and maintenance_work_mem divided
+# by the sessions (the test server's 64MB by 2); one taken while the others
+# are idle keeps the server's settings; a parameter the dump sets keeps the
+# dump's value. seen() reports what the build runs with; slow() keeps a
+# session busy for 2 s.
+# table NAME [ROWS]: a table of ROWS rows (1000), as a dump has it.
+table() { printf 'CREATE TABLE %s (x int);\nCOPY %s (x) FROM stdin;\n' "$1" "$1"; seq 1 "${2:-1000}"; printf '\\.\n'; }
 cat >fns.sql <<'SQL'
 CREATE FUNCTION slow(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $1 = 1 THEN PERFORM pg_sleep(2); END IF; RETURN $1; END$$;
-CREATE FUNCTION seen(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $1 = 1 THEN RAISE NOTICE 'workers=%', current_setting('max_parallel_maintenance_workers'); END IF; RETURN $1; END$$;
+CREATE FUNCTION seen(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN IF $1 = 1 THEN RAISE NOTICE 'workers=% mem=%', current_setting('max_parallel_maintenance_workers'), current_setting('maintenance_work_mem'); END IF; RETURN $1; END$$;
 SQL
 { cat fns.sql; table a; table b; printf 'CREATE INDEX a_i ON a (slow(x));\nCREATE INDEX b_i ON b (seen(x));\n'; } >builds.sql
 { cat fns.sql; table b; printf 'CREATE INDEX b_i ON b (seen(x));\n'; } >alone.sql
 { echo 'SET max_parallel_maintenance_workers = 1;'; cat builds.sql; } >dumpset.sql
-for t in busy alone dumpset; do
+{ echo "SET maintenance_work_mem = '10MB';"; cat builds.sql; } >memset.sql
+for t in busy alone dumpset memset; do
 	case $t in
-	busy) f=builds.sql want=0 what="taken while another session builds: no parallel workers" ;;
-	alone) f=alone.sql want=2 what="taken while the other session is idle: the server's setting" ;;
-	dumpset) f=dumpset.sql want=1 what="where the dump sets the parameter: the dump's value" ;;
+	busy) f=builds.sql want="0 32MB" what="taken while another session builds: no parallel workers, half the memory" ;;
+	alone) f=alone.sql want="2 64MB" what="taken while the other session is idle: the server's settings" ;;
+	dumpset) f=dumpset.sql want="1 32MB" what="where the dump sets the workers: the dump's value" ;;
+	memset) f=memset.sql want="0 10MB" what="where the dump sets the memory: the dump's value" ;;
 	esac
 	newdb builds_$t
 	run pgrestore-stream -j 2 "$C dbname=builds_$t" $f
-	is "$rc $(sed -n 's/.*NOTICE: *workers=\([0-9]*\).*/\1/p' "$T/err")" "0 $want" "-j 2, index build $what ($want)"
+	is "$rc $(sed -n 's/.*NOTICE: *workers=\([0-9]*\) mem=\([0-9A-Za-z]*\).*/\1 \2/p' "$T/err")" "0 $want" \
+		"-j 2, index build $what ($want)"
 done
+
+# A foreign key's check runs in maintenance_work_mem too, and gets all of
+# it, also on a session whose build before it had its share: c's key waits
+# for c's index, taken while a's slow build runs, and then runs on that
+# session. An event trigger reports what each ALTER TABLE starts with.
+{
+	cat fns.sql
+	cat <<'SQL'
+CREATE FUNCTION alter_seen() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN IF tg_tag = 'ALTER TABLE' THEN RAISE NOTICE 'alter mem=%', current_setting('maintenance_work_mem'); END IF; END$$;
+CREATE EVENT TRIGGER alter_seen ON ddl_command_start EXECUTE FUNCTION alter_seen();
+SQL
+	table a 100000; table c; table p
+	printf 'CREATE UNIQUE INDEX p_x ON p (x);\nCREATE INDEX a_i ON a (slow(x));\nCREATE INDEX c_i ON c (seen(x));\n'
+	printf 'ALTER TABLE ONLY c ADD CONSTRAINT c_fk FOREIGN KEY (x) REFERENCES p (x);\n'
+} >fkmem.sql
+newdb fkmem
+run pgrestore-stream -j 2 "$C dbname=fkmem" fkmem.sql
+is "$rc $(sed -n 's/.*NOTICE: *workers=\([0-9]*\) mem=\([0-9A-Za-z]*\).*/\1 \2/p; s/.*NOTICE: *alter mem=\([0-9A-Za-z]*\).*/alter \1/p' "$T/err" | tr '\n' ' ')" \
+	"0 0 32MB alter 64MB alter 64MB " "-j 2: a foreign key checked after a build with its share of the memory has all of it"
 
 # Of the statements free to start, a session takes the one with the most
 # work waiting on it: the index of the table with the most data before the
