@@ -308,7 +308,7 @@ worker_settings(struct pworker *w)
  * server's own parallel build divides it among its participants, and so
  * do the sessions: maintenance_work_mem / N each (at least 1 MB, the
  * server's minimum). Smaller sorts were also faster on the bench's
- * machine: two concurrent builds of its indexes took 10-16% less time
+ * machine: two concurrent builds of its indexes took 10-15% less time
  * with 32 MB each than with 64. So a build taken while another session
  * runs a job goes without the workers and with its share of the memory;
  * one taken while the others are idle (a large table's key at the end of
