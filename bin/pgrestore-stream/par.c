@@ -333,13 +333,15 @@ worker_builds(struct pworker *w, const struct pjob *j, int busy, int dump_sets)
 		return 0;
 	if (!(dump_sets & DUMP_SETS_WORKERS) && PQserverVersion(w->pc.conn) >= 110000)
 		sbuf_puts(&b, want ? "SET max_parallel_maintenance_workers = 0;" : "RESET max_parallel_maintenance_workers;");
-	if (!(dump_sets & DUMP_SETS_MEM) && want)
-		sbuf_printf(&b,
-		    "SELECT set_config('maintenance_work_mem', greatest(setting::bigint / %d, 1024) || 'kB', false)"
-		    " FROM pg_settings WHERE name = 'maintenance_work_mem';",
-		    w->p->n);
-	else if (!(dump_sets & DUMP_SETS_MEM))
-		sbuf_puts(&b, "RESET maintenance_work_mem;");
+	if (!(dump_sets & DUMP_SETS_MEM)) {
+		if (want)
+			sbuf_printf(&b,
+			    "SELECT set_config('maintenance_work_mem', greatest(setting::bigint / %d, 1024) || 'kB', false)"
+			    " FROM pg_settings WHERE name = 'maintenance_work_mem';",
+			    w->p->n);
+		else
+			sbuf_puts(&b, "RESET maintenance_work_mem;");
+	}
 	if (b.len)
 		rc = worker_exec(w, b.s, j->line);
 	sbuf_free(&b);
@@ -742,6 +744,7 @@ par_setting(struct restore *r, const char *param, const char *sql, uint64_t line
 {
 	struct par *p = par_get(r);
 	struct psetting *s = NULL;
+	int all;
 
 	lock(p);
 	/* RESET ALL undoes every setting before it; then it is one more. */
@@ -770,9 +773,10 @@ par_setting(struct restore *r, const char *param, const char *sql, uint64_t line
 	s->gen = ++p->gen;
 	/* Its value (or, for RESET ALL or a name not known until it runs,
 	 * perhaps its value) is the dump's: worker_builds leaves it be. */
-	if (!param[0] || strcasecmp(param, "all") == 0 || strcasecmp(param, "max_parallel_maintenance_workers") == 0)
+	all = !param[0] || strcasecmp(param, "all") == 0;
+	if (all || strcasecmp(param, "max_parallel_maintenance_workers") == 0)
 		p->dump_sets |= DUMP_SETS_WORKERS;
-	if (!param[0] || strcasecmp(param, "all") == 0 || strcasecmp(param, "maintenance_work_mem") == 0)
+	if (all || strcasecmp(param, "maintenance_work_mem") == 0)
 		p->dump_sets |= DUMP_SETS_MEM;
 	unlock(p);
 }
