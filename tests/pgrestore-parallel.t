@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 68
+plan 72
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -327,6 +327,69 @@ newdb sets
 run pgrestore-stream -j 2 "$C dbname=sets" settings.sql
 is "$rc" 65 "more than 64 different session settings with -j: exit 65"
 like "$T/err" "line 65: more than 64 different session settings; restore this dump without -j" "saying where and what to do"
+
+# autovacuum is kept off the tables whose rows the sessions load: the main
+# session holds them in SHARE UPDATE EXCLUSIVE mode (autovacuum skips a
+# table held so), from each COPY through the next one, and lets go before
+# anything else. held() fails a row (of the first chunk, read while the
+# main thread still waits for a free slot) unless another session holds
+# its table so; h1's one chunk runs while h2's rows are read. The index
+# after the rows is built once the hold is given up (a build waiting for
+# it would wait until --timeout).
+{
+	cat <<'SQL'
+CREATE FUNCTION held(regclass, int) RETURNS boolean LANGUAGE plpgsql AS $$BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE relation = $1 AND mode = 'ShareUpdateExclusiveLock'
+      AND granted AND pid <> pg_catalog.pg_backend_pid()) THEN
+    RAISE EXCEPTION 'row %: no session holds %', $2, $1;
+  END IF;
+  RETURN true;
+END$$;
+CREATE TABLE h1 (x int CHECK (x <> 1 OR held('h1', x)));
+CREATE TABLE h2 (x int CHECK (x >= 120000 OR x % 50000 <> 1 OR held('h2', x)));
+COPY h1 (x) FROM stdin;
+SQL
+	seq 1 1000
+	printf '\\.\nCOPY h2 (x) FROM stdin;\n'
+	seq 1 1000000
+	printf '\\.\nCREATE INDEX h2_x ON h2 (x);\n'
+} >held.sql
+newdb held
+run pgrestore-stream -j 2 --timeout 60s "$C dbname=held" held.sql
+is "$rc $($PSQL -At -d held -c "select count(*) from h1" -c "select count(*) from h2" -c "select count(*) from pg_indexes where indexname = 'h2_x'" | tr '\n' ' ')" \
+	"0 1000 1000000 1 " "-j 2: each table held off autovacuum while its rows load, the hold given up for its index"
+# The main session lost while it holds a table (idle in its transaction,
+# waiting for a free slot while a row's check sleeps in the first chunk):
+# the next statement it runs reports it, with its line, as a session lost
+# between statements does.
+{
+	printf "CREATE FUNCTION nap(int) RETURNS boolean LANGUAGE plpgsql AS \$\$BEGIN IF \$1 = 100000 THEN PERFORM pg_sleep(3); END IF; RETURN true; END\$\$;\n"
+	printf 'CREATE TABLE n (x int CHECK (nap(x)));\nCOPY n (x) FROM stdin;\n'
+	seq 1 1000000
+	printf '\\.\nCREATE VIEW nv AS SELECT * FROM n;\n'
+} >mainlost.sql
+newdb mainlost
+pgrestore-stream -j 2 "$C dbname=mainlost application_name=pgops_mainlost" mainlost.sql 2>mainlost.err &
+pid=$!
+until_n 1 "select count(*) from pg_stat_activity where application_name = 'pgops_mainlost' and state = 'idle in transaction'"
+$PSQL -d postgres -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pgops_mainlost' and state = 'idle in transaction'" >/dev/null
+wait $pid
+is "$?" 69 "-j 2, the main session lost while it holds a loading table: exit 69"
+like mainlost.err "line 1000005: .*(terminating connection|server closed the connection|no connection)" "reported at the next statement's line"
+# A restoring role that may insert into a table but not lock it so: the
+# rows load without the hold.
+$PSQL -d postgres -c "create role pgops_loader login" >/dev/null
+newdb loader
+$PSQL -d loader -c "grant create on schema public to pgops_loader" >/dev/null
+{
+	printf 'CREATE TABLE lo (x int);\nREVOKE ALL ON lo FROM pgops_loader;\nGRANT SELECT, INSERT ON lo TO pgops_loader;\n'
+	printf 'COPY lo (x) FROM stdin;\n'
+	seq 1 300000
+	printf '\\.\n'
+} >loader.sql
+run pgrestore-stream -j 2 "host=$PGHOST port=$PGPORT user=pgops_loader dbname=loader" loader.sql
+is "$rc $($PSQL -At -d loader -c "select count(*) from lo")" "0 300000" \
+	"-j 2 as a role that may only insert: the rows load without the hold"
 
 # ---- faults: the same exit code and message as one session
 # A row the server refuses, in a later chunk: the same line of the dump.

@@ -1,7 +1,8 @@
 /* pgrestore-stream's parts: main.c (options, input, safety rails, report),
  * restore.c (statements and COPY data sent to the server as they are
- * read), plan.c and par.c (-j: what a statement touches, and the sessions
- * that run chunks of rows and post-data statements side by side) and
+ * read), plan.c, par.c and avlock.c (-j: what a statement touches, the
+ * sessions that run chunks of rows and post-data statements side by side,
+ * and autovacuum kept off the tables loading) and
  * drill.c (the scratch database and the comparison). */
 #ifndef PGOPS_PGRESTORE_H
 #define PGOPS_PGRESTORE_H
@@ -116,6 +117,7 @@ struct restore {
 	int par_copy;         /* the COPY block being read goes to the sessions */
 	int copy_sent;        /* and a chunk of it went */
 	struct plan copy_pl;
+	int avlock;           /* the main session holds loading tables off autovacuum (avlock.c) */
 	/* what is known of each table by name: whether its COPY loads
 	 * alone (restore.c's copy_ordered; asked, and the answer as of
 	 * schema_gen, which counts the statements run on the main session),
@@ -199,6 +201,12 @@ void par_label(struct restore *r, char *buf, size_t cap);
 void par_close(struct restore *r);
 /* Cancels what the sessions run and closes them (at exit, too). */
 void par_abort(void);
+
+/* -j: the main session holds autovacuum off the table (its name as the
+ * server reads it) whose rows the sessions load (avlock.c), and lets go
+ * of every such table at once. */
+void avlock_take(struct restore *r, const char *name);
+void avlock_release(struct restore *r);
 
 /* The drill: a scratch database created (and dropped at exit unless
  * keep), then the comparison of every COPY block with the restored table.

@@ -89,6 +89,7 @@ void
 restore_switch(struct restore *r, struct pg_conn *pc)
 {
 	par_close(r);
+	avlock_release(r);
 	r->pc = pc;
 	PQsetNoticeProcessor(pc->conn, notice, r);
 	restore_tune(pc, r->timeout_ms);
@@ -337,34 +338,20 @@ restore_table_bytes(struct restore *r, const char *key)
  * cannot be looked up (the COPY itself then says why). The answer is kept
  * per table until the next statement that may change the schema. */
 static int
-copy_ordered(struct restore *r, const struct plan *pl)
+copy_ordered(struct restore *r, const struct plan *pl, const char *name)
 {
 	struct pgq q = restore_q(r);
-	struct sbuf sql = { 0 }, name = { 0 };
+	struct sbuf sql = { 0 };
 	struct copy_seen *c = seen_find(r, pl->key[0], 1);
 	PGresult *res;
 
 	if (c->asked && c->gen == r->schema_gen)
 		return c->ordered;
-	/* the name as the server reads it, from its folded parts */
-	for (const char *k = pl->key[0], *e; *k; k = *e ? e + 1 : e) {
-		e = strchr(k, '\x1f');
-		e = e ? e : k + strlen(k);
-		if (name.len)
-			sbuf_putc(&name, '.');
-		sbuf_putc(&name, '"');
-		for (const char *x = k; x < e; x++) {
-			if (*x == '"')
-				sbuf_putc(&name, '"');
-			sbuf_putc(&name, *x);
-		}
-		sbuf_putc(&name, '"');
-	}
 	sbuf_puts(&sql, "select exists (select 1 from pg_catalog.pg_constraint where contype = 'f' and conrelid = ");
-	sql_literal(&sql, name.s);
+	sql_literal(&sql, name);
 	sbuf_puts(&sql, "::pg_catalog.regclass) or exists (select 1 from pg_catalog.pg_trigger where not tgisinternal and"
 	    " tgrelid = ");
-	sql_literal(&sql, name.s);
+	sql_literal(&sql, name);
 	sbuf_puts(&sql, "::pg_catalog.regclass)");
 	res = pg_exec(q.pc, sql.s, deadline_in(r->timeout_ms));
 	if (!res && errno == EINTR)
@@ -374,8 +361,26 @@ copy_ordered(struct restore *r, const struct plan *pl)
 	c->ordered = !res || PQresultStatus(res) != PGRES_TUPLES_OK || PQgetvalue(res, 0, 0)[0] != 'f';
 	PQclear(res);
 	sbuf_free(&sql);
-	sbuf_free(&name);
 	return c->ordered;
+}
+
+/* A table's name as the server reads it, from plan.c's folded parts. */
+static void
+copy_name(const char *key, struct sbuf *name)
+{
+	for (const char *k = key, *e; *k; k = *e ? e + 1 : e) {
+		e = strchr(k, '\x1f');
+		e = e ? e : k + strlen(k);
+		if (name->len)
+			sbuf_putc(name, '.');
+		sbuf_putc(name, '"');
+		for (const char *x = k; x < e; x++) {
+			if (*x == '"')
+				sbuf_putc(name, '"');
+			sbuf_putc(name, *x);
+		}
+		sbuf_putc(name, '"');
+	}
 }
 
 /* -j: the session a statement runs on. 1 when it went to the sessions
@@ -384,24 +389,35 @@ copy_ordered(struct restore *r, const struct plan *pl)
 static int
 route(struct restore *r, const char *stmt, uint64_t line, struct plan *pl)
 {
+	/* Rows in text format, one per line, can be cut at any newline;
+	 * a COPY with options (CSV may quote newlines) loads here. */
+	int copy = sqlscan_word_is(&r->sc, 0, "copy") && sqlscan_word_is(&r->sc, -1, "stdin") &&
+	    sqlscan_word_is(&r->sc, -2, "from");
+
 	pl->cls = PLAN_BARRIER;
+	/* autovacuum's hold ends before anything but the next table's rows */
+	if (!copy)
+		avlock_release(r);
 	/* Inside the dump's own transaction, nothing it made is visible to
 	 * the other sessions until it commits: all of it here, in order. */
-	if (PQtransactionStatus(r->pc->conn) != PQTRANS_IDLE) {
+	if (!r->avlock && PQtransactionStatus(r->pc->conn) != PQTRANS_IDLE) {
 		par_drain(r, 0);
 		return 0;
 	}
-	/* Rows in text format, one per line, can be cut at any newline;
-	 * a COPY with options (CSV may quote newlines) loads here. */
-	if (sqlscan_word_is(&r->sc, 0, "copy") && sqlscan_word_is(&r->sc, -1, "stdin") &&
-	    sqlscan_word_is(&r->sc, -2, "from")) {
+	if (copy) {
+		struct sbuf name = { 0 };
 		struct rtable *t;
 
 		plan_copy(stmt, &r->copy_pl);
-		if (copy_ordered(r, &r->copy_pl)) {
+		copy_name(r->copy_pl.key[0], &name);
+		if (copy_ordered(r, &r->copy_pl, name.s)) {
+			sbuf_free(&name);
+			avlock_release(r);
 			par_drain(r, 0);
 			return 0;
 		}
+		avlock_take(r, name.s);
+		sbuf_free(&name);
 		copy_table(r);
 		t = &r->tab[r->ntab - 1];
 		t->copy_in = xstrdup(stmt);
@@ -945,6 +961,7 @@ restore_finish(struct restore *r)
 		die(EX_DATAERR, "the input ends inside %s (line %llu): it was cut short", open,
 		    (unsigned long long)r->sc.line);
 	par_close(r);
+	avlock_release(r);
 }
 
 int
