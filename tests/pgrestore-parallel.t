@@ -7,7 +7,7 @@
 # cut short, a session terminated mid-COPY, SIGTERM, each ending with the
 # exit code and message of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 72
+plan 73
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -358,6 +358,23 @@ newdb held
 run pgrestore-stream -j 2 --timeout 60s "$C dbname=held" held.sql
 is "$rc $($PSQL -At -d held -c "select count(*) from h1" -c "select count(*) from h2" -c "select count(*) from pg_indexes where indexname = 'h2_x'" | tr '\n' ' ')" \
 	"0 1000 1000000 1 " "-j 2: each table held off autovacuum while its rows load, the hold given up for its index"
+# Rows loaded through a partitioned table: the hold is on the table the
+# COPY names, ONLY (its partitions could fill the server's lock table).
+{
+	cat <<'SQL'
+CREATE FUNCTION held(text) RETURNS boolean LANGUAGE sql AS $$SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks
+  WHERE relation = $1::regclass AND mode = 'ShareUpdateExclusiveLock' AND granted AND pid <> pg_catalog.pg_backend_pid())$$;
+CREATE TABLE pr (x int CHECK (x <> 1 OR (held('pr') AND NOT held('pr1')))) PARTITION BY RANGE (x);
+CREATE TABLE pr1 PARTITION OF pr FOR VALUES FROM (1) TO (2000000);
+COPY pr (x) FROM stdin;
+SQL
+	seq 1 1000000
+	printf '\\.\n'
+} >heldroot.sql
+newdb heldroot
+run pgrestore-stream -j 2 "$C dbname=heldroot" heldroot.sql
+is "$rc $($PSQL -At -d heldroot -c "select count(*) from pr1")" "0 1000000" \
+	"-j 2, rows through a partitioned table: the table held, not its partitions"
 # The main session lost while it holds a table (idle in its transaction,
 # waiting for a free slot while a row's check sleeps in the first chunk):
 # the next statement it runs reports it, with its line, as a session lost

@@ -1,17 +1,17 @@
 /* -j: autovacuum kept off the tables whose rows are loading. A table
- * that grows past autovacuum's insert threshold (1,000 rows) is vacuumed
- * and analyzed while its rows still arrive; with -j that work takes the
- * cores the sessions load on, and the statistics it gathers describe a
- * part of the table, so the same work is done again once the rows are in.
- * While the sessions load a table's rows, the main session (idle until
- * the next statement) holds it in SHARE UPDATE EXCLUSIVE mode, which
- * COPY's ROW EXCLUSIVE does not wait for and which autovacuum skips a
- * table for instead of waiting. The lock is taken without waiting (a
- * session of someone else's holding the table, or a restoring role that
- * may only insert, leaves the table as it would be without -j) and is
- * given up, in one ROLLBACK, before the main session runs anything else
- * and before any statement goes to the sessions: the transaction that
- * holds it writes nothing. */
+ * that grows past autovacuum's insert threshold (about 1,000 rows for a
+ * new one, PostgreSQL 13 on) is vacuumed and analyzed while its rows still
+ * arrive: with -j that work takes the cores the sessions load on, and the
+ * statistics describe a part of the table, so they are gathered again
+ * once the rows are in. While the sessions load a table's rows, the main
+ * session (idle until the next statement) holds it in SHARE UPDATE
+ * EXCLUSIVE mode, which COPY's ROW EXCLUSIVE does not wait for and which
+ * autovacuum skips a table for instead of waiting. The lock is taken
+ * without waiting (a table someone else holds, or a restoring role that
+ * may only insert, loads without the hold) and is given up, in one
+ * ROLLBACK, before the main session runs anything else and before any
+ * statement goes to the sessions: the transaction that holds it writes
+ * nothing. */
 #include <errno.h>
 
 #include "deadline.h"
@@ -49,7 +49,13 @@ avlock_take(struct restore *r, const char *name)
 			sbuf_puts(&sql, "; SET LOCAL transaction_timeout = 0");
 		sbuf_puts(&sql, "; ");
 	}
-	sbuf_printf(&sql, "LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE NOWAIT", name);
+	/* ONLY: the table a dump's COPY names holds its rows (an inheritance
+	 * parent's children have their own COPY blocks, and so have a
+	 * partitioned table's partitions unless the dump loads through the
+	 * root); locking every partition with the root could take thousands
+	 * of entries in the server's lock table, which the sessions' COPYs
+	 * need as well. */
+	sbuf_printf(&sql, "LOCK TABLE ONLY %s IN SHARE UPDATE EXCLUSIVE MODE NOWAIT", name);
 	avlock_exec(r, sql.s, &ok);
 	sbuf_free(&sql);
 	r->avlock = 1;
