@@ -30,6 +30,12 @@ as_one_session() {
 }
 # until_n N SQL: waits (10 s at most) until SQL on postgres answers N.
 until_n() { i=0; until [ "$($PSQL -At -d postgres -c "$2")" = "$1" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+# terminate_when APP COND: waits (as until_n) for a session of application
+# APP for which COND holds, then terminates it.
+terminate_when() {
+	until_n 1 "select count(*) from pg_stat_activity where application_name = '$1' and $2"
+	$PSQL -d postgres -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = '$1' and $2" >/dev/null
+}
 
 # An application's schema: rows in several COPY chunks, secondary and
 # unique indexes, foreign keys, a quoted name, a sequence, a view.
@@ -388,8 +394,7 @@ is "$rc $($PSQL -At -d heldroot -c "select count(*) from pr1")" "0 1000000" \
 newdb mainlost
 pgrestore-stream -j 2 "$C dbname=mainlost application_name=pgops_mainlost" mainlost.sql 2>mainlost.err &
 pid=$!
-until_n 1 "select count(*) from pg_stat_activity where application_name = 'pgops_mainlost' and state = 'idle in transaction'"
-$PSQL -d postgres -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pgops_mainlost' and state = 'idle in transaction'" >/dev/null
+terminate_when pgops_mainlost "state = 'idle in transaction'"
 wait $pid
 is "$?" 69 "-j 2, the main session lost while it holds a loading table: exit 69"
 like mainlost.err "line 1000005: .*(terminating connection|server closed the connection|no connection)" "reported at the next statement's line"
@@ -432,8 +437,7 @@ for j in "" "-j 4"; do
 	newdb slow
 	pgrestore-stream $j "$C dbname=slow application_name=pgops_slow" slow.sql 2>slow.err &
 	pid=$!
-	until_n 1 "$napping"
-	$PSQL -d postgres -c "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pgops_slow' and wait_event = 'PgSleep'" >/dev/null
+	terminate_when pgops_slow "wait_event = 'PgSleep'"
 	wait $pid
 	is "$?" 69 "${j:+$j: }a session terminated mid-COPY: exit 69"
 	like slow.err "line [0-9]+: .*(terminating connection due to administrator command|server closed the connection unexpectedly)" "${j:+$j: }naming the line and why"
