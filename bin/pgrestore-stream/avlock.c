@@ -41,8 +41,10 @@ avlock_take(struct restore *r, const char *name)
 	if (!r->avlock) {
 		/* The main session is idle in this transaction while the
 		 * rows load: the server's idle and transaction timeouts, where
-		 * an operator set them, would end the restore's session. */
-		sbuf_puts(&sql, "BEGIN");
+		 * an operator set them, would end the restore's session, and a
+		 * default isolation above READ COMMITTED would keep the first
+		 * query's snapshot (copy_ordered's) for all that time. */
+		sbuf_puts(&sql, "BEGIN ISOLATION LEVEL READ COMMITTED");
 		if (ver >= 90600)
 			sbuf_puts(&sql, "; SET LOCAL idle_in_transaction_session_timeout = 0");
 		if (ver >= 170000)
