@@ -3,9 +3,10 @@
 # session restores (from pgdump-stream's dump and pg_dump's), rows loaded in
 # chunks on several sessions at once, index builds and foreign keys beside
 # each other, session settings (client_encoding, search_path) on every
-# session, the drill; and the faults of one session: a refused row, a dump
-# cut short, a session terminated mid-COPY, SIGTERM, each ending with the
-# exit code and message of a single-session restore and no session left.
+# session, autovacuum held off the tables loading, the drill; and the
+# faults of one session: a refused row, a dump cut short, a session
+# terminated mid-COPY, SIGTERM, each ending with the exit code and message
+# of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
 plan 73
 pg_start || exit 1
