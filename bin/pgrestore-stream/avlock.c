@@ -3,13 +3,14 @@
  * new one, PostgreSQL 13 on) is vacuumed and analyzed while its rows still
  * arrive: with -j that work takes the cores the sessions load on, and the
  * statistics describe a part of the table, so they are gathered again
- * once the rows are in. While the sessions load a table's rows, the main
- * session (idle until the next statement) holds it in SHARE UPDATE
- * EXCLUSIVE mode, which COPY's ROW EXCLUSIVE does not wait for and which
- * autovacuum skips a table for instead of waiting. The lock is taken
- * without waiting (a table someone else holds, or a restoring role that
- * may only insert, loads without the hold) and is given up, in one
- * ROLLBACK, before the main session runs anything else and before any
+ * once the rows are in. While the sessions load the rows of a table of
+ * more than one chunk (restore.c's chunk_add takes the hold at the
+ * first), the main session (idle until its next statement) holds it in
+ * SHARE UPDATE EXCLUSIVE mode, which COPY's ROW EXCLUSIVE does not wait
+ * for and which autovacuum skips a table for instead of waiting. The lock
+ * is taken without waiting (a table someone else holds, or a restoring
+ * role that may only insert, loads without the hold) and is given up, in
+ * one ROLLBACK, before the main session runs anything else and before any
  * statement goes to the sessions: the transaction that holds it writes
  * nothing. */
 #include <errno.h>

@@ -416,7 +416,6 @@ route(struct restore *r, const char *stmt, uint64_t line, struct plan *pl)
 			par_drain(r, 0);
 			return 0;
 		}
-		avlock_take(r, name.s);
 		sbuf_free(&name);
 		copy_table(r);
 		t = &r->tab[r->ntab - 1];
@@ -681,6 +680,15 @@ chunk_add(struct restore *r, const char *p, size_t n)
 		size_t nrest = c->len - cut;
 
 		c->len = cut;
+		/* A table of more than one chunk: held off autovacuum from its
+		 * first (a smaller one is not worth the round trips). */
+		if (!r->copy_sent) {
+			struct sbuf name = { 0 };
+
+			copy_name(r->copy_pl.key[0], &name);
+			avlock_take(r, name.s);
+			sbuf_free(&name);
+		}
 		par_submit(r, &r->copy_pl, r->tab[r->ntab - 1].copy_in, r->tab[r->ntab - 1].line, r->ntab - 1);
 		r->copy_sent = 1;
 		if (nrest > r->chunk.cap) {
