@@ -7,9 +7,18 @@
 . "$(dirname "$0")/support/lib.sh"
 pg_start || exit 1
 VERSIONS=${PGOPS_VERSIONS:-13 18}
-plan $(( $(echo $VERSIONS | wc -w) * 13 ))
+plan $(( $(echo $VERSIONS | wc -w) * 14 ))
 cd "$T" || exit 1
 vsql() { _p=$1 _db=$2; shift 2; psql -X -q -v ON_ERROR_STOP=1 -h "$T/pgsock" -p "$_p" -U postgres -d "$_db" "$@"; }
+# For pgrestore-stream -j 2: a table of several chunks whose first row's
+# check asks whether another session holds the table off autovacuum (as
+# it must while the sessions load its rows), and its index after them.
+{
+	printf "CREATE FUNCTION held(regclass) RETURNS boolean LANGUAGE sql AS \$\$SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE relation = \$1 AND mode = 'ShareUpdateExclusiveLock' AND granted AND pid <> pg_catalog.pg_backend_pid())\$\$;\n"
+	printf "CREATE TABLE big (x int CHECK (x <> 1 OR held('big')));\nCOPY big (x) FROM stdin;\n"
+	seq 1 1000000
+	printf '\\.\nCREATE INDEX big_x ON big (x);\n'
+} >"$T/big.sql"
 
 # A golang-migrate directory: a table, a concurrent index (no transaction),
 # and their reverts.
@@ -62,5 +71,9 @@ for v in $VERSIONS; do
 	run pgrestore-stream --drill "$U" "$T/shop.sql"
 	is "$rc" 0 "$v: pgrestore-stream --drill passes"
 	like "$T/err" "drill: all 2 tables match the dump \\(rows and row checksums\\)" "$v: and says every table matched"
+	vsql "$port" postgres -c "create database bigj" >/dev/null
+	run pgrestore-stream -j 2 --timeout 60s "${U%/postgres}/bigj" "$T/big.sql"
+	is "$rc $(vsql "$port" bigj -Atc "select count(*) || ' ' || (select count(*) from pg_indexes where indexname = 'big_x') from big")" \
+		"0 1000000 1" "$v: pgrestore-stream -j 2: the rows in chunks, their table held off autovacuum meanwhile, its index after"
 done
 done_testing
