@@ -21,15 +21,16 @@
 /* The hold's statements fail quietly: the transaction writes nothing, and
  * a main session lost meanwhile is reported by its next statement, with
  * that statement's line, as without -j. */
-static void
-avlock_exec(struct restore *r, const char *sql, int *ok)
+static int
+avlock_exec(struct restore *r, const char *sql)
 {
 	PGresult *res = pg_exec(r->pc, sql, deadline_in(r->timeout_ms));
+	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	if (!res && errno == EINTR)
 		restore_interrupted(r);
-	*ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
+	return ok;
 }
 
 /* name: the table as the server reads it (copy_name's). */
@@ -59,7 +60,7 @@ avlock_take(struct restore *r, const char *name)
 	 * of entries in the server's lock table, which the sessions' COPYs
 	 * need as well. */
 	sbuf_printf(&sql, "LOCK TABLE ONLY %s IN SHARE UPDATE EXCLUSIVE MODE NOWAIT", name);
-	avlock_exec(r, sql.s, &ok);
+	ok = avlock_exec(r, sql.s);
 	sbuf_free(&sql);
 	r->avlock = 1;
 	if (!ok)
@@ -69,10 +70,8 @@ avlock_take(struct restore *r, const char *name)
 void
 avlock_release(struct restore *r)
 {
-	int ok;
-
 	if (!r->avlock)
 		return;
 	r->avlock = 0;
-	avlock_exec(r, "ROLLBACK", &ok);
+	avlock_exec(r, "ROLLBACK");
 }

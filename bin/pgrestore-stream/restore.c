@@ -331,6 +331,22 @@ restore_table_bytes(struct restore *r, const char *key)
 	return c ? c->bytes : 0;
 }
 
+/* A table's name as the server reads it, from plan.c's folded parts. */
+static void
+copy_name(const char *key, struct sbuf *name)
+{
+	char part[PLAN_NAME_MAX];
+
+	for (const char *k = key, *e; *k; k = *e ? e + 1 : e) {
+		e = strchr(k, '\x1f');
+		e = e ? e : k + strlen(k);
+		snprintf(part, sizeof part, "%.*s", (int)(e - k), k);
+		if (name->len)
+			sbuf_putc(name, '.');
+		sql_ident(name, part);
+	}
+}
+
 /* -j: whether a COPY block must load alone, after all before it, on the
  * main session: its table has foreign keys (an extension's configuration
  * tables come with theirs, and their rows must follow those they refer
@@ -338,20 +354,21 @@ restore_table_bytes(struct restore *r, const char *key)
  * cannot be looked up (the COPY itself then says why). The answer is kept
  * per table until the next statement that may change the schema. */
 static int
-copy_ordered(struct restore *r, const struct plan *pl, const char *name)
+copy_ordered(struct restore *r, const struct plan *pl)
 {
 	struct pgq q = restore_q(r);
-	struct sbuf sql = { 0 };
+	struct sbuf sql = { 0 }, name = { 0 };
 	struct copy_seen *c = seen_find(r, pl->key[0], 1);
 	PGresult *res;
 
 	if (c->asked && c->gen == r->schema_gen)
 		return c->ordered;
+	copy_name(pl->key[0], &name);
 	sbuf_puts(&sql, "select exists (select 1 from pg_catalog.pg_constraint where contype = 'f' and conrelid = ");
-	sql_literal(&sql, name);
+	sql_literal(&sql, name.s);
 	sbuf_puts(&sql, "::pg_catalog.regclass) or exists (select 1 from pg_catalog.pg_trigger where not tgisinternal and"
 	    " tgrelid = ");
-	sql_literal(&sql, name);
+	sql_literal(&sql, name.s);
 	sbuf_puts(&sql, "::pg_catalog.regclass)");
 	res = pg_exec(q.pc, sql.s, deadline_in(r->timeout_ms));
 	if (!res && errno == EINTR)
@@ -361,26 +378,8 @@ copy_ordered(struct restore *r, const struct plan *pl, const char *name)
 	c->ordered = !res || PQresultStatus(res) != PGRES_TUPLES_OK || PQgetvalue(res, 0, 0)[0] != 'f';
 	PQclear(res);
 	sbuf_free(&sql);
+	sbuf_free(&name);
 	return c->ordered;
-}
-
-/* A table's name as the server reads it, from plan.c's folded parts. */
-static void
-copy_name(const char *key, struct sbuf *name)
-{
-	for (const char *k = key, *e; *k; k = *e ? e + 1 : e) {
-		e = strchr(k, '\x1f');
-		e = e ? e : k + strlen(k);
-		if (name->len)
-			sbuf_putc(name, '.');
-		sbuf_putc(name, '"');
-		for (const char *x = k; x < e; x++) {
-			if (*x == '"')
-				sbuf_putc(name, '"');
-			sbuf_putc(name, *x);
-		}
-		sbuf_putc(name, '"');
-	}
 }
 
 /* -j: the session a statement runs on. 1 when it went to the sessions
@@ -405,18 +404,14 @@ route(struct restore *r, const char *stmt, uint64_t line, struct plan *pl)
 		return 0;
 	}
 	if (copy) {
-		struct sbuf name = { 0 };
 		struct rtable *t;
 
 		plan_copy(stmt, &r->copy_pl);
-		copy_name(r->copy_pl.key[0], &name);
-		if (copy_ordered(r, &r->copy_pl, name.s)) {
-			sbuf_free(&name);
+		if (copy_ordered(r, &r->copy_pl)) {
 			avlock_release(r);
 			par_drain(r, 0);
 			return 0;
 		}
-		sbuf_free(&name);
 		copy_table(r);
 		t = &r->tab[r->ntab - 1];
 		t->copy_in = xstrdup(stmt);
