@@ -8,7 +8,7 @@
 # terminated mid-COPY, SIGTERM, each ending with the exit code and message
 # of a single-session restore and no session left.
 . "$(dirname "$0")/support/lib.sh"
-plan 73
+plan 77
 pg_start || exit 1
 cd "$T" || exit 1
 C="host=$PGHOST port=$PGPORT user=postgres"
@@ -81,7 +81,7 @@ for d in ours pgd; do
 	data_of "j_$d" >"c.$d"
 	cmp -s c.src "c.$d"
 	ok $? "$d: every table's rows and every sequence's state are the source's"
-	# Each chunk commits as its own transaction.
+	# The sessions load its chunks at once, each in a COPY of its own.
 	is "$($PSQL -At -d "j_$d" -c "select count(distinct xmin::text) > 1 from items")" t "$d: the rows of one table went in several chunks"
 	is "$(grep -c '^pgrestore_stream_table_seconds{table=' "stats.$d")" 4 "$d: --stats has each table's load time"
 	is "$(sessions "pgops_j_$d")" 0 "$d: no session is left once it is done"
@@ -428,6 +428,27 @@ is "$rc $($PSQL -At -d loader -c "select count(*) from lo")" "0 300000" \
 awk -v L="$L" 'NR == L + 140000 { sub(/^[0-9]+/, "x") } { print }' ours.sql >badrow.sql
 as_one_session bad badrow.sql "a refused row (the same message names the same line)"
 is "$(sessions pgrestore-stream)" 0 "and no session is left"
+
+# A session sends the chunks of a table it takes one after another in one
+# COPY: a table of 19 chunks on 2 sessions whose rows the server takes
+# slower than they are read (its check naps every 2,000 rows), so that the
+# next chunk is always queued, goes in a COPY or two per session, not 19.
+# Then a row refused in the middle of a session's COPY, 15 chunks in: the
+# same line of the dump as one session names.
+runs_sql() {
+	printf "CREATE FUNCTION nap_rows(int) RETURNS bool LANGUAGE plpgsql AS \$\$ BEGIN IF \$1 %% 2000 = 0 THEN PERFORM pg_sleep(0.02); END IF; RETURN true; END \$\$;\n"
+	printf "CREATE TABLE runs (id int CHECK (nap_rows(id)), pad text);\nCOPY runs (id, pad) FROM stdin;\n"
+	awk -v bad="$1" 'BEGIN { for (i = 1; i <= 200000; i++) printf "%s\t%090d\n", i == bad ? "x" : i, i }'
+	printf '\\.\n'
+}
+runs_sql 0 >runs.sql
+newdb runs
+run pgrestore-stream -j 2 "$C dbname=runs" runs.sql
+is "$rc" 0 "-j 2: a table of $(( $(wc -c <runs.sql) / 1048576 )) MiB restores"
+is "$($PSQL -At -d runs -c "select count(*), count(distinct id), count(distinct xmin::text) between 2 and 4 from runs")" \
+	"200000|200000|t" "every row once, in 2 to 4 COPYs of the 2 sessions"
+runs_sql 150001 >runsbad.sql
+as_one_session runsbad runsbad.sql "a refused row in the middle of a session's COPY of several chunks"
 
 # A dump cut inside a COPY block.
 head -c $(( $(grep -b '^COPY public.items ' ours.sql | cut -d: -f1) + 3000000 )) ours.sql >cut.sql

@@ -70,7 +70,8 @@ void plan_copy(const char *stmt, struct plan *pl);
 struct pchunk {
 	char *data;
 	size_t len, cap;
-	uint64_t base;
+	uint64_t base;         /* the dump's line before its first row */
+	uint64_t lines;        /* its rows; 0 for a block's last chunk */
 };
 /* A chunk is handed to a session once it holds this much. */
 #define PAR_CHUNK ((size_t)1 << 20)

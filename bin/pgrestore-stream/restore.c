@@ -675,6 +675,9 @@ chunk_add(struct restore *r, const char *p, size_t n)
 		size_t nrest = c->len - cut;
 
 		c->len = cut;
+		/* every newline up to the cut is counted in sc.line, and the
+		 * partial row after it has none */
+		c->lines = r->sc.line - 1 - c->base;
 		/* A table of more than one chunk: held off autovacuum from its
 		 * first (a smaller one is not worth the round trips). */
 		if (!r->copy_sent) {
@@ -731,6 +734,7 @@ copy_end(struct restore *r)
 	if (r->par_copy) {
 		/* The last rows; a block without rows still runs its COPY,
 		 * which checks that the table takes them. */
+		r->chunk.lines = 0;
 		if (r->chunk.len || !r->copy_sent)
 			par_submit(r, &r->copy_pl, t->copy_in, t->line, r->ntab - 1);
 		r->par_copy = 0;
