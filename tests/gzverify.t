@@ -166,7 +166,10 @@ is "$rc" 64 "unknown --log-format is a usage error"
 
 # Signals: SIGTERM while waiting on input ends it with 143.
 mkfifo "$T/fifo"
-sleep 30 >"$T/fifo" &
+# The writer holds the FIFO open until killed after the last case: one
+# that ended on a timer of its own would leave a slow run's later cases
+# blocked opening a FIFO no one writes.
+sleep 3600 >"$T/fifo" 2>/dev/null &
 holder=$!
 gzverify "$T/fifo" 2>"$T/err" &
 pid=$!
@@ -199,6 +202,7 @@ for how in nohup:HUP nohup:INT default:HUP default:INT; do
 	pid=$!
 	i=0
 	until ls -l /proc/$pid/fd 2>/dev/null | grep -q fifo || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ $i -lt 100 ] || diag "$how: gzverify did not open the FIFO in 10 s"
 	sig_then_term $pid "${how#*:}"
 	case $how in
 	nohup:*) want="143 SIGTERM" ;;
