@@ -81,8 +81,8 @@ for d in ours pgd; do
 	data_of "j_$d" >"c.$d"
 	cmp -s c.src "c.$d"
 	ok $? "$d: every table's rows and every sequence's state are the source's"
-	# The sessions load its chunks at once, each in a COPY of its own.
-	is "$($PSQL -At -d "j_$d" -c "select count(distinct xmin::text) > 1 from items")" t "$d: the rows of one table went in several chunks"
+	# The sessions load its chunks at once, each session in a COPY of its own.
+	is "$($PSQL -At -d "j_$d" -c "select count(distinct xmin::text) > 1 from items")" t "$d: the rows of one table loaded on more than one session"
 	is "$(grep -c '^pgrestore_stream_table_seconds{table=' "stats.$d")" 4 "$d: --stats has each table's load time"
 	is "$(sessions "pgops_j_$d")" 0 "$d: no session is left once it is done"
 done
